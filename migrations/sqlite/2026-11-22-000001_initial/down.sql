@@ -1,0 +1,32 @@
+-- Reverts 2026-11-22-000001_initial: drops everything up.sql created, in reverse order.
+
+DROP TABLE settings;
+DROP TABLE reports;
+DROP TABLE outbox;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE expert_opinions;
+DROP TABLE reviews;
+DROP TABLE evidence_files;
+DROP TABLE files;
+DROP TABLE evidence;
+DROP TABLE submissions;
+DROP TABLE milestones;
+DROP TABLE indicator_revisions;
+DROP TABLE indicators;
+DROP TABLE project_members;
+DROP TABLE project_partners;
+DROP TABLE projects;
+DROP TABLE indicator_templates;
+DROP TABLE directions;
+DROP TABLE topics;
+DROP TABLE guide_regions;
+DROP TABLE guides;
+DROP TABLE password_resets;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE institutions;
+UPDATE regions SET parent_id = NULL;
+DROP TABLE regions;

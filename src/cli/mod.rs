@@ -1,0 +1,142 @@
+//! The command line: `serve`, `migrate`, `user …`, `backup`. Each command prints one clear line and
+//! exits non-zero on failure: 2 for a configuration or usage mistake, 1 for anything else.
+
+mod backup;
+mod user;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError, Overrides};
+use crate::db;
+use crate::domain::role::Role;
+
+/// Tracks the assessment indicators of publicly funded science-and-technology cooperation projects.
+#[derive(Debug, Parser)]
+#[command(name = "coop-tracker", version, about, long_about = None)]
+pub struct Cli {
+    /// A TOML configuration file (see coop-tracker.example.toml).
+    #[arg(long, global = true, env = "COOP_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The folder for the SQLite database, stored files and mail written to disk [default: ./data].
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// postgres://… for PostgreSQL, or a file path for SQLite [default: <data dir>/coop-tracker.sqlite3].
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the web service and the scheduler.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        /// Adds demonstration accounts and institutions when they are missing.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Creates the database if needed and applies pending migrations, nothing else.
+    Migrate,
+    /// Manages accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Writes a consistent copy of the SQLite database, safe while the server runs.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Creates an account; without --password-stdin a one-time password is generated and printed.
+    Add {
+        /// Login e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// admin, staff, pi, member or expert.
+        #[arg(long)]
+        role: Role,
+        /// Language of the user's e-mails: zh-CN or en.
+        #[arg(long, default_value = "zh-CN")]
+        locale: String,
+        /// Reads the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Also creates an API token and prints it.
+        #[arg(long)]
+        token: bool,
+    },
+    /// Lists every account.
+    List,
+    /// Sets a password; without --password-stdin a one-time password is generated and printed.
+    SetPassword {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Reads the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// What stops a command.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+/// Parses the command line, runs the command and turns the outcome into an exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            match error {
+                CliError::Config(_) => ExitCode::from(2),
+                CliError::Other(_) => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COOP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    // Logs go to stderr so that commands such as `guide parse --json` keep stdout clean.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn execute(cli: Cli) -> Result<(), CliError> {
+    let mut overrides = Overrides { config_file: cli.config, data_dir: cli.data_dir, database_url: cli.database_url, bind: None };
+    if let Command::Serve { bind, .. } = &cli.command {
+        overrides.bind.clone_from(bind);
+    }
+    let config = Config::load(&overrides, &|key| std::env::var(key).ok())?;
+    match cli.command {
+        Command::Serve { demo, .. } => crate::server::run(config, demo)?,
+        Command::Migrate => {
+            let pool = db::connect(&config)?;
+            drop(pool);
+            println!("database is up to date");
+        }
+        Command::User(command) => user::run(&config, command)?,
+        Command::Backup { to } => backup::run(&config, &to)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,407 @@
+//! Typed settings: built-in defaults, then an optional TOML file, then `COOP_*` environment variables
+//! (and `DATABASE_URL`), then command-line flags; each later source overrides the earlier ones.
+//!
+//! Everything is validated once at start-up so that a mistake stops the program with one clear line
+//! (exit code 2) instead of failing at three in the morning when a job first runs.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The name of the SQLite file inside the data folder.
+pub const SQLITE_FILE_NAME: &str = "coop-tracker.sqlite3";
+
+/// A setting is missing, malformed or unusable; the message names the setting and what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Which database a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: a file path, `sqlite://path` or `sqlite:path`.
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`.
+    Postgres,
+}
+
+/// A validated database location.
+#[derive(Debug, Clone)]
+pub struct DatabaseUrl {
+    /// The selected backend.
+    pub backend: Backend,
+    /// What the driver receives: a file path for SQLite, the URL itself for PostgreSQL.
+    pub target: SecretString,
+}
+
+impl DatabaseUrl {
+    /// Chooses the backend from the scheme; SQLite would accept any string as a file name, so an
+    /// unknown scheme must be refused here rather than silently become a file called `mysql:`.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(ConfigError("database URL is empty".into()));
+        }
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Ok(Self { backend: Backend::Postgres, target: url.into() });
+        }
+        let path = if let Some(rest) = url.strip_prefix("sqlite://") {
+            rest
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            rest
+        } else if let Some((scheme, _)) = url.split_once("://") {
+            return Err(ConfigError(format!(
+                "database URL scheme '{scheme}' is not supported: use postgres://… for PostgreSQL or a file path (or sqlite://path) for SQLite"
+            )));
+        } else {
+            url
+        };
+        if path.is_empty() {
+            return Err(ConfigError("the SQLite database URL names no file".into()));
+        }
+        Ok(Self { backend: Backend::Sqlite, target: path.into() })
+    }
+
+    /// The SQLite file, if this is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self.backend {
+            Backend::Sqlite => Some(Path::new(self.target.expose_secret())),
+            Backend::Postgres => None,
+        }
+    }
+}
+
+/// Outgoing mail.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// The From header, e.g. `科委项目管理 <noreply@example.org>`.
+    pub from: String,
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required` or `smtps://…:465`; with none,
+    /// messages are written as `.eml` files to `<data dir>/outbox-mail/`.
+    pub smtp_url: Option<SecretString>,
+}
+
+/// Cron expressions for the scheduler (seconds first; a five-field expression gets `0` prepended;
+/// an empty one disables the job).
+#[derive(Debug, Clone)]
+pub struct Schedules {
+    /// Delivers queued e-mail from the outbox.
+    pub outbox: Option<cron::Schedule>,
+}
+
+/// Everything the program needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Holds the SQLite database, stored files and mail written to disk.
+    pub data_dir: PathBuf,
+    /// The database to use.
+    pub database: DatabaseUrl,
+    /// Address `serve` listens on.
+    pub bind: String,
+    /// The address users reach the service at, used in links in e-mails.
+    pub base_url: String,
+    /// Whether session cookies carry `Secure` (on by default when `base_url` is https).
+    pub secure_cookies: bool,
+    /// A session ends after this many hours without a request.
+    pub session_idle_hours: i64,
+    /// The time zone of schedules and of "today" for users.
+    pub timezone: chrono_tz::Tz,
+    /// Outgoing mail.
+    pub mail: MailSettings,
+    /// Job schedules.
+    pub schedules: Schedules,
+    /// Failed logins allowed per account or address before back-off starts.
+    pub login_max_failures: u32,
+    /// Connections kept in the database pool.
+    pub db_pool_size: u32,
+}
+
+/// The raw shape of the TOML file; every field optional so that the file may set only a few.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    bind: Option<String>,
+    base_url: Option<String>,
+    secure_cookies: Option<bool>,
+    session_idle_hours: Option<i64>,
+    timezone: Option<String>,
+    login_max_failures: Option<u32>,
+    db_pool_size: Option<u32>,
+    #[serde(default)]
+    mail: FileMail,
+    #[serde(default)]
+    schedules: FileSchedules,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMail {
+    from: Option<String>,
+    smtp_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSchedules {
+    outbox: Option<String>,
+}
+
+/// Values given on the command line; they win over every other source.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--config FILE`.
+    pub config_file: Option<PathBuf>,
+    /// `--data-dir DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url URL`.
+    pub database_url: Option<String>,
+    /// `serve --bind ADDR`.
+    pub bind: Option<String>,
+}
+
+/// Reads the environment; a function so that tests can supply their own.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Config {
+    /// Loads and validates the configuration from every source, in order of precedence.
+    pub fn load(overrides: &Overrides, env: EnvLookup<'_>) -> Result<Self, ConfigError> {
+        let file = match &overrides.config_file {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let env_string = |key: &str| env(key).filter(|v| !v.trim().is_empty());
+
+        let data_dir = overrides
+            .data_dir
+            .clone()
+            .or_else(|| env_string("COOP_DATA_DIR").map(PathBuf::from))
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = overrides
+            .database_url
+            .clone()
+            .or_else(|| env_string("COOP_DATABASE_URL"))
+            .or_else(|| env_string("DATABASE_URL"))
+            .or(file.database_url)
+            .unwrap_or_else(|| data_dir.join(SQLITE_FILE_NAME).to_string_lossy().into_owned());
+        let bind = overrides
+            .bind
+            .clone()
+            .or_else(|| env_string("COOP_BIND"))
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let base_url = env_string("COOP_BASE_URL")
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
+        let secure_cookies = match env_string("COOP_SECURE_COOKIES") {
+            Some(v) => parse_value("COOP_SECURE_COOKIES", &v)?,
+            None => file.secure_cookies.unwrap_or_else(|| base_url.starts_with("https://")),
+        };
+        let session_idle_hours = match env_string("COOP_SESSION_IDLE_HOURS") {
+            Some(v) => parse_value("COOP_SESSION_IDLE_HOURS", &v)?,
+            None => file.session_idle_hours.unwrap_or(12),
+        };
+        let timezone = env_string("COOP_TIMEZONE").or(file.timezone).unwrap_or_else(|| "Asia/Shanghai".into());
+        let login_max_failures = match env_string("COOP_LOGIN_MAX_FAILURES") {
+            Some(v) => parse_value("COOP_LOGIN_MAX_FAILURES", &v)?,
+            None => file.login_max_failures.unwrap_or(5),
+        };
+        let db_pool_size = match env_string("COOP_DB_POOL_SIZE") {
+            Some(v) => parse_value("COOP_DB_POOL_SIZE", &v)?,
+            None => file.db_pool_size.unwrap_or(8),
+        };
+        let mail_from = env_string("COOP_MAIL_FROM")
+            .or(file.mail.from)
+            .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
+        let smtp_url = env_string("COOP_SMTP_URL").or(file.mail.smtp_url);
+        let outbox_schedule = env("COOP_SCHEDULE_OUTBOX")
+            .or(file.schedules.outbox)
+            .unwrap_or_else(|| "0 * * * * *".into());
+
+        let config = Config {
+            database: DatabaseUrl::parse(&database_url)?,
+            bind: validate_bind(bind)?,
+            base_url: validate_base_url(base_url)?,
+            secure_cookies,
+            session_idle_hours: positive("session_idle_hours", session_idle_hours)?,
+            timezone: timezone
+                .parse()
+                .map_err(|_| ConfigError(format!("timezone '{timezone}' is not an IANA time zone such as Asia/Shanghai")))?,
+            mail: MailSettings {
+                from: validate_mailbox(mail_from)?,
+                smtp_url: smtp_url.map(|url| validate_smtp_url(&url).map(|()| url.into())).transpose()?,
+            },
+            schedules: Schedules { outbox: parse_schedule("schedules.outbox", &outbox_schedule)? },
+            login_max_failures: positive("login_max_failures", login_max_failures)?,
+            db_pool_size: positive("db_pool_size", db_pool_size)?,
+            data_dir,
+        };
+        ensure_writable(&config.data_dir)?;
+        Ok(config)
+    }
+
+    /// Where files written to disk for a newcomer to read (mail without SMTP) go.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox-mail")
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| {
+        let message = e.message().to_owned();
+        ConfigError(format!("config file {} is invalid: {message}", path.display()))
+    })
+}
+
+fn parse_value<T: FromStr>(name: &str, value: &str) -> Result<T, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ConfigError(format!("{name}='{value}' is not a valid value")))
+}
+
+fn positive<T: PartialOrd + Default + std::fmt::Display>(name: &str, value: T) -> Result<T, ConfigError> {
+    if value > T::default() {
+        Ok(value)
+    } else {
+        Err(ConfigError(format!("{name} must be greater than zero, not {value}")))
+    }
+}
+
+fn validate_bind(bind: String) -> Result<String, ConfigError> {
+    match bind.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(bind),
+        _ => Err(ConfigError(format!("bind address '{bind}' must look like 127.0.0.1:8080"))),
+    }
+}
+
+fn validate_base_url(url: String) -> Result<String, ConfigError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url.trim_end_matches('/').to_owned())
+    } else {
+        Err(ConfigError(format!("base_url '{url}' must start with http:// or https://")))
+    }
+}
+
+fn validate_mailbox(from: String) -> Result<String, ConfigError> {
+    from.parse::<lettre::message::Mailbox>()
+        .map(|_| from.clone())
+        .map_err(|e| ConfigError(format!("mail.from '{from}' is not an e-mail address: {e}")))
+}
+
+fn validate_smtp_url(url: &str) -> Result<(), ConfigError> {
+    lettre::SmtpTransport::from_url(url)
+        .map(|_| ())
+        .map_err(|e| ConfigError(format!("mail.smtp_url is invalid ({e}): use smtp://host:port or smtps://user:pass@host:465")))
+}
+
+/// Parses a cron expression as users write it (five fields) or as the cron crate wants it (seconds
+/// first). An empty expression disables the job.
+pub fn parse_schedule(name: &str, expression: &str) -> Result<Option<cron::Schedule>, ConfigError> {
+    let expression = expression.trim();
+    if expression.is_empty() {
+        return Ok(None);
+    }
+    let full = if expression.split_whitespace().count() == 5 {
+        format!("0 {expression}")
+    } else {
+        expression.to_owned()
+    };
+    cron::Schedule::from_str(&full)
+        .map(Some)
+        .map_err(|e| ConfigError(format!("{name} = '{expression}' is not a cron expression ({e})")))
+}
+
+/// Creates the data folder if needed and proves it is writable by writing a probe file.
+fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
+    let fail = |e: std::io::Error| ConfigError(format!("data folder {} is not writable: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(".write-probe");
+    std::fs::write(&probe, b"ok").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)], overrides: Overrides) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::load(&overrides, &|k| map.get(k).cloned())
+    }
+
+    fn in_temp(dir: &tempfile::TempDir) -> Overrides {
+        Overrides { data_dir: Some(dir.path().to_owned()), ..Overrides::default() }
+    }
+
+    #[test]
+    fn defaults_select_sqlite_in_the_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = load(&[], in_temp(&dir)).unwrap();
+        assert_eq!(config.database.backend, Backend::Sqlite);
+        assert_eq!(config.database.sqlite_path().unwrap(), dir.path().join(SQLITE_FILE_NAME));
+        assert_eq!(config.bind, "127.0.0.1:8080");
+        assert_eq!(config.timezone, chrono_tz::Asia::Shanghai);
+        assert!(!config.secure_cookies);
+    }
+
+    #[test]
+    fn flags_beat_environment_which_beats_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:1\"\nbase_url = \"https://x.example\"\n[mail]\nfrom = \"a@b.c\"\n").unwrap();
+        let overrides = Overrides { config_file: Some(file), bind: Some("127.0.0.1:9".into()), ..in_temp(&dir) };
+        let config = load(&[("COOP_BIND", "127.0.0.1:5"), ("DATABASE_URL", "postgres://u@h/db")], overrides).unwrap();
+        assert_eq!(config.bind, "127.0.0.1:9");
+        assert_eq!(config.base_url, "https://x.example");
+        assert!(config.secure_cookies, "https base URL turns on secure cookies");
+        assert_eq!(config.mail.from, "a@b.c");
+        assert_eq!(config.database.backend, Backend::Postgres);
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_refused_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(&[("DATABASE_URL", "mysql://root@localhost/x")], in_temp(&dir)).unwrap_err();
+        assert!(err.0.contains("'mysql'"), "{}", err.0);
+    }
+
+    #[test]
+    fn bad_cron_expression_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(&[("COOP_SCHEDULE_OUTBOX", "every minute")], in_temp(&dir)).unwrap_err();
+        assert!(err.0.contains("schedules.outbox"), "{}", err.0);
+    }
+
+    #[test]
+    fn five_field_cron_is_accepted_and_empty_disables() {
+        assert!(parse_schedule("x", "30 8 * * Mon").unwrap().is_some());
+        assert!(parse_schedule("x", " ").unwrap().is_none());
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "bnid = \"x\"\n").unwrap();
+        let err = load(&[], Overrides { config_file: Some(file), ..in_temp(&dir) }).unwrap_err();
+        assert!(err.0.contains("bnid"), "{}", err.0);
+    }
+
+    #[test]
+    fn unwritable_data_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "x").unwrap();
+        let err = load(&[], Overrides { data_dir: Some(blocker.join("sub")), ..Overrides::default() }).unwrap_err();
+        assert!(err.0.contains("not writable"), "{}", err.0);
+    }
+}

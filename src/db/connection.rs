@@ -1,0 +1,106 @@
+//! One connection type over both backends, and how a connection is opened and checked.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, R2D2Connection};
+use secrecy::ExposeSecret;
+
+use crate::config::{Backend, DatabaseUrl};
+
+pub use multi::DbConnection;
+
+/// A private module because diesel's `MultiConnection` derive also generates helper types (the
+/// multi-backend and its bind collector) that are not part of this crate's interface.
+mod multi {
+    use diesel::prelude::*;
+
+    /// A connection to whichever database the configuration selected.
+    #[derive(diesel::MultiConnection)]
+    pub enum DbConnection {
+        /// The embedded default.
+        Sqlite(SqliteConnection),
+        /// The scale-out backend.
+        Pg(PgConnection),
+    }
+}
+
+impl DbConnection {
+    /// Which backend this connection talks to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+            DbConnection::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Settings every SQLite connection needs: the busy timeout makes a writer wait instead of failing
+/// at once (first, because switching to WAL itself takes a lock when the pool opens several
+/// connections at once), diesel leaves foreign keys off, and WAL lets readers proceed during a write.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;
+PRAGMA foreign_keys = ON;
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;";
+
+/// Opening or checking a connection failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The database could not be reached or opened.
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    /// The connection opened but could not be set up.
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    /// The folder for the SQLite file could not be created.
+    #[error("cannot create the folder for the database: {0}")]
+    Folder(#[from] std::io::Error),
+}
+
+/// Opens connections for the r2d2 pool. It dispatches on the URL's scheme itself because diesel's
+/// derived `establish` tries each backend in turn and hides the real error.
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    database: DatabaseUrl,
+}
+
+impl DbManager {
+    /// A manager for the given database.
+    pub fn new(database: DatabaseUrl) -> Self {
+        Self { database }
+    }
+
+    /// Opens one connection, outside any pool (used by the pool and by `backup`).
+    pub fn open(&self) -> Result<DbConnection, ConnectError> {
+        let target = self.database.target.expose_secret();
+        match self.database.backend {
+            Backend::Sqlite => {
+                if let Some(parent) = std::path::Path::new(target).parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                }
+                let mut conn = SqliteConnection::establish(target)?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Backend::Postgres => Ok(DbConnection::Pg(PgConnection::establish(target)?)),
+        }
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        conn.ping().map(|_| ()).map_err(ConnectError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}

@@ -1,0 +1,123 @@
+//! The e-mail outbox. A message is queued under an idempotency key (unique), claimed by one sender
+//! before it is sent and marked afterwards, which works on both backends and across instances.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::outbox;
+
+/// A message to queue.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutboxMessage<'a> {
+    /// Unique per logical message: queuing the same key twice queues it once.
+    pub idempotency_key: &'a str,
+    /// The message type, e.g. `password_reset`.
+    pub kind: &'a str,
+    /// The recipient account, if any.
+    pub to_user_id: Option<i64>,
+    /// The recipient address.
+    pub to_address: &'a str,
+    /// The language it was written in.
+    pub locale: &'a str,
+    /// Subject line.
+    pub subject: &'a str,
+    /// Plain-text body.
+    pub body_text: &'a str,
+    /// HTML body.
+    pub body_html: Option<&'a str>,
+    /// Earliest send time (UTC).
+    pub next_attempt_at: NaiveDateTime,
+    /// Queue time (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// A queued message ready to send.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxMessage {
+    /// Primary key.
+    pub id: i64,
+    /// Recipient address.
+    pub to_address: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML body.
+    pub body_html: Option<String>,
+    /// Attempts so far.
+    pub attempts: i32,
+}
+
+/// Queues a message unless one with the same key exists; returns whether it was queued.
+pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage<'_>) -> QueryResult<bool> {
+    let exists = diesel::select(diesel::dsl::exists(
+        outbox::table.filter(outbox::idempotency_key.eq(message.idempotency_key)),
+    ))
+    .get_result::<bool>(conn)?;
+    if exists {
+        return Ok(false);
+    }
+    match diesel::insert_into(outbox::table).values(message).execute(conn) {
+        Ok(_) => Ok(true),
+        // Another instance queued the same key between the check and the insert.
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Ids of pending messages whose time has come, oldest first.
+pub fn list_due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now))
+        .order(outbox::id.asc())
+        .limit(limit)
+        .select(outbox::id)
+        .load(conn)
+}
+
+/// Claims a pending message for this sender; `None` when another sender got it first.
+pub fn claim(conn: &mut DbConnection, id: i64, sender: &str, now: NaiveDateTime) -> QueryResult<Option<OutboxMessage>> {
+    let claimed = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::status.eq("pending")))
+        .set((outbox::status.eq("sending"), outbox::claimed_at.eq(now), outbox::claimed_by.eq(sender)))
+        .execute(conn)?;
+    if claimed == 0 {
+        return Ok(None);
+    }
+    outbox::table.find(id).select(OutboxMessage::as_select()).first(conn).map(Some)
+}
+
+/// Records a successful send.
+pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id))
+        .set((outbox::status.eq("sent"), outbox::sent_at.eq(now), outbox::attempts.eq(outbox::attempts + 1)))
+        .execute(conn)
+}
+
+/// Records a failed attempt: back to pending at `retry_at`, or failed for good when `retry_at` is
+/// `None`.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    let target = outbox::table.find(id);
+    let attempts = outbox::attempts.eq(outbox::attempts + 1);
+    match retry_at {
+        Some(at) => diesel::update(target)
+            .set((outbox::status.eq("pending"), outbox::next_attempt_at.eq(at), outbox::last_error.eq(error), attempts))
+            .execute(conn),
+        None => diesel::update(target)
+            .set((outbox::status.eq("failed"), outbox::last_error.eq(error), attempts))
+            .execute(conn),
+    }
+}
+
+/// Counts messages by status, for tests and the admin page.
+pub fn count_with_status(conn: &mut DbConnection, status: &str) -> QueryResult<i64> {
+    outbox::table.filter(outbox::status.eq(status)).count().get_result(conn)
+}

@@ -1,0 +1,7 @@
+//! The pure core of the tracker: types and rules with no I/O, tested without a database.
+//!
+//! Nothing here may depend on diesel, actix or lettre; adapters in `db`, `web`, `jobs`, `mail` and
+//! `report` translate to and from these types.
+
+pub mod clock;
+pub mod role;

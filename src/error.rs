@@ -1,0 +1,135 @@
+//! The one error type of the web layer, and the error policy.
+//!
+//! Policy: users see a message in their language naming what they can do about it, never an
+//! internal detail; operators see the full cause chain in the log. Expected outcomes (not found,
+//! forbidden, invalid input, conflicts) are variants of their own; everything unexpected is wrapped
+//! and becomes a 500 (or a 503 when the database pool is exhausted). The response body is decided
+//! per request by `web::error_page`: JSON under `/api`, an HTML page elsewhere, and a redirect to the
+//! login page for an anonymous visitor to an HTML page.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+/// A message shown beside one form field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The field's name in the form or JSON body.
+    pub field: &'static str,
+    /// Catalogue key of the message.
+    pub message: &'static str,
+}
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such page or record (or one the user may not know exists).
+    #[error("not found")]
+    NotFound,
+    /// Not logged in (or an invalid, expired or revoked token).
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Logged in, but the role or project does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The user must replace a generated password before doing anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// A state-changing form arrived without the matching CSRF token.
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    /// Too many failed logins; try again after this many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
+    /// The request itself is malformed (bad JSON, wrong types); the key names the message.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// The input is well-formed but breaks a rule.
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// The change conflicts with the current state (duplicate, last administrator, …).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The database pool had no connection to give in time.
+    #[error("database pool exhausted: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Db(#[from] diesel::result::Error),
+    /// A page failed to render.
+    #[error("template error: {0}")]
+    Template(#[from] askama::Error),
+    /// The blocking thread pool failed (a panic in a closure).
+    #[error("blocking task failed: {0}")]
+    Blocking(#[from] actix_web::error::BlockingError),
+    /// Anything else unexpected.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A validation error on one field.
+    pub fn field(field: &'static str, message: &'static str) -> Self {
+        AppError::Validation(vec![FieldError { field, message }])
+    }
+
+    /// A stable, machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::PasswordChangeRequired => "password_change_required",
+            AppError::Csrf => "csrf",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Validation(_) => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::Pool(_) => "unavailable",
+            AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Catalogue key of the message shown to the user.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error.not_found",
+            AppError::Unauthenticated => "error.unauthenticated",
+            AppError::Forbidden => "error.forbidden",
+            AppError::PasswordChangeRequired => "error.password_change_required",
+            AppError::Csrf => "error.csrf",
+            AppError::RateLimited(_) => "error.rate_limited",
+            AppError::BadRequest(key) | AppError::Conflict(key) => key,
+            AppError::Validation(_) => "error.validation",
+            AppError::Pool(_) => "error.unavailable",
+            AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "error.internal",
+        }
+    }
+
+    /// Whether this is the server's fault (logged as an error) rather than the client's.
+    pub fn is_internal(&self) -> bool {
+        self.status_code().is_server_error()
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// A bare response; `web::error_page` replaces the body with one fit for the request.
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).finish()
+    }
+}

@@ -1,0 +1,6 @@
+//! Background work: plain job functions that take `(context, now)` and return a report, and the
+//! scheduler thread that runs them on their cron schedules. The CLI and the tests call the job
+//! functions directly with a fixed `now`.
+
+pub mod outbox;
+pub mod scheduler;

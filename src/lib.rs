@@ -1,0 +1,19 @@
+//! coop-tracker: tracks the assessment indicators (考核指标) of publicly funded science-and-technology
+//! cooperation projects from the call guide to end-of-term acceptance.
+//!
+//! The crate is a library with a thin binary: `main.rs` only calls [`cli::run`]. The `domain` is pure;
+//! `db`, `web`, `jobs` and `mail` are adapters around it (see `README.md`, "Architecture").
+
+pub mod account;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod jobs;
+pub mod mail;
+pub mod server;
+pub mod web;

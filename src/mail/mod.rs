@@ -1,0 +1,9 @@
+//! Outgoing e-mail: building messages from templates and handing them to a transport.
+//!
+//! Messages are never sent from a request directly; they are queued in the outbox (see
+//! `db::outbox`) and delivered by `jobs::outbox`, so a failing mail server loses nothing.
+
+pub mod message;
+mod transport;
+
+pub use transport::{MailError, Mailer};

@@ -1,0 +1,96 @@
+//! `coop-tracker serve`: opens the database, makes sure someone can log in, starts the scheduler
+//! thread and the web server, and stops both cleanly.
+
+use std::sync::mpsc;
+
+use anyhow::Context;
+use chrono::Utc;
+
+use crate::account::{self, AccountInput};
+use crate::config::Config;
+use crate::db::{self, DbPool, user};
+use crate::domain::clock::Clock;
+use crate::domain::role::Role;
+use crate::i18n::Locale;
+use crate::jobs::{self, scheduler::Job};
+use crate::mail::Mailer;
+use crate::web::{self, state::AppState};
+
+/// The first administrator's login when the database is empty.
+pub const FIRST_ADMIN_EMAIL: &str = "admin@localhost";
+
+/// Runs until interrupted.
+pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
+    let pool = db::connect(&config)?;
+    let clock = Clock::System;
+    ensure_first_admin(&pool, clock)?;
+    if demo {
+        let mut conn = pool.get()?;
+        crate::demo::seed(&mut conn, clock.now())?;
+    }
+    let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
+    tracing::info!(mail = mailer.describe(), database = ?config.database.backend, "starting");
+    let state = AppState::new(config, pool, mailer, clock);
+
+    let (stop, stopped) = mpsc::channel();
+    let scheduler = std::thread::Builder::new()
+        .name("scheduler".into())
+        .spawn({
+            let state = state.clone();
+            move || jobs::scheduler::run(scheduled_jobs(&state), state.config.timezone, state.clock, &stopped)
+        })
+        .context("cannot start the scheduler thread")?;
+
+    let result = actix_web::rt::System::new().block_on(async move {
+        let bind = state.config.bind.clone();
+        let app_state = state.clone();
+        let server = actix_web::HttpServer::new(move || web::build_app(app_state.clone()))
+            .bind(&bind)
+            .with_context(|| format!("cannot listen on {bind}"))?;
+        tracing::info!("listening on http://{bind}");
+        server.run().await.context("web server failed")
+    });
+    let _ = stop.send(());
+    let _ = scheduler.join();
+    result
+}
+
+/// The jobs `serve` runs, from the configured schedules.
+fn scheduled_jobs(state: &AppState) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    if let Some(schedule) = state.config.schedules.outbox.clone() {
+        let state = state.clone();
+        jobs.push(Job {
+            name: "outbox",
+            schedule,
+            run: Box::new(move |at| {
+                let now = at.with_timezone(&Utc).naive_utc();
+                if let Err(error) = jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.instance, now) {
+                    tracing::warn!(error = format!("{error:#}"), "outbox run failed");
+                }
+            }),
+        });
+    }
+    jobs
+}
+
+/// On an empty database, creates an administrator and prints the one-time password, so that a new
+/// installation can be entered without any other step.
+fn ensure_first_admin(pool: &DbPool, clock: Clock) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    if user::count(&mut conn)? > 0 {
+        return Ok(());
+    }
+    let input = AccountInput {
+        email: FIRST_ADMIN_EMAIL.into(),
+        name: "系统管理员".into(),
+        role: Role::Admin,
+        locale: Locale::ZhCn,
+        institution_id: None,
+        password: None,
+    };
+    let created = account::create(&mut conn, &input, None, clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("created the first administrator: {FIRST_ADMIN_EMAIL}");
+    println!("one-time password (change it at first login): {}", created.generated_password.unwrap_or_default());
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The JSON API under `/api/v1`, authenticated with bearer tokens, described by an OpenAPI
+//! document generated from the handlers themselves so that it cannot drift from them.
+
+mod me;
+mod tokens;
+
+use actix_web::{HttpResponse, web};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
+
+/// The API's OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
+    paths(me::show, tokens::list, tokens::create, tokens::revoke),
+    components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// The `/api/v1` scope.
+pub fn scope() -> actix_web::Scope {
+    web::scope("/api/v1")
+        .route("/openapi.json", web::get().to(openapi))
+        .route("/me", web::get().to(me::show))
+        .route("/tokens", web::get().to(tokens::list))
+        .route("/tokens", web::post().to(tokens::create))
+        .route("/tokens/{id}", web::delete().to(tokens::revoke))
+}

@@ -1,0 +1,88 @@
+//! The caller's own API tokens.
+
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Json};
+use actix_web::HttpResponse;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::account;
+use crate::db::api_token::{self, ApiToken};
+use crate::error::AppError;
+use crate::web::identity::ApiUser;
+use crate::web::state::AppState;
+
+/// A token as listed (never its secret).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenView {
+    /// Token id.
+    pub id: i64,
+    /// Its label.
+    pub name: String,
+    /// Its first characters.
+    pub prefix: String,
+    /// Creation (UTC).
+    pub created_at: NaiveDateTime,
+    /// Last use (UTC).
+    pub last_used_at: Option<NaiveDateTime>,
+    /// Expiry (UTC).
+    pub expires_at: Option<NaiveDateTime>,
+    /// Revocation (UTC).
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl From<ApiToken> for TokenView {
+    fn from(t: ApiToken) -> Self {
+        Self { id: t.id, name: t.name, prefix: t.token_prefix, created_at: t.created_at, last_used_at: t.last_used_at, expires_at: t.expires_at, revoked_at: t.revoked_at }
+    }
+}
+
+/// A token to create.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// A label, e.g. the script that will use it.
+    pub name: String,
+    /// Days until it expires (1–3650); none for a token that lasts until revoked.
+    pub expires_in_days: Option<i64>,
+}
+
+/// A created token: the secret appears here once and is never shown again.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    /// Token id.
+    pub id: i64,
+    /// The bearer token.
+    pub token: String,
+    /// Expiry (UTC).
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// Lists the caller's tokens, newest first.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
+    responses((status = 200, body = [TokenView]), (status = 401, body = crate::web::error_page::ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<TokenView>>, AppError> {
+    let tokens = state.db(move |conn| Ok(api_token::list_for_user(conn, user.id)?)).await?;
+    Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
+}
+
+/// Creates a token for the caller.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 401, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn create(state: web::Data<AppState>, ApiUser(user): ApiUser, body: Json<NewToken>) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let body = body.into_inner();
+    let expires_at = account::token_expiry(body.expires_in_days, now)?;
+    let (id, token) = state.db(move |conn| account::issue_token(conn, user.id, &body.name, expires_at, now)).await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(CreatedToken { id, token, expires_at }))
+}
+
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path, description = "token id")),
+    responses((status = 204), (status = 401, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody)))]
+pub async fn revoke(state: web::Data<AppState>, ApiUser(user): ApiUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (now, token_id) = (state.clock.now(), id.into_inner());
+    state.db(move |conn| account::revoke_token(conn, user.id, token_id, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

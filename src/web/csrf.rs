@@ -1,0 +1,100 @@
+//! Protection against cross-site request forgery for the HTML forms (the API uses bearer tokens and
+//! is not reachable with the browser's cookies).
+//!
+//! Every browser gets a random token in an HttpOnly, SameSite=Strict cookie; every form repeats it
+//! in a hidden `csrf_token` field; a state-changing handler takes its form through [`CsrfForm`],
+//! which refuses the request unless the two match. Another site can make the browser send the
+//! cookie but cannot read it, so it cannot fill in the field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::auth::secret;
+use crate::error::AppError;
+
+/// The cookie that carries the token.
+pub const CSRF_COOKIE: &str = "coop_csrf";
+
+/// The token of the current request, for rendering into forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// A form that carries the CSRF token.
+pub trait CsrfProtected {
+    /// The submitted token.
+    fn csrf_token(&self) -> &str;
+}
+
+/// A form with nothing but the token (logout, revoke buttons).
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    /// The submitted token.
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+impl CsrfProtected for CsrfOnly {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// Makes sure the browser has a token: reuses the cookie's, or issues one with the response.
+pub async fn ensure_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.path().starts_with("/api/") {
+        return next.call(req).await;
+    }
+    let existing = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 64);
+    let token = existing.clone().unwrap_or_else(secret::random_token);
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let secure = req.app_data::<web::Data<super::state::AppState>>().is_some_and(|s| s.config.secure_cookies);
+    let mut res = next.call(req).await?;
+    if existing.is_none() {
+        let cookie = Cookie::build(CSRF_COOKIE, token)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Strict)
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+/// The token for the current request (empty outside the middleware, which only tests would see).
+pub fn token(req: &HttpRequest) -> String {
+    req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default()
+}
+
+/// A URL-encoded form whose CSRF token matched the cookie.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + CsrfProtected + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let form = web::Form::<T>::from_request(&req, payload);
+        Box::pin(async move {
+            let form = form.await.map_err(|_| AppError::BadRequest("error.bad_form"))?.into_inner();
+            let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
+            if form.csrf_token().is_empty() || !secret::constant_time_eq(form.csrf_token(), cookie.value()) {
+                return Err(AppError::Csrf);
+            }
+            Ok(CsrfForm(form))
+        })
+    }
+}

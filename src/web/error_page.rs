@@ -1,0 +1,148 @@
+//! Turns an [`AppError`] into the response the request deserves: a JSON body under `/api`, a
+//! friendly page in the user's language elsewhere, and a trip to the login page for an anonymous
+//! visitor. Causes of internal errors are logged, never shown.
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+use serde::Serialize;
+
+use super::page::{PageCtx, request_locale};
+use crate::error::{AppError, FieldError};
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+struct ErrorPage<'a> {
+    ctx: PageCtx,
+    status: u16,
+    message: &'a str,
+    fields: Vec<&'a str>,
+}
+
+/// The JSON error body of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for programs and for people.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `not_found`, `validation`.
+    pub code: &'static str,
+    /// A sentence for people, in the language of `Accept-Language` (Chinese by default).
+    pub message: String,
+    /// Per-field problems of a validation error.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+/// A problem with one field.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    /// The field.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Middleware: replaces the bare body of an error response with the rendered one.
+pub async fn render_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let Some(app_error) = res.response().error().and_then(|e| e.as_error::<AppError>()) else {
+        return Ok(res.map_into_left_body());
+    };
+    let rendered = respond(res.request(), app_error);
+    let (req, _) = res.into_parts();
+    Ok(ServiceResponse::new(req, rendered).map_into_right_body())
+}
+
+/// Builds the response for an error on a request.
+pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
+    if error.is_internal() {
+        tracing::error!(path = req.path(), error = format!("{error:#}"), "request failed");
+    }
+    let status = error.status_code();
+    let api = req.path().starts_with("/api/");
+    if !api {
+        match error {
+            AppError::Unauthenticated => {
+                let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let location = format!("/login?next={}", encode_query(next));
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::PasswordChangeRequired => {
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/password")).finish();
+            }
+            _ => {}
+        }
+    }
+    let mut builder = HttpResponse::build(status);
+    if let AppError::RateLimited(seconds) = error {
+        builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+    }
+    let t = request_locale(req, None).t();
+    let message = match error {
+        AppError::RateLimited(seconds) => t.fmt("login.locked", &[("seconds", seconds)]),
+        _ => t.get(error.message_key()).to_owned(),
+    };
+    let field_errors: &[FieldError] = match error {
+        AppError::Validation(fields) => fields,
+        _ => &[],
+    };
+    if api {
+        let fields = field_errors
+            .iter()
+            .map(|f| FieldMessage { field: f.field, message: t.get(f.message).to_owned() })
+            .collect();
+        if matches!(error, AppError::Unauthenticated) {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        return builder.json(ErrorBody { error: ErrorDetail { code: error.code(), message, fields } });
+    }
+    let page = ErrorPage {
+        ctx: PageCtx::new(req, None),
+        status: status.as_u16(),
+        message: &message,
+        fields: field_errors.iter().map(|f| t.get(f.message)).collect(),
+    };
+    match page.render() {
+        Ok(body) => builder.content_type(header::ContentType::html()).body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            builder.content_type(header::ContentType::plaintext()).body(message)
+        }
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Handler for every path no route matches.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_encoding_keeps_paths_readable_and_escapes_the_rest() {
+        assert_eq!(super::encode_query("/admin/users?x=1&y"), "/admin/users%3Fx%3D1%26y");
+    }
+}

@@ -1,0 +1,24 @@
+//! `GET /healthz`: whether the service can reach its database, for load balancers and operators.
+
+use actix_web::{HttpResponse, web};
+use diesel::RunQueryDsl;
+use serde_json::json;
+
+use super::state::AppState;
+
+/// 200 with `{"status":"ok"}` when a query succeeds, 503 otherwise.
+pub async fn check(state: web::Data<AppState>) -> HttpResponse {
+    let result = state
+        .db(|conn| {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await;
+    match result {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
+        Err(error) => {
+            tracing::warn!(%error, "health check failed");
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "database": "unreachable" }))
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! What every HTML page needs besides its own content (language, user, CSRF token, notices), and
+//! the one helper that turns a rendered template into a response.
+
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::csrf;
+use super::identity::CurrentUser;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n::{Locale, T};
+
+/// The cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "coop_lang";
+
+/// The logged-in user as the layout shows them.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+}
+
+impl Viewer {
+    /// Whether the administration menu is shown.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// The common part of every page.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// Translator for the request's language.
+    pub t: T,
+    /// The logged-in user, if any.
+    pub viewer: Option<Viewer>,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// The path of this page, so the language switch can come back to it.
+    pub path: String,
+    /// A notice to show once, from `?done=<key>` after a redirect; only known keys are shown.
+    pub notice: Option<&'static str>,
+}
+
+/// Notices that may be requested with `?done=`; anything else is ignored, so the parameter cannot
+/// be used to show arbitrary text.
+const NOTICES: [(&str, &str); 6] = [
+    ("logged_out", "notice.logged_out"),
+    ("password_changed", "notice.password_changed"),
+    ("password_reset", "notice.password_reset"),
+    ("reset_sent", "notice.reset_sent"),
+    ("saved", "notice.saved"),
+    ("token_revoked", "notice.token_revoked"),
+];
+
+impl PageCtx {
+    /// The context of a request, with the given user.
+    pub fn new(req: &HttpRequest, user: Option<&CurrentUser>) -> Self {
+        let user = user.cloned().or_else(|| req.extensions().get::<CurrentUser>().cloned());
+        let locale = request_locale(req, user.as_ref());
+        let notice = web_query_value(req, "done")
+            .and_then(|done| NOTICES.iter().find(|(name, _)| *name == done).map(|(_, key)| *key));
+        Self {
+            t: locale.t(),
+            viewer: user.map(|u| Viewer { name: u.user.name, role: u.user.role }),
+            csrf: csrf::token(req),
+            path: req.path().to_owned(),
+            notice,
+        }
+    }
+}
+
+fn web_query_value(req: &HttpRequest, name: &str) -> Option<String> {
+    actix_web::web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get(name).cloned())
+}
+
+/// The language of a request: the switch's cookie, else the user's setting, else the browser's
+/// preference, else Chinese.
+pub fn request_locale(req: &HttpRequest, user: Option<&CurrentUser>) -> Locale {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Locale::from_tag(c.value()))
+        .or_else(|| user.and_then(|u| Locale::from_tag(&u.user.locale)))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// Renders a page with status 200.
+pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render_with(actix_web::http::StatusCode::OK, page)
+}
+
+/// Renders a page with the given status (a form re-shown with errors is 422, say).
+pub fn render_with(status: actix_web::http::StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page.render()?;
+    Ok(HttpResponse::build(status).content_type(ContentType::html()).body(body))
+}
+
+/// A redirect after a successful POST (303, so the browser follows with GET).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
+}
+
+/// Accepts only local paths as redirect targets, so a crafted link cannot send a user elsewhere.
+pub fn local_path(target: Option<&str>) -> &str {
+    match target {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(local_path(Some("/admin/users")), "/admin/users");
+        assert_eq!(local_path(Some("//evil.example")), "/");
+        assert_eq!(local_path(Some("https://evil.example")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+}
+
+/// Field errors of a submitted form, looked up by field in templates.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub Vec<crate::error::FieldError>);
+
+impl FormErrors {
+    /// The catalogue key of the message for `field`, if it has one.
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.message)
+    }
+
+    /// Whether there is any error.
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+/// The catalogue key naming a role.
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "role.admin",
+        Role::Staff => "role.staff",
+        Role::Pi => "role.pi",
+        Role::Member => "role.member",
+        Role::Expert => "role.expert",
+    }
+}
+
+impl PageCtx {
+    /// A role's name in the page's language.
+    pub fn role_label(&self, role: &Role) -> &'static str {
+        self.t.get(role_key(*role))
+    }
+
+    /// A locale's own name (always in that language, as language menus do).
+    pub fn locale_label(&self, tag: &str) -> &'static str {
+        match Locale::from_tag(tag) {
+            Some(Locale::En) => "English",
+            _ => "简体中文",
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The logged-in user's own settings: password and API tokens.
+
+mod password;
+mod tokens;
+
+use actix_web::web;
+
+/// Registers the account routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/account/password", web::get().to(password::form))
+        .route("/account/password", web::post().to(password::change))
+        .route("/account/tokens", web::get().to(tokens::list))
+        .route("/account/tokens", web::post().to(tokens::create))
+        .route("/account/tokens/{id}/revoke", web::post().to(tokens::revoke));
+}

@@ -1,0 +1,87 @@
+//! Changing one's own password (also where a generated password must be replaced).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::account;
+use crate::auth::password;
+use crate::db::user;
+use crate::error::{AppError, FieldError};
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::identity::CurrentUser;
+use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "pages/account/password.html")]
+struct PasswordPage {
+    ctx: PageCtx,
+    forced: bool,
+    errors: FormErrors,
+}
+
+/// The change form.
+#[derive(Debug, Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+impl CsrfProtected for ChangeForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `GET /account/password`.
+pub async fn form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    let forced = current.user.must_change_password;
+    render(&PasswordPage { ctx: PageCtx::new(&req, Some(&current)), forced, errors: FormErrors::default() })
+}
+
+/// `POST /account/password`: needs the current password; ends the user's other sessions.
+pub async fn change(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<ChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let (user_id, session_id) = (current.user.id, current.session_id);
+    let result = if form.password != form.confirm {
+        Err(AppError::Validation(vec![FieldError { field: "confirm", message: "password.mismatch" }]))
+    } else {
+        state
+            .db(move |conn| {
+                let stored = user::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+                if !password::verify(&form.current, stored.password_hash.as_deref()) {
+                    return Err(AppError::field("current", "password.current_wrong"));
+                }
+                if form.current == form.password {
+                    return Err(AppError::field("password", "password.unchanged"));
+                }
+                account::set_password(conn, user_id, &form.password, false, Some(session_id), Some(user_id), now)
+            })
+            .await
+    };
+    match result {
+        Ok(()) => Ok(see_other("/?done=password_changed")),
+        Err(AppError::Validation(errors)) => {
+            let page = PasswordPage {
+                ctx: PageCtx::new(&req, Some(&current)),
+                forced: current.user.must_change_password,
+                errors: FormErrors(errors),
+            };
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other),
+    }
+}

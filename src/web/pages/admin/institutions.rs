@@ -1,0 +1,193 @@
+//! Managing institutions (承担单位, 合作单位) and their research-office contacts.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel::Connection;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::db::audit::{self, AuditEntry};
+use crate::db::institution::{self, Institution, InstitutionFields};
+use crate::domain::role::Role;
+use crate::error::{AppError, FieldError};
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "pages/admin/institutions.html")]
+struct InstitutionsPage {
+    ctx: PageCtx,
+    institutions: Vec<(Institution, Option<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin/institution_form.html")]
+struct InstitutionFormPage {
+    ctx: PageCtx,
+    id: Option<i64>,
+    form: InstitutionForm,
+    errors: FormErrors,
+}
+
+/// The institution form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InstitutionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    /// The region's name; created if new.
+    #[serde(default)]
+    region: String,
+    /// A checkbox: present when ticked.
+    in_shanghai: Option<String>,
+    #[serde(default)]
+    research_office_name: String,
+    #[serde(default)]
+    research_office_email: String,
+}
+
+impl CsrfProtected for InstitutionForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// Validated form values.
+struct Checked {
+    name: String,
+    region: Option<String>,
+    in_shanghai: bool,
+    office_name: Option<String>,
+    office_email: Option<String>,
+}
+
+impl InstitutionForm {
+    fn check(&self) -> Result<Checked, AppError> {
+        let mut errors = Vec::new();
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            errors.push(FieldError { field: "name", message: "institution.name_invalid" });
+        }
+        let office_email = match self.research_office_email.trim() {
+            "" => None,
+            email => crate::account::check_email(email)
+                .map_err(|_| errors.push(FieldError { field: "research_office_email", message: "account.email_invalid" }))
+                .ok(),
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(Checked {
+            name: name.to_owned(),
+            region: optional(&self.region),
+            in_shanghai: self.in_shanghai.is_some(),
+            office_name: optional(&self.research_office_name),
+            office_email,
+        })
+    }
+}
+
+/// Creates or updates from a checked form, with its audit row.
+fn save(conn: &mut crate::db::DbConnection, id: Option<i64>, checked: &Checked, actor: i64, now: chrono::NaiveDateTime) -> Result<i64, AppError> {
+    conn.transaction(|conn| {
+        if institution::name_taken(conn, &checked.name, id)? {
+            return Err(AppError::Conflict("institution.name_taken"));
+        }
+        let region_id = checked.region.as_deref().map(|r| institution::ensure_region(conn, r, now)).transpose()?;
+        let fields = InstitutionFields {
+            name: &checked.name,
+            region_id,
+            in_shanghai: checked.in_shanghai,
+            research_office_name: checked.office_name.as_deref(),
+            research_office_email: checked.office_email.as_deref(),
+            updated_at: now,
+        };
+        let (id, action) = match id {
+            Some(id) => {
+                if institution::update(conn, id, &fields)? == 0 {
+                    return Err(AppError::NotFound);
+                }
+                (id, "institution.update")
+            }
+            None => (institution::insert(conn, &fields, now)?, "institution.create"),
+        };
+        let detail = json!({ "name": checked.name, "region": checked.region, "in_shanghai": checked.in_shanghai, "research_office_email": checked.office_email });
+        audit::record(conn, &AuditEntry { actor: Some(actor), action, entity: "institution", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;
+        Ok(id)
+    })
+}
+
+async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: Option<i64>,
+    form: InstitutionForm,
+) -> Result<HttpResponse, AppError> {
+    current.require(&[Role::Admin])?;
+    let (now, actor) = (state.clock.now(), current.user.id);
+    let result = match form.check() {
+        Ok(checked) => state.db(move |conn| save(conn, id, &checked, actor, now)).await,
+        Err(e) => Err(e),
+    };
+    let (status, errors) = match result {
+        Ok(_) => return Ok(see_other("/admin/institutions?done=saved")),
+        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(AppError::Conflict(key)) => (StatusCode::CONFLICT, vec![FieldError { field: "name", message: key }]),
+        Err(other) => return Err(other),
+    };
+    let page = InstitutionFormPage { ctx: PageCtx::new(&req, Some(&current)), id, form, errors: FormErrors(errors) };
+    render_with(status, &page)
+}
+
+/// `GET /admin/institutions`.
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    current.require(&[Role::Admin])?;
+    let institutions = state.db(|conn| Ok(institution::list(conn)?)).await?;
+    render(&InstitutionsPage { ctx: PageCtx::new(&req, Some(&current)), institutions })
+}
+
+/// `GET /admin/institutions/new`.
+pub async fn new_form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    current.require(&[Role::Admin])?;
+    render(&InstitutionFormPage { ctx: PageCtx::new(&req, Some(&current)), id: None, form: InstitutionForm::default(), errors: FormErrors::default() })
+}
+
+/// `POST /admin/institutions`.
+pub async fn create(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser, CsrfForm(form): CsrfForm<InstitutionForm>) -> Result<HttpResponse, AppError> {
+    submit(req, state, current, None, form).await
+}
+
+/// `GET /admin/institutions/{id}`.
+pub async fn edit_form(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    current.require(&[Role::Admin])?;
+    let id = id.into_inner();
+    let (found, region) = state
+        .db(move |conn| institution::find(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    let form = InstitutionForm {
+        csrf_token: String::new(),
+        name: found.name,
+        region: region.unwrap_or_default(),
+        in_shanghai: found.in_shanghai.then(|| "on".into()),
+        research_office_name: found.research_office_name.unwrap_or_default(),
+        research_office_email: found.research_office_email.unwrap_or_default(),
+    };
+    render(&InstitutionFormPage { ctx: PageCtx::new(&req, Some(&current)), id: Some(id), form, errors: FormErrors::default() })
+}
+
+/// `POST /admin/institutions/{id}`.
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<InstitutionForm>,
+) -> Result<HttpResponse, AppError> {
+    submit(req, state, current, Some(id.into_inner()), form).await
+}

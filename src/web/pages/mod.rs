@@ -1,0 +1,25 @@
+//! The HTML pages, one file per area.
+
+mod account;
+mod admin;
+mod home;
+mod lang;
+mod password_reset;
+mod session;
+
+use actix_web::web;
+
+/// Registers the page routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::show))
+        .route("/login", web::get().to(session::form))
+        .route("/login", web::post().to(session::login))
+        .route("/logout", web::post().to(session::logout))
+        .route("/lang/{tag}", web::get().to(lang::switch))
+        .route("/password/forgot", web::get().to(password_reset::request_form))
+        .route("/password/forgot", web::post().to(password_reset::request))
+        .route("/password/reset", web::get().to(password_reset::reset_form))
+        .route("/password/reset", web::post().to(password_reset::reset))
+        .configure(account::routes)
+        .configure(admin::routes);
+}

@@ -1,0 +1,156 @@
+//! Forgotten passwords: a one-time link by e-mail, then a new password.
+//!
+//! The request page answers the same whether or not the address has an account, so it cannot be
+//! used to find out who is registered.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+use serde::Deserialize;
+
+use crate::account;
+use crate::auth::secret;
+use crate::db::{password_reset, user};
+use crate::error::{AppError, FieldError};
+use crate::i18n::Locale;
+use crate::mail::message::{self, Envelope};
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
+use crate::web::state::AppState;
+
+/// A reset link works for this long.
+const LINK_HOURS: i64 = 2;
+
+#[derive(Template)]
+#[template(path = "pages/password/forgot.html")]
+struct ForgotPage {
+    ctx: PageCtx,
+}
+
+#[derive(Template)]
+#[template(path = "pages/password/reset.html")]
+struct ResetPage<'a> {
+    ctx: PageCtx,
+    token: &'a str,
+    valid: bool,
+    errors: FormErrors,
+}
+
+/// The request form.
+#[derive(Debug, Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+}
+
+impl CsrfProtected for ForgotForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `GET /password/forgot`.
+pub async fn request_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    render(&ForgotPage { ctx: PageCtx::new(&req, None) })
+}
+
+/// `POST /password/forgot`: queues the link for an active account, then says the same thing
+/// either way.
+pub async fn request(state: web::Data<AppState>, CsrfForm(form): CsrfForm<ForgotForm>) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let base_url = state.config.base_url.clone();
+    let queued = state
+        .db(move |conn| {
+            let Some(found) = user::find_by_email(conn, &form.email)?.filter(|u| u.active) else {
+                return Ok(false);
+            };
+            let token = secret::random_token();
+            let token_hash = secret::hash(&token);
+            password_reset::insert(conn, found.id, &token_hash, now, now + Duration::hours(LINK_HOURS))?;
+            let t = Locale::from_tag(&found.locale).unwrap_or_default().t();
+            let link = format!("{base_url}/password/reset?token={token}");
+            let rendered = message::password_reset(t, &found.name, &link, LINK_HOURS)?;
+            let key = format!("password_reset:{token_hash}");
+            let envelope = Envelope { key: &key, kind: "password_reset", user_id: Some(found.id), to: &found.email, locale: t.tag() };
+            Ok(message::queue(conn, &envelope, &rendered, now)?)
+        })
+        .await?;
+    if queued {
+        state.deliver_mail_soon();
+    }
+    Ok(see_other("/login?done=reset_sent"))
+}
+
+/// Query of the reset page.
+#[derive(Debug, Deserialize)]
+pub struct ResetQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /password/reset?token=…`.
+pub async fn reset_form(req: HttpRequest, state: web::Data<AppState>, query: web::Query<ResetQuery>) -> Result<HttpResponse, AppError> {
+    let token_hash = secret::hash(&query.token);
+    let now = state.clock.now();
+    let valid = state.db(move |conn| Ok(password_reset::find_user(conn, &token_hash, now)?.is_some())).await?;
+    let page = ResetPage { ctx: PageCtx::new(&req, None), token: &query.token, valid, errors: FormErrors::default() };
+    render_with(if valid { StatusCode::OK } else { StatusCode::NOT_FOUND }, &page)
+}
+
+/// The new-password form.
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+impl CsrfProtected for ResetForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /password/reset`: uses up the token, sets the password and ends every session.
+pub async fn reset(req: HttpRequest, state: web::Data<AppState>, CsrfForm(form): CsrfForm<ResetForm>) -> Result<HttpResponse, AppError> {
+    if form.password != form.confirm {
+        let errors = FormErrors(vec![FieldError { field: "confirm", message: "password.mismatch" }]);
+        let page = ResetPage { ctx: PageCtx::new(&req, None), token: &form.token, valid: true, errors };
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let now = state.clock.now();
+    let token_hash = secret::hash(&form.token);
+    let password = form.password.clone();
+    let result = state
+        .db(move |conn| {
+            let user_id = password_reset::find_user(conn, &token_hash, now)?.ok_or(AppError::NotFound)?;
+            diesel::Connection::transaction(conn, |conn| {
+                account::set_password(conn, user_id, &password, false, None, Some(user_id), now)?;
+                if !password_reset::consume(conn, &token_hash, now)? {
+                    return Err(AppError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other("/login?done=password_reset")),
+        Err(AppError::Validation(errors)) => {
+            let page = ResetPage { ctx: PageCtx::new(&req, None), token: &form.token, valid: true, errors: FormErrors(errors) };
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(AppError::NotFound) => {
+            let page = ResetPage { ctx: PageCtx::new(&req, None), token: "", valid: false, errors: FormErrors::default() };
+            render_with(StatusCode::NOT_FOUND, &page)
+        }
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,75 @@
+//! What every handler can reach, passed as `web::Data<AppState>` so each test builds its own.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use super::rate_limit::LoginLimiter;
+use crate::config::Config;
+use crate::db::{DbConnection, DbPool};
+use crate::domain::clock::Clock;
+use crate::error::AppError;
+use crate::mail::Mailer;
+
+/// Shared application state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Validated settings.
+    pub config: Arc<Config>,
+    /// Database connections.
+    pub pool: DbPool,
+    /// Outgoing mail.
+    pub mailer: Mailer,
+    /// The time source; fixed in tests.
+    pub clock: Clock,
+    /// Failed-login back-off.
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Names this process in outbox claims.
+    pub instance: Arc<str>,
+}
+
+impl AppState {
+    /// Builds the state from its parts.
+    pub fn new(config: Config, pool: DbPool, mailer: Mailer, clock: Clock) -> Self {
+        let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
+        let instance = format!("{}-{}", hostname(), std::process::id()).into();
+        Self { config: Arc::new(config), pool, mailer, clock, login_limiter, instance }
+    }
+
+    /// Runs database work on the blocking thread pool: actix workers are single-threaded runtimes,
+    /// so a synchronous query (or waiting for a pooled connection) must never run on them.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+
+    /// Delivers due outbox mail in the background, so a request that queued a message need not
+    /// wait for the mail server; the scheduler retries whatever fails here.
+    pub fn deliver_mail_soon(&self) {
+        let state = self.clone();
+        actix_web::rt::spawn(async move {
+            let now = state.clock.now();
+            let result = web::block(move || {
+                crate::jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.instance, now)
+            })
+            .await;
+            match result {
+                Ok(Ok(report)) => tracing::debug!(?report, "outbox delivered"),
+                Ok(Err(error)) => tracing::warn!(error = format!("{error:#}"), "outbox delivery failed"),
+                Err(error) => tracing::warn!(%error, "outbox delivery task failed"),
+            }
+        });
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|s| s.trim().to_owned()).unwrap_or_else(|_| "host".into())
+}
