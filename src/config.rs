@@ -314,9 +314,11 @@ pub fn parse_schedule(name: &str, expression: &str) -> Result<Option<cron::Sched
     } else {
         expression.to_owned()
     };
-    cron::Schedule::from_str(&full)
-        .map(Some)
-        .map_err(|e| ConfigError(format!("{name} = '{expression}' is not a cron expression ({e})")))
+    cron::Schedule::from_str(&full).map(Some).map_err(|e| {
+        // The cron crate's message spans lines with a caret under the fault; keep one line.
+        let reason: Vec<_> = e.to_string().lines().map(str::trim).filter(|l| !l.is_empty() && *l != "^").map(str::to_owned).collect();
+        ConfigError(format!("{name} = '{expression}' is not a cron expression ({})", reason.join(" ")))
+    })
 }
 
 /// Creates the data folder if needed and proves it is writable by writing a probe file.

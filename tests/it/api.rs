@@ -1,0 +1,124 @@
+//! The JSON API: bearer tokens only, revocation and expiry, JSON errors.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use chrono::Duration;
+use coop_tracker::domain::role::Role;
+use coop_tracker::web::build_app;
+use serde_json::{Value, json};
+
+use crate::common::{Browser, TestApp, test_now};
+
+fn bearer(token: &str) -> Vec<(String, String)> {
+    vec![("authorization".into(), format!("Bearer {token}"))]
+}
+
+#[actix_web::test]
+async fn a_valid_token_identifies_its_owner() {
+    let app = TestApp::new();
+    let id = app.user("pi@example.org", Role::Pi);
+    let (_, token) = app.token(id, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::new(&service);
+    client.headers = bearer(&token);
+    let page = client.get("/api/v1/me").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let me: Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(me["email"], "pi@example.org");
+    assert_eq!(me["role"], "pi");
+}
+
+#[actix_web::test]
+async fn missing_wrong_revoked_and_expired_tokens_are_refused() {
+    let app = TestApp::new();
+    let id = app.user("pi@example.org", Role::Pi);
+    let (revoked_id, revoked) = app.token(id, None);
+    let (_, expired) = app.token(id, Some(test_now() - Duration::seconds(1)));
+    let (_, live) = app.token(id, Some(test_now() + Duration::days(1)));
+    let service = test::init_service(build_app(app.state.clone())).await;
+
+    let mut owner = Browser::new(&service);
+    owner.headers = bearer(&live);
+    let page = owner.json(Method::DELETE, &format!("/api/v1/tokens/{revoked_id}"), None).await;
+    assert_eq!(page.status, StatusCode::NO_CONTENT);
+
+    for (label, header) in [
+        ("none", None),
+        ("garbage", Some("Bearer coop_nonsense".to_owned())),
+        ("revoked", Some(format!("Bearer {revoked}"))),
+        ("expired", Some(format!("Bearer {expired}"))),
+        ("basic auth", Some("Basic cGk6cGFzcw==".to_owned())),
+    ] {
+        let mut client = Browser::new(&service);
+        if let Some(header) = header {
+            client.headers = vec![("authorization".into(), header)];
+        }
+        let page = client.get("/api/v1/me").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{label}");
+        assert_eq!(page.headers.get("www-authenticate").unwrap(), "Bearer");
+        let body: Value = serde_json::from_str(&page.body).unwrap();
+        assert_eq!(body["error"]["code"], "unauthenticated", "{label}");
+    }
+    assert_eq!(owner.get("/api/v1/me").await.status, StatusCode::OK, "the live token still works");
+}
+
+#[actix_web::test]
+async fn the_session_cookie_does_not_open_the_api() {
+    let app = TestApp::new();
+    app.user("staff@example.org", Role::Staff);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut browser = Browser::new(&service);
+    browser.login("staff@example.org").await;
+    assert_eq!(browser.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn tokens_are_created_listed_and_revoked_through_the_api() {
+    let app = TestApp::new();
+    let id = app.user("staff@example.org", Role::Staff);
+    let other = app.user("other@example.org", Role::Staff);
+    let (other_token_id, _) = app.token(other, None);
+    let (_, token) = app.token(id, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::new(&service);
+    client.headers = bearer(&token);
+
+    let created = client.json(Method::POST, "/api/v1/tokens", Some(json!({"name": "报表脚本", "expires_in_days": 30}))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created: Value = serde_json::from_str(&created.body).unwrap();
+    let secret = created["token"].as_str().unwrap();
+    assert!(secret.starts_with("coop_"));
+    assert_eq!(created["expires_at"], "2026-12-22T02:00:00");
+
+    let listed: Value = serde_json::from_str(&client.get("/api/v1/tokens").await.body).unwrap();
+    let names: Vec<_> = listed.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["报表脚本", "test"]);
+    assert!(!listed.to_string().contains(secret), "the secret is never listed");
+
+    let foreign = client.json(Method::DELETE, &format!("/api/v1/tokens/{other_token_id}"), None).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "another user's token cannot be revoked");
+}
+
+#[actix_web::test]
+async fn bad_json_gets_a_json_error_and_creates_nothing() {
+    let app = TestApp::new();
+    let id = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(id, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::new(&service);
+    client.headers = bearer(&token);
+    for (body, status) in [
+        (json!({"name": 5}), StatusCode::BAD_REQUEST),
+        (json!({"name": "x", "extra": true}), StatusCode::BAD_REQUEST),
+        (json!({"name": "   "}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"name": "x", "expires_in_days": 0}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"name": "x", "expires_in_days": 100000}), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let page = client.json(Method::POST, "/api/v1/tokens", Some(body.clone())).await;
+        assert_eq!(page.status, status, "{body}: {}", page.body);
+        let error: Value = serde_json::from_str(&page.body).unwrap();
+        assert!(error["error"]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese message by default: {}", page.body);
+    }
+    let listed: Value = serde_json::from_str(&client.get("/api/v1/tokens").await.body).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}

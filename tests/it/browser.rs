@@ -1,0 +1,88 @@
+//! A real headless Chromium, driven through chromedriver: log in, see the home page, log out.
+//! Skipped, with a message, where chromedriver is not installed (`.ci/run` installs it).
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use coop_tracker::domain::role::Role;
+use coop_tracker::web::build_app;
+use fantoccini::{ClientBuilder, Locator};
+
+use crate::common::{PASSWORD, TestApp};
+
+/// Stops chromedriver when the test ends, however it ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_chromedriver() -> Option<(Driver, u16)> {
+    let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&path).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+    let driver = Driver(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((driver, port));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
+}
+
+#[actix_web::test]
+async fn log_in_see_the_home_page_and_log_out_in_chromium() {
+    let Some((_driver, port)) = start_chromedriver().await else {
+        eprintln!("SKIPPED browser test: chromedriver not found (install chromium and chromium-driver)");
+        return;
+    };
+    let app = TestApp::new();
+    app.user("pi@example.org", Role::Pi);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = app.state.clone();
+    let server = actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
+    let server_handle = server.handle();
+    actix_web::rt::spawn(server);
+
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-default-apps", "--disable-extensions", "--window-size=1280,800"] }),
+    );
+    let client = ClientBuilder::rustls().unwrap().capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.unwrap();
+
+    client.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/login");
+    client.find(Locator::Id("email")).await.unwrap().send_keys("pi@example.org").await.unwrap();
+    client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+
+    let welcome = client.wait().for_element(Locator::Id("welcome")).await.unwrap();
+    assert_eq!(welcome.text().await.unwrap(), "欢迎，测试pi");
+    assert!(client.source().await.unwrap().contains("我的项目"));
+    let screenshot = client.screenshot().await.unwrap();
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-home.png");
+    std::fs::write(&shot, &screenshot).unwrap();
+    assert!(screenshot.len() > 10_000, "a rendered page, not a blank one");
+
+    client.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
+    assert!(client.source().await.unwrap().contains("您已退出登录"));
+    client.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/login", "the session is gone");
+
+    client.close().await.unwrap();
+    server_handle.stop(true).await;
+}

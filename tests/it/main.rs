@@ -1,0 +1,16 @@
+//! Integration tests: the real app in-process on a fresh database per test (a temporary SQLite file,
+//! or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set), real SMTP on loopback, and a
+//! real headless browser. One test binary, because each file under `tests/` links the crate again.
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod access;
+mod admin;
+mod api;
+mod auth;
+mod browser;
+mod cli;
+mod common;
+mod health;
+mod migrations;
+mod password;
