@@ -69,14 +69,17 @@ fn check_password(password: &str) -> Result<(), FieldError> {
 }
 
 /// Creates an account after validating it; duplicates are a conflict.
-pub fn create(conn: &mut DbConnection, input: &AccountInput, actor: Option<i64>, now: NaiveDateTime) -> Result<Created, AppError> {
+pub fn create(
+    conn: &mut DbConnection,
+    input: &AccountInput,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<Created, AppError> {
     let mut errors = Vec::new();
     let email = check_email(&input.email).map_err(|e| errors.push(e)).ok();
     let name = check_name(&input.name).map_err(|e| errors.push(e)).ok();
-    if let Some(chosen) = &input.password {
-        if let Err(e) = check_password(chosen) {
-            errors.push(e);
-        }
+    if let Some(Err(e)) = input.password.as_deref().map(check_password) {
+        errors.push(e);
     }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         return Err(AppError::Validation(errors));
@@ -103,7 +106,19 @@ pub fn create(conn: &mut DbConnection, input: &AccountInput, actor: Option<i64>,
             },
         )?;
         let detail = json!({ "email": email, "name": name, "role": input.role, "locale": input.locale.tag() });
-        audit::record(conn, &AuditEntry { actor, action: "user.create", entity: "user", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor,
+                action: "user.create",
+                entity: "user",
+                entity_id: Some(id),
+                project_id: None,
+                detail,
+                ip: None,
+            },
+            now,
+        )?;
         Ok(Created { id, email: email.clone(), generated_password: generated.clone() })
     })
 }
@@ -130,7 +145,19 @@ pub fn set_password(
             None => crate::db::session::delete_for_user(conn, user_id)?,
         };
         let detail = json!({ "generated": must_change });
-        audit::record(conn, &AuditEntry { actor, action: "user.password", entity: "user", entity_id: Some(user_id), project_id: None, detail, ip: None }, now)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor,
+                action: "user.password",
+                entity: "user",
+                entity_id: Some(user_id),
+                project_id: None,
+                detail,
+                ip: None,
+            },
+            now,
+        )?;
         Ok(())
     })
 }
@@ -166,10 +193,29 @@ pub fn issue_token(
     conn.transaction(|conn| {
         let id = crate::db::api_token::insert(
             conn,
-            &crate::db::api_token::NewApiToken { user_id, name, token_hash: &hash, token_prefix: &prefix, created_at: now, expires_at },
+            &crate::db::api_token::NewApiToken {
+                user_id,
+                name,
+                token_hash: &hash,
+                token_prefix: &prefix,
+                created_at: now,
+                expires_at,
+            },
         )?;
         let detail = json!({ "name": name, "prefix": prefix, "expires_at": expires_at });
-        audit::record(conn, &AuditEntry { actor: Some(user_id), action: "token.create", entity: "api_token", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor: Some(user_id),
+                action: "token.create",
+                entity: "api_token",
+                entity_id: Some(id),
+                project_id: None,
+                detail,
+                ip: None,
+            },
+            now,
+        )?;
         Ok((id, token))
     })
 }
@@ -181,7 +227,19 @@ pub fn revoke_token(conn: &mut DbConnection, user_id: i64, token_id: i64, now: N
             return Err(AppError::NotFound);
         }
         let detail = json!({});
-        audit::record(conn, &AuditEntry { actor: Some(user_id), action: "token.revoke", entity: "api_token", entity_id: Some(token_id), project_id: None, detail, ip: None }, now)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor: Some(user_id),
+                action: "token.revoke",
+                entity: "api_token",
+                entity_id: Some(token_id),
+                project_id: None,
+                detail,
+                ip: None,
+            },
+            now,
+        )?;
         Ok(())
     })
 }

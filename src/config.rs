@@ -195,9 +195,7 @@ impl Config {
             .or_else(|| env_string("COOP_BIND"))
             .or(file.bind)
             .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let base_url = env_string("COOP_BASE_URL")
-            .or(file.base_url)
-            .unwrap_or_else(|| format!("http://{bind}"));
+        let base_url = env_string("COOP_BASE_URL").or(file.base_url).unwrap_or_else(|| format!("http://{bind}"));
         let secure_cookies = match env_string("COOP_SECURE_COOKIES") {
             Some(v) => parse_value("COOP_SECURE_COOKIES", &v)?,
             None => file.secure_cookies.unwrap_or_else(|| base_url.starts_with("https://")),
@@ -219,9 +217,8 @@ impl Config {
             .or(file.mail.from)
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
         let smtp_url = env_string("COOP_SMTP_URL").or(file.mail.smtp_url);
-        let outbox_schedule = env("COOP_SCHEDULE_OUTBOX")
-            .or(file.schedules.outbox)
-            .unwrap_or_else(|| "0 * * * * *".into());
+        let outbox_schedule =
+            env("COOP_SCHEDULE_OUTBOX").or(file.schedules.outbox).unwrap_or_else(|| "0 * * * * *".into());
 
         let config = Config {
             database: DatabaseUrl::parse(&database_url)?,
@@ -229,9 +226,9 @@ impl Config {
             base_url: validate_base_url(base_url)?,
             secure_cookies,
             session_idle_hours: positive("session_idle_hours", session_idle_hours)?,
-            timezone: timezone
-                .parse()
-                .map_err(|_| ConfigError(format!("timezone '{timezone}' is not an IANA time zone such as Asia/Shanghai")))?,
+            timezone: timezone.parse().map_err(|_| {
+                ConfigError(format!("timezone '{timezone}' is not an IANA time zone such as Asia/Shanghai"))
+            })?,
             mail: MailSettings {
                 from: validate_mailbox(mail_from)?,
                 smtp_url: smtp_url.map(|url| validate_smtp_url(&url).map(|()| url.into())).transpose()?,
@@ -261,10 +258,7 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
 }
 
 fn parse_value<T: FromStr>(name: &str, value: &str) -> Result<T, ConfigError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| ConfigError(format!("{name}='{value}' is not a valid value")))
+    value.trim().parse().map_err(|_| ConfigError(format!("{name}='{value}' is not a valid value")))
 }
 
 fn positive<T: PartialOrd + Default + std::fmt::Display>(name: &str, value: T) -> Result<T, ConfigError> {
@@ -297,9 +291,9 @@ fn validate_mailbox(from: String) -> Result<String, ConfigError> {
 }
 
 fn validate_smtp_url(url: &str) -> Result<(), ConfigError> {
-    lettre::SmtpTransport::from_url(url)
-        .map(|_| ())
-        .map_err(|e| ConfigError(format!("mail.smtp_url is invalid ({e}): use smtp://host:port or smtps://user:pass@host:465")))
+    lettre::SmtpTransport::from_url(url).map(|_| ()).map_err(|e| {
+        ConfigError(format!("mail.smtp_url is invalid ({e}): use smtp://host:port or smtps://user:pass@host:465"))
+    })
 }
 
 /// Parses a cron expression as users write it (five fields) or as the cron crate wants it (seconds
@@ -309,14 +303,12 @@ pub fn parse_schedule(name: &str, expression: &str) -> Result<Option<cron::Sched
     if expression.is_empty() {
         return Ok(None);
     }
-    let full = if expression.split_whitespace().count() == 5 {
-        format!("0 {expression}")
-    } else {
-        expression.to_owned()
-    };
+    let full =
+        if expression.split_whitespace().count() == 5 { format!("0 {expression}") } else { expression.to_owned() };
     cron::Schedule::from_str(&full).map(Some).map_err(|e| {
         // The cron crate's message spans lines with a caret under the fault; keep one line.
-        let reason: Vec<_> = e.to_string().lines().map(str::trim).filter(|l| !l.is_empty() && *l != "^").map(str::to_owned).collect();
+        let reason: Vec<_> =
+            e.to_string().lines().map(str::trim).filter(|l| !l.is_empty() && *l != "^").map(str::to_owned).collect();
         ConfigError(format!("{name} = '{expression}' is not a cron expression ({})", reason.join(" ")))
     })
 }
@@ -359,7 +351,8 @@ mod tests {
     fn flags_beat_environment_which_beats_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
-        std::fs::write(&file, "bind = \"0.0.0.0:1\"\nbase_url = \"https://x.example\"\n[mail]\nfrom = \"a@b.c\"\n").unwrap();
+        std::fs::write(&file, "bind = \"0.0.0.0:1\"\nbase_url = \"https://x.example\"\n[mail]\nfrom = \"a@b.c\"\n")
+            .unwrap();
         let overrides = Overrides { config_file: Some(file), bind: Some("127.0.0.1:9".into()), ..in_temp(&dir) };
         let config = load(&[("COOP_BIND", "127.0.0.1:5"), ("DATABASE_URL", "postgres://u@h/db")], overrides).unwrap();
         assert_eq!(config.bind, "127.0.0.1:9");

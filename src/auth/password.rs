@@ -1,7 +1,7 @@
 //! Passwords are hashed with argon2id and never stored or logged in the clear.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 /// Shortest password accepted; long passphrases beat composition rules.
 pub const MIN_LENGTH: usize = 10;

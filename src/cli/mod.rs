@@ -123,7 +123,8 @@ fn init_logging() {
 }
 
 fn execute(cli: Cli) -> Result<(), CliError> {
-    let mut overrides = Overrides { config_file: cli.config, data_dir: cli.data_dir, database_url: cli.database_url, bind: None };
+    let mut overrides =
+        Overrides { config_file: cli.config, data_dir: cli.data_dir, database_url: cli.database_url, bind: None };
     if let Command::Serve { bind, .. } = &cli.command {
         overrides.bind.clone_from(bind);
     }

@@ -39,7 +39,8 @@ pub(super) fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::SetPassword { email, password_stdin } => {
-            let found = user::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with e-mail {email}"))?;
+            let found =
+                user::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with e-mail {email}"))?;
             let (password, generated) = match password_stdin {
                 true => (read_password()?, false),
                 false => (secret::generated_password(), true),

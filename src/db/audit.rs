@@ -29,8 +29,8 @@ pub struct AuditEntry<'a, D: Serialize> {
 
 /// Appends an entry.
 pub fn record<D: Serialize>(conn: &mut DbConnection, entry: &AuditEntry<'_, D>, at: NaiveDateTime) -> QueryResult<()> {
-    let detail = serde_json::to_string(&entry.detail)
-        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let detail =
+        serde_json::to_string(&entry.detail).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::at.eq(at),

@@ -74,10 +74,8 @@ impl DbManager {
         let target = self.database.target.expose_secret();
         match self.database.backend {
             Backend::Sqlite => {
-                if let Some(parent) = std::path::Path::new(target).parent() {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent)?;
-                    }
+                if let Some(parent) = std::path::Path::new(target).parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)?;
                 }
                 let mut conn = SqliteConnection::establish(target)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;

@@ -31,7 +31,5 @@ pub fn run_pending(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 fn applied(
     result: diesel::migration::Result<Vec<diesel::migration::MigrationVersion<'_>>>,
 ) -> anyhow::Result<Vec<String>> {
-    result
-        .map(|versions| versions.iter().map(ToString::to_string).collect())
-        .map_err(|e| anyhow!(e))
+    result.map(|versions| versions.iter().map(ToString::to_string).collect()).map_err(|e| anyhow!(e))
 }

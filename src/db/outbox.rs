@@ -53,10 +53,9 @@ pub struct OutboxMessage {
 
 /// Queues a message unless one with the same key exists; returns whether it was queued.
 pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage<'_>) -> QueryResult<bool> {
-    let exists = diesel::select(diesel::dsl::exists(
-        outbox::table.filter(outbox::idempotency_key.eq(message.idempotency_key)),
-    ))
-    .get_result::<bool>(conn)?;
+    let exists =
+        diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::idempotency_key.eq(message.idempotency_key))))
+            .get_result::<bool>(conn)?;
     if exists {
         return Ok(false);
     }

@@ -14,9 +14,8 @@ pub fn count_all(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
 
 /// Codes and titles of the projects a user leads or belongs to (as member or expert).
 pub fn list_own_projects(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(String, String)>> {
-    let member_of = project_members::table
-        .filter(project_members::user_id.eq(user_id))
-        .select(project_members::project_id);
+    let member_of =
+        project_members::table.filter(project_members::user_id.eq(user_id)).select(project_members::project_id);
     projects::table
         .filter(projects::pi_user_id.eq(user_id).or(projects::id.eq_any(member_of)))
         .order(projects::code.asc())

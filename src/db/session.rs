@@ -69,16 +69,11 @@ pub fn delete_for_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<usi
 
 /// Ends every session of a user except one (password change keeps the current browser in).
 pub fn delete_others(conn: &mut DbConnection, user_id: i64, keep_id: i64) -> QueryResult<usize> {
-    diesel::delete(
-        sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::id.ne(keep_id)),
-    )
-    .execute(conn)
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::id.ne(keep_id))).execute(conn)
 }
 
 /// Removes sessions that can no longer be used.
 pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime, idle_since: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(
-        sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(idle_since))),
-    )
-    .execute(conn)
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(idle_since))))
+        .execute(conn)
 }

@@ -109,11 +109,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
 
 /// The account with this e-mail address (compared case-insensitively).
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::email.eq(normalize_email(email)))
-        .select(User::as_select())
-        .first(conn)
-        .optional()
+    users::table.filter(users::email.eq(normalize_email(email))).select(User::as_select()).first(conn).optional()
 }
 
 /// Every account, ordered by role then name.
@@ -135,11 +131,7 @@ pub fn set_password(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
-        .set((
-            users::password_hash.eq(hash),
-            users::must_change_password.eq(must_change),
-            users::updated_at.eq(now),
-        ))
+        .set((users::password_hash.eq(hash), users::must_change_password.eq(must_change), users::updated_at.eq(now)))
         .execute(conn)
 }
 
@@ -155,9 +147,5 @@ pub fn touch_login(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Quer
 
 /// How many active administrators remain, so that the last one cannot be demoted or disabled.
 pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
-    users::table
-        .filter(users::role.eq(Role::Admin.as_str()))
-        .filter(users::active.eq(true))
-        .count()
-        .get_result(conn)
+    users::table.filter(users::role.eq(Role::Admin.as_str())).filter(users::active.eq(true)).count().get_result(conn)
 }

@@ -200,7 +200,10 @@ mod tests {
                 rest = &rest[pos + marker.len()..];
                 if let Some(end) = rest.find('"') {
                     let key = &rest[..end];
-                    if key.contains('.') && !key.contains(' ') && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+                    if key.contains('.')
+                        && !key.contains(' ')
+                        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                    {
                         keys.push(key.to_owned());
                     }
                 }

@@ -21,10 +21,8 @@ pub struct Job {
 /// The next instant any job is due after `after`, and the indexes of the jobs due then.
 fn next_due(jobs: &[Job], tz: Tz, after: DateTime<Utc>) -> Option<(DateTime<Utc>, Vec<usize>)> {
     let local = after.with_timezone(&tz);
-    let times: Vec<_> = jobs
-        .iter()
-        .map(|job| job.schedule.after(&local).next().map(|t| t.with_timezone(&Utc)))
-        .collect();
+    let times: Vec<_> =
+        jobs.iter().map(|job| job.schedule.after(&local).next().map(|t| t.with_timezone(&Utc))).collect();
     let earliest = times.iter().flatten().min().copied()?;
     let due = times.iter().enumerate().filter(|(_, t)| **t == Some(earliest)).map(|(i, _)| i).collect();
     Some((earliest, due))
@@ -74,7 +72,8 @@ mod tests {
     #[test]
     fn stop_ends_the_loop() {
         let (tx, rx) = std::sync::mpsc::channel();
-        let handle = std::thread::spawn(move || run(vec![job("tick", "* * * * * *")], chrono_tz::UTC, Clock::System, &rx));
+        let handle =
+            std::thread::spawn(move || run(vec![job("tick", "* * * * * *")], chrono_tz::UTC, Clock::System, &rx));
         tx.send(()).unwrap();
         handle.join().unwrap();
     }

@@ -67,7 +67,12 @@ pub struct Envelope<'a> {
 }
 
 /// Queues a rendered message; returns whether it was new.
-pub fn queue(conn: &mut DbConnection, envelope: &Envelope<'_>, message: &Rendered, now: NaiveDateTime) -> diesel::QueryResult<bool> {
+pub fn queue(
+    conn: &mut DbConnection,
+    envelope: &Envelope<'_>,
+    message: &Rendered,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<bool> {
     outbox::enqueue(
         conn,
         &NewOutboxMessage {

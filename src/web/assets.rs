@@ -14,7 +14,11 @@ struct Asset {
 
 const ASSETS: [Asset; 4] = [
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../../assets/app.css") },
-    Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../../assets/app.js") },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/app.js"),
+    },
     Asset {
         name: "NotoSansSC-Regular.otf",
         content_type: "font/otf",
@@ -31,7 +35,11 @@ const ASSETS: [Asset; 4] = [
 pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
     let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::NotFound)?;
     // Fonts never change; CSS and JS change with releases, so they are revalidated daily.
-    let cache = if asset.content_type.starts_with("font/") { "public, max-age=31536000, immutable" } else { "public, max-age=86400" };
+    let cache = if asset.content_type.starts_with("font/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    };
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, asset.content_type))
         .insert_header((CACHE_CONTROL, cache))

@@ -101,10 +101,10 @@ async fn load_session(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError
     let found = state
         .db(move |conn| {
             let found = session::find_live(conn, &token_hash, now, idle_since)?;
-            if let Some((id, last_seen, _)) = &found {
-                if (now - *last_seen).num_seconds() >= TOUCH_AFTER_SECONDS {
-                    session::touch(conn, *id, now)?;
-                }
+            if let Some((id, last_seen, _)) = &found
+                && (now - *last_seen).num_seconds() >= TOUCH_AFTER_SECONDS
+            {
+                session::touch(conn, *id, now)?;
             }
             Ok(found)
         })

@@ -46,8 +46,16 @@ pub fn build_app(
 > {
     App::new()
         .app_data(web::Data::new(state))
-        .app_data(web::FormConfig::default().limit(BODY_LIMIT_BYTES).error_handler(|_, _| AppError::BadRequest("error.bad_form").into()))
-        .app_data(web::JsonConfig::default().limit(BODY_LIMIT_BYTES).error_handler(|_, _| AppError::BadRequest("error.bad_json").into()))
+        .app_data(
+            web::FormConfig::default()
+                .limit(BODY_LIMIT_BYTES)
+                .error_handler(|_, _| AppError::BadRequest("error.bad_form").into()),
+        )
+        .app_data(
+            web::JsonConfig::default()
+                .limit(BODY_LIMIT_BYTES)
+                .error_handler(|_, _| AppError::BadRequest("error.bad_json").into()),
+        )
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
         .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest("error.bad_query").into()))
         .configure(routes)

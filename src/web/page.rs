@@ -79,18 +79,22 @@ fn web_query_value(req: &HttpRequest, name: &str) -> Option<String> {
         .and_then(|q| q.get(name).cloned())
 }
 
-/// The language of a request: the switch's cookie, else the user's setting, else the browser's
-/// preference, else Chinese.
+/// The language of a request. Pages are Chinese unless the user chose English (the switch's
+/// cookie, else the account's setting): browsers in China often send English preferences, so
+/// `Accept-Language` is not trusted for pages. API clients have no cookie and say what they want
+/// in `Accept-Language`.
 pub fn request_locale(req: &HttpRequest, user: Option<&CurrentUser>) -> Locale {
+    if req.path().starts_with("/api/") {
+        return req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Locale::from_accept_language)
+            .unwrap_or_default();
+    }
     req.cookie(LANG_COOKIE)
         .and_then(|c| Locale::from_tag(c.value()))
         .or_else(|| user.and_then(|u| Locale::from_tag(&u.user.locale)))
-        .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::from_accept_language)
-        })
         .unwrap_or_default()
 }
 

@@ -22,7 +22,9 @@ async fn an_admin_creates_a_user_who_must_change_the_one_time_password() {
     let mut admin = Browser::new(&service);
     admin.login("admin@example.org").await;
 
-    let page = admin.post("/admin/users", &[("email", "Li.Wei@Example.org"), ("name", "李伟"), ("role", "pi"), ("locale", "zh-CN")]).await;
+    let page = admin
+        .post("/admin/users", &[("email", "Li.Wei@Example.org"), ("name", "李伟"), ("role", "pi"), ("locale", "zh-CN")])
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let password = extract(&page.body, "one-time-password");
     assert_eq!(extract(&page.body, "one-time-email"), "li.wei@example.org");
@@ -38,7 +40,14 @@ async fn an_admin_creates_a_user_who_must_change_the_one_time_password() {
     let home = pi.get("/").await;
     assert_eq!(home.location(), "/account/password", "a one-time password must be replaced first");
     let changed = pi
-        .post("/account/password", &[("current", &password), ("password", "李伟为自己设置的新密码很长"), ("confirm", "李伟为自己设置的新密码很长")])
+        .post(
+            "/account/password",
+            &[
+                ("current", &password),
+                ("password", "李伟为自己设置的新密码很长"),
+                ("confirm", "李伟为自己设置的新密码很长"),
+            ],
+        )
         .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
     let home = pi.get("/").await;
@@ -80,7 +89,9 @@ async fn the_last_administrator_cannot_be_demoted_and_deactivation_ends_sessions
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;
 
-    let page = admin.post(&format!("/admin/users/{admin_id}"), &[("name", "管理员"), ("role", "staff"), ("active", "on")]).await;
+    let page = admin
+        .post(&format!("/admin/users/{admin_id}"), &[("name", "管理员"), ("role", "staff"), ("active", "on")])
+        .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     assert!(page.body.contains("最后一位系统管理员"));
 

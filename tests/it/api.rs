@@ -83,7 +83,8 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
     let mut client = Browser::new(&service);
     client.headers = bearer(&token);
 
-    let created = client.json(Method::POST, "/api/v1/tokens", Some(json!({"name": "报表脚本", "expires_in_days": 30}))).await;
+    let created =
+        client.json(Method::POST, "/api/v1/tokens", Some(json!({"name": "报表脚本", "expires_in_days": 30}))).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let created: Value = serde_json::from_str(&created.body).unwrap();
     let secret = created["token"].as_str().unwrap();
@@ -117,7 +118,11 @@ async fn bad_json_gets_a_json_error_and_creates_nothing() {
         let page = client.json(Method::POST, "/api/v1/tokens", Some(body.clone())).await;
         assert_eq!(page.status, status, "{body}: {}", page.body);
         let error: Value = serde_json::from_str(&page.body).unwrap();
-        assert!(error["error"]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese message by default: {}", page.body);
+        assert!(
+            error["error"]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "Chinese message by default: {}",
+            page.body
+        );
     }
     let listed: Value = serde_json::from_str(&client.get("/api/v1/tokens").await.body).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);

@@ -68,8 +68,8 @@ async fn deactivated_accounts_cannot_log_in() {
     let app = TestApp::new();
     let id = app.user("gone@example.org", Role::Pi);
     crate::common::with_conn(&app, |conn| {
-        use diesel::prelude::*;
         use coop_tracker::db::schema::users;
+        use diesel::prelude::*;
         diesel::update(users::table.find(id)).set(users::active.eq(false)).execute(conn).unwrap();
     });
     let service = test::init_service(build_app(app.state.clone())).await;
@@ -110,7 +110,10 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
     browser.login("admin@example.org").await;
     let forged = "0".repeat(64);
     let page = browser
-        .post_raw("/admin/users", &[("csrf_token", &forged), ("email", "new@example.org"), ("name", "新用户"), ("role", "staff")])
+        .post_raw(
+            "/admin/users",
+            &[("csrf_token", &forged), ("email", "new@example.org"), ("name", "新用户"), ("role", "staff")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     let users = browser.get("/admin/users").await;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use coop_tracker::domain::role::Role;
 use coop_tracker::web::build_app;
 use fantoccini::{ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 use crate::common::{PASSWORD, TestApp};
 
@@ -28,7 +29,8 @@ fn free_port() -> u16 {
 async fn start_chromedriver() -> Option<(Driver, u16)> {
     let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port();
-    let child = Command::new(&path).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+    let child =
+        Command::new(&path).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
     let driver = Driver(child);
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -50,7 +52,8 @@ async fn log_in_see_the_home_page_and_log_out_in_chromium() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = app.state.clone();
-    let server = actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
+    let server =
+        actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
     let server_handle = server.handle();
     actix_web::rt::spawn(server);
 
@@ -61,7 +64,8 @@ async fn log_in_see_the_home_page_and_log_out_in_chromium() {
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             "--disable-default-apps", "--disable-extensions", "--window-size=1280,800"] }),
     );
-    let client = ClientBuilder::rustls().unwrap().capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.unwrap();
+    let client =
+        ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.unwrap();
 
     client.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
@@ -79,7 +83,8 @@ async fn log_in_see_the_home_page_and_log_out_in_chromium() {
 
     client.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
     client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
-    assert!(client.source().await.unwrap().contains("您已退出登录"));
+    let source = client.source().await.unwrap();
+    assert!(source.contains("您已退出登录"), "{source}");
     client.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login", "the session is gone");
 

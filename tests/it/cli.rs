@@ -58,18 +58,35 @@ fn users_are_added_listed_and_backed_up_on_a_fresh_data_folder() {
     assert!(dir.path().join("coop-tracker.sqlite3").exists());
 
     let out = run(
-        &["--data-dir", data, "user", "add", "--email", "zhang@example.org", "--name", "张敏", "--role", "staff", "--password-stdin", "--token"],
+        &[
+            "--data-dir",
+            data,
+            "user",
+            "add",
+            "--email",
+            "zhang@example.org",
+            "--name",
+            "张敏",
+            "--role",
+            "staff",
+            "--password-stdin",
+            "--token",
+        ],
         Some("a long enough password\n"),
     );
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(stdout.contains("API token: coop_"), "{stdout}");
 
-    let out = run(&["--data-dir", data, "user", "add", "--email", "zhang@example.org", "--name", "重复", "--role", "pi"], None);
+    let out = run(
+        &["--data-dir", data, "user", "add", "--email", "zhang@example.org", "--name", "重复", "--role", "pi"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("already uses this e-mail"), "{}", text(&out.stderr));
 
-    let out = run(&["--data-dir", data, "user", "add", "--email", "x@example.org", "--name", "x", "--role", "boss"], None);
+    let out =
+        run(&["--data-dir", data, "user", "add", "--email", "x@example.org", "--name", "x", "--role", "boss"], None);
     assert_eq!(out.status.code(), Some(2), "clap refuses an unknown role");
 
     let out = run(&["--data-dir", data, "user", "set-password", "--email", "zhang@example.org"], None);

@@ -31,7 +31,15 @@ fn the_audit_log_refuses_updates_and_deletes() {
 
     let app = crate::common::TestApp::new();
     let mut conn = app.conn();
-    let entry = AuditEntry { actor: None, action: "test.write", entity: "test", entity_id: Some(1), project_id: None, detail: serde_json::json!({}), ip: None };
+    let entry = AuditEntry {
+        actor: None,
+        action: "test.write",
+        entity: "test",
+        entity_id: Some(1),
+        project_id: None,
+        detail: serde_json::json!({}),
+        ip: None,
+    };
     audit::record(&mut conn, &entry, crate::common::test_now()).unwrap();
     let update = diesel::sql_query("UPDATE audit_log SET action = 'forged'").execute(&mut *conn);
     let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut *conn);

@@ -14,7 +14,8 @@ fn decoded_parts(message: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for part in message.split("Content-Transfer-Encoding: base64").skip(1) {
-        let body = part.trim_start().split("\r\n\r\n").next().unwrap_or_default().split("\n\n").next().unwrap_or_default();
+        let body =
+            part.trim_start().split("\r\n\r\n").next().unwrap_or_default().split("\n\n").next().unwrap_or_default();
         let (mut bits, mut count, mut bytes) = (0u32, 0, Vec::new());
         for c in body.bytes().filter_map(|b| ALPHABET.iter().position(|a| *a == b)) {
             bits = (bits << 6) | c as u32;
@@ -67,15 +68,27 @@ async fn a_forgotten_password_is_reset_through_the_e_mailed_link_once() {
     let form = browser.get(&link).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let token = link.split("token=").nth(1).unwrap();
-    let mismatch = browser.post("/password/reset", &[("token", token), ("password", "一个全新的足够长的密码啊"), ("confirm", "不一样")]).await;
+    let mismatch = browser
+        .post("/password/reset", &[("token", token), ("password", "一个全新的足够长的密码啊"), ("confirm", "不一样")])
+        .await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
     let short = browser.post("/password/reset", &[("token", token), ("password", "short"), ("confirm", "short")]).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("至少需要 10 个字符"));
 
-    let done = browser.post("/password/reset", &[("token", token), ("password", "一个全新的足够长的密码啊"), ("confirm", "一个全新的足够长的密码啊")]).await;
+    let done = browser
+        .post(
+            "/password/reset",
+            &[("token", token), ("password", "一个全新的足够长的密码啊"), ("confirm", "一个全新的足够长的密码啊")],
+        )
+        .await;
     assert_eq!(done.location(), "/login?done=password_reset");
-    let again = browser.post("/password/reset", &[("token", token), ("password", "另一个全新的足够长的密码"), ("confirm", "另一个全新的足够长的密码")]).await;
+    let again = browser
+        .post(
+            "/password/reset",
+            &[("token", token), ("password", "另一个全新的足够长的密码"), ("confirm", "另一个全新的足够长的密码")],
+        )
+        .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
 
     assert_eq!(old_browser.get("/").await.status, StatusCode::SEE_OTHER, "existing sessions end on reset");
@@ -110,11 +123,21 @@ async fn changing_a_password_needs_the_current_one_and_keeps_only_this_session()
     let mut elsewhere = Browser::new(&service);
     elsewhere.login("staff@example.org").await;
 
-    let wrong = here.post("/account/password", &[("current", "wrong"), ("password", "这是一个新的足够长的密码"), ("confirm", "这是一个新的足够长的密码")]).await;
+    let wrong = here
+        .post(
+            "/account/password",
+            &[("current", "wrong"), ("password", "这是一个新的足够长的密码"), ("confirm", "这是一个新的足够长的密码")],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("当前密码不正确"));
 
-    let ok = here.post("/account/password", &[("current", PASSWORD), ("password", "这是一个新的足够长的密码"), ("confirm", "这是一个新的足够长的密码")]).await;
+    let ok = here
+        .post(
+            "/account/password",
+            &[("current", PASSWORD), ("password", "这是一个新的足够长的密码"), ("confirm", "这是一个新的足够长的密码")],
+        )
+        .await;
     assert_eq!(ok.location(), "/?done=password_changed");
     let home = here.get("/?done=password_changed").await;
     assert!(home.body.contains("密码已修改"));

@@ -1,8 +1,8 @@
 //! The caller's own API tokens.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
-use actix_web::HttpResponse;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,15 @@ pub struct TokenView {
 
 impl From<ApiToken> for TokenView {
     fn from(t: ApiToken) -> Self {
-        Self { id: t.id, name: t.name, prefix: t.token_prefix, created_at: t.created_at, last_used_at: t.last_used_at, expires_at: t.expires_at, revoked_at: t.revoked_at }
+        Self {
+            id: t.id,
+            name: t.name,
+            prefix: t.token_prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
     }
 }
 
@@ -70,7 +78,11 @@ pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 400, body = crate::web::error_page::ErrorBody),
         (status = 401, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, ApiUser(user): ApiUser, body: Json<NewToken>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    body: Json<NewToken>,
+) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let body = body.into_inner();
     let expires_at = account::token_expiry(body.expires_in_days, now)?;
@@ -81,7 +93,11 @@ pub async fn create(state: web::Data<AppState>, ApiUser(user): ApiUser, body: Js
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = i64, Path, description = "token id")),
     responses((status = 204), (status = 401, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody)))]
-pub async fn revoke(state: web::Data<AppState>, ApiUser(user): ApiUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn revoke(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let (now, token_id) = (state.clock.now(), id.into_inner());
     state.db(move |conn| account::revoke_token(conn, user.id, token_id, now)).await?;
     Ok(HttpResponse::NoContent().finish())

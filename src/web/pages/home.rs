@@ -29,7 +29,11 @@ struct HomePage {
 }
 
 /// Shows the home page of the logged-in user.
-pub async fn show(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let (role, user_id) = (current.user.role, current.user.id);
     let content = state
         .db(move |conn| {
@@ -39,7 +43,9 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, current: Current
                     let (guides, projects) = portfolio::count_all(conn)?;
                     Content::Staff { guides, projects }
                 }
-                Role::Pi | Role::Member | Role::Expert => Content::Own { projects: portfolio::list_own_projects(conn, user_id)? },
+                Role::Pi | Role::Member | Role::Expert => {
+                    Content::Own { projects: portfolio::list_own_projects(conn, user_id)? }
+                }
             })
         })
         .await?;

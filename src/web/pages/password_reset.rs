@@ -59,7 +59,10 @@ pub async fn request_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
 
 /// `POST /password/forgot`: queues the link for an active account, then says the same thing
 /// either way.
-pub async fn request(state: web::Data<AppState>, CsrfForm(form): CsrfForm<ForgotForm>) -> Result<HttpResponse, AppError> {
+pub async fn request(
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let base_url = state.config.base_url.clone();
     let queued = state
@@ -74,7 +77,13 @@ pub async fn request(state: web::Data<AppState>, CsrfForm(form): CsrfForm<Forgot
             let link = format!("{base_url}/password/reset?token={token}");
             let rendered = message::password_reset(t, &found.name, &link, LINK_HOURS)?;
             let key = format!("password_reset:{token_hash}");
-            let envelope = Envelope { key: &key, kind: "password_reset", user_id: Some(found.id), to: &found.email, locale: t.tag() };
+            let envelope = Envelope {
+                key: &key,
+                kind: "password_reset",
+                user_id: Some(found.id),
+                to: &found.email,
+                locale: t.tag(),
+            };
             Ok(message::queue(conn, &envelope, &rendered, now)?)
         })
         .await?;
@@ -92,7 +101,11 @@ pub struct ResetQuery {
 }
 
 /// `GET /password/reset?token=…`.
-pub async fn reset_form(req: HttpRequest, state: web::Data<AppState>, query: web::Query<ResetQuery>) -> Result<HttpResponse, AppError> {
+pub async fn reset_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<ResetQuery>,
+) -> Result<HttpResponse, AppError> {
     let token_hash = secret::hash(&query.token);
     let now = state.clock.now();
     let valid = state.db(move |conn| Ok(password_reset::find_user(conn, &token_hash, now)?.is_some())).await?;
@@ -120,7 +133,11 @@ impl CsrfProtected for ResetForm {
 }
 
 /// `POST /password/reset`: uses up the token, sets the password and ends every session.
-pub async fn reset(req: HttpRequest, state: web::Data<AppState>, CsrfForm(form): CsrfForm<ResetForm>) -> Result<HttpResponse, AppError> {
+pub async fn reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<HttpResponse, AppError> {
     if form.password != form.confirm {
         let errors = FormErrors(vec![FieldError { field: "confirm", message: "password.mismatch" }]);
         let page = ResetPage { ctx: PageCtx::new(&req, None), token: &form.token, valid: true, errors };
@@ -144,11 +161,17 @@ pub async fn reset(req: HttpRequest, state: web::Data<AppState>, CsrfForm(form):
     match result {
         Ok(()) => Ok(see_other("/login?done=password_reset")),
         Err(AppError::Validation(errors)) => {
-            let page = ResetPage { ctx: PageCtx::new(&req, None), token: &form.token, valid: true, errors: FormErrors(errors) };
+            let page = ResetPage {
+                ctx: PageCtx::new(&req, None),
+                token: &form.token,
+                valid: true,
+                errors: FormErrors(errors),
+            };
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(AppError::NotFound) => {
-            let page = ResetPage { ctx: PageCtx::new(&req, None), token: "", valid: false, errors: FormErrors::default() };
+            let page =
+                ResetPage { ctx: PageCtx::new(&req, None), token: "", valid: false, errors: FormErrors::default() };
             render_with(StatusCode::NOT_FOUND, &page)
         }
         Err(other) => Err(other),

@@ -49,7 +49,11 @@ impl CsrfProtected for LoginForm {
 }
 
 /// `GET /login`; a logged-in user goes straight on.
-pub async fn form(req: HttpRequest, current: MaybeUser, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+pub async fn form(
+    req: HttpRequest,
+    current: MaybeUser,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
     let next = local_path(query.next.as_deref());
     if current.0.is_some() {
         return Ok(see_other(next));
@@ -59,7 +63,11 @@ pub async fn form(req: HttpRequest, current: MaybeUser, query: web::Query<LoginQ
 
 /// `POST /login`: checks the password, starts a fresh session (a new token every time, so a
 /// planted cookie is worthless) and goes on to `next`.
-pub async fn login(req: HttpRequest, state: web::Data<AppState>, CsrfForm(form): CsrfForm<LoginForm>) -> Result<HttpResponse, AppError> {
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let email = normalize_email(&form.email);
     let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
@@ -108,13 +116,20 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, CsrfForm(form):
             state.login_limiter.fail(&keys, now);
             tracing::info!(email, peer, "login failed");
             let next = local_path(form.next.as_deref());
-            render_with(StatusCode::UNAUTHORIZED, &LoginPage { ctx: PageCtx::new(&req, None), email: &email, next, failed: true })
+            render_with(
+                StatusCode::UNAUTHORIZED,
+                &LoginPage { ctx: PageCtx::new(&req, None), email: &email, next, failed: true },
+            )
         }
     }
 }
 
 /// `POST /logout`: ends the session on the server, not only in the browser.
-pub async fn logout(req: HttpRequest, state: web::Data<AppState>, CsrfForm(_): CsrfForm<CsrfOnly>) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(_): CsrfForm<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let token_hash = secret::hash(cookie.value());
         state.db(move |conn| Ok(session::delete_by_hash(conn, &token_hash)?)).await?;

@@ -36,7 +36,11 @@ async fn page(
 }
 
 /// `GET /account/tokens`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     page(&req, &state, &current, StatusCode::OK, None, FormErrors::default()).await
 }
 

@@ -75,7 +75,9 @@ impl InstitutionForm {
         let office_email = match self.research_office_email.trim() {
             "" => None,
             email => crate::account::check_email(email)
-                .map_err(|_| errors.push(FieldError { field: "research_office_email", message: "account.email_invalid" }))
+                .map_err(|_| {
+                    errors.push(FieldError { field: "research_office_email", message: "account.email_invalid" })
+                })
                 .ok(),
         };
         if !errors.is_empty() {
@@ -93,7 +95,13 @@ impl InstitutionForm {
 }
 
 /// Creates or updates from a checked form, with its audit row.
-fn save(conn: &mut crate::db::DbConnection, id: Option<i64>, checked: &Checked, actor: i64, now: chrono::NaiveDateTime) -> Result<i64, AppError> {
+fn save(
+    conn: &mut crate::db::DbConnection,
+    id: Option<i64>,
+    checked: &Checked,
+    actor: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<i64, AppError> {
     conn.transaction(|conn| {
         if institution::name_taken(conn, &checked.name, id)? {
             return Err(AppError::Conflict("institution.name_taken"));
@@ -146,7 +154,11 @@ async fn submit(
 }
 
 /// `GET /admin/institutions`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let institutions = state.db(|conn| Ok(institution::list(conn)?)).await?;
     render(&InstitutionsPage { ctx: PageCtx::new(&req, Some(&current)), institutions })
@@ -155,21 +167,34 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, current: Current
 /// `GET /admin/institutions/new`.
 pub async fn new_form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
-    render(&InstitutionFormPage { ctx: PageCtx::new(&req, Some(&current)), id: None, form: InstitutionForm::default(), errors: FormErrors::default() })
+    render(&InstitutionFormPage {
+        ctx: PageCtx::new(&req, Some(&current)),
+        id: None,
+        form: InstitutionForm::default(),
+        errors: FormErrors::default(),
+    })
 }
 
 /// `POST /admin/institutions`.
-pub async fn create(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser, CsrfForm(form): CsrfForm<InstitutionForm>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<InstitutionForm>,
+) -> Result<HttpResponse, AppError> {
     submit(req, state, current, None, form).await
 }
 
 /// `GET /admin/institutions/{id}`.
-pub async fn edit_form(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let (found, region) = state
-        .db(move |conn| institution::find(conn, id)?.ok_or(AppError::NotFound))
-        .await?;
+    let (found, region) = state.db(move |conn| institution::find(conn, id)?.ok_or(AppError::NotFound)).await?;
     let form = InstitutionForm {
         csrf_token: String::new(),
         name: found.name,
@@ -178,7 +203,12 @@ pub async fn edit_form(req: HttpRequest, state: web::Data<AppState>, current: Cu
         research_office_name: found.research_office_name.unwrap_or_default(),
         research_office_email: found.research_office_email.unwrap_or_default(),
     };
-    render(&InstitutionFormPage { ctx: PageCtx::new(&req, Some(&current)), id: Some(id), form, errors: FormErrors::default() })
+    render(&InstitutionFormPage {
+        ctx: PageCtx::new(&req, Some(&current)),
+        id: Some(id),
+        form,
+        errors: FormErrors::default(),
+    })
 }
 
 /// `POST /admin/institutions/{id}`.

@@ -133,16 +133,29 @@ async fn form_page(
 }
 
 /// `GET /admin/users`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let users = state.db(|conn| Ok(user::list(conn)?)).await?;
     render(&UsersPage { ctx: PageCtx::new(&req, Some(&current)), users })
 }
 
 /// `GET /admin/users/new`.
-pub async fn new_form(req: HttpRequest, state: web::Data<AppState>, current: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
-    let form = UserForm { role: Role::Pi.as_str().into(), locale: Locale::ZhCn.tag().into(), active: Some("on".into()), ..UserForm::default() };
+    let form = UserForm {
+        role: Role::Pi.as_str().into(),
+        locale: Locale::ZhCn.tag().into(),
+        active: Some("on".into()),
+        ..UserForm::default()
+    };
     form_page(&req, &state, &current, StatusCode::OK, None, form, FormErrors::default()).await
 }
 
@@ -196,7 +209,8 @@ pub async fn edit_form(
     current.require(&[Role::Admin])?;
     let id = id.into_inner();
     let found = state.db(move |conn| Ok(user::find(conn, id)?)).await?.ok_or(AppError::NotFound)?;
-    form_page(&req, &state, &current, StatusCode::OK, Some(id), UserForm::from_user(&found), FormErrors::default()).await
+    form_page(&req, &state, &current, StatusCode::OK, Some(id), UserForm::from_user(&found), FormErrors::default())
+        .await
 }
 
 /// `POST /admin/users/{id}`: saves name, role, language, institution and whether the account is
@@ -243,7 +257,8 @@ pub async fn update(
     match result {
         Ok(()) => Ok(see_other("/admin/users?done=saved")),
         Err(AppError::Validation(errors)) => {
-            form_page(&req, &state, &current, StatusCode::UNPROCESSABLE_ENTITY, Some(id), form, FormErrors(errors)).await
+            form_page(&req, &state, &current, StatusCode::UNPROCESSABLE_ENTITY, Some(id), form, FormErrors(errors))
+                .await
         }
         Err(AppError::Conflict(key)) => {
             let errors = FormErrors(vec![crate::error::FieldError { field: "role", message: key }]);
