@@ -383,6 +383,21 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_lists_valid_settings_that_match_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("coop-tracker.example.toml");
+        let from_file = load(&[], Overrides { config_file: Some(example), ..in_temp(&dir) }).unwrap();
+        let defaults = load(&[], in_temp(&dir)).unwrap();
+        assert_eq!(from_file.bind, defaults.bind);
+        assert_eq!(from_file.timezone, defaults.timezone);
+        assert_eq!(from_file.mail.from, defaults.mail.from);
+        assert_eq!(from_file.session_idle_hours, defaults.session_idle_hours);
+        assert_eq!(from_file.login_max_failures, defaults.login_max_failures);
+        assert_eq!(from_file.db_pool_size, defaults.db_pool_size);
+        assert_eq!(from_file.schedules.outbox.map(|s| s.to_string()), defaults.schedules.outbox.map(|s| s.to_string()));
+    }
+
+    #[test]
     fn unknown_keys_in_the_file_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
