@@ -4,12 +4,14 @@
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::NaiveDateTime;
 
 use super::csrf;
 use super::identity::CurrentUser;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::{Locale, T};
+use crate::web::state::AppState;
 
 /// The cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "coop_lang";
@@ -28,6 +30,11 @@ impl Viewer {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// Whether the commission's menu (institutions, later guides and projects) is shown.
+    pub fn is_commission(&self) -> bool {
+        self.role.sees_portfolio()
+    }
 }
 
 /// The common part of every page.
@@ -43,6 +50,8 @@ pub struct PageCtx {
     pub path: String,
     /// A notice to show once, from `?done=<key>` after a redirect; only known keys are shown.
     pub notice: Option<&'static str>,
+    /// Times are stored in UTC and shown in the configured zone (Asia/Shanghai by default).
+    pub tz: chrono_tz::Tz,
 }
 
 /// Notices that may be requested with `?done=`; anything else is ignored, so the parameter cannot
@@ -69,7 +78,20 @@ impl PageCtx {
             csrf: csrf::token(req),
             path: req.path().to_owned(),
             notice,
+            tz: req
+                .app_data::<actix_web::web::Data<AppState>>()
+                .map_or(chrono_tz::Asia::Shanghai, |s| s.config.timezone),
         }
+    }
+
+    /// A stored UTC instant as local date and minute.
+    pub fn time(&self, at: &NaiveDateTime) -> String {
+        at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// A stored UTC instant as local date.
+    pub fn date(&self, at: &NaiveDateTime) -> String {
+        at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d").to_string()
     }
 }
 

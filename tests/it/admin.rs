@@ -109,13 +109,13 @@ async fn institutions_are_created_with_their_region_and_names_stay_unique() {
     let mut admin = Browser::new(&service);
     admin.login("admin@example.org").await;
     let fields = [("name", "新疆大学"), ("region", "新疆维吾尔自治区"), ("research_office_email", "kyc@xju.example")];
-    let page = admin.post("/admin/institutions", &fields).await;
+    let page = admin.post("/institutions", &fields).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    let list = admin.get("/admin/institutions").await;
+    let list = admin.get("/institutions").await;
     assert!(list.body.contains("新疆大学") && list.body.contains("新疆维吾尔自治区"));
-    let again = admin.post("/admin/institutions", &fields).await;
+    let again = admin.post("/institutions", &fields).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.body.contains("已有同名单位"));
-    let bad = admin.post("/admin/institutions", &[("name", "某单位"), ("research_office_email", "nope")]).await;
+    let bad = admin.post("/institutions", &[("name", "某单位"), ("research_office_email", "nope")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -115,3 +115,53 @@ fn help_documents_every_command() {
     let serve = text(&run(&["serve", "--help"], None).stdout);
     assert!(serve.contains("--demo") && serve.contains("--bind"), "{serve}");
 }
+
+/// Reads an HTTP response from a raw request on loopback (the test needs no HTTP client).
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn first_serve_creates_an_administrator_with_a_working_one_time_password() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coop-tracker"))
+        .args(["--data-dir", dir.path().to_str().unwrap(), "serve", "--bind", &bind])
+        .env_remove("DATABASE_URL")
+        .env("COOP_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let password = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.split("one-time password (change it at first login): ").nth(1).map(str::to_owned))
+        .expect("serve printed no one-time password");
+    let health = (0..100).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        http_get(port, "/healthz")
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(health.unwrap().starts_with("HTTP/1.1 200"), "the server answered");
+
+    let config = coop_tracker::config::Config::load(
+        &coop_tracker::config::Overrides { data_dir: Some(dir.path().to_owned()), ..Default::default() },
+        &|_| None,
+    )
+    .unwrap();
+    let pool = coop_tracker::db::connect(&config).unwrap();
+    let admin = coop_tracker::db::user::find_by_email(&mut pool.get().unwrap(), "admin@localhost").unwrap().unwrap();
+    assert_eq!(admin.role, coop_tracker::domain::role::Role::Admin);
+    assert!(admin.must_change_password);
+    assert!(coop_tracker::auth::password::verify(&password, admin.password_hash.as_deref()));
+}

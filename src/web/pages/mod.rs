@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod home;
+mod institutions;
 mod lang;
 mod password_reset;
 mod session;
@@ -21,5 +22,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/reset", web::get().to(password_reset::reset_form))
         .route("/password/reset", web::post().to(password_reset::reset))
         .configure(account::routes)
+        .configure(institutions::routes)
         .configure(admin::routes);
 }

@@ -76,7 +76,12 @@ pub async fn login(
 
     let token = secret::random_token();
     let token_hash = secret::hash(&token);
-    let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // Kept for the user's own review of sessions; bounded so a client cannot bloat the table.
+    let user_agent = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(300).collect::<String>());
     let (lookup_email, password, ip) = (email.clone(), form.password, peer.clone());
     let logged_in = state
         .db(move |conn| {

@@ -1,6 +1,5 @@
-//! Administration: accounts and institutions. Administrators only.
+//! Administration of accounts. Administrators only.
 
-mod institutions;
 mod users;
 
 use actix_web::web;
@@ -12,10 +11,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/new", web::get().to(users::new_form))
         .route("/admin/users/{id}", web::get().to(users::edit_form))
         .route("/admin/users/{id}", web::post().to(users::update))
-        .route("/admin/users/{id}/password", web::post().to(users::reset_password))
-        .route("/admin/institutions", web::get().to(institutions::list))
-        .route("/admin/institutions", web::post().to(institutions::create))
-        .route("/admin/institutions/new", web::get().to(institutions::new_form))
-        .route("/admin/institutions/{id}", web::get().to(institutions::edit_form))
-        .route("/admin/institutions/{id}", web::post().to(institutions::update));
+        .route("/admin/users/{id}/password", web::post().to(users::reset_password));
 }

@@ -1,4 +1,5 @@
-//! Managing institutions (承担单位, 合作单位) and their research-office contacts.
+//! Managing institutions (承担单位, 合作单位) and their research-office contacts: administrators and
+//! commission staff, who register projects under them.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -16,15 +17,27 @@ use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
 
+/// Who may manage institutions.
+const MANAGERS: &[Role] = &[Role::Admin, Role::Staff];
+
+/// Registers the institution routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/institutions", web::get().to(list))
+        .route("/institutions", web::post().to(create))
+        .route("/institutions/new", web::get().to(new_form))
+        .route("/institutions/{id}", web::get().to(edit_form))
+        .route("/institutions/{id}", web::post().to(update));
+}
+
 #[derive(Template)]
-#[template(path = "pages/admin/institutions.html")]
+#[template(path = "pages/institutions/list.html")]
 struct InstitutionsPage {
     ctx: PageCtx,
     institutions: Vec<(Institution, Option<String>)>,
 }
 
 #[derive(Template)]
-#[template(path = "pages/admin/institution_form.html")]
+#[template(path = "pages/institutions/form.html")]
 struct InstitutionFormPage {
     ctx: PageCtx,
     id: Option<i64>,
@@ -137,14 +150,14 @@ async fn submit(
     id: Option<i64>,
     form: InstitutionForm,
 ) -> Result<HttpResponse, AppError> {
-    current.require(&[Role::Admin])?;
+    current.require(MANAGERS)?;
     let (now, actor) = (state.clock.now(), current.user.id);
     let result = match form.check() {
         Ok(checked) => state.db(move |conn| save(conn, id, &checked, actor, now)).await,
         Err(e) => Err(e),
     };
     let (status, errors) = match result {
-        Ok(_) => return Ok(see_other("/admin/institutions?done=saved")),
+        Ok(_) => return Ok(see_other("/institutions?done=saved")),
         Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         Err(AppError::Conflict(key)) => (StatusCode::CONFLICT, vec![FieldError { field: "name", message: key }]),
         Err(other) => return Err(other),
@@ -153,20 +166,20 @@ async fn submit(
     render_with(status, &page)
 }
 
-/// `GET /admin/institutions`.
+/// `GET /institutions`.
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    current.require(&[Role::Admin])?;
+    current.require(MANAGERS)?;
     let institutions = state.db(|conn| Ok(institution::list(conn)?)).await?;
     render(&InstitutionsPage { ctx: PageCtx::new(&req, Some(&current)), institutions })
 }
 
-/// `GET /admin/institutions/new`.
+/// `GET /institutions/new`.
 pub async fn new_form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
-    current.require(&[Role::Admin])?;
+    current.require(MANAGERS)?;
     render(&InstitutionFormPage {
         ctx: PageCtx::new(&req, Some(&current)),
         id: None,
@@ -175,7 +188,7 @@ pub async fn new_form(req: HttpRequest, current: CurrentUser) -> Result<HttpResp
     })
 }
 
-/// `POST /admin/institutions`.
+/// `POST /institutions`.
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -185,14 +198,14 @@ pub async fn create(
     submit(req, state, current, None, form).await
 }
 
-/// `GET /admin/institutions/{id}`.
+/// `GET /institutions/{id}`.
 pub async fn edit_form(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    current.require(&[Role::Admin])?;
+    current.require(MANAGERS)?;
     let id = id.into_inner();
     let (found, region) = state.db(move |conn| institution::find(conn, id)?.ok_or(AppError::NotFound)).await?;
     let form = InstitutionForm {
@@ -211,7 +224,7 @@ pub async fn edit_form(
     })
 }
 
-/// `POST /admin/institutions/{id}`.
+/// `POST /institutions/{id}`.
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
