@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 
 /// The name of the SQLite file inside the data folder.
@@ -64,14 +64,6 @@ impl DatabaseUrl {
         }
         Ok(Self { backend: Backend::Sqlite, target: path.into() })
     }
-
-    /// The SQLite file, if this is SQLite.
-    pub fn sqlite_path(&self) -> Option<&Path> {
-        match self.backend {
-            Backend::Sqlite => Some(Path::new(self.target.expose_secret())),
-            Backend::Postgres => None,
-        }
-    }
 }
 
 /// Outgoing mail.
@@ -90,6 +82,8 @@ pub struct MailSettings {
 pub struct Schedules {
     /// Delivers queued e-mail from the outbox.
     pub outbox: Option<cron::Schedule>,
+    /// Removes expired sessions and used or expired password-reset links.
+    pub cleanup: Option<cron::Schedule>,
 }
 
 /// Everything the program needs to know, validated.
@@ -149,6 +143,7 @@ struct FileMail {
 #[serde(deny_unknown_fields)]
 struct FileSchedules {
     outbox: Option<String>,
+    cleanup: Option<String>,
 }
 
 /// Values given on the command line; they win over every other source.
@@ -219,6 +214,8 @@ impl Config {
         let smtp_url = env_string("COOP_SMTP_URL").or(file.mail.smtp_url);
         let outbox_schedule =
             env("COOP_SCHEDULE_OUTBOX").or(file.schedules.outbox).unwrap_or_else(|| "0 * * * * *".into());
+        let cleanup_schedule =
+            env("COOP_SCHEDULE_CLEANUP").or(file.schedules.cleanup).unwrap_or_else(|| "0 15 * * * *".into());
 
         let config = Config {
             database: DatabaseUrl::parse(&database_url)?,
@@ -233,7 +230,10 @@ impl Config {
                 from: validate_mailbox(mail_from)?,
                 smtp_url: smtp_url.map(|url| validate_smtp_url(&url).map(|()| url.into())).transpose()?,
             },
-            schedules: Schedules { outbox: parse_schedule("schedules.outbox", &outbox_schedule)? },
+            schedules: Schedules {
+                outbox: parse_schedule("schedules.outbox", &outbox_schedule)?,
+                cleanup: parse_schedule("schedules.cleanup", &cleanup_schedule)?,
+            },
             login_max_failures: positive("login_max_failures", login_max_failures)?,
             db_pool_size: positive("db_pool_size", db_pool_size)?,
             data_dir,
@@ -325,6 +325,7 @@ fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)], overrides: Overrides) -> Result<Config, ConfigError> {
@@ -341,7 +342,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = load(&[], in_temp(&dir)).unwrap();
         assert_eq!(config.database.backend, Backend::Sqlite);
-        assert_eq!(config.database.sqlite_path().unwrap(), dir.path().join(SQLITE_FILE_NAME));
+        assert_eq!(Path::new(config.database.target.expose_secret()), dir.path().join(SQLITE_FILE_NAME));
         assert_eq!(config.bind, "127.0.0.1:8080");
         assert_eq!(config.timezone, chrono_tz::Asia::Shanghai);
         assert!(!config.secure_cookies);
@@ -395,6 +396,10 @@ mod tests {
         assert_eq!(from_file.login_max_failures, defaults.login_max_failures);
         assert_eq!(from_file.db_pool_size, defaults.db_pool_size);
         assert_eq!(from_file.schedules.outbox.map(|s| s.to_string()), defaults.schedules.outbox.map(|s| s.to_string()));
+        assert_eq!(
+            from_file.schedules.cleanup.map(|s| s.to_string()),
+            defaults.schedules.cleanup.map(|s| s.to_string())
+        );
     }
 
     #[test]

@@ -71,6 +71,20 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
             }),
         });
     }
+    if let Some(schedule) = state.config.schedules.cleanup.clone() {
+        let state = state.clone();
+        jobs.push(Job {
+            name: "cleanup",
+            schedule,
+            run: Box::new(move |at| {
+                let now = at.with_timezone(&Utc).naive_utc();
+                match jobs::cleanup::run(&state.pool, now, state.config.session_idle_hours) {
+                    Ok(report) => tracing::debug!(?report, "cleanup done"),
+                    Err(error) => tracing::warn!(error = format!("{error:#}"), "cleanup failed"),
+                }
+            }),
+        });
+    }
     jobs
 }
 

@@ -24,16 +24,6 @@ mod multi {
     }
 }
 
-impl DbConnection {
-    /// Which backend this connection talks to.
-    pub fn backend(&self) -> Backend {
-        match self {
-            DbConnection::Sqlite(_) => Backend::Sqlite,
-            DbConnection::Pg(_) => Backend::Postgres,
-        }
-    }
-}
-
 /// Settings every SQLite connection needs: the busy timeout makes a writer wait instead of failing
 /// at once (first, because switching to WAL itself takes a lock when the pool opens several
 /// connections at once), diesel leaves foreign keys off, and WAL lets readers proceed during a write.

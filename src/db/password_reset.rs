@@ -48,3 +48,20 @@ pub fn consume(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) ->
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// How many links were requested for a user since `since`, to throttle requests.
+pub fn count_since(conn: &mut DbConnection, user_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    password_resets::table
+        .filter(password_resets::user_id.eq(user_id))
+        .filter(password_resets::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Removes links that can no longer be used.
+pub fn delete_spent(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(
+        password_resets::table.filter(password_resets::used_at.is_not_null().or(password_resets::expires_at.le(now))),
+    )
+    .execute(conn)
+}

@@ -121,12 +121,6 @@ pub fn keys(locale: Locale) -> Vec<&'static str> {
     keys
 }
 
-impl<'a> From<&'a str> for T {
-    fn from(tag: &'a str) -> Self {
-        T(Locale::from_tag(tag).unwrap_or_default())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,5 +2,6 @@
 //! scheduler thread that runs them on their cron schedules. The CLI and the tests call the job
 //! functions directly with a fixed `now`.
 
+pub mod cleanup;
 pub mod outbox;
 pub mod scheduler;

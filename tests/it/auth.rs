@@ -131,3 +131,19 @@ async fn login_only_redirects_to_local_paths() {
         .await;
     assert_eq!(page.location(), "/");
 }
+
+#[actix_web::test]
+async fn idle_sessions_expire_and_cleanup_removes_them() {
+    use coop_tracker::jobs::cleanup;
+    let app = TestApp::new();
+    app.user("pi@example.org", Role::Pi);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut browser = Browser::new(&service);
+    browser.login("pi@example.org").await;
+
+    let early = cleanup::run(&app.state.pool, crate::common::test_now(), 12).unwrap();
+    assert_eq!(early.sessions, 0, "a fresh session is kept");
+    let later = crate::common::test_now() + chrono::Duration::hours(13);
+    assert_eq!(cleanup::run(&app.state.pool, later, 12).unwrap().sessions, 1);
+    assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER, "the removed session no longer logs in");
+}

@@ -143,3 +143,21 @@ async fn changing_a_password_needs_the_current_one_and_keeps_only_this_session()
     assert!(home.body.contains("密码已修改"));
     assert_eq!(elsewhere.get("/").await.status, StatusCode::SEE_OTHER, "other sessions end");
 }
+
+#[actix_web::test]
+async fn reset_requests_are_throttled_per_account() {
+    let app = TestApp::new();
+    app.user("pi@example.org", Role::Pi);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut browser = Browser::new(&service);
+    for _ in 0..5 {
+        let page = browser.post("/password/forgot", &[("email", "pi@example.org")]).await;
+        assert_eq!(page.location(), "/login?done=reset_sent", "the answer never changes");
+    }
+    let queued = with_conn(&app, |c| {
+        use coop_tracker::db::schema::outbox;
+        use diesel::prelude::*;
+        outbox::table.count().get_result::<i64>(c).unwrap()
+    });
+    assert_eq!(queued, 3);
+}

@@ -42,7 +42,24 @@ struct InstitutionFormPage {
     ctx: PageCtx,
     id: Option<i64>,
     form: InstitutionForm,
+    /// Known region names, offered as suggestions.
+    regions: Vec<String>,
     errors: FormErrors,
+}
+
+/// Renders the form with the known regions.
+async fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentUser,
+    status: StatusCode,
+    id: Option<i64>,
+    form: InstitutionForm,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let regions = state.db(|conn| Ok(institution::list_regions(conn)?)).await?;
+    let regions = regions.into_iter().map(|(_, name)| name).collect();
+    render_with(status, &InstitutionFormPage { ctx: PageCtx::new(req, Some(current)), id, form, regions, errors })
 }
 
 /// The institution form.
@@ -162,8 +179,7 @@ async fn submit(
         Err(AppError::Conflict(key)) => (StatusCode::CONFLICT, vec![FieldError { field: "name", message: key }]),
         Err(other) => return Err(other),
     };
-    let page = InstitutionFormPage { ctx: PageCtx::new(&req, Some(&current)), id, form, errors: FormErrors(errors) };
-    render_with(status, &page)
+    form_page(&req, &state, &current, status, id, form, FormErrors(errors)).await
 }
 
 /// `GET /institutions`.
@@ -178,14 +194,13 @@ pub async fn list(
 }
 
 /// `GET /institutions/new`.
-pub async fn new_form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     current.require(MANAGERS)?;
-    render(&InstitutionFormPage {
-        ctx: PageCtx::new(&req, Some(&current)),
-        id: None,
-        form: InstitutionForm::default(),
-        errors: FormErrors::default(),
-    })
+    form_page(&req, &state, &current, StatusCode::OK, None, InstitutionForm::default(), FormErrors::default()).await
 }
 
 /// `POST /institutions`.
@@ -216,12 +231,7 @@ pub async fn edit_form(
         research_office_name: found.research_office_name.unwrap_or_default(),
         research_office_email: found.research_office_email.unwrap_or_default(),
     };
-    render(&InstitutionFormPage {
-        ctx: PageCtx::new(&req, Some(&current)),
-        id: Some(id),
-        form,
-        errors: FormErrors::default(),
-    })
+    form_page(&req, &state, &current, StatusCode::OK, Some(id), form, FormErrors::default()).await
 }
 
 /// `POST /institutions/{id}`.

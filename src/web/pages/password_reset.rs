@@ -21,6 +21,8 @@ use crate::web::state::AppState;
 
 /// A reset link works for this long.
 const LINK_HOURS: i64 = 2;
+/// At most this many links per account and hour, so the form cannot be used to flood a mailbox.
+const LINKS_PER_HOUR: i64 = 3;
 
 #[derive(Template)]
 #[template(path = "pages/password/forgot.html")]
@@ -70,6 +72,10 @@ pub async fn request(
             let Some(found) = user::find_by_email(conn, &form.email)?.filter(|u| u.active) else {
                 return Ok(false);
             };
+            if password_reset::count_since(conn, found.id, now - Duration::hours(1))? >= LINKS_PER_HOUR {
+                tracing::info!(user_id = found.id, "password reset throttled");
+                return Ok(false);
+            }
             let token = secret::random_token();
             let token_hash = secret::hash(&token);
             password_reset::insert(conn, found.id, &token_hash, now, now + Duration::hours(LINK_HOURS))?;
