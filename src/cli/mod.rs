@@ -2,6 +2,7 @@
 //! exits non-zero on failure: 2 for a configuration or usage mistake, 1 for anything else.
 
 mod backup;
+mod guide;
 mod user;
 
 use std::path::PathBuf;
@@ -46,11 +47,32 @@ enum Command {
     /// Manages accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Reads call guides (申报指南).
+    #[command(subcommand)]
+    Guide(GuideCommand),
     /// Writes a consistent copy of the SQLite database, safe while the server runs.
     Backup {
         /// The file to write; it must not exist yet.
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GuideCommand {
+    /// Parses a guide and prints what was read; writes nothing.
+    Parse {
+        /// The guide as published: Markdown or plain text copied from the PDF, UTF-8.
+        file: PathBuf,
+        /// Prints the result as JSON on stdout (and nothing else there).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Parses a guide and stores it with its topics, directions and indicator templates;
+    /// re-importing the same document number updates it in place.
+    Import {
+        /// The guide file, UTF-8.
+        file: PathBuf,
     },
 }
 
@@ -128,6 +150,10 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     if let Command::Serve { bind, .. } = &cli.command {
         overrides.bind.clone_from(bind);
     }
+    // Parsing reads no configuration and touches no database.
+    if let Command::Guide(GuideCommand::Parse { file, json }) = &cli.command {
+        return Ok(guide::parse(file, *json)?);
+    }
     let config = Config::load(&overrides, &|key| std::env::var(key).ok())?;
     match cli.command {
         Command::Serve { demo, .. } => crate::server::run(config, demo)?,
@@ -137,6 +163,8 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             println!("database is up to date");
         }
         Command::User(command) => user::run(&config, command)?,
+        Command::Guide(GuideCommand::Import { file }) => guide::import(&config, &file)?,
+        Command::Guide(GuideCommand::Parse { .. }) => {}
         Command::Backup { to } => backup::run(&config, &to)?,
     }
     Ok(())

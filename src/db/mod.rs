@@ -7,6 +7,7 @@
 pub mod api_token;
 pub mod audit;
 pub mod connection;
+pub mod guide;
 pub mod institution;
 pub mod migrate;
 pub mod outbox;

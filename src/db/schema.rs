@@ -229,6 +229,8 @@ diesel::table! {
         research_content -> Nullable<Text>,
         /// The assessment indicators (考核指标) paragraph, verbatim.
         indicators_text -> Text,
+        /// The annex holding the recommendation letter applicants must provide (附件2).
+        recommendation_letter -> Nullable<Text>,
     }
 }
 

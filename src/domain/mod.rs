@@ -4,4 +4,5 @@
 //! `report` translate to and from these types.
 
 pub mod clock;
+pub mod guide;
 pub mod role;

@@ -1,0 +1,1 @@
+ALTER TABLE directions DROP COLUMN recommendation_letter;

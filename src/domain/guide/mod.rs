@@ -1,0 +1,119 @@
+//! Reading a published call guide (申报指南): its structure, and each direction's assessment
+//! indicators (考核指标) as structured, machine-checkable targets. Pure: text in, values out.
+
+mod document;
+pub mod indicator;
+pub mod model;
+mod number;
+pub mod text;
+mod unit;
+
+pub use document::parse;
+pub use model::{Change, Direction, Guide, Indicator, Op, Topic, Warning};
+
+/// Why a guide cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The bytes are not UTF-8.
+    NotUtf8,
+    /// No 沪科指南〔2024〕42号-style number.
+    NoDocNumber,
+    /// No 专题 heading.
+    NoTopics,
+    /// A direction without 执行期限; names it (专题1方向2).
+    NoExecution(String),
+}
+
+impl Problem {
+    /// The catalogue key of the message; `{name}` in it takes the direction's name.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Problem::NotUtf8 => "guide.not_utf8",
+            Problem::NoDocNumber => "guide.no_doc_number",
+            Problem::NoTopics => "guide.no_topics",
+            Problem::NoExecution(_) => "guide.no_execution",
+        }
+    }
+
+    /// The direction's name, for messages that take one.
+    pub fn name(&self) -> &str {
+        match self {
+            Problem::NoExecution(name) => name,
+            _ => "",
+        }
+    }
+}
+
+/// The guide cannot be used; `line` says where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {}", describe(problem))]
+pub struct GuideError {
+    /// 1-based line of the guide.
+    pub line: usize,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// The English description, for the command line and logs.
+fn describe(problem: &Problem) -> String {
+    match problem {
+        Problem::NotUtf8 => "the file is not UTF-8 text; save it as UTF-8 and try again".into(),
+        Problem::NoDocNumber => "no document number such as 沪科指南〔2024〕42号 found".into(),
+        Problem::NoTopics => "no topic heading such as 专题一、… found".into(),
+        Problem::NoExecution(name) => format!("{name} has no 执行期限 (execution period)"),
+    }
+}
+
+/// Parses an uploaded file: it must be UTF-8 (a wrong encoding is reported at the first line that
+/// is not).
+pub fn parse_bytes(bytes: &[u8]) -> Result<Guide, GuideError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(parse(text)),
+        Err(error) => {
+            let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            Err(GuideError { line, problem: Problem::NotUtf8 })
+        }
+    }
+}
+
+impl Guide {
+    /// Whether the guide can be stored: it needs a document number (its identity), at least one
+    /// topic, and an execution period for every direction (milestones are planned from it).
+    pub fn check_importable(&self) -> Result<(), GuideError> {
+        if self.doc_number.is_none() {
+            return Err(GuideError { line: 1, problem: Problem::NoDocNumber });
+        }
+        if self.topics.is_empty() {
+            return Err(GuideError { line: 1, problem: Problem::NoTopics });
+        }
+        for topic in &self.topics {
+            for direction in &topic.directions {
+                if direction.execution.is_none() {
+                    let name = model::direction_name(topic.number, direction.number);
+                    return Err(GuideError { line: direction.line, problem: Problem::NoExecution(name) });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_its_line() {
+        let error = parse_bytes(b"line one\nline two\n\xff\xfe broken").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert_eq!(error.problem, Problem::NotUtf8);
+    }
+
+    #[test]
+    fn a_guide_without_dates_cannot_be_imported_and_the_error_names_the_direction() {
+        let guide = parse("沪科指南〔2025〕1号\n专题一、测试\n方向1. 第一\n考核指标：建立平台1个。\n");
+        let error = guide.check_importable().unwrap_err();
+        assert_eq!((error.line, error.problem), (3, Problem::NoExecution("专题1方向1".into())));
+        assert_eq!(parse("随便一段文字").check_importable().unwrap_err().problem, Problem::NoDocNumber);
+    }
+}

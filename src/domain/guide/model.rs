@@ -1,0 +1,257 @@
+//! What parsing a call guide yields. The serialised form is the JSON contract of
+//! `coop-tracker guide parse --json` (see `tests/fixtures/guides/README.md`).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// How an indicator's target is compared with what a project achieves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Op {
+    /// At least (不低于, 不少于, 以上, a bare amount).
+    #[serde(rename = ">=")]
+    Ge,
+    /// More than (大于, 超过, 高于).
+    #[serde(rename = ">")]
+    Gt,
+    /// At most (不超过, 不高于, 以下, 以内).
+    #[serde(rename = "<=")]
+    Le,
+    /// Less than (低于, 小于, 少于).
+    #[serde(rename = "<")]
+    Lt,
+    /// Exactly.
+    #[serde(rename = "=")]
+    Eq,
+    /// A range `min`..`max` (3-5种, pH2-13).
+    #[serde(rename = "between")]
+    Between,
+    /// Something to produce, with no number (a technology, a platform, a report).
+    #[serde(rename = "deliverable")]
+    Deliverable,
+}
+
+impl Op {
+    /// The symbol as written in the JSON and stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Eq => "=",
+            Op::Between => "between",
+            Op::Deliverable => "deliverable",
+        }
+    }
+
+    /// Parses the stored symbol.
+    pub fn parse(s: &str) -> Option<Op> {
+        [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq, Op::Between, Op::Deliverable].into_iter().find(|op| op.as_str() == s)
+    }
+}
+
+/// A target relative to a baseline measured at the start of the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// 提升, 提高, 增加, 延长 … by the value.
+    Increase,
+    /// 降低, 减少, 下降, 缩短 … by the value.
+    Decrease,
+}
+
+impl Change {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Increase => "increase",
+            Change::Decrease => "decrease",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Change> {
+        match s {
+            "increase" => Some(Change::Increase),
+            "decrease" => Some(Change::Decrease),
+            _ => None,
+        }
+    }
+}
+
+/// One measurable target (or deliverable) of a direction's 考核指标.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// What is measured, in the guide's words.
+    pub metric: String,
+    /// The comparison.
+    pub op: Op,
+    /// The target number (multipliers 万/亿 folded in); absent for ranges and deliverables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Lower end of a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Upper end of a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Canonical unit (`%`, `h`, `m²`, `亩`, `人次` …); `None` (JSON `null`) when the text gives none.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Set when the target is a change against a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    /// The test condition that qualifies the target (镁锂比大于50体系).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// The exact text the indicator was read from.
+    pub source: String,
+    /// How sure the parser is, from 0 to 1; staff review anything below [`LOW_CONFIDENCE`].
+    pub confidence: f64,
+}
+
+/// Parses below this confidence are highlighted for review.
+pub const LOW_CONFIDENCE: f64 = 0.7;
+
+/// A date range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+}
+
+/// When applications are accepted (Shanghai local time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// Opening time.
+    #[serde(with = "minutes")]
+    pub opens: NaiveDateTime,
+    /// Closing time.
+    #[serde(with = "minutes")]
+    pub closes: NaiveDateTime,
+}
+
+/// `YYYY-MM-DDTHH:MM`, as the contract writes times.
+mod minutes {
+    use chrono::NaiveDateTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+    pub fn serialize<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&at.format(FORMAT).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        NaiveDateTime::parse_from_str(&text, FORMAT).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A direction (方向) of a topic; a topic without directions gets one with `number: None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Direction {
+    /// 方向N, or `None` for a topic's only, unnumbered direction.
+    pub number: Option<u32>,
+    /// Title.
+    pub title: String,
+    /// 执行期限.
+    pub execution: Option<Period>,
+    /// 经费额度: the cap per project, in 万元.
+    pub funding_cap_wan_yuan: Option<f64>,
+    /// How many projects the direction supports at most.
+    pub max_projects: Option<u32>,
+    /// 申报主体要求, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_requirement: Option<String>,
+    /// The annex holding the recommendation letter the applicant must provide (附件2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation_letter: Option<String>,
+    /// 研究目标.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub research_goal: Option<String>,
+    /// 研究内容.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub research_content: Option<String>,
+    /// The 考核指标 text the indicators were read from.
+    pub indicators_text: String,
+    /// The line of the guide where the direction starts (1-based).
+    pub line: usize,
+    /// The targets.
+    pub indicators: Vec<Indicator>,
+}
+
+/// How messages name a direction: 专题1方向2, or 专题2 for a topic's only direction.
+pub fn direction_name(topic: u32, direction: Option<u32>) -> String {
+    match direction {
+        Some(n) => format!("专题{topic}方向{n}"),
+        None => format!("专题{topic}"),
+    }
+}
+
+/// A topic (专题).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    /// 专题N.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// The line of the guide where the topic starts (1-based).
+    pub line: usize,
+    /// Its directions, in order.
+    pub directions: Vec<Direction>,
+}
+
+/// A cooperation region and its fields, from the annex table (附件1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CooperationRegion {
+    /// The topic the table row belongs to.
+    pub topic: Option<u32>,
+    /// Region name (新疆维吾尔自治区).
+    pub region: String,
+    /// Fields of cooperation (特色农牧业, 绿色低碳).
+    pub fields: Vec<String>,
+}
+
+/// A paired-assistance region (对口地区), with the counties named for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairedRegion {
+    /// Region name (新疆维吾尔自治区喀什四县).
+    pub region: String,
+    /// What the parentheses list (叶城县, 莎车县 …), if anything.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<String>,
+}
+
+/// Something the parser could not read, with the line it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// 1-based line of the guide.
+    pub line: usize,
+    /// What is missing or unclear.
+    pub message: String,
+}
+
+/// A parsed call guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guide {
+    /// 沪科指南〔2024〕42号, without white space.
+    pub doc_number: Option<String>,
+    /// The notice's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The signing date.
+    pub issued_on: Option<NaiveDate>,
+    /// The application window.
+    pub application_window: Option<Window>,
+    /// Topics in order.
+    pub topics: Vec<Topic>,
+    /// 附件1's regions and fields.
+    pub cooperation_regions: Vec<CooperationRegion>,
+    /// 对口地区.
+    pub paired_regions: Vec<PairedRegion>,
+    /// What could not be read.
+    pub warnings: Vec<Warning>,
+}
