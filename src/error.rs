@@ -49,6 +49,18 @@ pub enum AppError {
     /// The change conflicts with the current state (duplicate, last administrator, …).
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A conflict whose message names things (`{project}` uses `{metric}`): key and arguments.
+    #[error("conflict: {0} {1:?}")]
+    ConflictWith(&'static str, Vec<(&'static str, String)>),
+    /// Input that cannot be used, with a message naming where (`line {line}: …`): key and arguments.
+    #[error("unusable input: {0} {1:?}")]
+    Unusable(&'static str, Vec<(&'static str, String)>),
+    /// A call guide that cannot be read or stored; names the line.
+    #[error("unusable guide: {0}")]
+    Guide(#[from] crate::domain::guide::GuideError),
+    /// An upload over the size limit.
+    #[error("payload too large")]
+    TooLarge,
     /// The database pool had no connection to give in time.
     #[error("database pool exhausted: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
@@ -83,7 +95,9 @@ impl AppError {
             AppError::RateLimited(_) => "rate_limited",
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
+            AppError::Unusable(..) | AppError::Guide(_) => "unusable",
+            AppError::TooLarge => "too_large",
             AppError::Pool(_) => "unavailable",
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "internal",
         }
@@ -99,9 +113,29 @@ impl AppError {
             AppError::Csrf => "error.csrf",
             AppError::RateLimited(_) => "error.rate_limited",
             AppError::BadRequest(key) | AppError::Conflict(key) => key,
+            AppError::ConflictWith(key, _) | AppError::Unusable(key, _) => key,
+            AppError::TooLarge => "error.too_large",
+            AppError::Guide(error) => error.problem.message_key(),
             AppError::Validation(_) => "error.validation",
             AppError::Pool(_) => "error.unavailable",
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "error.internal",
+        }
+    }
+
+    /// The message in a language, with its arguments filled in.
+    pub fn message(&self, t: crate::i18n::T) -> String {
+        match self {
+            AppError::RateLimited(seconds) => t.fmt("login.locked", &[("seconds", seconds)]),
+            AppError::ConflictWith(key, args) | AppError::Unusable(key, args) => {
+                let args: Vec<(&str, &dyn std::fmt::Display)> =
+                    args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+                t.fmt(key, &args)
+            }
+            AppError::Guide(error) => {
+                let message = t.fmt(error.problem.message_key(), &[("name", &error.problem.name())]);
+                t.fmt("guide.at_line", &[("line", &error.line), ("message", &message)])
+            }
+            _ => t.get(self.message_key()).to_owned(),
         }
     }
 
@@ -120,7 +154,9 @@ impl ResponseError for AppError {
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::ConflictWith(..) => StatusCode::CONFLICT,
+            AppError::Unusable(..) | AppError::Guide(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -131,5 +167,25 @@ impl ResponseError for AppError {
     /// A bare response; `web::error_page` replaces the body with one fit for the request.
     fn error_response(&self) -> HttpResponse {
         HttpResponse::build(self.status_code()).finish()
+    }
+}
+
+impl From<crate::db::guide::StoreError> for AppError {
+    fn from(error: crate::db::guide::StoreError) -> Self {
+        use crate::db::guide::StoreError;
+        match error {
+            StoreError::InUse { project, metric, direction } => AppError::ConflictWith(
+                "guide.in_use",
+                vec![("project", project), ("metric", metric), ("direction", direction)],
+            ),
+            StoreError::DirectionInUse { project, direction } => {
+                AppError::ConflictWith("guide.direction_in_use", vec![("project", project), ("direction", direction)])
+            }
+            StoreError::Db(e) => AppError::Db(e),
+            StoreError::NoDocNumber => AppError::Guide(crate::domain::guide::GuideError {
+                line: 1,
+                problem: crate::domain::guide::Problem::NoDocNumber,
+            }),
+        }
     }
 }

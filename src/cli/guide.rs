@@ -24,7 +24,11 @@ pub(super) fn parse(file: &Path, json: bool) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&parsed)?);
         return Ok(());
     }
-    println!("{} {}", parsed.doc_number.as_deref().unwrap_or("(no document number)"), parsed.title.as_deref().unwrap_or(""));
+    println!(
+        "{} {}",
+        parsed.doc_number.as_deref().unwrap_or("(no document number)"),
+        parsed.title.as_deref().unwrap_or("")
+    );
     for topic in &parsed.topics {
         println!("专题{} {}", topic.number, topic.title);
         for direction in &topic.directions {

@@ -251,7 +251,12 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StoredGuide>
     }
     let topics = topic_rows
         .into_iter()
-        .map(|(id, number, title)| StoredTopic { id, number, title, directions: by_topic.remove(&id).unwrap_or_default() })
+        .map(|(id, number, title)| StoredTopic {
+            id,
+            number,
+            title,
+            directions: by_topic.remove(&id).unwrap_or_default(),
+        })
         .collect();
     Ok(Some(StoredGuide { summary, source_text, topics }))
 }
@@ -308,7 +313,11 @@ pub fn store(
             "indicators": guide.topics.iter().flat_map(|t| &t.directions).map(|d| d.indicators.len()).sum::<usize>(),
         });
         let action = if created { "guide.import" } else { "guide.reimport" };
-        audit::record(conn, &AuditEntry { actor, action, entity: "guide", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;
+        audit::record(
+            conn,
+            &AuditEntry { actor, action, entity: "guide", entity_id: Some(id), project_id: None, detail, ip: None },
+            now,
+        )?;
         Ok(Stored { id, created })
     })
 }
@@ -392,7 +401,12 @@ fn store_directions(
 }
 
 /// Deletes a topic's directions except `keep`, refusing when a project is registered under one.
-fn remove_directions(conn: &mut DbConnection, topic_id: i64, topic_number: i32, keep: &[i64]) -> Result<(), StoreError> {
+fn remove_directions(
+    conn: &mut DbConnection,
+    topic_id: i64,
+    topic_number: i32,
+    keep: &[i64],
+) -> Result<(), StoreError> {
     let gone: Vec<(i64, Option<i32>)> = directions::table
         .filter(directions::topic_id.eq(topic_id))
         .filter(directions::id.ne_all(keep))
@@ -402,7 +416,8 @@ fn remove_directions(conn: &mut DbConnection, topic_id: i64, topic_number: i32, 
         let used: Option<String> =
             projects::table.filter(projects::direction_id.eq(id)).select(projects::code).first(conn).optional()?;
         if let Some(project) = used {
-            let direction = direction_name(u32::try_from(topic_number).unwrap_or(0), number.and_then(|n| u32::try_from(n).ok()));
+            let direction =
+                direction_name(u32::try_from(topic_number).unwrap_or(0), number.and_then(|n| u32::try_from(n).ok()));
             return Err(StoreError::DirectionInUse { project, direction });
         }
         remove_templates(conn, id, "", &[])?;
@@ -411,35 +426,45 @@ fn remove_directions(conn: &mut DbConnection, topic_id: i64, topic_number: i32, 
     Ok(())
 }
 
-fn template_values(
-    indicator: &Indicator,
-) -> (
-    diesel::dsl::Eq<indicator_templates::metric, &str>,
-    diesel::dsl::Eq<indicator_templates::op, &'static str>,
-    diesel::dsl::Eq<indicator_templates::value, Option<f64>>,
-    diesel::dsl::Eq<indicator_templates::min_value, Option<f64>>,
-    diesel::dsl::Eq<indicator_templates::max_value, Option<f64>>,
-    diesel::dsl::Eq<indicator_templates::unit, Option<&str>>,
-    diesel::dsl::Eq<indicator_templates::change, Option<&'static str>>,
-    diesel::dsl::Eq<indicator_templates::condition, Option<&str>>,
-    diesel::dsl::Eq<indicator_templates::source_text, &str>,
-    diesel::dsl::Eq<indicator_templates::confidence, f64>,
-) {
-    (
-        indicator_templates::metric.eq(indicator.metric.as_str()),
-        indicator_templates::op.eq(indicator.op.as_str()),
-        indicator_templates::value.eq(indicator.value),
-        indicator_templates::min_value.eq(indicator.min),
-        indicator_templates::max_value.eq(indicator.max),
-        indicator_templates::unit.eq(indicator.unit.as_deref()),
-        indicator_templates::change.eq(indicator.change.map(Change::as_str)),
-        indicator_templates::condition.eq(indicator.condition.as_deref()),
-        indicator_templates::source_text.eq(indicator.source.as_str()),
-        indicator_templates::confidence.eq(indicator.confidence.clamp(0.0, 1.0)),
-    )
+/// The stored fields of a template (all but its direction and position).
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = indicator_templates, treat_none_as_null = true)]
+struct TemplateFields<'a> {
+    metric: &'a str,
+    op: &'static str,
+    value: Option<f64>,
+    min_value: Option<f64>,
+    max_value: Option<f64>,
+    unit: Option<&'a str>,
+    change: Option<&'static str>,
+    condition: Option<&'a str>,
+    source_text: &'a str,
+    confidence: f64,
 }
 
-fn store_templates(conn: &mut DbConnection, direction_id: i64, direction: &str, new: &[Indicator]) -> Result<(), StoreError> {
+impl<'a> From<&'a Indicator> for TemplateFields<'a> {
+    fn from(indicator: &'a Indicator) -> Self {
+        TemplateFields {
+            metric: &indicator.metric,
+            op: indicator.op.as_str(),
+            value: indicator.value,
+            min_value: indicator.min,
+            max_value: indicator.max,
+            unit: indicator.unit.as_deref(),
+            change: indicator.change.map(Change::as_str),
+            condition: indicator.condition.as_deref(),
+            source_text: &indicator.source,
+            confidence: indicator.confidence.clamp(0.0, 1.0),
+        }
+    }
+}
+
+fn store_templates(
+    conn: &mut DbConnection,
+    direction_id: i64,
+    direction: &str,
+    new: &[Indicator],
+) -> Result<(), StoreError> {
     let old: HashMap<i32, TemplateRow> = indicator_templates::table
         .filter(indicator_templates::direction_id.eq(direction_id))
         .select(TemplateRow::as_select())
@@ -455,14 +480,16 @@ fn store_templates(conn: &mut DbConnection, direction_id: i64, direction: &str, 
                 if !same_target(&row.indicator(), indicator) {
                     refuse_if_used(conn, row, direction)?;
                 }
-                diesel::update(indicator_templates::table.find(row.id)).set(template_values(indicator)).execute(conn)?;
+                diesel::update(indicator_templates::table.find(row.id))
+                    .set(TemplateFields::from(indicator))
+                    .execute(conn)?;
                 row.id
             }
             None => diesel::insert_into(indicator_templates::table)
                 .values((
                     indicator_templates::direction_id.eq(direction_id),
                     indicator_templates::position.eq(position),
-                    template_values(indicator),
+                    TemplateFields::from(indicator),
                 ))
                 .returning(indicator_templates::id)
                 .get_result(conn)?,
@@ -480,13 +507,20 @@ fn refuse_if_used(conn: &mut DbConnection, row: &TemplateRow, direction: &str) -
         .first(conn)
         .optional()?;
     match used {
-        Some(project) => Err(StoreError::InUse { project, metric: row.metric.clone(), direction: direction.to_owned() }),
+        Some(project) => {
+            Err(StoreError::InUse { project, metric: row.metric.clone(), direction: direction.to_owned() })
+        }
         None => Ok(()),
     }
 }
 
 /// Deletes a direction's templates except `keep`, refusing when a project uses one.
-fn remove_templates(conn: &mut DbConnection, direction_id: i64, direction: &str, keep: &[i64]) -> Result<(), StoreError> {
+fn remove_templates(
+    conn: &mut DbConnection,
+    direction_id: i64,
+    direction: &str,
+    keep: &[i64],
+) -> Result<(), StoreError> {
     let gone: Vec<TemplateRow> = indicator_templates::table
         .filter(indicator_templates::direction_id.eq(direction_id))
         .filter(indicator_templates::id.ne_all(keep))
@@ -501,7 +535,8 @@ fn remove_templates(conn: &mut DbConnection, direction_id: i64, direction: &str,
 
 fn store_regions(conn: &mut DbConnection, guide_id: i64, guide: &Guide, now: NaiveDateTime) -> QueryResult<()> {
     diesel::delete(guide_regions::table.filter(guide_regions::guide_id.eq(guide_id))).execute(conn)?;
-    let cooperation = guide.cooperation_regions.iter().map(|r| ("cooperation", &r.region, r.topic, r.fields.join("、")));
+    let cooperation =
+        guide.cooperation_regions.iter().map(|r| ("cooperation", &r.region, r.topic, r.fields.join("、")));
     let paired = guide.paired_regions.iter().map(|r| ("paired", &r.region, None, r.parts.join("、")));
     let mut seen = std::collections::HashSet::new();
     for (kind, name, topic, fields) in cooperation.chain(paired) {

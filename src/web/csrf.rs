@@ -77,6 +77,15 @@ pub fn token(req: &HttpRequest) -> String {
     req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default()
 }
 
+/// Checks a submitted token against the browser's cookie.
+pub fn verify(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
+    let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
+    if submitted.is_empty() || !secret::constant_time_eq(submitted, cookie.value()) {
+        return Err(AppError::Csrf);
+    }
+    Ok(())
+}
+
 /// A URL-encoded form whose CSRF token matched the cookie.
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);
@@ -90,10 +99,7 @@ impl<T: DeserializeOwned + CsrfProtected + 'static> FromRequest for CsrfForm<T> 
         let form = web::Form::<T>::from_request(&req, payload);
         Box::pin(async move {
             let form = form.await.map_err(|_| AppError::BadRequest("error.bad_form"))?.into_inner();
-            let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
-            if form.csrf_token().is_empty() || !secret::constant_time_eq(form.csrf_token(), cookie.value()) {
-                return Err(AppError::Csrf);
-            }
+            verify(&req, form.csrf_token())?;
             Ok(CsrfForm(form))
         })
     }

@@ -90,10 +90,7 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
         builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
     }
     let t = request_locale(req, None).t();
-    let message = match error {
-        AppError::RateLimited(seconds) => t.fmt("login.locked", &[("seconds", seconds)]),
-        _ => t.get(error.message_key()).to_owned(),
-    };
+    let message = error.message(t);
     let field_errors: &[FieldError] = match error {
         AppError::Validation(fields) => fields,
         _ => &[],

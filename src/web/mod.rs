@@ -12,6 +12,7 @@ pub mod page;
 mod pages;
 pub mod rate_limit;
 pub mod state;
+pub mod upload;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

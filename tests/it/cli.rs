@@ -165,3 +165,37 @@ fn first_serve_creates_an_administrator_with_a_working_one_time_password() {
     assert!(admin.must_change_password);
     assert!(coop_tracker::auth::password::verify(&password, admin.password_hash.as_deref()));
 }
+
+#[test]
+fn the_command_line_parses_to_json_and_imports() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_coop-tracker");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guides/2024-domestic-cooperation.md");
+    let out = Command::new(bin).args(["guide", "parse"]).arg(&path).arg("--json").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document");
+    assert_eq!(parsed["topics"].as_array().unwrap().len(), 3);
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let import = |file: &std::path::Path| {
+        Command::new(bin)
+            .args(["--data-dir", data, "guide", "import"])
+            .arg(file)
+            .env("COOP_LOG", "warn")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let first = import(&path);
+    assert!(String::from_utf8_lossy(&first.stdout).starts_with("imported 沪科指南〔2024〕42号"), "{first:?}");
+    let second = import(&path);
+    assert!(String::from_utf8_lossy(&second.stdout).starts_with("updated 沪科指南〔2024〕42号"), "{second:?}");
+
+    let nonsense = dir.path().join("nonsense.txt");
+    std::fs::write(&nonsense, "第一行\n第二行\n").unwrap();
+    let refused = import(&nonsense);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 1: no document number"), "{refused:?}");
+}

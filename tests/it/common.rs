@@ -205,6 +205,38 @@ where
         self.send(test::TestRequest::post().uri(path).set_form(fields)).await
     }
 
+    /// POST a `multipart/form-data` form with the CSRF token filled in: text fields, then files
+    /// as (field, file name, bytes).
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Page {
+        if self.csrf().is_empty() {
+            self.get("/login").await;
+        }
+        let boundary = "----coop-test-boundary-7d93";
+        let mut body = Vec::new();
+        let csrf = self.csrf();
+        for (name, value) in std::iter::once(("csrf_token", csrf.as_str())).chain(fields.iter().copied()) {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(value.as_bytes());
+            body.extend_from_slice(b"\r\n");
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = test::TestRequest::post()
+            .uri(path)
+            .insert_header(("content-type", format!("multipart/form-data; boundary={boundary}")))
+            .set_payload(body);
+        self.send(req).await
+    }
+
     /// Sends a JSON request with the given method.
     pub async fn json(&mut self, method: actix_web::http::Method, path: &str, body: Option<serde_json::Value>) -> Page {
         let mut req = test::TestRequest::default().method(method).uri(path);

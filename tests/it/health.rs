@@ -72,7 +72,7 @@ async fn openapi_describes_the_api() {
     assert_eq!(page.status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{id}"] {
+    for path in ["/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/guides", "/api/v1/guides/{id}"] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");

@@ -11,6 +11,8 @@ mod auth;
 mod browser;
 mod cli;
 mod common;
+mod guide_score;
+mod guides;
 mod health;
 mod migrations;
 mod password;

@@ -126,7 +126,8 @@ impl Block {
 /// line is joined directly. (A PDF breaks lines inside words and units, "p|H2-13", and the Latin
 /// words of a Chinese guide are units and abbreviations, so no space is added between them.)
 fn append(target: &mut String, text: &str) {
-    if !target.is_empty() && (target.ends_with(['。', '；', '！', '？', '：', ';']) || starts_with_list_marker(text)) {
+    if !target.is_empty() && (target.ends_with(['。', '；', '！', '？', '：', ';']) || starts_with_list_marker(text))
+    {
         target.push('\n');
     }
     target.push_str(text);
@@ -290,10 +291,8 @@ fn finish_direction(block: Block, topic: u32, warnings: &mut Vec<Warning>) -> Di
 }
 
 fn classify(text: &str) -> Kind {
-    if let Some(rest) = text.strip_prefix("专题") {
-        if let Some((number, title)) = numbered_heading(rest) {
-            return Kind::Topic(number, title);
-        }
+    if let Some((number, title)) = text.strip_prefix("专题").and_then(numbered_heading) {
+        return Kind::Topic(number, title);
     }
     let direction = text.strip_prefix("指南方向").or_else(|| text.strip_prefix("方向"));
     if let Some((number, title)) = direction.and_then(numbered_heading) {
@@ -303,10 +302,8 @@ fn classify(text: &str) -> Kind {
         return Kind::Annex(number);
     }
     for (label, field) in LABELS {
-        if let Some(rest) = text.strip_prefix(label) {
-            if let Some(rest) = rest.strip_prefix(['：', ':']) {
-                return Kind::Label(field, rest.trim().to_owned());
-            }
+        if let Some(rest) = text.strip_prefix(label).and_then(|rest| rest.strip_prefix(['：', ':'])) {
+            return Kind::Label(field, rest.trim().to_owned());
         }
     }
     if is_section_heading(text) {
@@ -327,7 +324,8 @@ fn numbered_heading(rest: &str) -> Option<(u32, String)> {
     let title = after.trim_start_matches(['、', '.', '．', ':', '：', ' ', ')', '）']).trim();
     // Without a separator the "heading" is running text such as 专题一中的…
     let separated = after.len() != title.len() || after.is_empty();
-    (separated && !title.starts_with(['中', '的', '和', '及'])).then(|| (number, title.trim_end_matches('。').to_owned()))
+    (separated && !title.starts_with(['中', '的', '和', '及']))
+        .then(|| (number, title.trim_end_matches('。').to_owned()))
 }
 
 fn is_cn_digit(c: char) -> bool {
@@ -396,7 +394,8 @@ fn doc_number(text: &str) -> Option<String> {
         if serial.is_empty() || chars.get(i + 6 + serial.len()) != Some(&'号') {
             continue;
         }
-        let prefix_len = chars[..i].iter().rev().take_while(|c| text::is_cjk(**c) && !"，。：；、".contains(**c)).count();
+        let prefix_len =
+            chars[..i].iter().rev().take_while(|c| text::is_cjk(**c) && !"，。：；、".contains(**c)).count();
         if prefix_len == 0 {
             continue;
         }
@@ -459,7 +458,8 @@ fn date_at(text: &str, at: usize) -> Option<(NaiveDate, usize)> {
     };
     match number_at(text, day_at, 2) {
         Some((day, after_day)) => {
-            let end = if text[after_day..].starts_with(['日', '号']) { after_day + '日'.len_utf8() } else { after_day };
+            let end =
+                if text[after_day..].starts_with(['日', '号']) { after_day + '日'.len_utf8() } else { after_day };
             Some((NaiveDate::from_ymd_opt(year as i32, month, day)?, end))
         }
         None if separator == '年' => Some((NaiveDate::from_ymd_opt(year as i32, month, 1)?, day_at)),
@@ -592,13 +592,73 @@ fn annex_reference(text: &str) -> Option<String> {
 
 /// Provincial-level divisions, full names first so that 新疆维吾尔自治区 wins over 新疆.
 const PROVINCES: [&str; 67] = [
-    "新疆生产建设兵团", "新疆维吾尔自治区", "广西壮族自治区", "宁夏回族自治区", "内蒙古自治区", "西藏自治区",
-    "香港特别行政区", "澳门特别行政区", "黑龙江省", "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省",
-    "辽宁省", "吉林省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省",
-    "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "黑龙江", "内蒙古",
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "江苏", "浙江", "安徽", "福建", "江西", "山东",
-    "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "广西", "西藏",
-    "宁夏", "新疆",
+    "新疆生产建设兵团",
+    "新疆维吾尔自治区",
+    "广西壮族自治区",
+    "宁夏回族自治区",
+    "内蒙古自治区",
+    "西藏自治区",
+    "香港特别行政区",
+    "澳门特别行政区",
+    "黑龙江省",
+    "北京市",
+    "天津市",
+    "上海市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "黑龙江",
+    "内蒙古",
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
 ];
 
 /// The byte where the earliest province name in `text` starts.
@@ -720,7 +780,10 @@ mod tests {
 
     #[test]
     fn headings_and_labels_are_recognised() {
-        assert_eq!(classify("专题一、重点合作地区关键技术联合攻关"), Kind::Topic(1, "重点合作地区关键技术联合攻关".into()));
+        assert_eq!(
+            classify("专题一、重点合作地区关键技术联合攻关"),
+            Kind::Topic(1, "重点合作地区关键技术联合攻关".into())
+        );
         assert_eq!(classify("专题12：其他"), Kind::Topic(12, "其他".into()));
         assert_eq!(classify("方向1. 新疆地区合成生物"), Kind::Direction(1, "新疆地区合成生物".into()));
         assert_eq!(classify("方向2.西藏地区"), Kind::Direction(2, "西藏地区".into()));
@@ -752,8 +815,10 @@ mod tests {
 
     #[test]
     fn dates_times_and_periods() {
-        assert_eq!(period("2024年12月1日至2026年11月30日。").map(|p| (p.start.to_string(), p.end.to_string())),
-            Some(("2024-12-01".into(), "2026-11-30".into())));
+        assert_eq!(
+            period("2024年12月1日至2026年11月30日。").map(|p| (p.start.to_string(), p.end.to_string())),
+            Some(("2024-12-01".into(), "2026-11-30".into()))
+        );
         assert_eq!(period("2025年1月至2026年12月").map(|p| p.end.to_string()), Some("2026-12-31".into()));
         assert_eq!(period("2025-01-01至2024-01-01"), None, "an end before the start is refused");
         let window = application_window(&paragraphs(&text::lines(
@@ -763,7 +828,8 @@ mod tests {
         assert_eq!(window.opens.to_string(), "2024-11-14 09:00:00");
         assert_eq!(window.closes.to_string(), "2024-12-03 16:30:00");
         let window =
-            application_window(&paragraphs(&text::lines("申报受理时间为2025年3月1日上午9时至2025年3月20日下午4点半"))).unwrap();
+            application_window(&paragraphs(&text::lines("申报受理时间为2025年3月1日上午9时至2025年3月20日下午4点半")))
+                .unwrap();
         assert_eq!(window.closes.to_string(), "2025-03-20 16:30:00");
         assert_eq!(standalone_date("2024年11月6日"), NaiveDate::from_ymd_opt(2024, 11, 6));
         assert_eq!(standalone_date("2024年    月    日"), None);
@@ -783,7 +849,9 @@ mod tests {
 
     #[test]
     fn annex_regions_and_paired_regions() {
-        let lines = text::lines("附件1\n专题二：技 术协同 应用\t新疆维吾尔自治区：特色农\n牧业、绿色低碳 辽宁省大连市：生命健康、绿色能源\t附件 2\n专题三：能力提升 对口地区：相关领域\n注：“对口地区”特指本市对口支援、对口合作地区：新疆维吾尔自治区喀什四县（叶城县、莎车县），克拉玛依市；云南省（全境）；青海省果洛州。");
+        let lines = text::lines(
+            "附件1\n专题二：技 术协同 应用\t新疆维吾尔自治区：特色农\n牧业、绿色低碳 辽宁省大连市：生命健康、绿色能源\t附件 2\n专题三：能力提升 对口地区：相关领域\n注：“对口地区”特指本市对口支援、对口合作地区：新疆维吾尔自治区喀什四县（叶城县、莎车县），克拉玛依市；云南省（全境）；青海省果洛州。",
+        );
         let regions = cooperation_regions(&lines);
         let names: Vec<_> = regions.iter().map(|r| (r.topic, r.region.as_str(), r.fields.len())).collect();
         assert_eq!(names, [(Some(2), "新疆维吾尔自治区", 2), (Some(2), "辽宁省大连市", 2)]);

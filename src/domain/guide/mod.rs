@@ -1,6 +1,7 @@
 //! Reading a published call guide (申报指南): its structure, and each direction's assessment
 //! indicators (考核指标) as structured, machine-checkable targets. Pure: text in, values out.
 
+pub mod correction;
 mod document;
 pub mod indicator;
 pub mod model;
@@ -115,5 +116,120 @@ mod tests {
         let error = guide.check_importable().unwrap_err();
         assert_eq!((error.line, error.problem), (3, Problem::NoExecution("专题1方向1".into())));
         assert_eq!(parse("随便一段文字").check_importable().unwrap_err().problem, Problem::NoDocNumber);
+    }
+
+    /// Builds text from the vocabulary a guide is made of, so that random inputs reach the
+    /// interesting states (headings, labels, numbers, brackets, line breaks) far more often than
+    /// arbitrary characters would.
+    fn vocabulary() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "专题一、",
+            "专题",
+            "方向1.",
+            "方向",
+            "考核指标：",
+            "执行期限：",
+            "经费额度：",
+            "申报主体要求：",
+            "附件1",
+            "二、申报要求",
+            "2024年12月1日至2026年11月30日",
+            "不少于",
+            "不超过",
+            "以上",
+            "以下",
+            "万",
+            "亿",
+            "元",
+            "%",
+            "(",
+            ")",
+            "（",
+            "）",
+            "、",
+            "，",
+            "；",
+            "。",
+            "\n",
+            " ",
+            "1",
+            "20",
+            "3-5",
+            "0.5",
+            "$",
+            "\\text{",
+            "}",
+            "^2",
+            "〔2024〕",
+            "号",
+            "沪科指南",
+            "对口地区”特指",
+            "：",
+            "新疆维吾尔自治区",
+            "— 3 —",
+            "提升",
+            "降低",
+            "pH",
+            "个",
+            "亩",
+            "人次",
+            "截止时间",
+            "9:00",
+            "**",
+            "#",
+            "①",
+            "(1)",
+            "\u{FF10}",
+            "\u{3000}",
+        ]);
+        prop::collection::vec(pieces, 0..400).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_text_parses_without_panicking(text in "\\PC*") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn guide_shaped_text_parses_without_panicking(text in vocabulary()) {
+            let guide = parse(&text);
+            for direction in guide.topics.iter().flat_map(|t| &t.directions) {
+                for indicator in &direction.indicators {
+                    proptest::prop_assert!(direction.indicators_text.contains(&indicator.source));
+                }
+            }
+        }
+
+        #[test]
+        fn any_bytes_are_parsed_or_refused_naming_a_line(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000)) {
+            match parse_bytes(&bytes) {
+                Ok(_) => {}
+                Err(error) => proptest::prop_assert!(error.line >= 1 && error.line <= bytes.len() + 1),
+            }
+        }
+    }
+
+    /// Huge inputs made of repeated markers finish quickly: nothing in the parser is quadratic.
+    #[test]
+    fn huge_adversarial_inputs_finish_quickly() {
+        let cases = [
+            "专题一、标题\n".repeat(20_000),
+            "方向1. 方向\n考核指标：".repeat(20_000),
+            "考核指标：不少于1万亿元以上(((".repeat(20_000),
+            format!("专题一、x\n考核指标：{}", "建立平台不少于2个，".repeat(50_000)),
+            format!("附件1\n{}", "新疆维吾尔自治区：特色农牧业、".repeat(40_000)),
+            "$\\text{".repeat(100_000),
+            "9".repeat(1_000_000),
+        ];
+        for text in cases {
+            let started = std::time::Instant::now();
+            let _ = parse(&text);
+            // A generous bound for an unoptimised build on a busy machine; linear code takes far less.
+            assert!(started.elapsed().as_secs() < 20, "{} bytes took {:?}", text.len(), started.elapsed());
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! What parsing a call guide yields. The serialised form is the JSON contract of
-//! `coop-tracker guide parse --json` (see `tests/fixtures/guides/README.md`).
+//! `coop-tracker guide parse --json` (see `tests/fixtures/guides/CONTRACT.md`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -254,4 +254,66 @@ pub struct Guide {
     pub paired_regions: Vec<PairedRegion>,
     /// What could not be read.
     pub warnings: Vec<Warning>,
+}
+
+/// Why an indicator (typically one corrected by staff) is not a usable target; each is a
+/// catalogue key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorProblem {
+    /// No metric text.
+    MetricMissing,
+    /// A comparison without a value.
+    ValueMissing,
+    /// A range without both ends, or with the ends the wrong way round.
+    RangeInvalid,
+    /// A number that is not finite.
+    NotFinite,
+    /// A deliverable with a number, unit or change.
+    DeliverableWithNumber,
+    /// A unit longer than any real one.
+    UnitTooLong,
+}
+
+impl IndicatorProblem {
+    /// The catalogue key of the message.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            IndicatorProblem::MetricMissing => "indicator.metric_missing",
+            IndicatorProblem::ValueMissing => "indicator.value_missing",
+            IndicatorProblem::RangeInvalid => "indicator.range_invalid",
+            IndicatorProblem::NotFinite => "indicator.not_finite",
+            IndicatorProblem::DeliverableWithNumber => "indicator.deliverable_with_number",
+            IndicatorProblem::UnitTooLong => "indicator.unit_too_long",
+        }
+    }
+}
+
+impl Indicator {
+    /// Checks that the fields agree with the operator, as the database's CHECK constraints demand.
+    pub fn check(&self) -> Result<(), IndicatorProblem> {
+        if self.metric.trim().is_empty() {
+            return Err(IndicatorProblem::MetricMissing);
+        }
+        if [self.value, self.min, self.max].iter().flatten().any(|v| !v.is_finite()) {
+            return Err(IndicatorProblem::NotFinite);
+        }
+        if self.unit.as_ref().is_some_and(|u| u.chars().count() > 20) {
+            return Err(IndicatorProblem::UnitTooLong);
+        }
+        match self.op {
+            Op::Between => match (self.min, self.max) {
+                (Some(min), Some(max)) if min <= max && self.value.is_none() => Ok(()),
+                _ => Err(IndicatorProblem::RangeInvalid),
+            },
+            Op::Deliverable
+                if self.value.is_some() || self.min.is_some() || self.max.is_some() || self.change.is_some() =>
+            {
+                Err(IndicatorProblem::DeliverableWithNumber)
+            }
+            Op::Deliverable => Ok(()),
+            _ if self.value.is_none() => Err(IndicatorProblem::ValueMissing),
+            _ if self.min.is_some() || self.max.is_some() => Err(IndicatorProblem::RangeInvalid),
+            _ => Ok(()),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, authenticated with bearer tokens, described by an OpenAPI
 //! document generated from the handlers themselves so that it cannot drift from them.
 
+mod guides;
 mod me;
 mod tokens;
 
@@ -14,8 +15,9 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
-    paths(me::show, tokens::list, tokens::create, tokens::revoke),
-    components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken)),
+    paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create),
+    components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
+        guides::NewGuide, guides::ImportedGuide)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -46,4 +48,16 @@ pub fn scope() -> actix_web::Scope {
         .route("/tokens", web::get().to(tokens::list))
         .route("/tokens", web::post().to(tokens::create))
         .route("/tokens/{id}", web::delete().to(tokens::revoke))
+        .route("/guides", web::get().to(guides::list))
+        .service(
+            web::resource("/guides")
+                // A guide is larger than other bodies; its text is escaped inside the JSON.
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(2 * crate::web::upload::MAX_GUIDE_BYTES)
+                        .error_handler(|_, _| crate::error::AppError::BadRequest("error.bad_json").into()),
+                )
+                .route(web::post().to(guides::create)),
+        )
+        .route("/guides/{id}", web::get().to(guides::show))
 }

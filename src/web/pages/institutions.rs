@@ -145,14 +145,15 @@ fn save(
             research_office_email: checked.office_email.as_deref(),
             updated_at: now,
         };
-        let (id, action) = match id {
+        let action = if id.is_some() { "institution.update" } else { "institution.create" };
+        let id = match id {
             Some(id) => {
                 if institution::update(conn, id, &fields)? == 0 {
                     return Err(AppError::NotFound);
                 }
-                (id, "institution.update")
+                id
             }
-            None => (institution::insert(conn, &fields, now)?, "institution.create"),
+            None => institution::insert(conn, &fields, now)?,
         };
         let detail = json!({ "name": checked.name, "region": checked.region, "in_shanghai": checked.in_shanghai, "research_office_email": checked.office_email });
         audit::record(conn, &AuditEntry { actor: Some(actor), action, entity: "institution", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;

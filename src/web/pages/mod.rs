@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod guides;
 mod home;
 mod institutions;
 mod lang;
@@ -23,5 +24,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/reset", web::post().to(password_reset::reset))
         .configure(account::routes)
         .configure(institutions::routes)
+        .configure(guides::routes)
         .configure(admin::routes);
 }

@@ -1,0 +1,86 @@
+//! Call guides over the API: list, show, and import from text (or only parse it, with `dry_run`).
+
+use actix_web::web::{self, Json};
+use actix_web::{HttpResponse, http::StatusCode};
+use serde::{Deserialize, Serialize};
+
+use crate::db::guide::{self, GuideSummary, StoredGuide};
+use crate::domain::guide as parser;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::state::AppState;
+
+/// Who works with guides.
+const STAFF: &[Role] = &[Role::Admin, Role::Staff];
+
+/// A guide to import.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGuide {
+    /// The guide as published: Markdown, or plain text copied from the PDF.
+    pub text: String,
+    /// Only parse and return the result; store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportedGuide {
+    /// Whether the document number was new (else the stored guide was updated in place).
+    pub created: bool,
+    /// The stored guide.
+    pub guide: StoredGuide,
+}
+
+/// Lists the stored guides, newest first.
+#[utoipa::path(get, path = "/api/v1/guides", tag = "guides",
+    responses((status = 200, body = [GuideSummary]), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<Json<Vec<GuideSummary>>, AppError> {
+    user.require(STAFF)?;
+    Ok(Json(state.db(|conn| Ok(guide::list(conn)?)).await?))
+}
+
+/// One guide with its topics, directions and indicator templates.
+#[utoipa::path(get, path = "/api/v1/guides/{id}", tag = "guides", params(("id" = i64, Path, description = "guide id")),
+    responses((status = 200, body = StoredGuide), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    id: web::Path<i64>,
+) -> Result<Json<StoredGuide>, AppError> {
+    user.require(STAFF)?;
+    let id = id.into_inner();
+    Ok(Json(state.db(move |conn| guide::find(conn, id)?.ok_or(AppError::NotFound)).await?))
+}
+
+/// Parses a guide and stores it (201), or with `dry_run` returns the parse (200) in the shape of
+/// `coop-tracker guide parse --json`. A guide that cannot be used is refused with 422 naming the
+/// line; a re-import that would change an indicator a project uses is refused with 409.
+#[utoipa::path(post, path = "/api/v1/guides", tag = "guides", request_body = NewGuide,
+    responses((status = 201, body = ImportedGuide), (status = 200, description = "the parse, for dry_run", body = Object),
+        (status = 400, body = crate::web::error_page::ErrorBody), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 409, body = crate::web::error_page::ErrorBody),
+        (status = 413, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn create(state: web::Data<AppState>, user: ApiUser, body: Json<NewGuide>) -> Result<HttpResponse, AppError> {
+    user.require(STAFF)?;
+    let NewGuide { text, dry_run } = body.into_inner();
+    let parsed = parser::parse(&text);
+    if dry_run {
+        return Ok(HttpResponse::Ok().json(parsed));
+    }
+    parsed.check_importable()?;
+    let (now, actor) = (state.clock.now(), user.0.id);
+    let (created, stored) = state
+        .db(move |conn| {
+            let outcome = guide::store(conn, &parsed, &text, Some(actor), now)?;
+            let stored = guide::find(conn, outcome.id)?.ok_or(AppError::NotFound)?;
+            Ok((outcome.created, stored))
+        })
+        .await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(HttpResponse::build(status).json(ImportedGuide { created, guide: stored }))
+}

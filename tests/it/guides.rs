@@ -1,0 +1,247 @@
+//! Importing call guides: the command line, the staff pages (upload, review beside the source,
+//! correct, save) and the JSON API, with re-imports and their refusal when projects depend on a
+//! changed indicator.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use coop_tracker::db::guide;
+use coop_tracker::domain::role::Role;
+use coop_tracker::web::build_app;
+use serde_json::{Value, json};
+
+use crate::common::{Browser, TestApp, test_now, with_conn};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guides").join(name))
+        .unwrap()
+}
+
+fn guide_2024() -> String {
+    fixture("2024-domestic-cooperation.md")
+}
+
+/// Registers a project under the first direction whose first template it copies, as issue 4's
+/// registration will; enough for the re-import rules.
+fn project_using_first_template(app: &TestApp, guide_id: i64) -> String {
+    use coop_tracker::db::schema::{directions, indicator_templates, indicators, institutions, projects, topics};
+    use diesel::prelude::*;
+    let pi = app.user("pi@example.org", Role::Pi);
+    with_conn(app, |conn| {
+        let (direction_id, start, end): (i64, chrono::NaiveDate, chrono::NaiveDate) = directions::table
+            .inner_join(topics::table)
+            .filter(topics::guide_id.eq(guide_id))
+            .order((topics::number.asc(), directions::position.asc()))
+            .select((directions::id, directions::execution_start, directions::execution_end))
+            .first(conn)
+            .unwrap();
+        let (template_id, metric, op, value): (i64, String, String, Option<f64>) = indicator_templates::table
+            .filter(indicator_templates::direction_id.eq(direction_id))
+            .filter(indicator_templates::op.ne("deliverable"))
+            .order(indicator_templates::position.asc())
+            .select((
+                indicator_templates::id,
+                indicator_templates::metric,
+                indicator_templates::op,
+                indicator_templates::value,
+            ))
+            .first(conn)
+            .unwrap();
+        let institution: i64 = diesel::insert_into(institutions::table)
+            .values((
+                institutions::name.eq("华东理工大学"),
+                institutions::in_shanghai.eq(true),
+                institutions::created_at.eq(test_now()),
+                institutions::updated_at.eq(test_now()),
+            ))
+            .returning(institutions::id)
+            .get_result(conn)
+            .unwrap();
+        let project: i64 = diesel::insert_into(projects::table)
+            .values((
+                projects::code.eq("SH-2024-001"),
+                projects::title.eq("合成生物产业升级"),
+                projects::direction_id.eq(direction_id),
+                projects::lead_institution_id.eq(institution),
+                projects::pi_user_id.eq(pi),
+                projects::funding_yuan.eq(1_500_000i64),
+                projects::execution_start.eq(start),
+                projects::execution_end.eq(end),
+                projects::original_end.eq(end),
+                projects::created_at.eq(test_now()),
+                projects::updated_at.eq(test_now()),
+            ))
+            .returning(projects::id)
+            .get_result(conn)
+            .unwrap();
+        diesel::insert_into(indicators::table)
+            .values((
+                indicators::project_id.eq(project),
+                indicators::template_id.eq(template_id),
+                indicators::position.eq(1),
+                indicators::metric.eq(&metric),
+                indicators::op.eq(&op),
+                indicators::value.eq(value),
+                indicators::created_at.eq(test_now()),
+                indicators::updated_at.eq(test_now()),
+            ))
+            .execute(conn)
+            .unwrap();
+        metric
+    })
+}
+
+#[actix_web::test]
+async fn staff_upload_review_correct_and_save_a_guide() {
+    let app = TestApp::new();
+    app.user("staff@example.org", Role::Staff);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+
+    let text = guide_2024();
+    let preview =
+        staff.post_multipart("/guides/preview", &[("text", "")], &[("file", "指南.md", text.as_bytes())]).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("沪科指南〔2024〕42号"));
+    assert!(preview.body.contains("<mark id=\"src-i-0-0-1\""), "indicators are linked to their source words");
+    assert!(preview.body.contains("name=\"i-0-0-1-value\" value=\"95\""), "the parsed target is editable");
+
+    // Correct the first direction's accuracy target from 95 % to 96 %, and save.
+    let mut fields: Vec<(&str, &str)> = vec![("source", text.as_str()), ("i-0-0-1-value", "96")];
+    let saved = staff.post("/guides", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let id: i64 = saved.location().trim_start_matches("/guides/").split('?').next().unwrap().parse().unwrap();
+    let stored = with_conn(&app, |c| guide::find(c, id).unwrap().unwrap());
+    assert_eq!(stored.topics.len(), 3);
+    let accuracy = &stored.topics[0].directions[0].indicators[1].indicator;
+    assert_eq!(accuracy.value, Some(96.0));
+    assert_eq!(accuracy.confidence, 1.0);
+    assert!(accuracy.source.contains("95%"), "the source span is kept: {}", accuracy.source);
+
+    let show = staff.get(&format!("/guides/{id}")).await;
+    assert_eq!(show.status, StatusCode::OK);
+    assert!(show.body.contains("新疆维吾尔自治区") && show.body.contains("对口地区"), "regions are listed");
+    assert!(staff.get("/guides").await.body.contains("沪科指南〔2024〕42号"));
+
+    // An invalid correction re-shows the form with the message and stores nothing new.
+    fields[1] = ("i-0-0-1-value", "很多");
+    let refused = staff.post("/guides", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("请输入数字"), "{}", refused.body);
+    let unchanged = with_conn(&app, |c| guide::find(c, id).unwrap().unwrap());
+    assert_eq!(unchanged.topics[0].directions[0].indicators[1].indicator.value, Some(96.0));
+}
+
+#[actix_web::test]
+async fn unreadable_uploads_name_the_line_and_store_nothing() {
+    let app = TestApp::new();
+    app.user("staff@example.org", Role::Staff);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+
+    let broken = b"\xe6\xb2\xaa\xe7\xa7\x91\n\xff\xfe\xfd garbage\n";
+    let page = staff.post_multipart("/guides/preview", &[], &[("file", "guide.txt", broken)]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("第 2 行") && page.body.contains("UTF-8"), "{}", page.body);
+
+    let page = staff.post_multipart("/guides/preview", &[("text", "这不是一份指南。")], &[]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("没有找到专题标题"), "{}", page.body);
+
+    // Parsed but not storable: no execution period.
+    let undated = "沪科指南〔2025〕3号\n专题一、测试专题\n方向1. 测试方向\n考核指标：建立平台不少于1个。\n";
+    let page = staff.post("/guides", &[("source", undated)]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("第 3 行") && page.body.contains("没有执行期限"), "{}", page.body);
+
+    let big = vec![b'a'; coop_tracker::web::upload::MAX_GUIDE_BYTES + 1];
+    let page = staff.post_multipart("/guides/preview", &[], &[("file", "big.txt", &big)]).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(with_conn(&app, |c| guide::list(c).unwrap()).is_empty());
+}
+
+#[actix_web::test]
+async fn guide_pages_are_for_staff_only() {
+    let app = TestApp::new();
+    app.user("pi@example.org", Role::Pi);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    for path in ["/guides", "/guides/new"] {
+        assert_eq!(pi.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let text = guide_2024();
+    assert_eq!(pi.post("/guides", &[("source", &text)]).await.status, StatusCode::FORBIDDEN);
+    assert!(with_conn(&app, |c| guide::list(c).unwrap()).is_empty());
+}
+
+#[actix_web::test]
+async fn the_api_imports_lists_shows_and_dry_runs_guides() {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(staff, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::new(&service);
+    client.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+
+    let dry = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024(), "dry_run": true}))).await;
+    assert_eq!(dry.status, StatusCode::OK);
+    let parse: Value = serde_json::from_str(&dry.body).unwrap();
+    assert_eq!(parse["doc_number"], "沪科指南〔2024〕42号");
+    assert!(client.get("/api/v1/guides").await.body == "[]", "a dry run stores nothing");
+
+    let created = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024()}))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created: Value = serde_json::from_str(&created.body).unwrap();
+    assert_eq!(created["created"], true);
+    let id = created["guide"]["id"].as_i64().unwrap();
+    let first = &created["guide"]["topics"][0]["directions"][0];
+    assert_eq!(first["execution_start"], "2024-12-01");
+    assert_eq!(first["funding_cap_yuan"], 1_500_000);
+    assert_eq!(first["indicators"][1]["op"], ">=");
+    assert_eq!(first["indicators"][1]["unit"], "%");
+
+    let again = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024()}))).await;
+    assert_eq!(again.status, StatusCode::OK, "a re-import updates in place");
+    let again: Value = serde_json::from_str(&again.body).unwrap();
+    assert_eq!((again["created"].as_bool(), again["guide"]["id"].as_i64()), (Some(false), Some(id)));
+
+    let listed: Value = serde_json::from_str(&client.get("/api/v1/guides").await.body).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let shown = client.get(&format!("/api/v1/guides/{id}")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(client.get("/api/v1/guides/999999").await.status, StatusCode::NOT_FOUND);
+
+    let garbage = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": "随便写点什么"}))).await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = serde_json::from_str(&garbage.body).unwrap();
+    assert!(error["error"]["message"].as_str().unwrap().starts_with("第 1 行"), "{error}");
+}
+
+#[actix_web::test]
+async fn re_import_refuses_to_change_an_indicator_a_project_uses_and_says_which() {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(staff, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::new(&service);
+    client.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+    let created = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024()}))).await;
+    let id = serde_json::from_str::<Value>(&created.body).unwrap()["guide"]["id"].as_i64().unwrap();
+    let metric = project_using_first_template(&app, id);
+
+    // The same text again is fine: nothing a project uses changes.
+    let same = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024()}))).await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+
+    let changed = guide_2024().replacen("不低于95%", "不低于98%", 1);
+    let refused = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": changed}))).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let message =
+        serde_json::from_str::<Value>(&refused.body).unwrap()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("SH-2024-001") && message.contains(&metric), "{message}");
+    let stored = with_conn(&app, |c| guide::find(c, id).unwrap().unwrap());
+    let values: Vec<_> = stored.topics[0].directions[0].indicators.iter().filter_map(|t| t.indicator.value).collect();
+    assert!(values.contains(&95.0) && !values.contains(&98.0), "nothing changed: {values:?}");
+}
