@@ -1,5 +1,6 @@
-//! Demonstration data for `serve --demo`: a few regions, institutions and one account per role, so a
-//! newcomer can log in as each kind of user. Seeding is idempotent: existing records are kept.
+//! Demonstration data for `serve --demo`: a few regions, institutions, one account per role (so a
+//! newcomer can log in as each kind of user) and the commission's 2024 call guide. Seeding is
+//! idempotent: existing records are kept.
 
 use anyhow::anyhow;
 use chrono::NaiveDateTime;
@@ -30,8 +31,17 @@ const INSTITUTIONS: [(&str, &str, bool, &str); 4] = [
     ("西藏农牧科学院", "西藏自治区", false, "taas-office@coop.example"),
 ];
 
+/// The 2024 domestic-cooperation guide as published; the same text the parser's tests score.
+const DEMO_GUIDE: &str = include_str!("../tests/fixtures/guides/2024-domestic-cooperation.md");
+
 /// Adds what is missing and prints the accounts.
 pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> anyhow::Result<()> {
+    let guide = crate::domain::guide::parse(DEMO_GUIDE);
+    let doc_number = guide.doc_number.clone().unwrap_or_default();
+    if crate::db::guide::find_id_by_doc_number(conn, &doc_number)?.is_none() {
+        guide.check_importable().map_err(|e| anyhow!("demo guide: {e}"))?;
+        crate::db::guide::store(conn, &guide, DEMO_GUIDE, None, now)?;
+    }
     let mut first_institution = None;
     for (name, region, in_shanghai, office) in INSTITUTIONS {
         let id = match institution::list(conn)?.into_iter().find(|(i, _)| i.name == name) {

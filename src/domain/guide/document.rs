@@ -368,10 +368,12 @@ fn paragraphs(lines: &[Line]) -> Vec<String> {
     out
 }
 
-/// 关于发布…的通知: the notice's title, up to 通知.
+/// 关于发布…的通知: the notice's title. The lines above it (issuer, document number) carry no
+/// punctuation, so the paragraph may start with them.
 fn title(paragraph: &str) -> Option<String> {
-    let end = paragraph.find("通知")? + "通知".len();
-    paragraph.starts_with("关于").then(|| paragraph[..end].to_owned())
+    let start = paragraph.find("关于")?;
+    let end = start + paragraph[start..].find("通知")? + "通知".len();
+    Some(paragraph[start..end].to_owned())
 }
 
 /// 沪科指南〔2024〕42号, or with [ ], 【 】 or ( ) around the year.
@@ -777,6 +779,13 @@ fn split_outside_brackets<'a>(text: &'a str, separators: &[char]) -> Vec<&'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_is_found_after_the_document_number() {
+        let guide =
+            parse("上海市科学技术委员会\n沪科指南〔2024〕42号\n关于发布上海市2024年度指南的\n通知\n各有关单位：");
+        assert_eq!(guide.title.as_deref(), Some("关于发布上海市2024年度指南的通知"));
+    }
 
     #[test]
     fn headings_and_labels_are_recognised() {
