@@ -182,10 +182,7 @@ impl From<crate::db::guide::StoreError> for AppError {
                 AppError::ConflictWith("guide.direction_in_use", vec![("project", project), ("direction", direction)])
             }
             StoreError::Db(e) => AppError::Db(e),
-            StoreError::NoDocNumber => AppError::Guide(crate::domain::guide::GuideError {
-                line: 1,
-                problem: crate::domain::guide::Problem::NoDocNumber,
-            }),
+            StoreError::Invalid(error) => AppError::Guide(error),
         }
     }
 }

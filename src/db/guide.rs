@@ -16,6 +16,7 @@ use super::DbConnection;
 use super::audit::{self, AuditEntry};
 use super::institution::ensure_region;
 use super::schema::{directions, guide_regions, guides, indicator_templates, indicators, projects, topics};
+use crate::domain::guide::GuideError;
 use crate::domain::guide::model::{Change, Guide, Indicator, Op, direction_name};
 
 /// Why storing a guide was refused.
@@ -39,9 +40,10 @@ pub enum StoreError {
         /// 专题1方向2.
         direction: String,
     },
-    /// The guide has no document number (checked before, so only a caller's mistake).
-    #[error("the guide has no document number")]
-    NoDocNumber,
+    /// The guide is not complete enough to store (no document number, no topics, a direction
+    /// without an execution period).
+    #[error(transparent)]
+    Invalid(#[from] GuideError),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
@@ -266,8 +268,8 @@ pub fn find_id_by_doc_number(conn: &mut DbConnection, doc_number: &str) -> Query
     guides::table.filter(guides::doc_number.eq(doc_number)).select(guides::id).first(conn).optional()
 }
 
-/// Stores a parsed (and checked) guide: a new one, or an update in place of the guide with the
-/// same document number. One transaction, with its audit row.
+/// Stores a parsed guide that passes `check_importable`: a new one, or an update in place of the
+/// guide with the same document number. One transaction, with its audit row.
 pub fn store(
     conn: &mut DbConnection,
     guide: &Guide,
@@ -275,7 +277,8 @@ pub fn store(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<Stored, StoreError> {
-    let doc_number = guide.doc_number.as_deref().ok_or(StoreError::NoDocNumber)?;
+    guide.check_importable()?;
+    let doc_number = guide.doc_number.as_deref().unwrap_or_default();
     conn.transaction(|conn| {
         let existing = find_id_by_doc_number(conn, doc_number)?;
         let values = (
@@ -369,6 +372,7 @@ fn store_directions(
     let mut kept = Vec::new();
     for (index, direction) in new.iter().enumerate() {
         let position = i32::try_from(index + 1).unwrap_or(i32::MAX);
+        // `check_importable` has guaranteed every direction an execution period.
         let Some(execution) = direction.execution else { continue };
         let values = (
             directions::number.eq(direction.number.and_then(|n| i32::try_from(n).ok())),
@@ -413,14 +417,14 @@ fn remove_directions(
         .select((directions::id, directions::number))
         .load(conn)?;
     for (id, number) in gone {
+        let direction =
+            direction_name(u32::try_from(topic_number).unwrap_or(0), number.and_then(|n| u32::try_from(n).ok()));
         let used: Option<String> =
             projects::table.filter(projects::direction_id.eq(id)).select(projects::code).first(conn).optional()?;
         if let Some(project) = used {
-            let direction =
-                direction_name(u32::try_from(topic_number).unwrap_or(0), number.and_then(|n| u32::try_from(n).ok()));
             return Err(StoreError::DirectionInUse { project, direction });
         }
-        remove_templates(conn, id, "", &[])?;
+        remove_templates(conn, id, &direction, &[])?;
         diesel::delete(directions::table.find(id)).execute(conn)?;
     }
     Ok(())
