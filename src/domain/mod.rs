@@ -5,4 +5,8 @@
 
 pub mod clock;
 pub mod guide;
+pub mod plan;
+pub mod readiness;
 pub mod role;
+pub mod status;
+pub mod target;
