@@ -65,6 +65,11 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Institution
         .optional()
 }
 
+/// The id of the institution with exactly this name.
+pub fn find_id_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<i64>> {
+    institutions::table.filter(institutions::name.eq(name)).select(institutions::id).first(conn).optional()
+}
+
 /// Whether another institution already has this name.
 pub fn name_taken(conn: &mut DbConnection, name: &str, except: Option<i64>) -> QueryResult<bool> {
     // -1 never names a row, so one query shape serves both cases.

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod password_reset;
 pub mod pool;
 pub mod portfolio;
+pub mod project;
 pub mod schema;
 pub mod session;
 pub mod user;

@@ -94,6 +94,35 @@ pub enum CheckpointKind {
     Deliverable,
 }
 
+impl CheckpointKind {
+    /// Every kind, as stored.
+    const ALL: [CheckpointKind; 6] = [
+        CheckpointKind::MidTerm,
+        CheckpointKind::EndOfTerm,
+        CheckpointKind::Quarterly,
+        CheckpointKind::HalfYearly,
+        CheckpointKind::Manual,
+        CheckpointKind::Deliverable,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckpointKind::MidTerm => "mid_term",
+            CheckpointKind::EndOfTerm => "end_of_term",
+            CheckpointKind::Quarterly => "quarterly",
+            CheckpointKind::HalfYearly => "half_yearly",
+            CheckpointKind::Manual => "manual",
+            CheckpointKind::Deliverable => "deliverable",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<CheckpointKind> {
+        CheckpointKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// A dated milestone of one indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {

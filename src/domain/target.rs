@@ -40,6 +40,19 @@ pub enum Aggregation {
 }
 
 impl Aggregation {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregation::Sum => "sum",
+            Aggregation::Latest => "latest",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Aggregation> {
+        [Aggregation::Sum, Aggregation::Latest].into_iter().find(|a| a.as_str() == s)
+    }
+
     /// The default for a unit: [`Aggregation::Sum`] for occurrence units (人次 and its kin, see
     /// [`UnitKind::Occurrence`]), [`Aggregation::Latest`] for everything else (see the module docs for
     /// why items such as 人, 篇, 亩 are counts to date rather than sums).
@@ -61,6 +74,24 @@ pub enum IndicatorClass {
     Economic,
     /// 社会指标.
     Social,
+}
+
+impl IndicatorClass {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorClass::Technical => "technical",
+            IndicatorClass::Economic => "economic",
+            IndicatorClass::Social => "social",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<IndicatorClass> {
+        [IndicatorClass::Technical, IndicatorClass::Economic, IndicatorClass::Social]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
 }
 
 /// What a `between` target asks for.

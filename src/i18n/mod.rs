@@ -125,6 +125,16 @@ pub fn keys(locale: Locale) -> Vec<&'static str> {
 mod tests {
     use super::*;
 
+    /// A syntax error (a table opened twice, say) would leave a catalogue empty; say where it is.
+    #[test]
+    fn catalogue_files_are_valid_toml() {
+        for source in [include_str!("../../locales/zh-CN.toml"), include_str!("../../locales/en.toml")] {
+            if let Err(error) = source.parse::<toml::Table>() {
+                panic!("catalogue does not parse: {error}");
+            }
+        }
+    }
+
     #[test]
     fn catalogues_parse_and_have_the_same_keys() {
         let zh = keys(Locale::ZhCn);

@@ -17,3 +17,4 @@ mod guides;
 mod health;
 mod migrations;
 mod password;
+mod projects;

@@ -3,6 +3,7 @@
 
 mod guides;
 mod me;
+mod projects;
 mod tokens;
 
 use actix_web::{HttpResponse, web};
@@ -15,9 +16,11 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
-    paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create),
+    paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
+        projects::create, projects::list, projects::show, projects::indicators),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
-        guides::NewGuide, guides::ImportedGuide)),
+        guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
+        projects::ProjectReport, projects::IndicatorReport)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -60,4 +63,8 @@ pub fn scope() -> actix_web::Scope {
                 .route(web::post().to(guides::create)),
         )
         .route("/guides/{id}", web::get().to(guides::show))
+        .route("/projects", web::get().to(projects::list))
+        .route("/projects", web::post().to(projects::create))
+        .route("/projects/{code}", web::get().to(projects::show))
+        .route("/projects/{code}/indicators", web::get().to(projects::indicators))
 }

@@ -1,0 +1,444 @@
+//! Approved projects: registration under a direction (its indicator templates become the project's
+//! targets, each with a milestone plan over the execution period), who may see a project, and
+//! reading a project with what the status engine needs.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use super::DbConnection;
+use super::audit::{self, AuditEntry};
+use super::schema::{
+    directions, evidence, indicator_templates, indicators, institutions, milestones, project_members, project_partners,
+    projects, users,
+};
+use super::user::User;
+use crate::domain::guide::model::{Change, Indicator, Op, Period};
+use crate::domain::plan::{self, Checkpoint, CheckpointKind, Profile, Schedule};
+use crate::domain::role::Role;
+use crate::domain::target::{Aggregation, IndicatorClass, Observation, Target};
+use crate::error::{AppError, FieldError};
+
+/// What staff enter to register a project.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// 项目编号, unique.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// The direction it was approved under.
+    pub direction_id: i64,
+    /// 承担单位.
+    pub lead_institution_id: i64,
+    /// 合作单位 with their regions.
+    pub partners: Vec<(i64, Option<i64>)>,
+    /// The principal investigator (an account with the PI role).
+    pub pi_user_id: i64,
+    /// Project members (accounts).
+    pub member_ids: Vec<i64>,
+    /// Awarded funding in yuan.
+    pub funding_yuan: i64,
+    /// The execution period; the direction's when absent.
+    pub execution: Option<Period>,
+    /// Registered technology-contract number.
+    pub contract_number: Option<String>,
+    /// Recommendation-letter reference.
+    pub recommendation_ref: Option<String>,
+}
+
+/// A stored project.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = projects)]
+pub struct Project {
+    /// Id.
+    #[serde(skip)]
+    pub id: i64,
+    /// 项目编号.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Direction.
+    pub direction_id: i64,
+    /// Lead institution.
+    pub lead_institution_id: i64,
+    /// PI.
+    pub pi_user_id: i64,
+    /// Commission officer in charge.
+    pub officer_user_id: Option<i64>,
+    /// Awarded funding in yuan.
+    pub funding_yuan: i64,
+    /// Execution start.
+    pub execution_start: NaiveDate,
+    /// Execution end (after any extension).
+    pub execution_end: NaiveDate,
+    /// The end before any extension; acceptance compares against the original plan.
+    pub original_end: NaiveDate,
+    /// Technology-contract number.
+    pub contract_number: Option<String>,
+    /// Recommendation-letter reference.
+    pub recommendation_ref: Option<String>,
+    /// active, mid_term, in_acceptance, accepted, accepted_rectified, failed, terminated, extended.
+    pub state: String,
+    /// When staff froze the baseline.
+    pub baseline_frozen_at: Option<NaiveDateTime>,
+    /// Registered (UTC).
+    pub created_at: NaiveDateTime,
+    /// Last change (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+/// A project indicator with its plan and verified evidence: what the status engine evaluates.
+#[derive(Debug, Clone)]
+pub struct TrackedIndicator {
+    /// Id.
+    pub id: i64,
+    /// Order in the project.
+    pub position: i32,
+    /// What is measured.
+    pub metric: String,
+    /// The test condition, if any.
+    pub condition: Option<String>,
+    /// The target.
+    pub target: Target,
+    /// The current plan's checkpoints.
+    pub checkpoints: Vec<Checkpoint>,
+    /// Verified (accepted) evidence.
+    pub observations: Vec<Observation>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = indicators)]
+struct IndicatorRow {
+    id: i64,
+    position: i32,
+    metric: String,
+    op: String,
+    value: Option<f64>,
+    min_value: Option<f64>,
+    max_value: Option<f64>,
+    unit: Option<String>,
+    change: Option<String>,
+    condition: Option<String>,
+    baseline: Option<f64>,
+    aggregation: String,
+    weight: f64,
+    class: String,
+}
+
+impl IndicatorRow {
+    fn target(&self) -> Target {
+        // CHECK constraints admit only the names these parsers know.
+        Target {
+            op: Op::parse(&self.op).unwrap_or(Op::Deliverable),
+            value: self.value,
+            min: self.min_value,
+            max: self.max_value,
+            unit: self.unit.clone(),
+            change: self.change.as_deref().and_then(Change::parse),
+            baseline: self.baseline,
+            aggregation: Aggregation::parse(&self.aggregation).unwrap_or(Aggregation::Latest),
+            weight: self.weight,
+            class: IndicatorClass::parse(&self.class).unwrap_or(IndicatorClass::Technical),
+        }
+    }
+}
+
+fn field(field: &'static str, message: &'static str) -> FieldError {
+    FieldError { field, message }
+}
+
+/// Registers a project after checking it against its direction; copies the direction's indicator
+/// templates as targets and plans their checkpoints (mid-term and end of term). One transaction,
+/// audited.
+pub fn register(
+    conn: &mut DbConnection,
+    input: &Registration,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    let mut errors = Vec::new();
+    let code = input.code.trim();
+    if code.is_empty() || code.chars().count() > 60 || code.chars().any(char::is_control) {
+        errors.push(field("code", "project.code_invalid"));
+    }
+    let title = input.title.trim();
+    if title.is_empty() || title.chars().count() > 300 {
+        errors.push(field("title", "project.title_invalid"));
+    }
+    if input.funding_yuan < 0 {
+        errors.push(field("funding_wan_yuan", "project.funding_invalid"));
+    }
+    conn.transaction(|conn| {
+        let direction: Option<(NaiveDate, NaiveDate, Option<i64>)> = directions::table
+            .find(input.direction_id)
+            .select((directions::execution_start, directions::execution_end, directions::funding_cap_yuan))
+            .first(conn)
+            .optional()?;
+        let Some((direction_start, direction_end, cap)) = direction else {
+            errors.push(field("direction_id", "project.direction_unknown"));
+            return Err(AppError::Validation(errors));
+        };
+        if cap.is_some_and(|cap| input.funding_yuan > cap) {
+            errors.push(field("funding_wan_yuan", "project.funding_over_cap"));
+        }
+        let period = input.execution.unwrap_or(Period { start: direction_start, end: direction_end });
+        if period.end < period.start || period.start < direction_start || period.end > direction_end {
+            errors.push(field("execution", "project.execution_outside"));
+        }
+        let pi_is_pi = users::table
+            .find(input.pi_user_id)
+            .select(users::role)
+            .first::<String>(conn)
+            .optional()?
+            .is_some_and(|role| role == Role::Pi.as_str());
+        if !pi_is_pi {
+            errors.push(field("pi_email", "project.pi_unknown"));
+        }
+        let lead_exists = institutions::table.find(input.lead_institution_id).count().get_result::<i64>(conn)? == 1;
+        if !lead_exists {
+            errors.push(field("lead_institution", "project.institution_unknown"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(std::mem::take(&mut errors)));
+        }
+        if projects::table.filter(projects::code.eq(code)).count().get_result::<i64>(conn)? > 0 {
+            return Err(AppError::Conflict("project.code_taken"));
+        }
+        let project_id: i64 = diesel::insert_into(projects::table)
+            .values((
+                projects::code.eq(code),
+                projects::title.eq(title),
+                projects::direction_id.eq(input.direction_id),
+                projects::lead_institution_id.eq(input.lead_institution_id),
+                projects::pi_user_id.eq(input.pi_user_id),
+                projects::funding_yuan.eq(input.funding_yuan),
+                projects::execution_start.eq(period.start),
+                projects::execution_end.eq(period.end),
+                projects::original_end.eq(period.end),
+                projects::contract_number.eq(input.contract_number.as_deref()),
+                projects::recommendation_ref.eq(input.recommendation_ref.as_deref()),
+                projects::created_at.eq(now),
+                projects::updated_at.eq(now),
+            ))
+            .returning(projects::id)
+            .get_result(conn)?;
+        for (institution_id, region_id) in &input.partners {
+            diesel::insert_into(project_partners::table)
+                .values((
+                    project_partners::project_id.eq(project_id),
+                    project_partners::institution_id.eq(institution_id),
+                    project_partners::region_id.eq(region_id),
+                ))
+                .execute(conn)?;
+        }
+        for user_id in &input.member_ids {
+            diesel::insert_into(project_members::table)
+                .values((
+                    project_members::project_id.eq(project_id),
+                    project_members::user_id.eq(user_id),
+                    project_members::role.eq("member"),
+                    project_members::added_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        let copied = copy_templates(conn, project_id, input.direction_id, period, now)?;
+        let detail = json!({ "code": code, "direction_id": input.direction_id, "funding_yuan": input.funding_yuan,
+            "execution": [period.start, period.end], "indicators": copied });
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor,
+                action: "project.register",
+                entity: "project",
+                entity_id: Some(project_id),
+                project_id: Some(project_id),
+                detail,
+                ip: None,
+            },
+            now,
+        )?;
+        Ok(project_id)
+    })
+}
+
+/// Copies the direction's templates into the project and plans each; returns how many.
+fn copy_templates(
+    conn: &mut DbConnection,
+    project_id: i64,
+    direction_id: i64,
+    period: Period,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    type TemplateTuple = (
+        i64,
+        i32,
+        String,
+        String,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let templates: Vec<TemplateTuple> = indicator_templates::table
+        .filter(indicator_templates::direction_id.eq(direction_id))
+        .order(indicator_templates::position.asc())
+        .select((
+            indicator_templates::id,
+            indicator_templates::position,
+            indicator_templates::metric,
+            indicator_templates::op,
+            indicator_templates::value,
+            indicator_templates::min_value,
+            indicator_templates::max_value,
+            indicator_templates::unit,
+            indicator_templates::change,
+            indicator_templates::condition,
+        ))
+        .load(conn)?;
+    for (template_id, position, metric, op, value, min, max, unit, change, condition) in &templates {
+        let indicator = Indicator {
+            metric: metric.clone(),
+            op: Op::parse(op).unwrap_or(Op::Deliverable),
+            value: *value,
+            min: *min,
+            max: *max,
+            unit: unit.clone(),
+            change: change.as_deref().and_then(Change::parse),
+            condition: condition.clone(),
+            source: String::new(),
+            confidence: 1.0,
+        };
+        let target = Target::from_indicator(&indicator);
+        let indicator_id: i64 = diesel::insert_into(indicators::table)
+            .values((
+                indicators::project_id.eq(project_id),
+                indicators::template_id.eq(template_id),
+                indicators::position.eq(position),
+                indicators::metric.eq(metric),
+                indicators::op.eq(op),
+                indicators::value.eq(value),
+                indicators::min_value.eq(min),
+                indicators::max_value.eq(max),
+                indicators::unit.eq(unit),
+                indicators::change.eq(change),
+                indicators::condition.eq(condition),
+                indicators::aggregation.eq(target.aggregation.as_str()),
+                indicators::weight.eq(target.weight),
+                indicators::class.eq(target.class.as_str()),
+                indicators::created_at.eq(now),
+                indicators::updated_at.eq(now),
+            ))
+            .returning(indicators::id)
+            .get_result(conn)?;
+        let checkpoints =
+            plan::plan(period.start, period.end, &target, Schedule::MidtermAndEnd, &Profile::default_for(&target))
+                .map_err(|e| {
+                    AppError::Unusable(
+                        "project.plan_failed",
+                        vec![("metric", metric.clone()), ("reason", e.to_string())],
+                    )
+                })?;
+        insert_checkpoints(conn, indicator_id, 1, &checkpoints, now)?;
+    }
+    Ok(templates.len())
+}
+
+fn insert_checkpoints(
+    conn: &mut DbConnection,
+    indicator_id: i64,
+    version: i32,
+    checkpoints: &[Checkpoint],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for checkpoint in checkpoints {
+        diesel::insert_into(milestones::table)
+            .values((
+                milestones::indicator_id.eq(indicator_id),
+                milestones::plan_version.eq(version),
+                milestones::kind.eq(checkpoint.kind.as_str()),
+                milestones::due_on.eq(checkpoint.due_on),
+                milestones::planned_value.eq(checkpoint.planned),
+                milestones::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The project with this code.
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Project>> {
+    projects::table.filter(projects::code.eq(code)).select(Project::as_select()).first(conn).optional()
+}
+
+/// Whether a user may see a project: commission staff see all, a PI and members their own, an
+/// expert what is assigned to them.
+pub fn can_view(conn: &mut DbConnection, user: &User, project: &Project) -> QueryResult<bool> {
+    if user.role.sees_portfolio() || project.pi_user_id == user.id {
+        return Ok(true);
+    }
+    let member = project_members::table
+        .filter(project_members::project_id.eq(project.id))
+        .filter(project_members::user_id.eq(user.id))
+        .count()
+        .get_result::<i64>(conn)?;
+    Ok(member > 0)
+}
+
+/// Projects a user may see, by code.
+pub fn list_visible(conn: &mut DbConnection, user: &User) -> QueryResult<Vec<Project>> {
+    let query = projects::table.order(projects::code.asc()).select(Project::as_select());
+    if user.role.sees_portfolio() {
+        return query.load(conn);
+    }
+    let member_of =
+        project_members::table.filter(project_members::user_id.eq(user.id)).select(project_members::project_id);
+    query.filter(projects::pi_user_id.eq(user.id).or(projects::id.eq_any(member_of))).load(conn)
+}
+
+/// A project's indicators with their current plans and verified evidence.
+pub fn tracked_indicators(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<TrackedIndicator>> {
+    let rows: Vec<IndicatorRow> = indicators::table
+        .filter(indicators::project_id.eq(project_id))
+        .order(indicators::position.asc())
+        .select(IndicatorRow::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut checkpoints: HashMap<i64, Vec<Checkpoint>> = HashMap::new();
+    for (indicator_id, kind, due_on, planned) in milestones::table
+        .filter(milestones::indicator_id.eq_any(&ids))
+        .filter(milestones::superseded_at.is_null())
+        .order(milestones::due_on.asc())
+        .select((milestones::indicator_id, milestones::kind, milestones::due_on, milestones::planned_value))
+        .load::<(i64, String, NaiveDate, Option<f64>)>(conn)?
+    {
+        let kind = CheckpointKind::parse(&kind).unwrap_or(CheckpointKind::Manual);
+        checkpoints.entry(indicator_id).or_default().push(Checkpoint { due_on, planned, kind });
+    }
+    let mut observations: HashMap<i64, Vec<Observation>> = HashMap::new();
+    for (indicator_id, measured_on, value, value_max, done) in evidence::table
+        .filter(evidence::indicator_id.eq_any(&ids))
+        .filter(evidence::status.eq("accepted"))
+        .order(evidence::measured_on.asc())
+        .select((evidence::indicator_id, evidence::measured_on, evidence::value, evidence::value_max, evidence::done))
+        .load::<(i64, NaiveDate, Option<f64>, Option<f64>, bool)>(conn)?
+    {
+        observations.entry(indicator_id).or_default().push(Observation { measured_on, value, value_max, done });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| TrackedIndicator {
+            target: row.target(),
+            checkpoints: checkpoints.remove(&row.id).unwrap_or_default(),
+            observations: observations.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            position: row.position,
+            metric: row.metric,
+            condition: row.condition,
+        })
+        .collect())
+}

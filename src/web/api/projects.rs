@@ -1,0 +1,287 @@
+//! Approved projects over the API: register one, list those the caller may see, and read a project
+//! with its indicators evaluated by the status engine as of a date.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Json};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::db::project::{self, Project, Registration, TrackedIndicator};
+use crate::db::{DbConnection, institution, user};
+use crate::domain::guide::model::Period;
+use crate::domain::plan::Checkpoint;
+use crate::domain::readiness::{self, Readiness, ReadinessConfig, ReadinessItem};
+use crate::domain::role::Role;
+use crate::domain::status::{self, Evaluation, Status};
+use crate::domain::target::Target;
+use crate::error::{AppError, FieldError};
+use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::state::AppState;
+
+/// Who registers projects.
+const STAFF: &[Role] = &[Role::Admin, Role::Staff];
+
+/// A partner institution.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerInput {
+    /// The institution's registered name.
+    pub institution: String,
+    /// Its region (created if new).
+    pub region: Option<String>,
+}
+
+/// A project to register.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    /// 项目编号.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// The direction it was approved under (from `GET /api/v1/guides/{id}`).
+    pub direction_id: i64,
+    /// 承担单位, by its registered name.
+    pub lead_institution: String,
+    /// 合作单位.
+    #[serde(default)]
+    pub partners: Vec<PartnerInput>,
+    /// The PI's login e-mail (an account with the PI role).
+    pub pi_email: String,
+    /// Members' login e-mails.
+    #[serde(default)]
+    pub member_emails: Vec<String>,
+    /// Awarded funding in 万元; not above the direction's cap.
+    pub funding_wan_yuan: f64,
+    /// The execution period; the direction's when absent.
+    #[schema(value_type = Option<Object>)]
+    pub execution: Option<Period>,
+    /// Registered technology-contract number.
+    pub contract_number: Option<String>,
+    /// Recommendation-letter reference.
+    pub recommendation_ref: Option<String>,
+}
+
+/// One indicator evaluated as of a date.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IndicatorReport {
+    /// Indicator id.
+    pub id: i64,
+    /// Order in the project.
+    pub position: i32,
+    /// What is measured.
+    pub metric: String,
+    /// Test condition.
+    pub condition: Option<String>,
+    /// The target: op, value/min/max, unit, change, baseline, aggregation, weight, class.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub target: Target,
+    /// Status, days overdue, planned to date, current verified value, progress, forecast, next due.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub evaluation: Evaluation,
+    /// The current plan.
+    #[schema(value_type = Vec<Object>)]
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// A project with its state as of a date.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectReport {
+    /// The project.
+    #[serde(flatten)]
+    pub project: Project,
+    /// The date evaluated.
+    pub as_of: NaiveDate,
+    /// The worst indicator status.
+    #[schema(value_type = Option<String>)]
+    pub status: Option<Status>,
+    /// Mean progress over the indicators, 0 to 1.
+    pub completion: f64,
+    /// Acceptance readiness with its band.
+    #[schema(value_type = Object)]
+    pub readiness: Readiness,
+    /// The indicators.
+    pub indicators: Vec<IndicatorReport>,
+}
+
+/// `?as_of=YYYY-MM-DD`; today (in the configured time zone) when absent.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AsOf {
+    /// The date to evaluate at.
+    pub as_of: Option<NaiveDate>,
+}
+
+fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
+    query.as_of.unwrap_or_else(|| state.clock.now_utc().with_timezone(&state.config.timezone).date_naive())
+}
+
+/// Resolves names and e-mails to ids; every unknown one is reported.
+fn resolve(conn: &mut DbConnection, body: &NewProject, now: chrono::NaiveDateTime) -> Result<Registration, AppError> {
+    let mut errors = Vec::new();
+    let institution_id = |conn: &mut DbConnection, name: &str| institution::find_id_by_name(conn, name.trim());
+    let lead = institution_id(conn, &body.lead_institution)?;
+    if lead.is_none() {
+        errors.push(FieldError { field: "lead_institution", message: "project.institution_unknown" });
+    }
+    let mut partners = Vec::new();
+    for partner in &body.partners {
+        match institution_id(conn, &partner.institution)? {
+            Some(id) => {
+                let region = match partner.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                    Some(name) => Some(institution::ensure_region(conn, name, now)?),
+                    None => None,
+                };
+                partners.push((id, region));
+            }
+            None => errors.push(FieldError { field: "partners", message: "project.institution_unknown" }),
+        }
+    }
+    let pi = user::find_by_email(conn, &body.pi_email)?;
+    if pi.is_none() {
+        errors.push(FieldError { field: "pi_email", message: "project.pi_unknown" });
+    }
+    let mut member_ids = Vec::new();
+    for email in &body.member_emails {
+        match user::find_by_email(conn, email)? {
+            Some(member) => member_ids.push(member.id),
+            None => errors.push(FieldError { field: "member_emails", message: "project.member_unknown" }),
+        }
+    }
+    if !body.funding_wan_yuan.is_finite() || body.funding_wan_yuan < 0.0 || body.funding_wan_yuan > 1e9 {
+        errors.push(FieldError { field: "funding_wan_yuan", message: "project.funding_invalid" });
+    }
+    let (Some(lead), Some(pi), true) = (lead, pi, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    Ok(Registration {
+        code: body.code.clone(),
+        title: body.title.clone(),
+        direction_id: body.direction_id,
+        lead_institution_id: lead,
+        partners,
+        pi_user_id: pi.id,
+        member_ids,
+        funding_yuan: (body.funding_wan_yuan * 10_000.0).round() as i64,
+        execution: body.execution,
+        contract_number: body.contract_number.clone(),
+        recommendation_ref: body.recommendation_ref.clone(),
+    })
+}
+
+/// Evaluates every indicator of a project as of a date.
+fn report(project: Project, tracked: Vec<TrackedIndicator>, as_of: NaiveDate) -> ProjectReport {
+    let period = Period { start: project.execution_start, end: project.execution_end };
+    let indicators: Vec<IndicatorReport> = tracked
+        .into_iter()
+        .map(|t| {
+            let evaluation = status::evaluate(
+                &t.target,
+                &t.checkpoints,
+                &t.observations,
+                period,
+                as_of,
+                status::DEFAULT_WARNING_DAYS,
+            );
+            IndicatorReport {
+                id: t.id,
+                position: t.position,
+                metric: t.metric,
+                condition: t.condition,
+                target: t.target,
+                evaluation,
+                checkpoints: t.checkpoints,
+            }
+        })
+        .collect();
+    let items: Vec<ReadinessItem> = indicators.iter().map(|i| ReadinessItem::new(&i.target, &i.evaluation)).collect();
+    ProjectReport {
+        status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
+        completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),
+        readiness: readiness::readiness(&items, &ReadinessConfig::default()),
+        project,
+        as_of,
+        indicators,
+    }
+}
+
+/// Loads a project the caller may see (404 otherwise, so that codes of others' projects leak
+/// nothing) with its indicators.
+fn load(
+    conn: &mut DbConnection,
+    caller: &crate::db::user::User,
+    code: &str,
+) -> Result<(Project, Vec<TrackedIndicator>), AppError> {
+    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
+    if !project::can_view(conn, caller, &project)? {
+        return Err(AppError::NotFound);
+    }
+    let tracked = project::tracked_indicators(conn, project.id)?;
+    Ok((project, tracked))
+}
+
+/// Registers an approved project: its direction's indicator templates become its targets, each with
+/// checkpoints at mid-term and end of term.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = NewProject,
+    responses((status = 201, body = ProjectReport), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 401, body = crate::web::error_page::ErrorBody), (status = 403, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: Json<NewProject>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(STAFF)?;
+    let (now, today) = (state.clock.now(), as_of(&state, &AsOf { as_of: None }));
+    let body = body.into_inner();
+    let ApiUser(user) = caller;
+    let (project, tracked) = state
+        .db(move |conn| {
+            let registration = resolve(conn, &body, now)?;
+            project::register(conn, &registration, Some(user.id), now)?;
+            load(conn, &user, registration.code.trim())
+        })
+        .await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(report(project, tracked, today)))
+}
+
+/// The projects the caller may see: all for commission staff, their own for a PI or member.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+    responses((status = 200, body = [Project]), (status = 401, body = crate::web::error_page::ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<Project>>, AppError> {
+    Ok(Json(state.db(move |conn| Ok(project::list_visible(conn, &user)?)).await?))
+}
+
+/// One project with its indicators evaluated as of a date, its status, completion and readiness.
+#[utoipa::path(get, path = "/api/v1/projects/{code}", tag = "projects", params(("code" = String, Path, description = "项目编号"), AsOf),
+    responses((status = 200, body = ProjectReport), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 404, body = crate::web::error_page::ErrorBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    code: web::Path<String>,
+    query: web::Query<AsOf>,
+) -> Result<Json<ProjectReport>, AppError> {
+    let date = as_of(&state, &query);
+    let code = code.into_inner();
+    let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
+    Ok(Json(report(project, tracked, date)))
+}
+
+/// A project's indicators evaluated as of a date.
+#[utoipa::path(get, path = "/api/v1/projects/{code}/indicators", tag = "projects", params(("code" = String, Path, description = "项目编号"), AsOf),
+    responses((status = 200, body = [IndicatorReport]), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 404, body = crate::web::error_page::ErrorBody)))]
+pub async fn indicators(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    code: web::Path<String>,
+    query: web::Query<AsOf>,
+) -> Result<Json<Vec<IndicatorReport>>, AppError> {
+    let date = as_of(&state, &query);
+    let code = code.into_inner();
+    let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
+    Ok(Json(report(project, tracked, date).indicators))
+}

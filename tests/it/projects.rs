@@ -1,0 +1,238 @@
+//! Registering approved projects over the API: templates become targets with planned checkpoints,
+//! bad registrations are refused field by field, and the status engine evaluates indicators as of
+//! any date (the way these tests travel through an execution period).
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use coop_tracker::domain::role::Role;
+use coop_tracker::web::build_app;
+use serde_json::{Value, json};
+
+use crate::common::{Browser, TestApp, test_now, with_conn};
+
+fn guide_text() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guides/2024-domestic-cooperation.md"),
+    )
+    .unwrap()
+}
+
+fn body(page: &crate::common::Page) -> Value {
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
+}
+
+fn institution(app: &TestApp, name: &str) {
+    use coop_tracker::db::institution::{self, InstitutionFields};
+    let fields = InstitutionFields {
+        name,
+        region_id: None,
+        in_shanghai: true,
+        research_office_name: None,
+        research_office_email: None,
+        updated_at: test_now(),
+    };
+    with_conn(app, |c| institution::insert(c, &fields, test_now()).unwrap());
+}
+
+/// Marks evidence as verified directly; evidence logging and review arrive with issue 5.
+fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value: f64) {
+    use coop_tracker::db::schema::evidence;
+    use diesel::prelude::*;
+    with_conn(app, |c| {
+        diesel::insert_into(evidence::table)
+            .values((
+                evidence::indicator_id.eq(indicator_id),
+                evidence::submitted_by.eq(by),
+                evidence::value.eq(value),
+                evidence::measured_on.eq(chrono::NaiveDate::parse_from_str(measured_on, "%Y-%m-%d").unwrap()),
+                evidence::status.eq("accepted"),
+                evidence::created_at.eq(test_now()),
+                evidence::updated_at.eq(test_now()),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+}
+
+struct Setup {
+    app: TestApp,
+    staff_token: String,
+    pi: i64,
+    direction_id: i64,
+}
+
+fn setup() -> Setup {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let pi = app.user("pi@example.org", Role::Pi);
+    app.user("other-pi@example.org", Role::Pi);
+    app.user("member@example.org", Role::Member);
+    institution(&app, "华东理工大学");
+    institution(&app, "新疆大学");
+    let (_, staff_token) = app.token(staff, None);
+    let guide = coop_tracker::domain::guide::parse(&guide_text());
+    let stored =
+        with_conn(&app, |c| coop_tracker::db::guide::store(c, &guide, &guide_text(), None, test_now()).unwrap());
+    let direction_id = with_conn(&app, |c| coop_tracker::db::guide::find(c, stored.id).unwrap().unwrap()).topics[0]
+        .directions[0]
+        .row
+        .id;
+    Setup { app, staff_token, pi, direction_id }
+}
+
+fn registration(direction_id: i64) -> Value {
+    json!({
+        "code": "SH-KJ-2024-001",
+        "title": "基于人工智能的合成生物产业升级关键技术",
+        "direction_id": direction_id,
+        "lead_institution": "华东理工大学",
+        "partners": [{"institution": "新疆大学", "region": "新疆维吾尔自治区"}],
+        "pi_email": "pi@example.org",
+        "member_emails": ["member@example.org"],
+        "funding_wan_yuan": 150,
+        "contract_number": "2024310000001234",
+        "recommendation_ref": "新科函〔2024〕88号"
+    })
+}
+
+#[actix_web::test]
+async fn a_registered_project_gets_its_directions_targets_with_checkpoints() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+
+    let created = staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let project = body(&created);
+    assert_eq!(project["code"], "SH-KJ-2024-001");
+    assert_eq!(project["execution_start"], "2024-12-01", "the direction's period by default");
+    let indicators = project["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 9, "every template of 方向1 is copied");
+    let accuracy = indicators.iter().find(|i| i["op"] == ">=" && i["value"] == 95.0).unwrap();
+    let due: Vec<_> =
+        accuracy["checkpoints"].as_array().unwrap().iter().map(|c| c["due_on"].as_str().unwrap()).collect();
+    assert_eq!(due.len(), 2, "mid-term and end of term: {due:?}");
+    assert_eq!(due[1], "2026-11-30");
+    let deliverable = indicators.iter().find(|i| i["op"] == "deliverable").unwrap();
+    assert_eq!(deliverable["checkpoints"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        with_conn(&s.app, |c| coop_tracker::db::audit::list_actions(c, "project", 1).unwrap()),
+        ["project.register"]
+    );
+}
+
+#[actix_web::test]
+async fn statuses_follow_the_calendar_and_the_verified_evidence() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let created = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let accuracy_id =
+        created["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap()["id"].as_i64().unwrap();
+
+    let status_of = |report: &Value| -> Vec<String> {
+        report.as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap().to_owned()).collect()
+    };
+    let early = body(&staff.get("/api/v1/projects/SH-KJ-2024-001/indicators?as_of=2024-12-10").await);
+    assert!(status_of(&early).iter().all(|s| s == "not_started"), "{:?}", status_of(&early));
+
+    // The mid-term check (2025-12-01 or so) has passed with nothing verified: overdue, counted in days.
+    let late = body(&staff.get("/api/v1/projects/SH-KJ-2024-001/indicators?as_of=2026-01-15").await);
+    let accuracy = late.as_array().unwrap().iter().find(|i| i["id"] == accuracy_id).unwrap();
+    assert_eq!(accuracy["status"], "overdue", "{accuracy}");
+    assert!(accuracy["days_overdue"].as_i64().unwrap() > 30);
+
+    verified(&s.app, accuracy_id, s.pi, "2025-10-20", 96.5);
+    let after = body(&staff.get("/api/v1/projects/SH-KJ-2024-001/indicators?as_of=2026-01-15").await);
+    let accuracy = after.as_array().unwrap().iter().find(|i| i["id"] == accuracy_id).unwrap();
+    assert_eq!(accuracy["status"], "achieved", "{accuracy}");
+    assert_eq!(accuracy["current"], 96.5);
+    // Evidence is not known before it was measured.
+    let before = body(&staff.get("/api/v1/projects/SH-KJ-2024-001/indicators?as_of=2025-10-01").await);
+    let accuracy = before.as_array().unwrap().iter().find(|i| i["id"] == accuracy_id).unwrap();
+    assert_ne!(accuracy["status"], "achieved");
+
+    let project = body(&staff.get("/api/v1/projects/SH-KJ-2024-001?as_of=2026-01-15").await);
+    assert_eq!(project["status"], "overdue", "the worst indicator decides");
+    assert!(project["completion"].as_f64().unwrap() > 0.0);
+    assert!(project["readiness"]["band"].is_string(), "{}", project["readiness"]);
+}
+
+#[actix_web::test]
+async fn bad_registrations_are_refused_field_by_field_and_store_nothing() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let with = |changes: &[(&str, Value)]| {
+        let mut body = registration(s.direction_id);
+        for (key, value) in changes {
+            body[*key] = value.clone();
+        }
+        body
+    };
+    for (label, request, field) in [
+        ("unknown direction", with(&[("direction_id", json!(999_999))]), "direction_id"),
+        ("above the cap", with(&[("funding_wan_yuan", json!(150.5))]), "funding_wan_yuan"),
+        ("negative funding", with(&[("funding_wan_yuan", json!(-1))]), "funding_wan_yuan"),
+        (
+            "outside the period",
+            with(&[("execution", json!({"start": "2024-12-01", "end": "2027-06-30"}))]),
+            "execution",
+        ),
+        ("unknown PI", with(&[("pi_email", json!("nobody@example.org"))]), "pi_email"),
+        ("a member as PI", with(&[("pi_email", json!("member@example.org"))]), "pi_email"),
+        ("unknown institution", with(&[("lead_institution", json!("不存在的大学"))]), "lead_institution"),
+        ("empty code", with(&[("code", json!("  "))]), "code"),
+    ] {
+        let page = staff.json(Method::POST, "/api/v1/projects", Some(request)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {}", page.body);
+        let error = body(&page);
+        let fields: Vec<_> = error["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(fields.contains(&field.to_owned()), "{label}: {fields:?}");
+    }
+    let wrong_type =
+        staff.json(Method::POST, "/api/v1/projects", Some(with(&[("funding_wan_yuan", json!("很多"))]))).await;
+    assert_eq!(wrong_type.status, StatusCode::BAD_REQUEST);
+    assert_eq!(body(&staff.get("/api/v1/projects").await).as_array().unwrap().len(), 0, "nothing was stored");
+
+    assert_eq!(
+        staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await.status,
+        StatusCode::CREATED
+    );
+    let again = staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[actix_web::test]
+async fn a_pi_sees_only_their_own_projects_and_cannot_register() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
+
+    let (_, pi_token) = s.app.token(s.pi, None);
+    let mut pi = Browser::new(&service);
+    pi.headers = vec![("authorization".into(), format!("Bearer {pi_token}"))];
+    assert_eq!(pi.get("/api/v1/projects/SH-KJ-2024-001").await.status, StatusCode::OK);
+    assert_eq!(body(&pi.get("/api/v1/projects").await).as_array().unwrap().len(), 1);
+    let mut second = registration(s.direction_id);
+    second["code"] = json!("SH-KJ-2024-002");
+    assert_eq!(pi.json(Method::POST, "/api/v1/projects", Some(second)).await.status, StatusCode::FORBIDDEN);
+
+    let other =
+        with_conn(&s.app, |c| coop_tracker::db::user::find_by_email(c, "other-pi@example.org").unwrap().unwrap().id);
+    let (_, other_token) = s.app.token(other, None);
+    let mut stranger = Browser::new(&service);
+    stranger.headers = vec![("authorization".into(), format!("Bearer {other_token}"))];
+    assert_eq!(stranger.get("/api/v1/projects/SH-KJ-2024-001").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(body(&stranger.get("/api/v1/projects").await).as_array().unwrap().len(), 0);
+}
