@@ -10,6 +10,7 @@ mod health;
 pub mod identity;
 pub mod page;
 mod pages;
+pub mod project_report;
 pub mod rate_limit;
 pub mod state;
 pub mod upload;

@@ -36,6 +36,11 @@ impl AppState {
         Self { config: Arc::new(config), pool, mailer, clock, login_limiter, instance }
     }
 
+    /// Today's date where the commission works (the configured time zone), the default "as of".
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now_utc().with_timezone(&self.config.timezone).date_naive()
+    }
+
     /// Runs database work on the blocking thread pool: actix workers are single-threaded runtimes,
     /// so a synchronous query (or waiting for a pooled connection) must never run on them.
     pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>

@@ -236,3 +236,31 @@ async fn a_pi_sees_only_their_own_projects_and_cannot_register() {
     assert_eq!(stranger.get("/api/v1/projects/SH-KJ-2024-001").await.status, StatusCode::NOT_FOUND);
     assert_eq!(body(&stranger.get("/api/v1/projects").await).as_array().unwrap().len(), 0);
 }
+
+#[actix_web::test]
+async fn the_project_page_shows_each_indicator_as_of_a_date_to_those_who_may_see_it() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let created = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let accuracy_id =
+        created["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap()["id"].as_i64().unwrap();
+    verified(&s.app, accuracy_id, s.pi, "2025-10-20", 96.5);
+
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    let list = pi.get("/projects").await;
+    assert!(list.body.contains("SH-KJ-2024-001"), "{}", list.body);
+    let page = pi.get("/projects/SH-KJ-2024-001?as_of=2026-01-15").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("发酵产量预测精度"), "{}", page.body);
+    assert!(page.body.contains("已达标") && page.body.contains("96.5 %"), "the verified value and its status");
+    assert!(page.body.contains("逾期") && page.body.contains("天"), "overdue indicators say for how long");
+    assert!(page.body.contains("验收准备度"));
+
+    let mut stranger = Browser::new(&service);
+    stranger.login("other-pi@example.org").await;
+    assert_eq!(stranger.get("/projects/SH-KJ-2024-001").await.status, StatusCode::NOT_FOUND);
+    assert!(!stranger.get("/projects").await.body.contains("SH-KJ-2024-001"));
+}

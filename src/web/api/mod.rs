@@ -20,7 +20,7 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
         projects::create, projects::list, projects::show, projects::indicators),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
-        projects::ProjectReport, projects::IndicatorReport)),
+        crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

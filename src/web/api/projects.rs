@@ -5,18 +5,15 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::db::project::{self, Project, Registration, TrackedIndicator};
+use crate::db::project::{self, Project, Registration};
 use crate::db::{DbConnection, institution, user};
 use crate::domain::guide::model::Period;
-use crate::domain::plan::Checkpoint;
-use crate::domain::readiness::{self, Readiness, ReadinessConfig, ReadinessItem};
 use crate::domain::role::Role;
-use crate::domain::status::{self, Evaluation, Status};
-use crate::domain::target::Target;
 use crate::error::{AppError, FieldError};
 use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::project_report::{IndicatorReport, ProjectReport, load, report};
 use crate::web::state::AppState;
 
 /// Who registers projects.
@@ -63,50 +60,6 @@ pub struct NewProject {
     pub recommendation_ref: Option<String>,
 }
 
-/// One indicator evaluated as of a date.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct IndicatorReport {
-    /// Indicator id.
-    pub id: i64,
-    /// Order in the project.
-    pub position: i32,
-    /// What is measured.
-    pub metric: String,
-    /// Test condition.
-    pub condition: Option<String>,
-    /// The target: op, value/min/max, unit, change, baseline, aggregation, weight, class.
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub target: Target,
-    /// Status, days overdue, planned to date, current verified value, progress, forecast, next due.
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub evaluation: Evaluation,
-    /// The current plan.
-    #[schema(value_type = Vec<Object>)]
-    pub checkpoints: Vec<Checkpoint>,
-}
-
-/// A project with its state as of a date.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ProjectReport {
-    /// The project.
-    #[serde(flatten)]
-    pub project: Project,
-    /// The date evaluated.
-    pub as_of: NaiveDate,
-    /// The worst indicator status.
-    #[schema(value_type = Option<String>)]
-    pub status: Option<Status>,
-    /// Mean progress over the indicators, 0 to 1.
-    pub completion: f64,
-    /// Acceptance readiness with its band.
-    #[schema(value_type = Object)]
-    pub readiness: Readiness,
-    /// The indicators.
-    pub indicators: Vec<IndicatorReport>,
-}
-
 /// `?as_of=YYYY-MM-DD`; today (in the configured time zone) when absent.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AsOf {
@@ -115,7 +68,7 @@ pub struct AsOf {
 }
 
 fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
-    query.as_of.unwrap_or_else(|| state.clock.now_utc().with_timezone(&state.config.timezone).date_naive())
+    query.as_of.unwrap_or_else(|| state.today())
 }
 
 /// Resolves names and e-mails to ids; every unknown one is reported.
@@ -169,57 +122,6 @@ fn resolve(conn: &mut DbConnection, body: &NewProject, now: chrono::NaiveDateTim
         contract_number: body.contract_number.clone(),
         recommendation_ref: body.recommendation_ref.clone(),
     })
-}
-
-/// Evaluates every indicator of a project as of a date.
-fn report(project: Project, tracked: Vec<TrackedIndicator>, as_of: NaiveDate) -> ProjectReport {
-    let period = Period { start: project.execution_start, end: project.execution_end };
-    let indicators: Vec<IndicatorReport> = tracked
-        .into_iter()
-        .map(|t| {
-            let evaluation = status::evaluate(
-                &t.target,
-                &t.checkpoints,
-                &t.observations,
-                period,
-                as_of,
-                status::DEFAULT_WARNING_DAYS,
-            );
-            IndicatorReport {
-                id: t.id,
-                position: t.position,
-                metric: t.metric,
-                condition: t.condition,
-                target: t.target,
-                evaluation,
-                checkpoints: t.checkpoints,
-            }
-        })
-        .collect();
-    let items: Vec<ReadinessItem> = indicators.iter().map(|i| ReadinessItem::new(&i.target, &i.evaluation)).collect();
-    ProjectReport {
-        status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
-        completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),
-        readiness: readiness::readiness(&items, &ReadinessConfig::default()),
-        project,
-        as_of,
-        indicators,
-    }
-}
-
-/// Loads a project the caller may see (404 otherwise, so that codes of others' projects leak
-/// nothing) with its indicators.
-fn load(
-    conn: &mut DbConnection,
-    caller: &crate::db::user::User,
-    code: &str,
-) -> Result<(Project, Vec<TrackedIndicator>), AppError> {
-    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
-    if !project::can_view(conn, caller, &project)? {
-        return Err(AppError::NotFound);
-    }
-    let tracked = project::tracked_indicators(conn, project.id)?;
-    Ok((project, tracked))
 }
 
 /// Registers an approved project: its direction's indicator templates become its targets, each with

@@ -7,6 +7,7 @@ mod home;
 mod institutions;
 mod lang;
 mod password_reset;
+mod projects;
 mod session;
 
 use actix_web::web;
@@ -25,5 +26,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(account::routes)
         .configure(institutions::routes)
         .configure(guides::routes)
+        .configure(projects::routes)
         .configure(admin::routes);
 }

@@ -1,0 +1,171 @@
+//! Project pages: the projects a user may see, and one project as of a date with each indicator's
+//! target, planned-to-date, verified value, status, forecast and the project's acceptance readiness.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::project::{self, Project};
+use crate::domain::guide::model::Op;
+use crate::domain::readiness::Band;
+use crate::domain::status::Status;
+use crate::error::AppError;
+use crate::web::identity::CurrentUser;
+use crate::web::page::{PageCtx, render};
+use crate::web::project_report::{IndicatorReport, load, report};
+use crate::web::state::AppState;
+
+/// Registers the project routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/projects", web::get().to(list)).route("/projects/{code}", web::get().to(show));
+}
+
+/// The catalogue key naming a status.
+pub fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "status.not_started",
+        Status::OnTrack => "status.on_track",
+        Status::AtRisk => "status.at_risk",
+        Status::Overdue => "status.overdue",
+        Status::Achieved => "status.achieved",
+        Status::Missed => "status.missed",
+    }
+}
+
+fn band_key(band: Band) -> &'static str {
+    match band {
+        Band::Pass => "band.pass",
+        Band::ReReview => "band.re_review",
+        Band::Fail => "band.fail",
+    }
+}
+
+/// A number as people write it: no trailing zeros, at most two decimals.
+fn number(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
+}
+
+/// One indicator row, formatted.
+struct Row {
+    metric: String,
+    condition: String,
+    target: String,
+    planned: String,
+    verified: String,
+    status: Status,
+    days_overdue: i64,
+    forecast: Option<(String, bool)>,
+    next_due: String,
+    needs_baseline: bool,
+}
+
+fn row(indicator: &IndicatorReport) -> Row {
+    let t = &indicator.target;
+    let unit = t.unit.clone().unwrap_or_default();
+    let change = match t.change {
+        Some(crate::domain::guide::Change::Increase) => "↑",
+        Some(crate::domain::guide::Change::Decrease) => "↓",
+        None => "",
+    };
+    let target = match t.op {
+        Op::Deliverable => String::new(),
+        Op::Between => format!("{}–{} {unit}", number(t.min.unwrap_or_default()), number(t.max.unwrap_or_default())),
+        op => format!("{change}{} {} {unit}", op.as_str(), number(t.value.unwrap_or_default())),
+    };
+    let e = &indicator.evaluation;
+    let with_unit = |v: f64| format!("{} {unit}", number(v));
+    Row {
+        metric: indicator.metric.clone(),
+        condition: indicator.condition.clone().unwrap_or_default(),
+        target,
+        planned: e.planned_to_date.map(with_unit).unwrap_or_default(),
+        verified: match (t.op, e.current) {
+            (Op::Deliverable, _) => (if e.done { "✓" } else { "" }).to_owned(),
+            (_, Some(v)) => with_unit(v),
+            (_, None) => String::new(),
+        },
+        status: e.status,
+        days_overdue: e.days_overdue,
+        forecast: e.forecast.map(|f| (with_unit(f.at_end), f.meets_target)),
+        next_due: e.next_due.as_ref().map(|c| c.due_on.to_string()).unwrap_or_default(),
+        needs_baseline: e.needs_baseline,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/projects/list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    projects: Vec<Project>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/projects/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    project: Project,
+    as_of: NaiveDate,
+    status: Option<Status>,
+    completion: u32,
+    readiness: u32,
+    band: &'static str,
+    rows: Vec<Row>,
+}
+
+impl ShowPage {
+    fn status_label(&self, status: &Status) -> &'static str {
+        self.ctx.t.get(status_key(*status))
+    }
+
+    fn days_overdue(&self, days: &i64) -> String {
+        self.ctx.t.fmt("project.days_overdue", &[("days", days)])
+    }
+
+    fn funding_wan(&self) -> String {
+        number(self.project.funding_yuan as f64 / 10_000.0)
+    }
+}
+
+/// `GET /projects`.
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user.clone();
+    let projects = state.db(move |conn| Ok(project::list_visible(conn, &user)?)).await?;
+    render(&ListPage { ctx: PageCtx::new(&req, Some(&current)), projects })
+}
+
+/// `?as_of=YYYY-MM-DD` on the project page.
+#[derive(Debug, Deserialize)]
+pub struct AsOfQuery {
+    as_of: Option<NaiveDate>,
+}
+
+/// `GET /projects/{code}`: 404 for a project the user may not see.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+    query: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, AppError> {
+    let as_of = query.as_of.unwrap_or_else(|| state.today());
+    let (user, code) = (current.user.clone(), code.into_inner());
+    let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
+    let report = report(project, tracked, as_of);
+    let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
+    render(&ShowPage {
+        ctx: PageCtx::new(&req, Some(&current)),
+        status: report.status,
+        completion: percent(report.completion),
+        readiness: percent(report.readiness.score),
+        band: band_key(report.readiness.band),
+        rows: report.indicators.iter().map(row).collect(),
+        project: report.project,
+        as_of,
+    })
+}

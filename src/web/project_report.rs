@@ -1,0 +1,107 @@
+//! A project as of a date: its indicators evaluated by the status engine, its overall status,
+//! completion and acceptance readiness. Shared by the project page and the API so that both say
+//! the same.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::db::project::{self, Project, TrackedIndicator};
+use crate::db::user::User;
+use crate::domain::guide::model::Period;
+use crate::domain::plan::Checkpoint;
+use crate::domain::readiness::{self, Readiness, ReadinessConfig, ReadinessItem};
+use crate::domain::status::{self, Evaluation, Status};
+use crate::domain::target::Target;
+use crate::error::AppError;
+
+/// One indicator evaluated as of a date.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IndicatorReport {
+    /// Indicator id.
+    pub id: i64,
+    /// Order in the project.
+    pub position: i32,
+    /// What is measured.
+    pub metric: String,
+    /// Test condition.
+    pub condition: Option<String>,
+    /// The target: op, value/min/max, unit, change, baseline, aggregation, weight, class.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub target: Target,
+    /// Status, days overdue, planned to date, current verified value, progress, forecast, next due.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub evaluation: Evaluation,
+    /// The current plan.
+    #[schema(value_type = Vec<Object>)]
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+/// A project with its state as of a date.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectReport {
+    /// The project.
+    #[serde(flatten)]
+    pub project: Project,
+    /// The date evaluated.
+    pub as_of: NaiveDate,
+    /// The worst indicator status.
+    #[schema(value_type = Option<String>)]
+    pub status: Option<Status>,
+    /// Mean progress over the indicators, 0 to 1.
+    pub completion: f64,
+    /// Acceptance readiness with its band.
+    #[schema(value_type = Object)]
+    pub readiness: Readiness,
+    /// The indicators.
+    pub indicators: Vec<IndicatorReport>,
+}
+
+/// Evaluates every indicator of a project as of a date.
+pub fn report(project: Project, tracked: Vec<TrackedIndicator>, as_of: NaiveDate) -> ProjectReport {
+    let period = Period { start: project.execution_start, end: project.execution_end };
+    let indicators: Vec<IndicatorReport> = tracked
+        .into_iter()
+        .map(|t| {
+            let evaluation = status::evaluate(
+                &t.target,
+                &t.checkpoints,
+                &t.observations,
+                period,
+                as_of,
+                status::DEFAULT_WARNING_DAYS,
+            );
+            IndicatorReport {
+                id: t.id,
+                position: t.position,
+                metric: t.metric,
+                condition: t.condition,
+                target: t.target,
+                evaluation,
+                checkpoints: t.checkpoints,
+            }
+        })
+        .collect();
+    let items: Vec<ReadinessItem> = indicators.iter().map(|i| ReadinessItem::new(&i.target, &i.evaluation)).collect();
+    ProjectReport {
+        status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
+        completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),
+        readiness: readiness::readiness(&items, &ReadinessConfig::default()),
+        project,
+        as_of,
+        indicators,
+    }
+}
+
+/// Loads a project the caller may see (404 otherwise, so that codes of others' projects leak
+/// nothing) with its indicators.
+pub fn load(conn: &mut DbConnection, caller: &User, code: &str) -> Result<(Project, Vec<TrackedIndicator>), AppError> {
+    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
+    if !project::can_view(conn, caller, &project)? {
+        return Err(AppError::NotFound);
+    }
+    let tracked = project::tracked_indicators(conn, project.id)?;
+    Ok((project, tracked))
+}
