@@ -194,7 +194,43 @@ fn direction_parts(
     (segments, rows)
 }
 
-/// Builds the view of a parsed guide; `form` holds submitted values to show again after errors.
+/// What a direction view is built from, whether the guide was just parsed or is stored.
+struct DirectionSource<'a> {
+    name: String,
+    title: &'a str,
+    execution: Option<Period>,
+    funding_cap_wan_yuan: Option<f64>,
+    max_projects: Option<String>,
+    recommendation: Option<&'a str>,
+    indicators_text: &'a str,
+    indicators: Vec<&'a Indicator>,
+}
+
+/// Builds one direction's view; `t` and `d` index the topic and direction for form-field names,
+/// and `form` holds submitted values to show again after errors.
+fn direction_view(
+    t: usize,
+    d: usize,
+    source: DirectionSource<'_>,
+    form: &HashMap<String, String>,
+    errors: &[CorrectionError],
+) -> DirectionView {
+    let prefixes: Vec<(String, &Indicator)> =
+        source.indicators.iter().enumerate().map(|(i, indicator)| (format!("i-{t}-{d}-{i}"), *indicator)).collect();
+    let (segments, rows) = direction_parts(source.indicators_text, &prefixes, form, errors);
+    DirectionView {
+        name: source.name,
+        title: source.title.to_owned(),
+        execution: period_text(source.execution),
+        funding_cap: number_text(source.funding_cap_wan_yuan),
+        max_projects: source.max_projects.unwrap_or_default(),
+        recommendation: source.recommendation.unwrap_or_default().to_owned(),
+        segments,
+        rows,
+    }
+}
+
+/// Builds the view of a parsed guide.
 fn views(guide: &Guide, form: &HashMap<String, String>, errors: &[CorrectionError]) -> Vec<TopicView> {
     guide
         .topics
@@ -208,23 +244,52 @@ fn views(guide: &Guide, form: &HashMap<String, String>, errors: &[CorrectionErro
                 .iter()
                 .enumerate()
                 .map(|(d, direction)| {
-                    let prefixes: Vec<(String, &Indicator)> = direction
-                        .indicators
-                        .iter()
-                        .enumerate()
-                        .map(|(i, indicator)| (format!("i-{t}-{d}-{i}"), indicator))
-                        .collect();
-                    let (segments, rows) = direction_parts(&direction.indicators_text, &prefixes, form, errors);
-                    DirectionView {
+                    let source = DirectionSource {
                         name: direction_name(topic.number, direction.number),
-                        title: direction.title.clone(),
-                        execution: period_text(direction.execution),
-                        funding_cap: number_text(direction.funding_cap_wan_yuan),
-                        max_projects: direction.max_projects.map(|n| n.to_string()).unwrap_or_default(),
-                        recommendation: direction.recommendation_letter.clone().unwrap_or_default(),
-                        segments,
-                        rows,
-                    }
+                        title: &direction.title,
+                        execution: direction.execution,
+                        funding_cap_wan_yuan: direction.funding_cap_wan_yuan,
+                        max_projects: direction.max_projects.map(|n| n.to_string()),
+                        recommendation: direction.recommendation_letter.as_deref(),
+                        indicators_text: &direction.indicators_text,
+                        indicators: direction.indicators.iter().collect(),
+                    };
+                    direction_view(t, d, source, form, errors)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The stored guide as the same views (read-only).
+fn stored_views(stored: &StoredGuide) -> Vec<TopicView> {
+    stored
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(t, topic)| TopicView {
+            number: topic.number.to_string(),
+            title: topic.title.clone(),
+            directions: topic
+                .directions
+                .iter()
+                .enumerate()
+                .map(|(d, direction)| {
+                    let row = &direction.row;
+                    let source = DirectionSource {
+                        name: direction_name(
+                            u32::try_from(topic.number).unwrap_or(0),
+                            row.number.and_then(|n| u32::try_from(n).ok()),
+                        ),
+                        title: &row.title,
+                        execution: Some(Period { start: row.execution_start, end: row.execution_end }),
+                        funding_cap_wan_yuan: row.funding_cap_yuan.map(|y| y as f64 / 10_000.0),
+                        max_projects: row.max_projects.map(|n| n.to_string()),
+                        recommendation: row.recommendation_letter.as_deref(),
+                        indicators_text: &row.indicators_text,
+                        indicators: direction.indicators.iter().map(|template| &template.indicator).collect(),
+                    };
+                    direction_view(t, d, source, &HashMap::new(), &[])
                 })
                 .collect(),
         })
@@ -255,50 +320,6 @@ fn row(prefix: &str, indicator: &Indicator, form: &HashMap<String, String>, erro
         low: indicator.confidence < LOW_CONFIDENCE,
         errors: own_errors,
     }
-}
-
-/// The stored guide as the same views (read-only).
-fn stored_views(stored: &StoredGuide) -> Vec<TopicView> {
-    stored
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(t, topic)| TopicView {
-            number: topic.number.to_string(),
-            title: topic.title.clone(),
-            directions: topic
-                .directions
-                .iter()
-                .enumerate()
-                .map(|(d, direction)| {
-                    let prefixes: Vec<(String, &Indicator)> = direction
-                        .indicators
-                        .iter()
-                        .enumerate()
-                        .map(|(i, template)| (format!("i-{t}-{d}-{i}"), &template.indicator))
-                        .collect();
-                    let row_data = &direction.row;
-                    let (segments, rows) = direction_parts(&row_data.indicators_text, &prefixes, &HashMap::new(), &[]);
-                    DirectionView {
-                        name: direction_name(
-                            u32::try_from(topic.number).unwrap_or(0),
-                            row_data.number.and_then(|n| u32::try_from(n).ok()),
-                        ),
-                        title: row_data.title.clone(),
-                        execution: period_text(Some(Period {
-                            start: row_data.execution_start,
-                            end: row_data.execution_end,
-                        })),
-                        funding_cap: number_text(row_data.funding_cap_yuan.map(|y| y as f64 / 10_000.0)),
-                        max_projects: row_data.max_projects.map(|n| n.to_string()).unwrap_or_default(),
-                        recommendation: row_data.recommendation_letter.clone().unwrap_or_default(),
-                        segments,
-                        rows,
-                    }
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 #[derive(Template)]
