@@ -77,3 +77,18 @@ async fn openapi_describes_the_api() {
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }
+
+/// With `TEST_DATABASE_URL` the whole suite runs on PostgreSQL; without it, on SQLite only, and
+/// this test says so.
+#[::core::prelude::v1::test]
+fn the_suite_runs_on_the_backend_it_was_asked_for() {
+    let app = TestApp::new();
+    let backend = app.state.config.database.backend;
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(_) => assert_eq!(backend, coop_tracker::config::Backend::Postgres),
+        None => {
+            assert_eq!(backend, coop_tracker::config::Backend::Sqlite);
+            eprintln!("SKIPPED PostgreSQL: TEST_DATABASE_URL is not set, so this run used SQLite only");
+        }
+    }
+}
