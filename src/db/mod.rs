@@ -11,6 +11,7 @@ pub mod guide;
 pub mod institution;
 pub mod migrate;
 pub mod outbox;
+pub mod overdue;
 pub mod password_reset;
 pub mod pool;
 pub mod portfolio;

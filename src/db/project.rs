@@ -95,6 +95,8 @@ pub struct Project {
 pub struct TrackedIndicator {
     /// Id.
     pub id: i64,
+    /// Its project.
+    pub project_id: i64,
     /// Order in the project.
     pub position: i32,
     /// What is measured.
@@ -113,6 +115,7 @@ pub struct TrackedIndicator {
 #[diesel(table_name = indicators)]
 struct IndicatorRow {
     id: i64,
+    project_id: i64,
     position: i32,
     metric: String,
     op: String,
@@ -245,6 +248,9 @@ pub fn register(
                 .execute(conn)?;
         }
         let copied = copy_templates(conn, project_id, input.direction_id, period, now)?;
+        let indicator_ids: Vec<i64> =
+            indicators::table.filter(indicators::project_id.eq(project_id)).select(indicators::id).load(conn)?;
+        super::overdue::refresh(conn, project_id, &indicator_ids)?;
         let detail = json!({ "code": code, "direction_id": input.direction_id, "funding_yuan": input.funding_yuan,
             "execution": [period.start, period.end], "indicators": copied });
         audit::record(
@@ -407,6 +413,20 @@ pub fn tracked_indicators(conn: &mut DbConnection, project_id: i64) -> QueryResu
         .order(indicators::position.asc())
         .select(IndicatorRow::as_select())
         .load(conn)?;
+    with_plans_and_evidence(conn, rows)
+}
+
+/// Indicators by id (any projects), with their plans and verified evidence, in id order.
+pub fn tracked_indicators_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<TrackedIndicator>> {
+    let rows: Vec<IndicatorRow> = indicators::table
+        .filter(indicators::id.eq_any(ids))
+        .order(indicators::id.asc())
+        .select(IndicatorRow::as_select())
+        .load(conn)?;
+    with_plans_and_evidence(conn, rows)
+}
+
+fn with_plans_and_evidence(conn: &mut DbConnection, rows: Vec<IndicatorRow>) -> QueryResult<Vec<TrackedIndicator>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut checkpoints: HashMap<i64, Vec<Checkpoint>> = HashMap::new();
     for (indicator_id, kind, due_on, planned) in milestones::table
@@ -436,6 +456,7 @@ pub fn tracked_indicators(conn: &mut DbConnection, project_id: i64) -> QueryResu
             checkpoints: checkpoints.remove(&row.id).unwrap_or_default(),
             observations: observations.remove(&row.id).unwrap_or_default(),
             id: row.id,
+            project_id: row.project_id,
             position: row.position,
             metric: row.metric,
             condition: row.condition,

@@ -692,7 +692,29 @@ diesel::joinable!(reports -> guides (guide_id));
 diesel::joinable!(reports -> users (generated_by));
 diesel::joinable!(settings -> users (updated_by));
 
+diesel::table! {
+    /// When each checkpoint counts against its indicator, as spans of as-of dates (derived by the
+    /// status engine; rebuilt whenever the indicator's plan or evidence changes).
+    checkpoint_unmet_spans (id) {
+        /// Primary key.
+        id -> BigInt,
+        /// The indicator.
+        indicator_id -> BigInt,
+        /// Its project.
+        project_id -> BigInt,
+        /// The checkpoint's due date.
+        due_on -> Date,
+        /// First as-of date the checkpoint counts as unmet.
+        unmet_from -> Date,
+        /// First as-of date it no longer does; open-ended when null.
+        unmet_until -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(checkpoint_unmet_spans -> indicators (indicator_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    checkpoint_unmet_spans,
     regions,
     institutions,
     users,

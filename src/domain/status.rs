@@ -458,6 +458,52 @@ pub fn evaluate(
     }
 }
 
+/// The as-of dates on which one checkpoint counts against its indicator: it has passed, it is not
+/// met, and the final target is not met either. `from` is included, `until` excluded (`None`: no end).
+///
+/// The reading changes only on the days evidence was measured, so the spans are found by evaluating
+/// at those days and the day after each due date. Storing them lets the portfolio's overdue list be
+/// one indexed query for any as-of date while every verdict still comes from this engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmetSpan {
+    /// The checkpoint's due date (overdue days count from it).
+    pub due_on: NaiveDate,
+    /// The first as-of date the checkpoint counts as unmet.
+    pub from: NaiveDate,
+    /// The first as-of date it no longer does.
+    pub until: Option<NaiveDate>,
+}
+
+/// The spans of every checkpoint of an indicator (see [`UnmetSpan`]).
+pub fn unmet_spans(target: &Target, checkpoints: &[Checkpoint], observations: &[Observation]) -> Vec<UnmetSpan> {
+    let mut days: Vec<NaiveDate> = observations.iter().map(|o| o.measured_on).collect();
+    days.extend(checkpoints.iter().filter_map(|c| c.due_on.succ_opt()));
+    days.sort_unstable();
+    days.dedup();
+    let mut spans = Vec::new();
+    for checkpoint in checkpoints {
+        let Some(passed) = checkpoint.due_on.succ_opt() else { continue };
+        let mut open: Option<NaiveDate> = None;
+        for &day in days.iter().filter(|d| **d >= passed) {
+            let known: Vec<&Observation> = observations.iter().filter(|o| o.measured_on <= day).collect();
+            let reading = read(target, &known);
+            let unmet = !target_met(target, &reading) && !checkpoint_met(target, checkpoint, &reading);
+            match (unmet, open) {
+                (true, None) => open = Some(day),
+                (false, Some(from)) => {
+                    spans.push(UnmetSpan { due_on: checkpoint.due_on, from, until: Some(day) });
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = open {
+            spans.push(UnmetSpan { due_on: checkpoint.due_on, from, until: None });
+        }
+    }
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1075,6 +1121,47 @@ mod tests {
             let checkpoints = plan(start, end, &target, schedule, &profile).unwrap_or_default();
             let e = evaluate(&target, &checkpoints, &observations, Period { start, end }, as_of, DEFAULT_WARNING_DAYS);
             prop_assert!((0.0..=1.0).contains(&e.progress));
+        }
+    }
+
+    /// The spans agree with `evaluate` on every day: a day lies in a span exactly when the indicator
+    /// is overdue or missed, and the earliest due date among the spans is `overdue_since`.
+    #[test]
+    fn unmet_spans_agree_with_evaluate_day_by_day() {
+        let period = Period { start: d(2024, 12, 1), end: d(2026, 11, 30) };
+        let cases: Vec<(Target, Vec<Observation>)> = vec![
+            (
+                target(Op::Ge, Some(20000.0), Some("亩")),
+                vec![Observation::value(d(2025, 9, 1), 8000.0), Observation::value(d(2026, 3, 1), 12000.0)],
+            ),
+            (
+                target(Op::Ge, Some(95.0), Some("%")),
+                vec![Observation::value(d(2025, 12, 20), 96.0), Observation::value(d(2026, 2, 1), 90.0)],
+            ),
+            (target(Op::Le, Some(0.5), Some("h")), vec![Observation::value(d(2026, 1, 10), 0.4)]),
+            (target(Op::Deliverable, None, None), vec![Observation::deliverable(d(2026, 12, 15), true)]),
+            (target(Op::Ge, Some(40.0), Some("人次")), vec![]),
+        ];
+        for (target, observations) in cases {
+            let checkpoints = if target.op == Op::Deliverable {
+                plan_deliverable(period.start, period.end, None).unwrap()
+            } else {
+                plan(period.start, period.end, &target, Schedule::MidtermAndEnd, &Profile::default_for(&target))
+                    .unwrap()
+            };
+            let spans = unmet_spans(&target, &checkpoints, &observations);
+            let mut day = period.start;
+            while day <= d(2027, 3, 1) {
+                let evaluation = evaluate(&target, &checkpoints, &observations, period, day, 30);
+                let active: Vec<&UnmetSpan> =
+                    spans.iter().filter(|s| s.from <= day && s.until.is_none_or(|u| u > day)).collect();
+                let listed = matches!(evaluation.status, Status::Overdue | Status::Missed);
+                assert_eq!(!active.is_empty(), listed, "{target:?} on {day}: {evaluation:?} vs {spans:?}");
+                if listed {
+                    assert_eq!(active.iter().map(|s| s.due_on).min(), evaluation.overdue_since, "{day}");
+                }
+                day = day.succ_opt().unwrap();
+            }
         }
     }
 }

@@ -51,6 +51,13 @@ fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value:
             ))
             .execute(c)
             .unwrap();
+        // Evidence review (issue 5) will do this in its transaction; here the test stands in for it.
+        let project_id: i64 = coop_tracker::db::schema::indicators::table
+            .find(indicator_id)
+            .select(coop_tracker::db::schema::indicators::project_id)
+            .first(c)
+            .unwrap();
+        coop_tracker::db::overdue::refresh(c, project_id, &[indicator_id]).unwrap();
     });
 }
 
@@ -263,4 +270,52 @@ async fn the_project_page_shows_each_indicator_as_of_a_date_to_those_who_may_see
     stranger.login("other-pi@example.org").await;
     assert_eq!(stranger.get("/projects/SH-KJ-2024-001").await.status, StatusCode::NOT_FOUND);
     assert!(!stranger.get("/projects").await.body.contains("SH-KJ-2024-001"));
+}
+
+#[actix_web::test]
+async fn the_overdue_list_follows_the_date_and_the_evidence_most_overdue_first() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let created = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let accuracy_id =
+        created["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap()["id"].as_i64().unwrap();
+
+    let early = body(&staff.get("/api/v1/overdue?as_of=2024-12-10").await);
+    assert_eq!(early["total"], 0);
+
+    let page = body(&staff.get("/api/v1/overdue?as_of=2026-01-15&limit=100").await);
+    let total = page["total"].as_i64().unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len() as i64, total);
+    assert!(total >= 7, "every quantitative indicator missed its mid-term check: {page}");
+    assert!(items.iter().all(|i| i["status"] == "overdue" && i["days_overdue"].as_i64().unwrap() > 0));
+    assert!(items.iter().any(|i| i["indicator"] == "发酵产量预测精度" && i["planned"] == 95.0));
+    let days: Vec<i64> = items.iter().map(|i| i["days_overdue"].as_i64().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "most days overdue first: {days:?}");
+    assert_eq!(items[0]["project_code"], "SH-KJ-2024-001");
+
+    // Pages do not overlap and cover the list.
+    let first = body(&staff.get("/api/v1/overdue?as_of=2026-01-15&limit=3").await);
+    let second = body(&staff.get("/api/v1/overdue?as_of=2026-01-15&limit=3&offset=3").await);
+    let names = |p: &Value| -> Vec<String> {
+        p["items"].as_array().unwrap().iter().map(|i| i["indicator"].to_string()).collect()
+    };
+    assert_eq!([names(&first), names(&second)].concat(), names(&page)[..6].to_vec());
+
+    verified(&s.app, accuracy_id, s.pi, "2025-10-20", 96.5);
+    let after = body(&staff.get("/api/v1/overdue?as_of=2026-01-15&limit=100").await);
+    assert_eq!(after["total"].as_i64().unwrap(), total - 1, "verified evidence takes it off the list");
+    assert!(!after["items"].as_array().unwrap().iter().any(|i| i["indicator"] == "发酵产量预测精度"));
+
+    let ended = body(&staff.get("/api/v1/overdue?as_of=2027-01-15&limit=100").await);
+    assert!(ended["items"].as_array().unwrap().iter().all(|i| i["status"] == "missed"), "{ended}");
+
+    assert_eq!(staff.get("/api/v1/overdue?limit=0").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(staff.get("/api/v1/overdue?as_of=not-a-date").await.status, StatusCode::BAD_REQUEST);
+    let (_, pi_token) = s.app.token(s.pi, None);
+    let mut pi = Browser::new(&service);
+    pi.headers = vec![("authorization".into(), format!("Bearer {pi_token}"))];
+    assert_eq!(pi.get("/api/v1/overdue").await.status, StatusCode::FORBIDDEN);
 }

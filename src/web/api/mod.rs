@@ -3,6 +3,7 @@
 
 mod guides;
 mod me;
+mod overdue;
 mod projects;
 mod tokens;
 
@@ -17,10 +18,11 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
-        projects::create, projects::list, projects::show, projects::indicators),
+        projects::create, projects::list, projects::show, projects::indicators, overdue::list),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
-        crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport)),
+        crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
+        overdue::OverduePage, overdue::OverdueItem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -67,4 +69,5 @@ pub fn scope() -> actix_web::Scope {
         .route("/projects", web::post().to(projects::create))
         .route("/projects/{code}", web::get().to(projects::show))
         .route("/projects/{code}/indicators", web::get().to(projects::indicators))
+        .route("/overdue", web::get().to(overdue::list))
 }
