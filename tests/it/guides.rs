@@ -103,6 +103,7 @@ async fn staff_upload_review_correct_and_save_a_guide() {
         staff.post_multipart("/guides/preview", &[("text", "")], &[("file", "指南.md", text.as_bytes())]).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(preview.body.contains("沪科指南〔2024〕42号"));
+    assert!(preview.body.contains("<dd id=\"file-name\">指南.md</dd>"), "the uploaded file is named");
     assert!(preview.body.contains("<mark id=\"src-i-0-0-1\""), "indicators are linked to their source words");
     assert!(preview.body.contains("name=\"i-0-0-1-value\" value=\"95\""), "the parsed target is editable");
 

@@ -136,7 +136,7 @@ pub async fn create(
     body: Json<NewProject>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(STAFF)?;
-    let (now, today) = (state.clock.now(), as_of(&state, &AsOf { as_of: None }));
+    let (now, today) = (state.clock.now(), state.today());
     let body = body.into_inner();
     let ApiUser(user) = caller;
     let (project, tracked) = state

@@ -341,6 +341,8 @@ struct NewPage {
 #[template(path = "pages/guides/preview.html")]
 struct PreviewPage {
     ctx: PageCtx,
+    /// The uploaded file's name, when the guide came as a file.
+    file_name: Option<String>,
     doc_number: String,
     title: String,
     issued_on: String,
@@ -382,6 +384,7 @@ pub async fn new_form(req: HttpRequest, current: CurrentUser) -> Result<HttpResp
 
 fn preview_page(
     ctx: PageCtx,
+    file_name: Option<String>,
     guide: &Guide,
     source: String,
     form: &HashMap<String, String>,
@@ -394,6 +397,7 @@ fn preview_page(
         .map(|w| ctx.t.fmt("guide.at_line", &[("line", &w.line), ("message", &w.message)]))
         .collect();
     PreviewPage {
+        file_name,
         doc_number: guide.doc_number.clone().unwrap_or_default(),
         title: guide.title.clone().unwrap_or_default(),
         issued_on: guide.issued_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -425,7 +429,15 @@ pub async fn preview(req: HttpRequest, current: CurrentUser, payload: Multipart)
     match parsed {
         Ok(guide) => {
             let source = String::from_utf8_lossy(&bytes).into_owned();
-            render(&preview_page(ctx, &guide, source, &HashMap::new(), &[], None))
+            render(&preview_page(
+                ctx,
+                upload.file("file").map(|f| f.file_name.clone()),
+                &guide,
+                source,
+                &HashMap::new(),
+                &[],
+                None,
+            ))
         }
         Err(error) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -462,12 +474,15 @@ pub async fn save(
         let message = Some(ctx.t.get("guide.correction_failed").to_owned());
         return render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &preview_page(ctx, &guide, source, &form, &errors, message),
+            &preview_page(ctx, None, &guide, source, &form, &errors, message),
         );
     }
     if let Err(error) = guide.check_importable() {
         let message = Some(AppError::Guide(error).message(ctx.t));
-        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &preview_page(ctx, &guide, source, &form, &[], message));
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &preview_page(ctx, None, &guide, source, &form, &[], message),
+        );
     }
     let (now, actor) = (state.clock.now(), current.user.id);
     let to_store = guide.clone();
@@ -477,7 +492,7 @@ pub async fn save(
         Ok(stored) => Ok(see_other(&format!("/guides/{}?done=saved", stored.id))),
         Err(refusal @ AppError::ConflictWith(..)) => {
             let message = Some(refusal.message(ctx.t));
-            render_with(StatusCode::CONFLICT, &preview_page(ctx, &guide, source, &form, &[], message))
+            render_with(StatusCode::CONFLICT, &preview_page(ctx, None, &guide, source, &form, &[], message))
         }
         Err(other) => Err(other),
     }
