@@ -8,6 +8,7 @@ pub mod error_page;
 mod headers;
 mod health;
 pub mod identity;
+pub mod overdue_list;
 pub mod page;
 mod pages;
 pub mod project_report;

@@ -319,3 +319,29 @@ async fn the_overdue_list_follows_the_date_and_the_evidence_most_overdue_first()
     pi.headers = vec![("authorization".into(), format!("Bearer {pi_token}"))];
     assert_eq!(pi.get("/api/v1/overdue").await.status, StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn the_dashboard_shows_the_portfolios_overdue_indicators_to_staff_only() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut api = Browser::new(&service);
+    api.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    api.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
+    let total = body(&api.get("/api/v1/overdue?as_of=2026-01-15").await)["total"].as_i64().unwrap();
+
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+    let page = staff.get("/dashboard?as_of=2026-01-15").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!("<strong id=\"overdue-total\" class=\"status-overdue\">{total}</strong>")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/projects/SH-KJ-2024-001?as_of=2026-01-15\""));
+    assert!(staff.get("/dashboard?as_of=2024-12-10").await.body.contains("该日期没有逾期的指标"));
+
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    assert_eq!(pi.get("/dashboard").await.status, StatusCode::FORBIDDEN);
+}

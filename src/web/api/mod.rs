@@ -22,7 +22,7 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
-        overdue::OverduePage, overdue::OverdueItem)),
+        crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

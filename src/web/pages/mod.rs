@@ -2,12 +2,13 @@
 
 mod account;
 mod admin;
+mod dashboard;
 mod guides;
 mod home;
 mod institutions;
 mod lang;
 mod password_reset;
-mod projects;
+pub mod projects;
 mod session;
 
 use actix_web::web;
@@ -15,6 +16,7 @@ use actix_web::web;
 /// Registers the page routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
+        .route("/dashboard", web::get().to(dashboard::show))
         .route("/login", web::get().to(session::form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))
