@@ -9,18 +9,13 @@ use serde_json::{Value, json};
 
 use crate::common::{Browser, TestApp, test_now};
 
-fn bearer(token: &str) -> Vec<(String, String)> {
-    vec![("authorization".into(), format!("Bearer {token}"))]
-}
-
 #[actix_web::test]
 async fn a_valid_token_identifies_its_owner() {
     let app = TestApp::new();
     let id = app.user("pi@example.org", Role::Pi);
     let (_, token) = app.token(id, None);
     let service = test::init_service(build_app(app.state.clone())).await;
-    let mut client = Browser::new(&service);
-    client.headers = bearer(&token);
+    let mut client = Browser::with_token(&service, &token);
     let page = client.get("/api/v1/me").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let me: Value = serde_json::from_str(&page.body).unwrap();
@@ -37,8 +32,7 @@ async fn missing_wrong_revoked_and_expired_tokens_are_refused() {
     let (_, live) = app.token(id, Some(test_now() + Duration::days(1)));
     let service = test::init_service(build_app(app.state.clone())).await;
 
-    let mut owner = Browser::new(&service);
-    owner.headers = bearer(&live);
+    let mut owner = Browser::with_token(&service, &live);
     let page = owner.json(Method::DELETE, &format!("/api/v1/tokens/{revoked_id}"), None).await;
     assert_eq!(page.status, StatusCode::NO_CONTENT);
 
@@ -80,8 +74,7 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
     let (other_token_id, _) = app.token(other, None);
     let (_, token) = app.token(id, None);
     let service = test::init_service(build_app(app.state.clone())).await;
-    let mut client = Browser::new(&service);
-    client.headers = bearer(&token);
+    let mut client = Browser::with_token(&service, &token);
 
     let created =
         client.json(Method::POST, "/api/v1/tokens", Some(json!({"name": "报表脚本", "expires_in_days": 30}))).await;
@@ -106,8 +99,7 @@ async fn bad_json_gets_a_json_error_and_creates_nothing() {
     let id = app.user("staff@example.org", Role::Staff);
     let (_, token) = app.token(id, None);
     let service = test::init_service(build_app(app.state.clone())).await;
-    let mut client = Browser::new(&service);
-    client.headers = bearer(&token);
+    let mut client = Browser::with_token(&service, &token);
     for (body, status) in [
         (json!({"name": 5}), StatusCode::BAD_REQUEST),
         (json!({"name": "x", "extra": true}), StatusCode::BAD_REQUEST),

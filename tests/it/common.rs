@@ -156,6 +156,13 @@ where
         Self { service, cookies: HashMap::new(), headers: Vec::new() }
     }
 
+    /// An API client that sends a bearer token.
+    pub fn with_token(service: &'a S, token: &str) -> Self {
+        let mut client = Self::new(service);
+        client.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+        client
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }

@@ -183,8 +183,7 @@ async fn the_api_imports_lists_shows_and_dry_runs_guides() {
     let staff = app.user("staff@example.org", Role::Staff);
     let (_, token) = app.token(staff, None);
     let service = test::init_service(build_app(app.state.clone())).await;
-    let mut client = Browser::new(&service);
-    client.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+    let mut client = Browser::with_token(&service, &token);
 
     let dry = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024(), "dry_run": true}))).await;
     assert_eq!(dry.status, StatusCode::OK);
@@ -226,8 +225,7 @@ async fn re_import_refuses_to_change_an_indicator_a_project_uses_and_says_which(
     let staff = app.user("staff@example.org", Role::Staff);
     let (_, token) = app.token(staff, None);
     let service = test::init_service(build_app(app.state.clone())).await;
-    let mut client = Browser::new(&service);
-    client.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+    let mut client = Browser::with_token(&service, &token);
     let created = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024()}))).await;
     let id = serde_json::from_str::<Value>(&created.body).unwrap()["guide"]["id"].as_i64().unwrap();
     let metric = project_using_first_template(&app, id);

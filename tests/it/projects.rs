@@ -106,8 +106,7 @@ fn registration(direction_id: i64) -> Value {
 async fn a_registered_project_gets_its_directions_targets_with_checkpoints() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::new(&service);
-    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut staff = Browser::with_token(&service, &s.staff_token);
 
     let created = staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
@@ -133,8 +132,7 @@ async fn a_registered_project_gets_its_directions_targets_with_checkpoints() {
 async fn statuses_follow_the_calendar_and_the_verified_evidence() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::new(&service);
-    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut staff = Browser::with_token(&service, &s.staff_token);
     let created = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
     let accuracy_id =
         created["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap()["id"].as_i64().unwrap();
@@ -171,8 +169,7 @@ async fn statuses_follow_the_calendar_and_the_verified_evidence() {
 async fn bad_registrations_are_refused_field_by_field_and_store_nothing() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::new(&service);
-    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut staff = Browser::with_token(&service, &s.staff_token);
     let with = |changes: &[(&str, Value)]| {
         let mut body = registration(s.direction_id);
         for (key, value) in changes {
@@ -222,13 +219,11 @@ async fn bad_registrations_are_refused_field_by_field_and_store_nothing() {
 async fn a_pi_sees_only_their_own_projects_and_cannot_register() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::new(&service);
-    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut staff = Browser::with_token(&service, &s.staff_token);
     staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
 
     let (_, pi_token) = s.app.token(s.pi, None);
-    let mut pi = Browser::new(&service);
-    pi.headers = vec![("authorization".into(), format!("Bearer {pi_token}"))];
+    let mut pi = Browser::with_token(&service, &pi_token);
     assert_eq!(pi.get("/api/v1/projects/SH-KJ-2024-001").await.status, StatusCode::OK);
     assert_eq!(body(&pi.get("/api/v1/projects").await).as_array().unwrap().len(), 1);
     let mut second = registration(s.direction_id);
@@ -238,8 +233,7 @@ async fn a_pi_sees_only_their_own_projects_and_cannot_register() {
     let other =
         with_conn(&s.app, |c| coop_tracker::db::user::find_by_email(c, "other-pi@example.org").unwrap().unwrap().id);
     let (_, other_token) = s.app.token(other, None);
-    let mut stranger = Browser::new(&service);
-    stranger.headers = vec![("authorization".into(), format!("Bearer {other_token}"))];
+    let mut stranger = Browser::with_token(&service, &other_token);
     assert_eq!(stranger.get("/api/v1/projects/SH-KJ-2024-001").await.status, StatusCode::NOT_FOUND);
     assert_eq!(body(&stranger.get("/api/v1/projects").await).as_array().unwrap().len(), 0);
 }
@@ -248,8 +242,7 @@ async fn a_pi_sees_only_their_own_projects_and_cannot_register() {
 async fn the_project_page_shows_each_indicator_as_of_a_date_to_those_who_may_see_it() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::new(&service);
-    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut staff = Browser::with_token(&service, &s.staff_token);
     let created = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
     let accuracy_id =
         created["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap()["id"].as_i64().unwrap();
@@ -276,8 +269,7 @@ async fn the_project_page_shows_each_indicator_as_of_a_date_to_those_who_may_see
 async fn the_overdue_list_follows_the_date_and_the_evidence_most_overdue_first() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::new(&service);
-    staff.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut staff = Browser::with_token(&service, &s.staff_token);
     let created = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
     let accuracy_id =
         created["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap()["id"].as_i64().unwrap();
@@ -315,8 +307,7 @@ async fn the_overdue_list_follows_the_date_and_the_evidence_most_overdue_first()
     assert_eq!(staff.get("/api/v1/overdue?limit=0").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(staff.get("/api/v1/overdue?as_of=not-a-date").await.status, StatusCode::BAD_REQUEST);
     let (_, pi_token) = s.app.token(s.pi, None);
-    let mut pi = Browser::new(&service);
-    pi.headers = vec![("authorization".into(), format!("Bearer {pi_token}"))];
+    let mut pi = Browser::with_token(&service, &pi_token);
     assert_eq!(pi.get("/api/v1/overdue").await.status, StatusCode::FORBIDDEN);
 }
 
@@ -324,8 +315,7 @@ async fn the_overdue_list_follows_the_date_and_the_evidence_most_overdue_first()
 async fn the_dashboard_shows_the_portfolios_overdue_indicators_to_staff_only() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut api = Browser::new(&service);
-    api.headers = vec![("authorization".into(), format!("Bearer {}", s.staff_token))];
+    let mut api = Browser::with_token(&service, &s.staff_token);
     api.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
     let total = body(&api.get("/api/v1/overdue?as_of=2026-01-15").await)["total"].as_i64().unwrap();
 
