@@ -453,11 +453,11 @@ pub(crate) mod tests {
     use crate::domain::target::IndicatorClass;
     use proptest::prelude::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn target(op: Op, value: Option<f64>, unit: Option<&str>) -> Target {
+    pub(crate) fn target(op: Op, value: Option<f64>, unit: Option<&str>) -> Target {
         Target {
             op,
             value,
@@ -472,7 +472,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn between(min: f64, max: f64, unit: &str) -> Target {
+    pub(crate) fn between(min: f64, max: f64, unit: &str) -> Target {
         Target { min: Some(min), max: Some(max), ..target(Op::Between, None, Some(unit)) }
     }
 

@@ -507,14 +507,9 @@ pub fn unmet_spans(target: &Target, checkpoints: &[Checkpoint], observations: &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::plan::tests::{any_date, any_number, any_target};
+    use crate::domain::plan::tests::{any_date, any_number, any_target, between, d, target};
     use crate::domain::plan::{CheckpointKind, Profile, Schedule, plan, plan_deliverable};
-    use crate::domain::target::IndicatorClass;
     use proptest::prelude::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
 
     // The standard period: 729 days, mid-term on 2025-12-31.
     const START: (i32, u32, u32) = (2025, 1, 1);
@@ -542,23 +537,6 @@ mod tests {
         d(2027, 1, 5)
     }
 
-    fn target(op: Op, value: Option<f64>, unit: Option<&str>) -> Target {
-        Target {
-            op,
-            value,
-            min: None,
-            max: None,
-            unit: unit.map(str::to_owned),
-            change: None,
-            baseline: None,
-            aggregation: Aggregation::default_for(unit),
-            weight: 1.0,
-            class: IndicatorClass::Technical,
-        }
-    }
-    fn between(min: f64, max: f64, unit: &str) -> Target {
-        Target { min: Some(min), max: Some(max), ..target(Op::Between, None, Some(unit)) }
-    }
     fn relative(change: Change, value: f64, baseline: Option<f64>) -> Target {
         Target { change: Some(change), baseline, ..target(Op::Ge, Some(value), Some("%")) }
     }

@@ -124,18 +124,7 @@ mod tests {
         let mut guide = parse(
             "沪科指南〔2025〕1号\n专题一、测试\n方向1. 第一\n考核指标：建立平台。\n执行期限：2025年1月1日至2026年12月31日。\n",
         );
-        guide.topics[0].directions[0].indicators = vec![Indicator {
-            metric: "平台".into(),
-            op: Op::Deliverable,
-            value: None,
-            min: None,
-            max: None,
-            unit: None,
-            change: None,
-            condition: None,
-            source: "建立平台".into(),
-            confidence: 0.5,
-        }];
+        guide.topics[0].directions[0].indicators = vec![Indicator::deliverable("平台".into(), "建立平台".into(), 0.5)];
         guide
     }
 

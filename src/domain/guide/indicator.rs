@@ -1108,18 +1108,7 @@ impl<'a> Clause<'a> {
         if seg.meta {
             // A rule about which indicators to choose: keep it as one deliverable for review.
             out.truncate(out_start);
-            out.push(Indicator {
-                metric: strip_trailing(strip_leading(text)).to_string(),
-                op: Op::Deliverable,
-                value: None,
-                min: None,
-                max: None,
-                unit: None,
-                change: None,
-                condition: None,
-                source: text.to_string(),
-                confidence: 0.5,
-            });
+            out.push(Indicator::deliverable(strip_trailing(strip_leading(text)).to_string(), text.to_string(), 0.5));
             return;
         }
         self.deliverables(region.min(s1), s1, out);
@@ -1149,18 +1138,7 @@ impl<'a> Clause<'a> {
         }
         let start = lo + (raw.len() - s.len());
         let end = lo + raw.trim_end().len();
-        out.push(Indicator {
-            metric: object.to_string(),
-            op: Op::Deliverable,
-            value: None,
-            min: None,
-            max: None,
-            unit: None,
-            change: None,
-            condition: None,
-            source: sl(self.t, start, end).to_string(),
-            confidence: 0.9,
-        });
+        out.push(Indicator::deliverable(object.to_string(), sl(self.t, start, end).to_string(), 0.9));
     }
 
     /// Reads what follows an amount ending at `end`: bracketed conditions, (含), 以上/以下/以内,

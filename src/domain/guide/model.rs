@@ -110,6 +110,24 @@ pub struct Indicator {
     pub confidence: f64,
 }
 
+impl Indicator {
+    /// A deliverable: something to produce, with no number.
+    pub fn deliverable(metric: String, source: String, confidence: f64) -> Indicator {
+        Indicator {
+            metric,
+            op: Op::Deliverable,
+            value: None,
+            min: None,
+            max: None,
+            unit: None,
+            change: None,
+            condition: None,
+            source,
+            confidence,
+        }
+    }
+}
+
 /// Parses below this confidence are highlighted for review.
 pub const LOW_CONFIDENCE: f64 = 0.7;
 

@@ -520,21 +520,9 @@ pub async fn show(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::guide::model::Op;
 
     fn indicator(source: &str, confidence: f64) -> Indicator {
-        Indicator {
-            metric: "m".into(),
-            op: Op::Deliverable,
-            value: None,
-            min: None,
-            max: None,
-            unit: None,
-            change: None,
-            condition: None,
-            source: source.into(),
-            confidence,
-        }
+        Indicator::deliverable("m".into(), source.into(), confidence)
     }
 
     #[test]
