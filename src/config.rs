@@ -10,6 +10,9 @@ use std::str::FromStr;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::domain::readiness::{Bands, ClassWeights, ReadinessConfig};
+use crate::domain::status::DEFAULT_WARNING_DAYS;
+
 /// The name of the SQLite file inside the data folder.
 pub const SQLITE_FILE_NAME: &str = "coop-tracker.sqlite3";
 
@@ -111,6 +114,17 @@ pub struct Config {
     pub login_max_failures: u32,
     /// Connections kept in the database pool.
     pub db_pool_size: u32,
+    /// How indicators are judged: the at-risk window and the acceptance-readiness bands.
+    pub tracking: Tracking,
+}
+
+/// How the status engine and acceptance readiness are parameterised.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tracking {
+    /// A checkpoint due within this many days is at risk while not yet met.
+    pub warning_days: i64,
+    /// Class weights and band thresholds of acceptance readiness.
+    pub readiness: ReadinessConfig,
 }
 
 /// The raw shape of the TOML file; every field optional so that the file may set only a few.
@@ -130,6 +144,26 @@ struct FileConfig {
     mail: FileMail,
     #[serde(default)]
     schedules: FileSchedules,
+    #[serde(default)]
+    status: FileStatus,
+    #[serde(default)]
+    readiness: FileReadiness,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStatus {
+    warning_days: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileReadiness {
+    pass: Option<f64>,
+    re_review: Option<f64>,
+    technical_weight: Option<f64>,
+    economic_weight: Option<f64>,
+    social_weight: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -208,6 +242,28 @@ impl Config {
             Some(v) => parse_value("COOP_DB_POOL_SIZE", &v)?,
             None => file.db_pool_size.unwrap_or(8),
         };
+        let warning_days = match env_string("COOP_WARNING_DAYS") {
+            Some(v) => parse_value("COOP_WARNING_DAYS", &v)?,
+            None => file.status.warning_days.unwrap_or(DEFAULT_WARNING_DAYS),
+        };
+        if !(0..=366).contains(&warning_days) {
+            return Err(ConfigError(format!("status.warning_days = {warning_days} must be between 0 and 366")));
+        }
+        let defaults = ReadinessConfig::default();
+        let readiness = ReadinessConfig {
+            class_weights: ClassWeights {
+                technical: file.readiness.technical_weight.unwrap_or(defaults.class_weights.technical),
+                economic: file.readiness.economic_weight.unwrap_or(defaults.class_weights.economic),
+                social: file.readiness.social_weight.unwrap_or(defaults.class_weights.social),
+            },
+            bands: Bands {
+                pass: file.readiness.pass.unwrap_or(defaults.bands.pass),
+                re_review: file.readiness.re_review.unwrap_or(defaults.bands.re_review),
+            },
+        };
+        readiness.check().map_err(|problem| {
+            ConfigError(format!("[readiness] is unusable: {}", crate::i18n::Locale::En.t().get(problem.message_key())))
+        })?;
         let mail_from = env_string("COOP_MAIL_FROM")
             .or(file.mail.from)
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
@@ -236,6 +292,7 @@ impl Config {
             },
             login_max_failures: positive("login_max_failures", login_max_failures)?,
             db_pool_size: positive("db_pool_size", db_pool_size)?,
+            tracking: Tracking { warning_days, readiness },
             data_dir,
         };
         ensure_writable(&config.data_dir)?;

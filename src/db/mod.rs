@@ -4,6 +4,19 @@
 //! and the scheduler call them directly, while web handlers run them on the blocking thread pool.
 //! "Now" and "today" are always parameters, never read inside a query.
 
+/// Inserts many rows in one statement. Diesel's multi-backend connection cannot express a multi-row
+/// INSERT (the backends spell default values differently), so this dispatches to the concrete
+/// connection; `$values` is a `Vec` of value tuples that set every column they name.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
+            $crate::db::DbConnection::Pg(c) => diesel::insert_into($table).values($values).execute(c),
+        }
+    };
+}
+pub(crate) use batch_insert;
+
 pub mod api_token;
 pub mod audit;
 pub mod connection;

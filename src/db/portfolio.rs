@@ -1,4 +1,4 @@
-//! Counts that the home pages show; the full portfolio queries arrive with projects.
+//! Portfolio-wide reads for the home pages and the dashboard: counts, own projects, filter choices.
 
 use diesel::prelude::*;
 
@@ -21,4 +21,79 @@ pub fn list_own_projects(conn: &mut DbConnection, user_id: i64) -> QueryResult<V
         .order(projects::code.asc())
         .select((projects::code, projects::title))
         .load(conn)
+}
+
+/// What the dashboard's filters offer, each as (id, label) in display order.
+#[derive(Debug, Default)]
+pub struct FilterOptions {
+    /// Years guides were issued in, newest first.
+    pub years: Vec<i32>,
+    /// Guides: title.
+    pub guides: Vec<(i64, String)>,
+    /// Topics: "guide year · number title".
+    pub topics: Vec<(i64, String)>,
+    /// Directions that have projects: "topic.position title".
+    pub directions: Vec<(i64, String)>,
+    /// Regions partners are in.
+    pub regions: Vec<(i64, String)>,
+    /// Lead institutions of projects.
+    pub institutions: Vec<(i64, String)>,
+    /// PIs of projects.
+    pub pis: Vec<(i64, String)>,
+}
+
+/// The choices for the dashboard's filters: only what occurs in the portfolio.
+pub fn filter_options(conn: &mut DbConnection) -> QueryResult<FilterOptions> {
+    use super::schema::{directions, institutions, project_partners, regions, topics, users};
+    let guides: Vec<(i64, String, Option<chrono::NaiveDate>)> = guides::table
+        .order(guides::issued_on.desc())
+        .select((guides::id, guides::title, guides::issued_on))
+        .load(conn)?;
+    let mut years: Vec<i32> =
+        guides.iter().filter_map(|(_, _, issued)| issued.map(|d| chrono::Datelike::year(&d))).collect();
+    years.dedup();
+    let topics = topics::table
+        .order((topics::guide_id.asc(), topics::number.asc()))
+        .select((topics::id, topics::number, topics::title))
+        .load::<(i64, i32, String)>(conn)?
+        .into_iter()
+        .map(|(id, number, title)| (id, format!("{number}. {title}")))
+        .collect();
+    let used_directions = projects::table.select(projects::direction_id).distinct();
+    let directions = directions::table
+        .inner_join(topics::table)
+        .filter(directions::id.eq_any(used_directions))
+        .order((topics::guide_id.asc(), topics::number.asc(), directions::position.asc()))
+        .select((directions::id, topics::number, directions::position, directions::title))
+        .load::<(i64, i32, i32, String)>(conn)?
+        .into_iter()
+        .map(|(id, topic, position, title)| (id, format!("{topic}.{position} {title}")))
+        .collect();
+    let used_regions = project_partners::table.select(project_partners::region_id.assume_not_null()).distinct();
+    let regions = regions::table
+        .filter(regions::id.eq_any(used_regions))
+        .order(regions::name.asc())
+        .select((regions::id, regions::name))
+        .load(conn)?;
+    let used_leads = projects::table.select(projects::lead_institution_id).distinct();
+    let institutions = institutions::table
+        .filter(institutions::id.eq_any(used_leads))
+        .order(institutions::name.asc())
+        .select((institutions::id, institutions::name))
+        .load(conn)?;
+    let used_pis = projects::table.select(projects::pi_user_id).distinct();
+    let pis = users::table
+        .filter(users::id.eq_any(used_pis))
+        .order(users::name.asc())
+        .select((users::id, users::name))
+        .load(conn)?;
+    Ok(FilterOptions {
+        years,
+        guides: guides.into_iter().map(|(id, title, _)| (id, title)).collect(),
+        topics,
+        directions,
+        regions,
+        institutions,
+        pis,
+    })
 }

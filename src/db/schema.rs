@@ -693,28 +693,31 @@ diesel::joinable!(reports -> users (generated_by));
 diesel::joinable!(settings -> users (updated_by));
 
 diesel::table! {
-    /// When each checkpoint counts against its indicator, as spans of as-of dates (derived by the
-    /// status engine; rebuilt whenever the indicator's plan or evidence changes).
-    checkpoint_unmet_spans (id) {
+    /// Every indicator's status over time, as spans of as-of dates (derived by the status engine;
+    /// rebuilt whenever the indicator's target, plan, period or verified evidence changes).
+    indicator_status_spans (id) {
         /// Primary key.
         id -> BigInt,
         /// The indicator.
         indicator_id -> BigInt,
         /// Its project.
         project_id -> BigInt,
-        /// The checkpoint's due date.
-        due_on -> Date,
-        /// First as-of date the checkpoint counts as unmet.
-        unmet_from -> Date,
-        /// First as-of date it no longer does; open-ended when null.
-        unmet_until -> Nullable<Date>,
+        /// The status over the span.
+        status -> Text,
+        /// Overdue or missed: the earliest due date passed unmet; at risk: the checkpoint falling due.
+        since -> Nullable<Date>,
+        /// First as-of date of the span.
+        valid_from -> Date,
+        /// First as-of date after it; open-ended when null.
+        valid_until -> Nullable<Date>,
     }
 }
 
-diesel::joinable!(checkpoint_unmet_spans -> indicators (indicator_id));
+diesel::joinable!(indicator_status_spans -> indicators (indicator_id));
+diesel::joinable!(indicator_status_spans -> projects (project_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    checkpoint_unmet_spans,
+    indicator_status_spans,
     regions,
     institutions,
     users,

@@ -138,6 +138,9 @@ pub struct Evaluation {
     pub progress: f64,
     /// The next checkpoint due on or after the date.
     pub next_due: Option<Checkpoint>,
+    /// For [`Status::AtRisk`], the earliest checkpoint within the warning window that is not yet met;
+    /// otherwise `None`.
+    pub due_soon: Option<NaiveDate>,
     /// Where the verified pace leads by the period end; `None` for deliverables and physical ranges, and
     /// when there is nothing to extrapolate from.
     pub forecast: Option<Forecast>,
@@ -409,9 +412,13 @@ pub fn evaluate(
 
     let passed_unmet =
         checkpoints.iter().filter(|c| c.due_on < as_of && !checkpoint_met(target, c, &reading)).map(|c| c.due_on).min();
-    let at_risk = checkpoints.iter().any(|c| {
-        c.due_on >= as_of && days_between(as_of, c.due_on) <= warning_days && !checkpoint_met(target, c, &reading)
-    });
+    let due_soon = checkpoints
+        .iter()
+        .filter(|c| {
+            c.due_on >= as_of && days_between(as_of, c.due_on) <= warning_days && !checkpoint_met(target, c, &reading)
+        })
+        .map(|c| c.due_on)
+        .min();
 
     let (status, overdue_since) = if met {
         (Status::Achieved, None)
@@ -419,7 +426,7 @@ pub fn evaluate(
         (Status::Missed, Some(passed_unmet.unwrap_or(period.end)))
     } else if let Some(since) = passed_unmet {
         (Status::Overdue, Some(since))
-    } else if at_risk {
+    } else if due_soon.is_some() {
         (Status::AtRisk, None)
     } else if !reading.has_evidence {
         (Status::NotStarted, None)
@@ -453,53 +460,69 @@ pub fn evaluate(
         planned_to_date,
         progress: progress(target, &reading, met),
         next_due,
+        due_soon: due_soon.filter(|_| status == Status::AtRisk),
         forecast: forecast(target, &values, &reading, period, as_of),
         needs_baseline,
     }
 }
 
-/// The as-of dates on which one checkpoint counts against its indicator: it has passed, it is not
-/// met, and the final target is not met either. `from` is included, `until` excluded (`None`: no end).
+/// A stretch of as-of dates over which an indicator's status stays the same: `from` included, `until`
+/// excluded (`None`: from then on).
 ///
-/// The reading changes only on the days evidence was measured, so the spans are found by evaluating
-/// at those days and the day after each due date. Storing them lets the portfolio's overdue list be
-/// one indexed query for any as-of date while every verdict still comes from this engine.
+/// Storing an indicator's timeline lets the portfolio's lists and counts be one indexed query for any
+/// as-of date while every verdict still comes from [`evaluate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnmetSpan {
-    /// The checkpoint's due date (overdue days count from it).
-    pub due_on: NaiveDate,
-    /// The first as-of date the checkpoint counts as unmet.
+pub struct StatusSpan {
+    /// The status over the span.
+    pub status: Status,
+    /// For overdue and missed, the earliest due date that passed unmet (days overdue count from it); for
+    /// at risk, the checkpoint falling due; otherwise `None`. Constant over the span.
+    pub since: Option<NaiveDate>,
+    /// The first as-of date of the span.
     pub from: NaiveDate,
-    /// The first as-of date it no longer does.
+    /// The first as-of date after it.
     pub until: Option<NaiveDate>,
 }
 
-/// The spans of every checkpoint of an indicator (see [`UnmetSpan`]).
-pub fn unmet_spans(target: &Target, checkpoints: &[Checkpoint], observations: &[Observation]) -> Vec<UnmetSpan> {
-    let mut days: Vec<NaiveDate> = observations.iter().map(|o| o.measured_on).collect();
-    days.extend(checkpoints.iter().filter_map(|c| c.due_on.succ_opt()));
+/// An indicator's statuses from the period start on (see [`StatusSpan`]); before the start nothing
+/// is due and nothing is known, so it is not started.
+///
+/// An evaluation only changes on the days evidence was measured, a checkpoint enters the warning
+/// window or passes, and the day after the period ends; the timeline evaluates those days and merges
+/// neighbours that say the same.
+pub fn timeline(
+    target: &Target,
+    checkpoints: &[Checkpoint],
+    observations: &[Observation],
+    period: Period,
+    warning_days: i64,
+) -> Vec<StatusSpan> {
+    let warning = chrono::Days::new(warning_days.max(0).unsigned_abs());
+    let mut days: Vec<NaiveDate> = vec![period.start];
+    days.extend(observations.iter().map(|o| o.measured_on));
+    for checkpoint in checkpoints {
+        days.extend(checkpoint.due_on.checked_sub_days(warning));
+        days.extend(checkpoint.due_on.succ_opt());
+    }
+    days.extend(period.end.succ_opt());
+    days.retain(|day| *day >= period.start);
     days.sort_unstable();
     days.dedup();
-    let mut spans = Vec::new();
-    for checkpoint in checkpoints {
-        let Some(passed) = checkpoint.due_on.succ_opt() else { continue };
-        let mut open: Option<NaiveDate> = None;
-        for &day in days.iter().filter(|d| **d >= passed) {
-            let known: Vec<&Observation> = observations.iter().filter(|o| o.measured_on <= day).collect();
-            let reading = read(target, &known);
-            let unmet = !target_met(target, &reading) && !checkpoint_met(target, checkpoint, &reading);
-            match (unmet, open) {
-                (true, None) => open = Some(day),
-                (false, Some(from)) => {
-                    spans.push(UnmetSpan { due_on: checkpoint.due_on, from, until: Some(day) });
-                    open = None;
-                }
-                _ => {}
+    let mut spans: Vec<StatusSpan> = Vec::new();
+    for day in days {
+        let e = evaluate(target, checkpoints, observations, period, day, warning_days);
+        let since = match e.status {
+            Status::Overdue | Status::Missed => e.overdue_since,
+            Status::AtRisk => e.due_soon,
+            _ => None,
+        };
+        if let Some(last) = spans.last_mut() {
+            if (last.status, last.since) == (e.status, since) {
+                continue;
             }
+            last.until = Some(day);
         }
-        if let Some(from) = open {
-            spans.push(UnmetSpan { due_on: checkpoint.due_on, from, until: None });
-        }
+        spans.push(StatusSpan { status: e.status, since, from: day, until: None });
     }
     spans
 }
@@ -1102,10 +1125,14 @@ mod tests {
         }
     }
 
-    /// The spans agree with `evaluate` on every day: a day lies in a span exactly when the indicator
-    /// is overdue or missed, and the earliest due date among the spans is `overdue_since`.
+    fn timeline_at(spans: &[StatusSpan], day: NaiveDate) -> Vec<&StatusSpan> {
+        spans.iter().filter(|s| s.from <= day && s.until.is_none_or(|u| u > day)).collect()
+    }
+
+    /// The timeline agrees with `evaluate` on every day from the period start: exactly one span holds
+    /// each day, with the evaluation's status and its overdue-since (or, at risk, due-soon) date.
     #[test]
-    fn unmet_spans_agree_with_evaluate_day_by_day() {
+    fn the_timeline_agrees_with_evaluate_day_by_day() {
         let period = Period { start: d(2024, 12, 1), end: d(2026, 11, 30) };
         let cases: Vec<(Target, Vec<Observation>)> = vec![
             (
@@ -1119,26 +1146,51 @@ mod tests {
             (target(Op::Le, Some(0.5), Some("h")), vec![Observation::value(d(2026, 1, 10), 0.4)]),
             (target(Op::Deliverable, None, None), vec![Observation::deliverable(d(2026, 12, 15), true)]),
             (target(Op::Ge, Some(40.0), Some("人次")), vec![]),
+            (
+                target(Op::Ge, Some(40.0), Some("人次")),
+                vec![Observation::value(d(2024, 11, 1), 5.0), Observation::value(d(2025, 11, 20), 16.0)],
+            ),
         ];
         for (target, observations) in cases {
-            let checkpoints = if target.op == Op::Deliverable {
-                plan_deliverable(period.start, period.end, None).unwrap()
-            } else {
-                plan(period.start, period.end, &target, Schedule::MidtermAndEnd, &Profile::default_for(&target))
-                    .unwrap()
-            };
-            let spans = unmet_spans(&target, &checkpoints, &observations);
-            let mut day = period.start;
-            while day <= d(2027, 3, 1) {
-                let evaluation = evaluate(&target, &checkpoints, &observations, period, day, 30);
-                let active: Vec<&UnmetSpan> =
-                    spans.iter().filter(|s| s.from <= day && s.until.is_none_or(|u| u > day)).collect();
-                let listed = matches!(evaluation.status, Status::Overdue | Status::Missed);
-                assert_eq!(!active.is_empty(), listed, "{target:?} on {day}: {evaluation:?} vs {spans:?}");
-                if listed {
-                    assert_eq!(active.iter().map(|s| s.due_on).min(), evaluation.overdue_since, "{day}");
+            for schedule in [Schedule::MidtermAndEnd, Schedule::Quarterly] {
+                let checkpoints = if target.op == Op::Deliverable {
+                    plan_deliverable(period.start, period.end, None).unwrap()
+                } else {
+                    plan(period.start, period.end, &target, schedule, &Profile::default_for(&target)).unwrap()
+                };
+                for warning in [0, 30] {
+                    let spans = timeline(&target, &checkpoints, &observations, period, warning);
+                    let mut day = period.start;
+                    while day <= d(2027, 3, 1) {
+                        let e = evaluate(&target, &checkpoints, &observations, period, day, warning);
+                        let active = timeline_at(&spans, day);
+                        assert_eq!(active.len(), 1, "{target:?} on {day}: {spans:?}");
+                        let since = if e.status == Status::AtRisk { e.due_soon } else { e.overdue_since };
+                        assert_eq!((active[0].status, active[0].since), (e.status, since), "{target:?} on {day}");
+                        day = day.succ_opt().unwrap();
+                    }
                 }
-                day = day.succ_opt().unwrap();
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_timeline_agrees_with_evaluate_on_any_day(
+            target in any_target(),
+            checkpoints in proptest::collection::vec(any_checkpoint(), 0..5),
+            observations in proptest::collection::vec(any_observation(), 0..6),
+            start in any_date(), days in 0i64..2000, as_of in any_date(), warning in -5i64..90,
+        ) {
+            let end = start.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(start);
+            let period = Period { start, end };
+            let spans = timeline(&target, &checkpoints, &observations, period, warning);
+            prop_assert!(spans.windows(2).all(|w| w[0].until == Some(w[1].from) && w[0].from < w[1].from));
+            if as_of >= start {
+                let e = evaluate(&target, &checkpoints, &observations, period, as_of, warning);
+                let active = timeline_at(&spans, as_of);
+                prop_assert_eq!(active.len(), 1);
+                prop_assert_eq!(active[0].status, e.status);
             }
         }
     }

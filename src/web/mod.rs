@@ -11,6 +11,7 @@ pub mod identity;
 pub mod overdue_list;
 pub mod page;
 mod pages;
+pub mod portfolio_query;
 pub mod project_report;
 pub mod rate_limit;
 pub mod state;

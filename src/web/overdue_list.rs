@@ -1,25 +1,29 @@
-//! The portfolio's overdue list on a date, as the API and the dashboard show it: the page of
-//! indicators from the index of unmet checkpoints, each evaluated in full by the status engine.
+//! The portfolio's overdue and at-risk indicators on a date, as the API, the dashboard and its exports
+//! show them: the page of indicators from the stored status timelines, each evaluated in full by the
+//! status engine.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::db::overdue::{self, Filter, Order};
 use crate::db::schema::projects;
-use crate::db::{DbConnection, overdue, project};
+use crate::db::{DbConnection, project};
 use crate::domain::guide::model::Period;
 use crate::domain::status::{self, Status};
 use crate::error::AppError;
 
-/// One overdue indicator.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// One overdue (or at-risk) indicator.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OverdueItem {
     /// 项目编号.
     pub project_code: String,
     /// Project title.
     pub project_title: String,
+    /// The indicator's id.
+    pub indicator_id: i64,
     /// The indicator's metric.
     pub indicator: String,
     /// Its comparison.
@@ -32,69 +36,106 @@ pub struct OverdueItem {
     pub target_max: Option<f64>,
     /// Unit.
     pub unit: Option<String>,
-    /// The earliest checkpoint that passed unmet.
+    /// Overdue or missed: the earliest checkpoint that passed unmet; at risk: the checkpoint falling due.
     pub milestone_due: NaiveDate,
     /// That checkpoint's planned value.
     pub planned: Option<f64>,
     /// The verified value as of the date.
     pub verified: Option<f64>,
-    /// `overdue`, or `missed` once the execution period has ended.
+    /// `overdue`, `missed` once the execution period has ended, or `at_risk`.
     #[schema(value_type = String)]
     pub status: Status,
-    /// Days since `milestone_due`.
+    /// Days since `milestone_due` (0 when at risk).
     pub days_overdue: i64,
 }
 
-/// A page of the overdue list.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A page of the list.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OverduePage {
-    /// How many indicators are overdue on the date in all.
+    /// How many indicators match on the date in all.
     pub total: i64,
-    /// This page, most days overdue first.
+    /// This page.
     pub items: Vec<OverdueItem>,
 }
 
-/// One page of the list, most days overdue first.
+/// One page of the list: the indicators matching `filter` on `as_of`, in `order`.
 pub fn overdue_page(
     conn: &mut DbConnection,
     as_of: NaiveDate,
-    limit: i64,
-    offset: i64,
+    filter: &Filter,
+    order: Order,
+    (limit, offset): (i64, i64),
+    warning_days: i64,
 ) -> Result<OverduePage, AppError> {
-    let (total, rows) = overdue::list(conn, as_of, limit, offset)?;
-    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let total = overdue::count(conn, as_of, filter)?;
+    let rows = overdue::list(conn, as_of, filter, order, limit, offset)?;
+    let items = evaluate_rows(conn, as_of, &rows, warning_days)?;
+    Ok(OverduePage { total, items })
+}
+
+/// Every matching indicator, for exports: fetched and evaluated a thousand at a time.
+pub fn all_items(
+    conn: &mut DbConnection,
+    as_of: NaiveDate,
+    filter: &Filter,
+    order: Order,
+    warning_days: i64,
+) -> Result<Vec<OverdueItem>, AppError> {
+    const CHUNK: i64 = 1_000;
+    let mut items = Vec::new();
+    loop {
+        let rows = overdue::list(conn, as_of, filter, order, CHUNK, items.len() as i64)?;
+        let done = (rows.len() as i64) < CHUNK;
+        items.extend(evaluate_rows(conn, as_of, &rows, warning_days)?);
+        if done {
+            return Ok(items);
+        }
+    }
+}
+
+fn evaluate_rows(
+    conn: &mut DbConnection,
+    as_of: NaiveDate,
+    rows: &[overdue::Listed],
+    warning_days: i64,
+) -> Result<Vec<OverdueItem>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.indicator_id).collect();
     let tracked: HashMap<i64, _> =
         project::tracked_indicators_by_id(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
-    let project_ids: Vec<i64> = tracked.values().map(|t| t.project_id).collect();
+    let project_ids: Vec<i64> = rows.iter().map(|row| row.project_id).collect();
     let projects: HashMap<i64, (String, String, NaiveDate, NaiveDate)> = projects::table
         .filter(projects::id.eq_any(&project_ids))
         .select((projects::id, (projects::code, projects::title, projects::execution_start, projects::execution_end)))
         .load::<(i64, (String, String, NaiveDate, NaiveDate))>(conn)?
         .into_iter()
         .collect();
-    let items = rows
-        .into_iter()
-        .filter_map(|(id, since)| {
-            let t = tracked.get(&id)?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let t = tracked.get(&row.indicator_id)?;
             let (code, title, start, end) = projects.get(&t.project_id)?;
             let period = Period { start: *start, end: *end };
-            let evaluation = status::evaluate(&t.target, &t.checkpoints, &t.observations, period, as_of, 0);
+            let evaluation = status::evaluate(&t.target, &t.checkpoints, &t.observations, period, as_of, warning_days);
+            let due = match evaluation.status {
+                Status::AtRisk => evaluation.due_soon,
+                _ => evaluation.overdue_since,
+            }?;
             Some(OverdueItem {
                 project_code: code.clone(),
                 project_title: title.clone(),
+                indicator_id: t.id,
                 indicator: t.metric.clone(),
                 op: t.target.op.as_str().to_owned(),
                 target: t.target.value,
                 target_min: t.target.min,
                 target_max: t.target.max,
                 unit: t.target.unit.clone(),
-                milestone_due: since,
-                planned: t.checkpoints.iter().find(|c| c.due_on == since).and_then(|c| c.planned),
+                milestone_due: due,
+                planned: t.checkpoints.iter().find(|c| c.due_on == due).and_then(|c| c.planned),
                 verified: evaluation.current,
                 status: evaluation.status,
-                days_overdue: (as_of - since).num_days(),
+                days_overdue: evaluation.days_overdue,
             })
         })
-        .collect();
-    Ok(OverduePage { total, items })
+        .collect())
 }

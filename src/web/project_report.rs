@@ -5,12 +5,13 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::config::Tracking;
 use crate::db::DbConnection;
 use crate::db::project::{self, Project, TrackedIndicator};
 use crate::db::user::User;
 use crate::domain::guide::model::Period;
 use crate::domain::plan::Checkpoint;
-use crate::domain::readiness::{self, Readiness, ReadinessConfig, ReadinessItem};
+use crate::domain::readiness::{self, Readiness, ReadinessItem};
 use crate::domain::status::{self, Evaluation, Status};
 use crate::domain::target::Target;
 use crate::error::AppError;
@@ -60,19 +61,18 @@ pub struct ProjectReport {
 }
 
 /// Evaluates every indicator of a project as of a date.
-pub fn report(project: Project, tracked: Vec<TrackedIndicator>, as_of: NaiveDate) -> ProjectReport {
+pub fn report(
+    project: Project,
+    tracked: Vec<TrackedIndicator>,
+    as_of: NaiveDate,
+    tracking: &Tracking,
+) -> ProjectReport {
     let period = Period { start: project.execution_start, end: project.execution_end };
     let indicators: Vec<IndicatorReport> = tracked
         .into_iter()
         .map(|t| {
-            let evaluation = status::evaluate(
-                &t.target,
-                &t.checkpoints,
-                &t.observations,
-                period,
-                as_of,
-                status::DEFAULT_WARNING_DAYS,
-            );
+            let evaluation =
+                status::evaluate(&t.target, &t.checkpoints, &t.observations, period, as_of, tracking.warning_days);
             IndicatorReport {
                 id: t.id,
                 position: t.position,
@@ -88,7 +88,7 @@ pub fn report(project: Project, tracked: Vec<TrackedIndicator>, as_of: NaiveDate
     ProjectReport {
         status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
         completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),
-        readiness: readiness::readiness(&items, &ReadinessConfig::default()),
+        readiness: readiness::readiness(&items, &tracking.readiness),
         project,
         as_of,
         indicators,

@@ -129,6 +129,8 @@ pub struct Page {
     pub headers: HeaderMap,
     /// Body as text.
     pub body: String,
+    /// Body as sent, for downloads that are not text.
+    pub bytes: actix_web::web::Bytes,
 }
 
 impl Page {
@@ -183,7 +185,7 @@ where
         let status = res.status();
         let headers = res.headers().clone();
         let body = test::read_body(res).await;
-        Page { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+        Page { status, headers, body: String::from_utf8_lossy(&body).into_owned(), bytes: body }
     }
 
     /// GET a path.

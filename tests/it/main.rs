@@ -11,6 +11,7 @@ mod auth;
 mod browser;
 mod cli;
 mod common;
+mod dashboard;
 mod demo;
 mod guide_score;
 mod guides;

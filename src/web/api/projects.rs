@@ -146,7 +146,7 @@ pub async fn create(
             load(conn, &user, registration.code.trim())
         })
         .await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(report(project, tracked, today)))
+    Ok(HttpResponse::build(StatusCode::CREATED).json(report(project, tracked, today, &state.config.tracking)))
 }
 
 /// The projects the caller may see: all for commission staff, their own for a PI or member.
@@ -169,7 +169,7 @@ pub async fn show(
     let date = as_of(&state, &query);
     let code = code.into_inner();
     let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
-    Ok(Json(report(project, tracked, date)))
+    Ok(Json(report(project, tracked, date, &state.config.tracking)))
 }
 
 /// A project's indicators evaluated as of a date.
@@ -185,5 +185,5 @@ pub async fn indicators(
     let date = as_of(&state, &query);
     let code = code.into_inner();
     let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
-    Ok(Json(report(project, tracked, date).indicators))
+    Ok(Json(report(project, tracked, date, &state.config.tracking).indicators))
 }

@@ -1,38 +1,43 @@
-//! `GET /dashboard`: the commission's view of every overdue (or missed) indicator across the
-//! portfolio on a date, most days overdue first, a page at a time.
+//! `GET /dashboard`: the commission's view of every overdue, missed and at-risk indicator across the
+//! portfolio on a date: counts per status, filters, most days overdue first, a page at a time, and
+//! the same list as a spreadsheet (`/dashboard/export.csv`, `/dashboard/export.xlsx`).
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
-use serde::Deserialize;
 
+use crate::db::overdue::count_by_status;
+use crate::db::portfolio::{FilterOptions, filter_options};
 use crate::domain::role::Role;
 use crate::domain::status::Status;
 use crate::error::AppError;
+use crate::export::{Cell, Table};
+use crate::i18n::T;
 use crate::web::identity::{CurrentUser, RoleCheck};
-use crate::web::overdue_list::{OverdueItem, overdue_page};
+use crate::web::overdue_list::{OverdueItem, all_items, overdue_page};
 use crate::web::page::{PageCtx, render};
 use crate::web::pages::projects::status_key;
+use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
 use crate::web::state::AppState;
 
 /// Rows per page.
 const PAGE_SIZE: i64 = 50;
 
-/// `?as_of=YYYY-MM-DD&page=N`.
-#[derive(Debug, Deserialize)]
-pub struct DashboardQuery {
-    as_of: Option<NaiveDate>,
-    page: Option<i64>,
-}
+/// Who watches the portfolio.
+const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 
 #[derive(Template)]
 #[template(path = "pages/dashboard.html")]
 struct DashboardPage {
     ctx: PageCtx,
     as_of: NaiveDate,
+    query: PortfolioQuery,
+    counts: Vec<(Status, i64)>,
+    options: FilterOptions,
     total: i64,
-    page: i64,
-    pages: i64,
+    offset: i64,
+    limit: i64,
     items: Vec<OverdueItem>,
 }
 
@@ -42,27 +47,151 @@ impl DashboardPage {
     }
 
     fn number(&self, value: &Option<f64>) -> String {
-        value.map(|v| ((v * 100.0).round() / 100.0).to_string()).unwrap_or_default()
+        value.map(format_number).unwrap_or_default()
+    }
+
+    fn page(&self) -> i64 {
+        self.offset / self.limit + 1
+    }
+
+    fn pages(&self) -> i64 {
+        ((self.total + self.limit - 1) / self.limit).max(1)
+    }
+
+    /// This view's query string with another offset (or status), for links.
+    fn link(&self, offset: i64, status: Option<&Status>) -> String {
+        let mut parts = vec![format!("as_of={}", self.as_of)];
+        let status = status.map(|s| s.as_str().to_owned()).or_else(|| self.query.status.clone());
+        parts.extend(status.map(|s| format!("status={s}")));
+        let q = &self.query;
+        for (name, value) in [
+            ("year", q.year.map(i64::from)),
+            ("guide", q.guide),
+            ("topic", q.topic),
+            ("direction", q.direction),
+            ("region", q.region),
+            ("institution", q.institution),
+            ("pi", q.pi),
+        ] {
+            parts.extend(value.map(|v| format!("{name}={v}")));
+        }
+        parts.extend(q.sort.as_ref().map(|s| format!("sort={s}")));
+        if offset > 0 {
+            parts.push(format!("offset={offset}"));
+        }
+        parts.join("&")
+    }
+
+    fn selected(&self, value: &Option<i64>, id: &i64) -> bool {
+        *value == Some(*id)
     }
 }
 
-/// Shows a page of the overdue list.
+/// A number as a person would write it: at most two decimals, no trailing zeros.
+fn format_number(value: f64) -> String {
+    ((value * 100.0).round() / 100.0).to_string()
+}
+
+/// Shows the dashboard.
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
-    query: web::Query<DashboardQuery>,
+    query: web::Query<PortfolioQuery>,
 ) -> Result<HttpResponse, AppError> {
-    current.require(&[Role::Admin, Role::Staff])?;
+    current.require(STAFF)?;
+    let query = query.into_inner();
     let as_of = query.as_of.unwrap_or_else(|| state.today());
-    let page = query.page.unwrap_or(1).max(1);
-    let list = state.db(move |conn| overdue_page(conn, as_of, PAGE_SIZE, (page - 1).saturating_mul(PAGE_SIZE))).await?;
+    let (filter, order) = query.filter(&LISTED_STATUSES)?;
+    let (limit, offset) = query.page(PAGE_SIZE)?;
+    let warning = state.config.tracking.warning_days;
+    let (list, counts, options) = state
+        .db(move |conn| {
+            let counts = count_by_status(conn, as_of, &filter, &LISTED_STATUSES)?;
+            let list = overdue_page(conn, as_of, &filter, order, (limit, offset), warning)?;
+            Ok((list, counts, filter_options(conn)?))
+        })
+        .await?;
     render(&DashboardPage {
         ctx: PageCtx::new(&req, Some(&current)),
         as_of,
+        query,
+        counts,
+        options,
         total: list.total,
-        page,
-        pages: (list.total + PAGE_SIZE - 1) / PAGE_SIZE,
+        offset,
+        limit,
         items: list.items,
     })
+}
+
+/// The spreadsheet's columns, in the user's language.
+fn table(t: T, as_of: NaiveDate, items: Vec<OverdueItem>) -> Table {
+    let headers = [
+        "project.code",
+        "project.title",
+        "guide.metric",
+        "guide.op",
+        "dashboard.target",
+        "dashboard.target_max",
+        "guide.unit",
+        "dashboard.due",
+        "project.planned",
+        "project.verified",
+        "project.status",
+        "dashboard.days",
+    ];
+    let rows = items
+        .into_iter()
+        .map(|item| {
+            vec![
+                Cell::Text(item.project_code),
+                Cell::Text(item.project_title),
+                Cell::Text(item.indicator),
+                Cell::Text(item.op),
+                Cell::number(item.target.or(item.target_min)),
+                Cell::number(item.target_max),
+                Cell::Text(item.unit.unwrap_or_default()),
+                Cell::Date(item.milestone_due),
+                Cell::number(item.planned),
+                Cell::number(item.verified),
+                Cell::Text(t.get(status_key(item.status)).to_owned()),
+                Cell::Number(item.days_overdue as f64),
+            ]
+        })
+        .collect();
+    Table {
+        title: format!("{} {as_of}", t.get("dashboard.title")),
+        headers: headers.iter().map(|key| t.get(key).to_owned()).collect(),
+        rows,
+    }
+}
+
+/// `GET /dashboard/export.{csv,xlsx}`: the whole filtered list (not just a page) as a download.
+pub async fn export(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    format: web::Path<String>,
+    query: web::Query<PortfolioQuery>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let format = format.into_inner();
+    if format != "csv" && format != "xlsx" {
+        return Err(AppError::NotFound);
+    }
+    let as_of = query.as_of.unwrap_or_else(|| state.today());
+    let (filter, order) = query.filter(&LISTED_STATUSES)?;
+    let warning = state.config.tracking.warning_days;
+    let items = state.db(move |conn| all_items(conn, as_of, &filter, order, warning)).await?;
+    let table = table(PageCtx::new(&req, Some(&current)).t, as_of, items);
+    let (body, content_type) = if format == "csv" {
+        (table.to_csv(), "text/csv; charset=utf-8")
+    } else {
+        (table.to_xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"overdue-{as_of}.{format}\"")))
+        .body(body))
 }

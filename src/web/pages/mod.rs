@@ -17,6 +17,7 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/dashboard", web::get().to(dashboard::show))
+        .route("/dashboard/export.{format}", web::get().to(dashboard::export))
         .route("/login", web::get().to(session::form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))

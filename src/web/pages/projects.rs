@@ -156,7 +156,7 @@ pub async fn show(
     let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (user, code) = (current.user.clone(), code.into_inner());
     let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
-    let report = report(project, tracked, as_of);
+    let report = report(project, tracked, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
     render(&ShowPage {
         ctx: PageCtx::new(&req, Some(&current)),
