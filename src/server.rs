@@ -27,6 +27,13 @@ pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         let mut conn = pool.get()?;
         crate::demo::seed(&mut conn, clock.now())?;
+        let options = crate::demo::portfolio::Options {
+            projects: crate::demo::DEMO_PROJECTS,
+            seed: crate::demo::DEMO_SEED,
+            today: clock.now_utc().with_timezone(&config.timezone).date_naive(),
+            warning_days: config.tracking.warning_days,
+        };
+        crate::demo::portfolio::seed(&mut conn, options, clock.now(), &mut |_, _| {})?;
     }
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     tracing::info!(mail = mailer.describe(), database = ?config.database.backend, "starting");

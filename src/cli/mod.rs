@@ -2,6 +2,7 @@
 //! exits non-zero on failure: 2 for a configuration or usage mistake, 1 for anything else.
 
 mod backup;
+mod demo;
 mod guide;
 mod user;
 
@@ -38,10 +39,13 @@ enum Command {
         /// Address to listen on [default: 127.0.0.1:8080].
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
-        /// Adds demonstration accounts and institutions when they are missing.
+        /// Adds demonstration accounts, institutions, guides and a small portfolio when missing.
         #[arg(long)]
         demo: bool,
     },
+    /// Demonstration data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Creates the database if needed and applies pending migrations, nothing else.
     Migrate,
     /// Manages accounts.
@@ -55,6 +59,22 @@ enum Command {
         /// The file to write; it must not exist yet.
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Adds the demonstration accounts and guides and a deterministic synthetic portfolio.
+    Seed {
+        /// How many projects.
+        #[arg(long, default_value_t = 200)]
+        projects: usize,
+        /// The random seed; the same seed gives the same portfolio, and seeding it twice adds nothing.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// "Today" for the evidence and the overdue share [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
     },
 }
 
@@ -166,6 +186,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Guide(GuideCommand::Import { file }) => guide::import(&config, &file)?,
         Command::Guide(GuideCommand::Parse { .. }) => {}
         Command::Backup { to } => backup::run(&config, &to)?,
+        Command::Demo(DemoCommand::Seed { projects, seed, as_of }) => demo::seed(&config, projects, seed, as_of)?,
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ pub(crate) use batch_insert;
 
 pub mod api_token;
 pub mod audit;
+pub mod bulk;
 pub mod connection;
 pub mod guide;
 pub mod institution;

@@ -30,7 +30,7 @@ fn warning_days(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 /// One stored span, ready to insert.
-pub type SpanRow = (i64, i64, &'static str, Option<NaiveDate>, NaiveDate, Option<NaiveDate>);
+pub type SpanRow = (i64, i64, &'static str, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>);
 
 /// Inserts timeline rows in chunks.
 pub fn insert_spans(conn: &mut DbConnection, rows: &[SpanRow]) -> QueryResult<()> {
@@ -141,7 +141,7 @@ pub struct Listed {
 /// The spans holding `as_of` that match the filter's projects (not its statuses).
 fn in_scope<'a>(as_of: NaiveDate, filter: &Filter) -> spans::BoxedQuery<'a, Backend> {
     let mut query = spans::table
-        .filter(spans::valid_from.le(as_of))
+        .filter(spans::valid_from.is_null().or(spans::valid_from.le(as_of)))
         .filter(spans::valid_until.is_null().or(spans::valid_until.gt(as_of)))
         .into_boxed();
     if let Some(id) = filter.direction_id {

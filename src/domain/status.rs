@@ -478,18 +478,17 @@ pub struct StatusSpan {
     /// For overdue and missed, the earliest due date that passed unmet (days overdue count from it); for
     /// at risk, the checkpoint falling due; otherwise `None`. Constant over the span.
     pub since: Option<NaiveDate>,
-    /// The first as-of date of the span.
-    pub from: NaiveDate,
+    /// The first as-of date of the span; `None` for the first span, which holds from the beginning.
+    pub from: Option<NaiveDate>,
     /// The first as-of date after it.
     pub until: Option<NaiveDate>,
 }
 
-/// An indicator's statuses from the period start on (see [`StatusSpan`]); before the start nothing
-/// is due and nothing is known, so it is not started.
+/// An indicator's statuses on every date (see [`StatusSpan`]).
 ///
 /// An evaluation only changes on the days evidence was measured, a checkpoint enters the warning
-/// window or passes, and the day after the period ends; the timeline evaluates those days and merges
-/// neighbours that say the same.
+/// window or passes, and the day after the period ends; the timeline evaluates the earliest date and
+/// those days, and merges neighbours that say the same.
 pub fn timeline(
     target: &Target,
     checkpoints: &[Checkpoint],
@@ -498,14 +497,13 @@ pub fn timeline(
     warning_days: i64,
 ) -> Vec<StatusSpan> {
     let warning = chrono::Days::new(warning_days.max(0).unsigned_abs());
-    let mut days: Vec<NaiveDate> = vec![period.start];
+    let mut days: Vec<NaiveDate> = vec![NaiveDate::MIN];
     days.extend(observations.iter().map(|o| o.measured_on));
     for checkpoint in checkpoints {
         days.extend(checkpoint.due_on.checked_sub_days(warning));
         days.extend(checkpoint.due_on.succ_opt());
     }
     days.extend(period.end.succ_opt());
-    days.retain(|day| *day >= period.start);
     days.sort_unstable();
     days.dedup();
     let mut spans: Vec<StatusSpan> = Vec::new();
@@ -522,7 +520,8 @@ pub fn timeline(
             }
             last.until = Some(day);
         }
-        spans.push(StatusSpan { status: e.status, since, from: day, until: None });
+        let from = (day != NaiveDate::MIN).then_some(day);
+        spans.push(StatusSpan { status: e.status, since, from, until: None });
     }
     spans
 }
@@ -1126,10 +1125,10 @@ mod tests {
     }
 
     fn timeline_at(spans: &[StatusSpan], day: NaiveDate) -> Vec<&StatusSpan> {
-        spans.iter().filter(|s| s.from <= day && s.until.is_none_or(|u| u > day)).collect()
+        spans.iter().filter(|s| s.from.is_none_or(|f| f <= day) && s.until.is_none_or(|u| u > day)).collect()
     }
 
-    /// The timeline agrees with `evaluate` on every day from the period start: exactly one span holds
+    /// The timeline agrees with `evaluate` on every day: exactly one span holds
     /// each day, with the evaluation's status and its overdue-since (or, at risk, due-soon) date.
     #[test]
     fn the_timeline_agrees_with_evaluate_day_by_day() {
@@ -1160,7 +1159,7 @@ mod tests {
                 };
                 for warning in [0, 30] {
                     let spans = timeline(&target, &checkpoints, &observations, period, warning);
-                    let mut day = period.start;
+                    let mut day = d(2024, 10, 1);
                     while day <= d(2027, 3, 1) {
                         let e = evaluate(&target, &checkpoints, &observations, period, day, warning);
                         let active = timeline_at(&spans, day);
@@ -1185,13 +1184,12 @@ mod tests {
             let end = start.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(start);
             let period = Period { start, end };
             let spans = timeline(&target, &checkpoints, &observations, period, warning);
-            prop_assert!(spans.windows(2).all(|w| w[0].until == Some(w[1].from) && w[0].from < w[1].from));
-            if as_of >= start {
-                let e = evaluate(&target, &checkpoints, &observations, period, as_of, warning);
-                let active = timeline_at(&spans, as_of);
-                prop_assert_eq!(active.len(), 1);
-                prop_assert_eq!(active[0].status, e.status);
-            }
+            prop_assert!(spans.first().is_some_and(|s| s.from.is_none()));
+            prop_assert!(spans.windows(2).all(|w| w[0].until == w[1].from && w[0].from < w[1].from));
+            let e = evaluate(&target, &checkpoints, &observations, period, as_of, warning);
+            let active = timeline_at(&spans, as_of);
+            prop_assert_eq!(active.len(), 1);
+            prop_assert_eq!(active[0].status, e.status);
         }
     }
 }

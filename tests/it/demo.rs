@@ -26,3 +26,131 @@ fn demo_data_is_complete_usable_and_idempotent() {
         assert!(indicators >= 31, "the demo guide's indicators are stored: {indicators}");
     });
 }
+
+mod portfolio {
+    use chrono::NaiveDate;
+    use coop_tracker::db::overdue::{self, Filter};
+    use coop_tracker::db::schema::{evidence, indicators, milestones, projects};
+    use coop_tracker::db::{DbConnection, project};
+    use coop_tracker::demo::{self, portfolio};
+    use coop_tracker::domain::guide::model::Period;
+    use coop_tracker::domain::role::Role;
+    use coop_tracker::domain::status::{self, DEFAULT_WARNING_DAYS, Status};
+    use diesel::prelude::*;
+
+    use crate::common::{TestApp, test_now, with_conn};
+
+    fn today() -> NaiveDate {
+        test_now().date()
+    }
+
+    fn seed(conn: &mut DbConnection, projects: usize, seed: u64) -> portfolio::Seeded {
+        demo::seed(conn, test_now()).unwrap();
+        let options = portfolio::Options { projects, seed, today: today(), warning_days: DEFAULT_WARNING_DAYS };
+        portfolio::seed(conn, options, test_now(), &mut |_, _| {}).unwrap()
+    }
+
+    /// Every project's code, indicator count and verified evidence total, in code order.
+    fn fingerprint(conn: &mut DbConnection) -> Vec<(String, i64, f64)> {
+        let rows: Vec<(String, i64)> = projects::table
+            .inner_join(indicators::table)
+            .group_by(projects::code)
+            .select((projects::code, diesel::dsl::count(indicators::id)))
+            .order(projects::code.asc())
+            .load(conn)
+            .unwrap();
+        rows.into_iter()
+            .map(|(code, n)| {
+                let project_id: i64 =
+                    projects::table.filter(projects::code.eq(&code)).select(projects::id).first(conn).unwrap();
+                let values: Vec<Option<f64>> = evidence::table
+                    .inner_join(indicators::table)
+                    .filter(indicators::project_id.eq(project_id))
+                    .select(evidence::value)
+                    .load(conn)
+                    .unwrap();
+                (code, n, values.into_iter().flatten().sum())
+            })
+            .collect()
+    }
+
+    /// How many indicators the status engine, evaluating each project in full, finds in each status.
+    fn evaluated(conn: &mut DbConnection, as_of: NaiveDate) -> Vec<(Status, i64)> {
+        let all: Vec<(i64, NaiveDate, NaiveDate)> = projects::table
+            .select((projects::id, projects::execution_start, projects::execution_end))
+            .load(conn)
+            .unwrap();
+        let mut counts = std::collections::HashMap::new();
+        for (id, start, end) in all {
+            for t in project::tracked_indicators(conn, id).unwrap() {
+                let e = status::evaluate(
+                    &t.target,
+                    &t.checkpoints,
+                    &t.observations,
+                    Period { start, end },
+                    as_of,
+                    DEFAULT_WARNING_DAYS,
+                );
+                *counts.entry(e.status).or_insert(0) += 1;
+            }
+        }
+        Status::ALL.iter().map(|s| (*s, counts.get(s).copied().unwrap_or(0))).collect()
+    }
+
+    #[test]
+    fn a_seeded_portfolio_is_deterministic_realistic_and_indexed_as_the_engine_says() {
+        let app = TestApp::new();
+        let seeded = with_conn(&app, |c| seed(c, 60, 7));
+        assert_eq!(seeded.projects, 60);
+        assert!((240..=600).contains(&seeded.indicators), "4 to 10 indicators each: {seeded:?}");
+        let share = seeded.checkpoints_overdue as f64 / seeded.checkpoints as f64;
+        assert!((0.1..=0.3).contains(&share), "roughly a fifth of checkpoints overdue: {share} {seeded:?}");
+        let print = with_conn(&app, fingerprint);
+        assert_eq!(print.len(), 60);
+        assert!(print.iter().all(|(_, n, _)| (4..=10).contains(n)), "{print:?}");
+        let stored: i64 = with_conn(&app, |c| milestones::table.count().get_result(c).unwrap());
+        assert_eq!(stored as usize, seeded.checkpoints);
+
+        // The same seed again adds nothing; the same seed elsewhere gives the same portfolio.
+        assert!(with_conn(&app, |c| seed(c, 60, 7)).already_seeded);
+        assert_eq!(with_conn(&app, fingerprint), print);
+        let other = TestApp::new();
+        with_conn(&other, |c| seed(c, 60, 7));
+        assert_eq!(with_conn(&other, fingerprint), print);
+
+        // The stored timelines answer exactly what evaluating every indicator says, on any date.
+        for as_of in ["2025-03-01", "2025-11-20", "2026-01-15", "2026-11-22", "2027-12-15"] {
+            let as_of = NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap();
+            let expected = with_conn(&app, |c| evaluated(c, as_of));
+            for (status, n) in expected {
+                let filter = Filter { statuses: vec![status], ..Filter::default() };
+                let indexed = with_conn(&app, |c| overdue::count(c, as_of, &filter).unwrap());
+                assert_eq!(indexed, n, "{status:?} on {as_of}");
+            }
+        }
+
+        // Ids were chosen by the seed: ordinary inserts afterwards still get fresh ones (PostgreSQL's
+        // sequences were moved past them).
+        let pi = app.user("new-pi@example.org", Role::Pi);
+        let (direction_id, lead) = with_conn(&app, |c| {
+            projects::table
+                .select((projects::direction_id, projects::lead_institution_id))
+                .first::<(i64, i64)>(c)
+                .unwrap()
+        });
+        let registration = project::Registration {
+            code: "NEW-1".into(),
+            title: "种子之后登记的项目".into(),
+            direction_id,
+            lead_institution_id: lead,
+            partners: vec![],
+            pi_user_id: pi,
+            member_ids: vec![],
+            funding_yuan: 0,
+            execution: None,
+            contract_number: None,
+            recommendation_ref: None,
+        };
+        with_conn(&app, |c| project::register(c, &registration, None, test_now()).unwrap());
+    }
+}

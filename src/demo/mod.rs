@@ -1,6 +1,8 @@
-//! Demonstration data for `serve --demo`: a few regions, institutions, one account per role (so a
-//! newcomer can log in as each kind of user) and the commission's 2024 call guide. Seeding is
-//! idempotent: existing records are kept.
+//! Demonstration data for `serve --demo` and `demo seed`: a few regions, institutions, one account per
+//! role (so a newcomer can log in as each kind of user), the commission's 2024 call guide, and (in
+//! [`portfolio`]) a synthetic portfolio. Seeding is idempotent: existing records are kept.
+
+pub mod portfolio;
 
 use anyhow::anyhow;
 use chrono::NaiveDateTime;
@@ -10,6 +12,12 @@ use crate::db::institution::{self, InstitutionFields};
 use crate::db::{DbConnection, user};
 use crate::domain::role::Role;
 use crate::i18n::Locale;
+
+/// How many projects `serve --demo` seeds: enough to fill the dashboard's pages, quick to write.
+pub const DEMO_PROJECTS: usize = 200;
+
+/// The seed of `serve --demo`'s portfolio.
+pub const DEMO_SEED: u64 = 2024;
 
 /// The password of every demonstration account (documented in the README; demo use only).
 pub const DEMO_PASSWORD: &str = "demo-password-2024";
@@ -32,7 +40,7 @@ const INSTITUTIONS: [(&str, &str, bool, &str); 4] = [
 ];
 
 /// The 2024 domestic-cooperation guide as published; the same text the parser's tests score.
-const DEMO_GUIDE: &str = include_str!("../tests/fixtures/guides/2024-domestic-cooperation.md");
+const DEMO_GUIDE: &str = include_str!("../../tests/fixtures/guides/2024-domestic-cooperation.md");
 
 /// Adds what is missing and prints the accounts.
 pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> anyhow::Result<()> {
