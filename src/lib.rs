@@ -15,5 +15,6 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod roster;
 pub mod server;
 pub mod web;

@@ -7,6 +7,7 @@
 pub mod api_token;
 pub mod audit;
 pub mod connection;
+pub mod direction;
 pub mod guide;
 pub mod institution;
 pub mod migrate;
@@ -16,6 +17,9 @@ pub mod password_reset;
 pub mod pool;
 pub mod portfolio;
 pub mod project;
+pub mod project_state;
+pub mod registration;
+pub mod roster;
 pub mod schema;
 pub mod session;
 pub mod user;

@@ -56,12 +56,15 @@ pub struct PageCtx {
 
 /// Notices that may be requested with `?done=`; anything else is ignored, so the parameter cannot
 /// be used to show arbitrary text.
-const NOTICES: [(&str, &str); 6] = [
+const NOTICES: [(&str, &str); 9] = [
+    ("imported", "notice.imported"),
     ("logged_out", "notice.logged_out"),
     ("password_changed", "notice.password_changed"),
     ("password_reset", "notice.password_reset"),
+    ("registered", "notice.registered"),
     ("reset_sent", "notice.reset_sent"),
     ("saved", "notice.saved"),
+    ("state_changed", "notice.state_changed"),
     ("token_revoked", "notice.token_revoked"),
 ];
 

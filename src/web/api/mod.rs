@@ -11,16 +11,16 @@ use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
+use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
-        projects::create, projects::list, projects::show, projects::indicators, overdue::list),
-    components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
-        guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
+        projects::create, projects::list, projects::show, projects::indicators, projects::change_state, overdue::list),
+    components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
+        guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem)),
     modifiers(&BearerAuth),
@@ -69,5 +69,6 @@ pub fn scope() -> actix_web::Scope {
         .route("/projects", web::post().to(projects::create))
         .route("/projects/{code}", web::get().to(projects::show))
         .route("/projects/{code}/indicators", web::get().to(projects::indicators))
+        .route("/projects/{code}/state", web::post().to(projects::change_state))
         .route("/overdue", web::get().to(overdue::list))
 }
