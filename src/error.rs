@@ -178,6 +178,12 @@ impl ResponseError for AppError {
     }
 }
 
+impl From<crate::roster::sheet::SheetError> for AppError {
+    fn from(error: crate::roster::sheet::SheetError) -> Self {
+        AppError::Unusable(error.message_key(), Vec::new())
+    }
+}
+
 impl From<crate::db::guide::StoreError> for AppError {
     fn from(error: crate::db::guide::StoreError) -> Self {
         use crate::db::guide::StoreError;

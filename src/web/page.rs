@@ -139,6 +139,18 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
 }
 
+/// Percent-encodes one path segment (a project code may hold Chinese characters or a slash) for a
+/// `Location` header.
+pub fn encode_path_segment(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Accepts only local paths as redirect targets, so a crafted link cannot send a user elsewhere.
 pub fn local_path(target: Option<&str>) -> &str {
     match target {
