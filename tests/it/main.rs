@@ -18,3 +18,4 @@ mod health;
 mod migrations;
 mod password;
 mod projects;
+mod roster;

@@ -10,18 +10,18 @@ use serde_json::{Value, json};
 
 use crate::common::{Browser, TestApp, test_now, with_conn};
 
-fn guide_text() -> String {
+pub(crate) fn guide_text() -> String {
     std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guides/2024-domestic-cooperation.md"),
     )
     .unwrap()
 }
 
-fn body(page: &crate::common::Page) -> Value {
+pub(crate) fn body(page: &crate::common::Page) -> Value {
     serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
 }
 
-fn institution(app: &TestApp, name: &str) {
+pub(crate) fn institution(app: &TestApp, name: &str) {
     use coop_tracker::db::institution::{self, InstitutionFields};
     let fields = InstitutionFields {
         name,
@@ -61,14 +61,15 @@ fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value:
     });
 }
 
-struct Setup {
-    app: TestApp,
-    staff_token: String,
-    pi: i64,
-    direction_id: i64,
+/// An app with a staff member (and token), PIs, a member, two institutions and the 2024 guide.
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) staff_token: String,
+    pub(crate) pi: i64,
+    pub(crate) direction_id: i64,
 }
 
-fn setup() -> Setup {
+pub(crate) fn setup() -> Setup {
     let app = TestApp::new();
     let staff = app.user("staff@example.org", Role::Staff);
     let pi = app.user("pi@example.org", Role::Pi);
@@ -87,7 +88,7 @@ fn setup() -> Setup {
     Setup { app, staff_token, pi, direction_id }
 }
 
-fn registration(direction_id: i64) -> Value {
+pub(crate) fn registration(direction_id: i64) -> Value {
     json!({
         "code": "SH-KJ-2024-001",
         "title": "基于人工智能的合成生物产业升级关键技术",
