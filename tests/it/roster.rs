@@ -71,8 +71,8 @@ fn xlsx_roster() -> Vec<u8> {
         }
         sheet.write_string(row, 5, "pi@example.org").unwrap();
         sheet.write_number(row, 6, *funding).unwrap();
-        sheet.write_datetime_with_format(row, 7, &ExcelDateTime::from_ymd(2025, 3, 1).unwrap(), &date).unwrap();
-        sheet.write_datetime_with_format(row, 8, &ExcelDateTime::from_ymd(2026, 9, 30).unwrap(), &date).unwrap();
+        sheet.write_datetime_with_format(row, 7, ExcelDateTime::from_ymd(2025, 3, 1).unwrap(), &date).unwrap();
+        sheet.write_datetime_with_format(row, 8, ExcelDateTime::from_ymd(2026, 9, 30).unwrap(), &date).unwrap();
     }
     workbook.save_to_buffer().unwrap()
 }
