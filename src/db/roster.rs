@@ -91,7 +91,10 @@ fn register_row(
         (None, None) => None,
         (start, end) => {
             // One end given: the other is the direction's.
-            let default = direction::find_period(conn, direction_id)?
+            let default = choices
+                .iter()
+                .find(|c| c.id == direction_id)
+                .map(|c| c.execution)
                 .ok_or_else(|| problem("direction", "roster.direction_unknown"))?;
             Some(Period { start: start.unwrap_or(default.start), end: end.unwrap_or(default.end) })
         }
