@@ -123,3 +123,41 @@ pub fn find_by_reference(choices: &[DirectionChoice], reference: &str) -> Match 
         (None, _) => Match::None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(id: i64, doc: &str, topic: i32, number: Option<i32>, title: &str) -> DirectionChoice {
+        let day = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap_or_default();
+        DirectionChoice {
+            id,
+            doc_number: doc.into(),
+            guide_title: String::new(),
+            topic_number: topic,
+            topic_title: String::new(),
+            number,
+            position: i32::try_from(id).unwrap_or_default(),
+            title: title.into(),
+            execution: Period { start: day, end: day },
+            funding_cap_yuan: None,
+        }
+    }
+
+    #[test]
+    fn directions_are_found_by_document_topic_and_number_or_by_a_unique_title() {
+        let choices = [
+            choice(1, "沪科指南〔2024〕42号", 1, Some(1), "合成生物"),
+            choice(2, "沪科指南〔2024〕42号", 1, Some(2), "种质资源"),
+            choice(3, "沪科指南〔2024〕42号", 3, None, "能力提升"),
+            choice(4, "沪科指南〔2025〕7号", 1, Some(1), "合成生物"),
+        ];
+        assert_eq!(find_by_reference(&choices, "沪科指南〔2024〕42号/1/2"), Match::One(2));
+        assert_eq!(find_by_reference(&choices, " 沪科指南〔2025〕7号／1／1 "), Match::One(4));
+        assert_eq!(find_by_reference(&choices, "沪科指南〔2024〕42号/3/1"), Match::One(3), "counted when unnumbered");
+        assert_eq!(find_by_reference(&choices, "沪科指南〔2024〕42号/1/9"), Match::None);
+        assert_eq!(find_by_reference(&choices, "种质资源"), Match::One(2));
+        assert_eq!(find_by_reference(&choices, "合成生物"), Match::Ambiguous);
+        assert_eq!(find_by_reference(&choices, "不存在"), Match::None);
+    }
+}

@@ -3,8 +3,8 @@
 //! pure; finding directions, institutions and people is `db::roster`'s job.
 //!
 //! The header row names the columns, in Chinese or English (see [`Column::aliases`]); column order
-//! is free, and a `序号` column is ignored. Row numbers are those the spreadsheet shows, the header
-//! being row 1.
+//! is free, and a `序号` column is ignored. Title rows above the header are skipped. Row numbers are
+//! those the spreadsheet shows (the header is row 1 unless a title sits above it).
 
 pub mod sheet;
 
@@ -251,7 +251,14 @@ pub struct Parsed {
 /// reliably then.
 pub fn parse(sheet: &Sheet) -> Parsed {
     let mut parsed = Parsed::default();
-    let Some((header_row, header)) = sheet.rows.first() else {
+    // Rosters often open with a title row ("2024年度立项名单") above the header: the header is the
+    // first row naming a known column.
+    let header_index = sheet
+        .rows
+        .iter()
+        .position(|(_, cells)| cells.iter().any(|c| Column::from_header(&c.text()).is_some()))
+        .unwrap_or(0);
+    let Some((header_row, header)) = sheet.rows.get(header_index) else {
         parsed.errors.push(RowError::new(1, "file", "roster.empty"));
         return parsed;
     };
@@ -291,7 +298,7 @@ pub fn parse(sheet: &Sheet) -> Parsed {
         return parsed;
     }
     let mut first_row_of_code: HashMap<String, usize> = HashMap::new();
-    for (row, cells) in &sheet.rows[1..] {
+    for (row, cells) in &sheet.rows[header_index + 1..] {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
@@ -515,6 +522,17 @@ mod tests {
             ]
         );
         assert_eq!(split_emails("a@x.cn；b@x.cn, c@x.cn、d@x.cn"), ["a@x.cn", "b@x.cn", "c@x.cn", "d@x.cn"]);
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_skipped_and_row_numbers_stay_the_sheets() {
+        let parsed = parse(&sheet(&[
+            &["2024年度国内科技合作领域立项名单"],
+            HEADER,
+            &["A-1", "课题", "d", "u", "pi@example.org", "五十", ""],
+        ]));
+        let found: Vec<_> = parsed.errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(found, [(3, "funding_wan_yuan")]);
     }
 
     #[test]
