@@ -1,5 +1,5 @@
-//! Approved projects over the API: register one, list those the caller may see, and read a project
-//! with its indicators evaluated by the status engine as of a date.
+//! Approved projects over the API: register one, list those the caller may see, read a project
+//! with its indicators evaluated by the status engine as of a date, and move it between states.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

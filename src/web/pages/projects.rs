@@ -1,5 +1,6 @@
 //! Project pages: the projects a user may see, and one project as of a date with each indicator's
-//! target, planned-to-date, verified value, status, forecast and the project's acceptance readiness.
+//! target, planned-to-date, verified value, status, forecast and the project's acceptance readiness,
+//! with the form staff use to change its state.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -123,7 +124,7 @@ impl ListPage {
     }
 }
 
-/// The state form on the project page, as submitted (empty when not submitted) and its error.
+/// The state form on the project page, as submitted (empty when not submitted).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct StateForm {
     #[serde(default)]
