@@ -307,3 +307,48 @@ fn the_command_line_prints_each_problem_and_exits_1() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_command_line_imports_a_roster_or_lists_every_bad_row() {
+    use secrecy::ExposeSecret;
+    let s = setup();
+    let config = &s.app.state.config;
+    let cli = |file: &str, dry_run: bool| {
+        let roster = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rosters").join(file);
+        let mut args = vec![
+            "--data-dir".to_owned(),
+            config.data_dir.to_str().unwrap().to_owned(),
+            "--database-url".to_owned(),
+            config.database.target.expose_secret().to_owned(),
+            "project".to_owned(),
+            "import".to_owned(),
+            roster.to_str().unwrap().to_owned(),
+        ];
+        if dry_run {
+            args.push("--dry-run".to_owned());
+        }
+        std::process::Command::new(env!("CARGO_BIN_EXE_coop-tracker"))
+            .args(args)
+            .env("COOP_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+
+    let out = cli("bad-rows.csv", false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("第 3 行，资助经费（万元）：资助经费超过了该方向的经费额度上限。"), "{stderr}");
+    assert!(stderr.contains("第 10 行，执行开始：“2024/13/40”不是有效日期"), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.contains("行，")).count(), 8, "one line per problem: {stderr}");
+    assert_eq!(project_count(&s.app), 0);
+
+    let out = cli("valid.csv", true);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(project_count(&s.app), 0, "a dry run imports nothing");
+
+    let out = cli("valid.csv", false);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("3 projects imported: SH-KJ-2024-101, SH-KJ-2024-102, SH-KJ-2024-103"), "{stdout}");
+    assert_eq!(project_count(&s.app), 3);
+}
