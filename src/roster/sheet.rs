@@ -50,17 +50,17 @@ pub struct Sheet {
     pub rows: Vec<(usize, Vec<Cell>)>,
 }
 
-/// Why a file could not be read at all: the catalogue key of the message.
+/// Why a file could not be read at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SheetError {
     /// A CSV file not in UTF-8 (Excel's "CSV" on Chinese Windows is GBK).
-    #[error("roster.not_utf8")]
+    #[error("the CSV file is not UTF-8")]
     NotUtf8,
     /// A CSV file the reader rejects.
-    #[error("roster.csv_invalid")]
+    #[error("the CSV file cannot be read")]
     Csv,
     /// A zip archive that is not a readable workbook, or one without worksheets.
-    #[error("roster.xlsx_invalid")]
+    #[error("the file is not a readable .xlsx workbook")]
     Xlsx,
 }
 
