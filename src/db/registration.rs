@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::project::Registration;
+use super::project::{self, Registration};
 use super::{DbConnection, institution, user};
 use crate::domain::guide::model::Period;
 use crate::error::{AppError, FieldError};
@@ -88,22 +88,70 @@ pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -
     if !body.funding_wan_yuan.is_finite() || body.funding_wan_yuan < 0.0 || body.funding_wan_yuan > 1e9 {
         errors.push(FieldError { field: "funding_wan_yuan", message: "project.funding_invalid" });
     }
-    let (Some(lead), Some(pi), true) = (lead, pi, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
-    };
-    Ok(Registration {
+    let registration = Registration {
         code: body.code.clone(),
         title: body.title.clone(),
         direction_id: body.direction_id,
-        lead_institution_id: lead,
+        // An id no row has: the registration's own check then reports it as unknown.
+        lead_institution_id: lead.unwrap_or(NO_ROW),
         partners,
-        pi_user_id: pi.id,
+        pi_user_id: pi.map_or(NO_ROW, |pi| pi.id),
         member_ids,
-        funding_yuan: (body.funding_wan_yuan * 10_000.0).round() as i64,
+        funding_yuan: if body.funding_wan_yuan.is_finite() {
+            (body.funding_wan_yuan * 10_000.0).round() as i64
+        } else {
+            -1
+        },
         execution: body.execution,
         contract_number: body.contract_number.clone(),
         recommendation_ref: body.recommendation_ref.clone(),
-    })
+    };
+    if errors.is_empty() {
+        return Ok(registration);
+    }
+    // The registration's own checks (code, title, direction, cap, period) still run, so that every
+    // problem is reported at once rather than one round at a time.
+    for error in registration_problems(conn, &registration, now)? {
+        if !errors.contains(&error) {
+            errors.push(error);
+        }
+    }
+    Err(AppError::Validation(errors))
+}
+
+/// Ids start at 1 on both backends.
+const NO_ROW: i64 = -1;
+
+/// How a trial registration ended.
+enum Trial {
+    Refused(AppError),
+    Passed,
+}
+
+impl From<diesel::result::Error> for Trial {
+    fn from(error: diesel::result::Error) -> Self {
+        Trial::Refused(AppError::Db(error))
+    }
+}
+
+/// What `project::register` finds wrong with a registration, trying it in a transaction that is
+/// always rolled back.
+fn registration_problems(
+    conn: &mut DbConnection,
+    registration: &Registration,
+    now: NaiveDateTime,
+) -> Result<Vec<FieldError>, AppError> {
+    use diesel::Connection;
+    let trial = conn.transaction::<(), Trial, _>(|conn| {
+        project::register(conn, registration, None, now).map_err(Trial::Refused)?;
+        Err(Trial::Passed)
+    });
+    match trial {
+        Err(Trial::Refused(AppError::Validation(fields))) => Ok(fields),
+        Err(Trial::Refused(AppError::Conflict(message))) => Ok(vec![FieldError { field: "code", message }]),
+        Err(Trial::Refused(AppError::Db(error))) => Err(AppError::Db(error)),
+        Ok(()) | Err(Trial::Passed | Trial::Refused(_)) => Ok(Vec::new()),
+    }
 }
 
 /// Resolves and registers in one transaction, so that a refused registration leaves no region

@@ -102,6 +102,13 @@ async fn each_refused_field_is_shown_beside_it_with_the_values_kept_and_nothing_
     }
     assert_eq!(project_count(&s.app), 0, "nothing stored");
 
+    // Several problems come together, not one round at a time.
+    let both = with(&with(&good, "pi_email", "nobody@example.org"), "funding_wan_yuan", "151");
+    let page = staff.post("/projects", &fields(&both)).await;
+    assert!(page.body.contains("id=\"pi_email-error\">找不到该项目负责人账号"), "{}", page.body);
+    assert!(page.body.contains("id=\"funding_wan_yuan-error\">资助经费超过了"), "{}", page.body);
+    assert_eq!(project_count(&s.app), 0);
+
     assert_eq!(staff.post("/projects", &fields(&good)).await.status, StatusCode::SEE_OTHER);
     let again = staff.post("/projects", &fields(&good)).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
