@@ -146,6 +146,8 @@ async fn a_roster_with_bad_rows_reports_each_by_row_and_column_and_imports_nothi
         (8, "code"),
         (9, "lead_institution"),
         (10, "execution_start"),
+        (11, "pi_email"),
+        (11, "funding_wan_yuan"),
     ]
     .into_iter()
     .map(|(row, field)| (row, field.to_owned()))
@@ -153,7 +155,7 @@ async fn a_roster_with_bad_rows_reports_each_by_row_and_column_and_imports_nothi
     assert_eq!(problems(&page), expected);
     let error = body(&page);
     assert_eq!(error["error"]["code"], "validation");
-    assert!(error["error"]["message"].as_str().unwrap().contains("8 行有误"), "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("9 行有误"), "{error}");
     let messages: Vec<&str> =
         error["rows"].as_array().unwrap().iter().map(|r| r["message"].as_str().unwrap()).collect();
     assert!(messages[0].contains("超过了该方向的经费额度上限"), "{messages:?}");
@@ -211,7 +213,7 @@ async fn a_dry_run_checks_against_the_database_and_stores_nothing() {
     let page = api
         .post_multipart("/api/v1/projects/import?dry_run=true", &[], &[("file", "bad.csv", &fixture("bad-rows.csv"))])
         .await;
-    assert_eq!(problems(&page).len(), 8);
+    assert_eq!(problems(&page).len(), 10);
 }
 
 #[actix_web::test]
@@ -339,7 +341,7 @@ fn the_command_line_imports_a_roster_or_lists_every_bad_row() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("第 3 行，资助经费（万元）：资助经费超过了该方向的经费额度上限。"), "{stderr}");
     assert!(stderr.contains("第 10 行，执行开始：“2024/13/40”不是有效日期"), "{stderr}");
-    assert_eq!(stderr.lines().filter(|l| l.contains("行，")).count(), 8, "one line per problem: {stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.contains("行，")).count(), 10, "one line per problem: {stderr}");
     assert_eq!(project_count(&s.app), 0);
 
     let out = cli("valid.csv", true);
