@@ -372,7 +372,7 @@ impl RowReader {
                 return 0.0;
             }
             // Thousands separators are how people write larger sums.
-            other => other.text().replace([',', '，'], "").parse::<f64>().ok(),
+            other => half_width(&other.text()).replace(',', "").parse::<f64>().ok(),
         };
         match value {
             Some(v) if v.is_finite() && v >= 0.0 => v,
@@ -398,7 +398,8 @@ impl RowReader {
             Cell::Date(date) => Some(*date),
             other => {
                 let text = other.text();
-                let parsed = ["%Y-%m-%d", "%Y/%m/%d"].iter().find_map(|f| NaiveDate::parse_from_str(&text, f).ok());
+                let ascii = half_width(&text);
+                let parsed = ["%Y-%m-%d", "%Y/%m/%d"].iter().find_map(|f| NaiveDate::parse_from_str(&ascii, f).ok());
                 if parsed.is_none() {
                     self.errors.push(RowError {
                         row: self.row,
@@ -411,6 +412,17 @@ impl RowReader {
             }
         }
     }
+}
+
+/// Full-width digits and punctuation, as a Chinese input method types them, in their ASCII form,
+/// for reading numbers and dates.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' | '．' | '，' | '－' | '／' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 /// Partners as written in one cell: separated by `；` or `;` (or line breaks), each `单位名` or
@@ -533,6 +545,17 @@ mod tests {
         ]));
         let found: Vec<_> = parsed.errors.iter().map(|e| (e.row, e.field)).collect();
         assert_eq!(found, [(3, "funding_wan_yuan")]);
+    }
+
+    #[test]
+    fn full_width_digits_read_as_numbers_and_dates() {
+        let parsed = parse(&sheet(&[
+            HEADER,
+            &["A-1", "课题", "d", "u", "pi@example.org", "１，２００．５", "２０２５－０１－０１"],
+        ]));
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(parsed.rows[0].funding_wan_yuan, 1200.5);
+        assert_eq!(parsed.rows[0].execution_start, NaiveDate::from_ymd_opt(2025, 1, 1));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::db::{DbConnection, institution};
 use crate::domain::guide::model::{Period, direction_name};
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
-use crate::roster::{parse_partners, split_emails};
+use crate::roster::{half_width, parse_partners, split_emails};
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
@@ -77,7 +77,7 @@ impl RegistrationForm {
             errors.push(FieldError { field: "direction_id", message: "project.direction_unknown" });
             0
         });
-        let funding = self.funding_wan_yuan.trim().replace([',', '，'], "").parse::<f64>().unwrap_or_else(|_| {
+        let funding = half_width(self.funding_wan_yuan.trim()).replace(',', "").parse::<f64>().unwrap_or_else(|_| {
             errors.push(FieldError { field: "funding_wan_yuan", message: "project.funding_invalid" });
             0.0
         });
