@@ -55,6 +55,9 @@ pub enum AppError {
     /// Input that cannot be used, with a message naming where (`line {line}: …`): key and arguments.
     #[error("unusable input: {0} {1:?}")]
     Unusable(&'static str, Vec<(&'static str, String)>),
+    /// A roster with bad rows: every problem, by row and column. Nothing was imported.
+    #[error("roster has {} problems", .0.len())]
+    Rows(Vec<crate::roster::RowError>),
     /// A call guide that cannot be read or stored; names the line.
     #[error("unusable guide: {0}")]
     Guide(#[from] crate::domain::guide::GuideError),
@@ -94,7 +97,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::RateLimited(_) => "rate_limited",
             AppError::BadRequest(_) => "bad_request",
-            AppError::Validation(_) => "validation",
+            AppError::Validation(_) | AppError::Rows(_) => "validation",
             AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
             AppError::Unusable(..) | AppError::Guide(_) => "unusable",
             AppError::TooLarge => "too_large",
@@ -117,6 +120,7 @@ impl AppError {
             AppError::TooLarge => "error.too_large",
             AppError::Guide(error) => error.problem.message_key(),
             AppError::Validation(_) => "error.validation",
+            AppError::Rows(_) => "roster.invalid",
             AppError::Pool(_) => "error.unavailable",
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "error.internal",
         }
@@ -126,6 +130,10 @@ impl AppError {
     pub fn message(&self, t: crate::i18n::T) -> String {
         match self {
             AppError::RateLimited(seconds) => t.fmt("login.locked", &[("seconds", seconds)]),
+            AppError::Rows(rows) => {
+                let count = rows.iter().map(|r| r.row).collect::<std::collections::BTreeSet<_>>().len();
+                t.fmt("roster.invalid", &[("rows", &count)])
+            }
             AppError::ConflictWith(key, args) | AppError::Unusable(key, args) => {
                 let args: Vec<(&str, &dyn std::fmt::Display)> =
                     args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
@@ -153,7 +161,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::ConflictWith(..) => StatusCode::CONFLICT,
             AppError::Unusable(..) | AppError::Guide(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -167,6 +175,12 @@ impl ResponseError for AppError {
     /// A bare response; `web::error_page` replaces the body with one fit for the request.
     fn error_response(&self) -> HttpResponse {
         HttpResponse::build(self.status_code()).finish()
+    }
+}
+
+impl From<crate::roster::sheet::SheetError> for AppError {
+    fn from(error: crate::roster::sheet::SheetError) -> Self {
+        AppError::Unusable(error.message_key(), Vec::new())
     }
 }
 

@@ -16,5 +16,6 @@ pub mod export;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod roster;
 pub mod server;
 pub mod web;

@@ -1,9 +1,11 @@
-//! The command line: `serve`, `migrate`, `user …`, `backup`. Each command prints one clear line and
-//! exits non-zero on failure: 2 for a configuration or usage mistake, 1 for anything else.
+//! The command line: `serve`, `migrate`, `user …`, `guide …`, `project import`, `backup`. Each
+//! command prints one clear line and exits non-zero on failure: 2 for a configuration or usage
+//! mistake, 1 for anything else.
 
 mod backup;
 mod demo;
 mod guide;
+mod project;
 mod user;
 
 use std::path::PathBuf;
@@ -54,6 +56,9 @@ enum Command {
     /// Reads call guides (申报指南).
     #[command(subcommand)]
     Guide(GuideCommand),
+    /// Registers approved projects.
+    #[command(subcommand)]
+    Project(ProjectCommand),
     /// Writes a consistent copy of the SQLite database, safe while the server runs.
     Backup {
         /// The file to write; it must not exist yet.
@@ -93,6 +98,19 @@ enum GuideCommand {
     Import {
         /// The guide file, UTF-8.
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectCommand {
+    /// Registers every project of a roster (.xlsx, or CSV in UTF-8), or none if any row is wrong;
+    /// prints each problem with its row number.
+    Import {
+        /// The roster: one project per row under a header row (see README, "Projects").
+        file: PathBuf,
+        /// Checks every row against the database and imports nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -185,6 +203,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::User(command) => user::run(&config, command)?,
         Command::Guide(GuideCommand::Import { file }) => guide::import(&config, &file)?,
         Command::Guide(GuideCommand::Parse { .. }) => {}
+        Command::Project(ProjectCommand::Import { file, dry_run }) => project::import(&config, &file, dry_run)?,
         Command::Backup { to } => backup::run(&config, &to)?,
         Command::Demo(DemoCommand::Seed { projects, seed, as_of }) => demo::seed(&config, projects, seed, as_of)?,
     }

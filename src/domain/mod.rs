@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod guide;
 pub mod plan;
+pub mod project_state;
 pub mod readiness;
 pub mod role;
 pub mod status;

@@ -20,7 +20,7 @@ struct ErrorPage<'a> {
     ctx: PageCtx,
     status: u16,
     message: &'a str,
-    fields: Vec<&'a str>,
+    fields: Vec<String>,
 }
 
 /// The JSON error body of the API.
@@ -28,6 +28,22 @@ struct ErrorPage<'a> {
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
+    /// Every problem of a refused roster import, by row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowMessage>,
+}
+
+/// A problem with one row of a roster.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RowMessage {
+    /// The row as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    /// The column, by its field name (`funding_wan_yuan`, `header`, …).
+    pub field: &'static str,
+    /// The column as the roster's header names it, in the response's language.
+    pub column: String,
+    /// What is wrong with it.
+    pub message: String,
 }
 
 /// What went wrong, for programs and for people.
@@ -103,14 +119,20 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
         if matches!(error, AppError::Unauthenticated) {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        return builder.json(ErrorBody { error: ErrorDetail { code: error.code(), message, fields } });
+        let rows = match error {
+            AppError::Rows(rows) => rows
+                .iter()
+                .map(|r| RowMessage { row: r.row, field: r.field, column: r.column(t), message: r.message(t) })
+                .collect(),
+            _ => Vec::new(),
+        };
+        return builder.json(ErrorBody { error: ErrorDetail { code: error.code(), message, fields }, rows });
     }
-    let page = ErrorPage {
-        ctx: PageCtx::new(req, None),
-        status: status.as_u16(),
-        message: &message,
-        fields: field_errors.iter().map(|f| t.get(f.message)).collect(),
-    };
+    let mut fields: Vec<String> = field_errors.iter().map(|f| t.get(f.message).to_owned()).collect();
+    if let AppError::Rows(rows) = error {
+        fields.extend(rows.iter().map(|r| r.describe(t)));
+    }
+    let page = ErrorPage { ctx: PageCtx::new(req, None), status: status.as_u16(), message: &message, fields };
     match page.render() {
         Ok(body) => builder.content_type(header::ContentType::html()).body(body),
         Err(e) => {

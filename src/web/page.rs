@@ -56,12 +56,15 @@ pub struct PageCtx {
 
 /// Notices that may be requested with `?done=`; anything else is ignored, so the parameter cannot
 /// be used to show arbitrary text.
-const NOTICES: [(&str, &str); 6] = [
+const NOTICES: [(&str, &str); 9] = [
+    ("imported", "notice.imported"),
     ("logged_out", "notice.logged_out"),
     ("password_changed", "notice.password_changed"),
     ("password_reset", "notice.password_reset"),
+    ("registered", "notice.registered"),
     ("reset_sent", "notice.reset_sent"),
     ("saved", "notice.saved"),
+    ("state_changed", "notice.state_changed"),
     ("token_revoked", "notice.token_revoked"),
 ];
 
@@ -134,6 +137,18 @@ pub fn render_with(status: actix_web::http::StatusCode, page: &impl Template) ->
 /// A redirect after a successful POST (303, so the browser follows with GET).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
+}
+
+/// Percent-encodes one path segment (a project code may hold Chinese characters or a slash) for a
+/// `Location` header.
+pub fn encode_path_segment(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Accepts only local paths as redirect targets, so a crafted link cannot send a user elsewhere.

@@ -72,10 +72,21 @@ async fn openapi_describes_the_api() {
     assert_eq!(page.status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/me", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/guides", "/api/v1/guides/{id}"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{id}",
+        "/api/v1/guides",
+        "/api/v1/guides/{id}",
+        "/api/v1/projects/import",
+        "/api/v1/projects/{code}/state",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let import = &doc["paths"]["/api/v1/projects/import"]["post"];
+    assert!(import["requestBody"]["content"].get("multipart/form-data").is_some(), "{import}");
+    assert!(doc["components"]["schemas"]["ErrorBody"]["properties"].get("rows").is_some());
 }
 
 /// With `TEST_DATABASE_URL` the whole suite runs on PostgreSQL; without it, on SQLite only, and

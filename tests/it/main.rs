@@ -18,4 +18,7 @@ mod guides;
 mod health;
 mod migrations;
 mod password;
+mod project_form;
+mod project_state;
 mod projects;
+mod roster;

@@ -61,14 +61,15 @@ pub(crate) fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &
     });
 }
 
-struct Setup {
-    app: TestApp,
-    staff_token: String,
-    pi: i64,
-    direction_id: i64,
+/// An app with a staff member (and token), PIs, a member, two institutions and the 2024 guide.
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) staff_token: String,
+    pub(crate) pi: i64,
+    pub(crate) direction_id: i64,
 }
 
-fn setup() -> Setup {
+pub(crate) fn setup() -> Setup {
     let app = TestApp::new();
     let staff = app.user("staff@example.org", Role::Staff);
     let pi = app.user("pi@example.org", Role::Pi);
@@ -87,7 +88,7 @@ fn setup() -> Setup {
     Setup { app, staff_token, pi, direction_id }
 }
 
-fn registration(direction_id: i64) -> Value {
+pub(crate) fn registration(direction_id: i64) -> Value {
     json!({
         "code": "SH-KJ-2024-001",
         "title": "基于人工智能的合成生物产业升级关键技术",

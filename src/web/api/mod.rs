@@ -5,22 +5,23 @@ mod guides;
 mod me;
 mod overdue;
 mod projects;
+mod roster;
 mod tokens;
 
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
+use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
-        projects::create, projects::list, projects::show, projects::indicators, overdue::list),
-    components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
-        guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
+        projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list),
+    components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
+        guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem)),
     modifiers(&BearerAuth),
@@ -67,7 +68,9 @@ pub fn scope() -> actix_web::Scope {
         .route("/guides/{id}", web::get().to(guides::show))
         .route("/projects", web::get().to(projects::list))
         .route("/projects", web::post().to(projects::create))
+        .route("/projects/import", web::post().to(roster::import))
         .route("/projects/{code}", web::get().to(projects::show))
         .route("/projects/{code}/indicators", web::get().to(projects::indicators))
+        .route("/projects/{code}/state", web::post().to(projects::change_state))
         .route("/overdue", web::get().to(overdue::list))
 }

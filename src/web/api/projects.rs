@@ -1,64 +1,24 @@
-//! Approved projects over the API: register one, list those the caller may see, and read a project
-//! with its indicators evaluated by the status engine as of a date.
+//! Approved projects over the API: register one, list those the caller may see, read a project
+//! with its indicators evaluated by the status engine as of a date, and move it between states.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::db::project::{self, Project, Registration};
-use crate::db::{DbConnection, institution, user};
-use crate::domain::guide::model::Period;
+use crate::db::project::{self, Project};
+use crate::db::project_state;
+use crate::db::registration::{self, NewProject};
+use crate::domain::project_state::ProjectState;
 use crate::domain::role::Role;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::project_report::{IndicatorReport, ProjectReport, load, report};
 use crate::web::state::AppState;
 
 /// Who registers projects.
 const STAFF: &[Role] = &[Role::Admin, Role::Staff];
-
-/// A partner institution.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartnerInput {
-    /// The institution's registered name.
-    pub institution: String,
-    /// Its region (created if new).
-    pub region: Option<String>,
-}
-
-/// A project to register.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewProject {
-    /// 项目编号.
-    pub code: String,
-    /// Title.
-    pub title: String,
-    /// The direction it was approved under (from `GET /api/v1/guides/{id}`).
-    pub direction_id: i64,
-    /// 承担单位, by its registered name.
-    pub lead_institution: String,
-    /// 合作单位.
-    #[serde(default)]
-    pub partners: Vec<PartnerInput>,
-    /// The PI's login e-mail (an account with the PI role).
-    pub pi_email: String,
-    /// Members' login e-mails.
-    #[serde(default)]
-    pub member_emails: Vec<String>,
-    /// Awarded funding in 万元; not above the direction's cap.
-    pub funding_wan_yuan: f64,
-    /// The execution period; the direction's when absent.
-    #[schema(value_type = Option<Object>)]
-    pub execution: Option<Period>,
-    /// Registered technology-contract number.
-    pub contract_number: Option<String>,
-    /// Recommendation-letter reference.
-    pub recommendation_ref: Option<String>,
-}
 
 /// `?as_of=YYYY-MM-DD`; today (in the configured time zone) when absent.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -69,59 +29,6 @@ pub struct AsOf {
 
 fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
     query.as_of.unwrap_or_else(|| state.today())
-}
-
-/// Resolves names and e-mails to ids; every unknown one is reported.
-fn resolve(conn: &mut DbConnection, body: &NewProject, now: chrono::NaiveDateTime) -> Result<Registration, AppError> {
-    let mut errors = Vec::new();
-    let institution_id = |conn: &mut DbConnection, name: &str| institution::find_id_by_name(conn, name.trim());
-    let lead = institution_id(conn, &body.lead_institution)?;
-    if lead.is_none() {
-        errors.push(FieldError { field: "lead_institution", message: "project.institution_unknown" });
-    }
-    let mut partners = Vec::new();
-    for partner in &body.partners {
-        match institution_id(conn, &partner.institution)? {
-            Some(id) => {
-                let region = match partner.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-                    Some(name) => Some(institution::ensure_region(conn, name, now)?),
-                    None => None,
-                };
-                partners.push((id, region));
-            }
-            None => errors.push(FieldError { field: "partners", message: "project.institution_unknown" }),
-        }
-    }
-    let pi = user::find_by_email(conn, &body.pi_email)?;
-    if pi.is_none() {
-        errors.push(FieldError { field: "pi_email", message: "project.pi_unknown" });
-    }
-    let mut member_ids = Vec::new();
-    for email in &body.member_emails {
-        match user::find_by_email(conn, email)? {
-            Some(member) => member_ids.push(member.id),
-            None => errors.push(FieldError { field: "member_emails", message: "project.member_unknown" }),
-        }
-    }
-    if !body.funding_wan_yuan.is_finite() || body.funding_wan_yuan < 0.0 || body.funding_wan_yuan > 1e9 {
-        errors.push(FieldError { field: "funding_wan_yuan", message: "project.funding_invalid" });
-    }
-    let (Some(lead), Some(pi), true) = (lead, pi, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
-    };
-    Ok(Registration {
-        code: body.code.clone(),
-        title: body.title.clone(),
-        direction_id: body.direction_id,
-        lead_institution_id: lead,
-        partners,
-        pi_user_id: pi.id,
-        member_ids,
-        funding_yuan: (body.funding_wan_yuan * 10_000.0).round() as i64,
-        execution: body.execution,
-        contract_number: body.contract_number.clone(),
-        recommendation_ref: body.recommendation_ref.clone(),
-    })
 }
 
 /// Registers an approved project: its direction's indicator templates become its targets, each with
@@ -141,9 +48,8 @@ pub async fn create(
     let ApiUser(user) = caller;
     let (project, tracked) = state
         .db(move |conn| {
-            let registration = resolve(conn, &body, now)?;
-            project::register(conn, &registration, Some(user.id), now)?;
-            load(conn, &user, registration.code.trim())
+            registration::register(conn, &body, Some(user.id), now)?;
+            load(conn, &user, body.code.trim())
         })
         .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(report(project, tracked, today, &state.config.tracking)))
@@ -186,4 +92,53 @@ pub async fn indicators(
     let code = code.into_inner();
     let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
     Ok(Json(report(project, tracked, date, &state.config.tracking).indicators))
+}
+
+/// A move to another state.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateChange {
+    /// `active`, `mid_term`, `in_acceptance`, `accepted`, `accepted_rectified`, `failed` or
+    /// `terminated` (`extended` is set by an extension only).
+    pub state: String,
+    /// Why; required for `failed` and `terminated`.
+    pub note: Option<String>,
+}
+
+/// The outcome of a state change.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StateChanged {
+    /// 项目编号.
+    pub code: String,
+    /// The state left.
+    pub previous: String,
+    /// The state now.
+    pub state: String,
+}
+
+/// Moves a project to another state: a mid-term check starts and ends, acceptance starts and ends
+/// in an outcome, or the project is terminated. Closed projects stay closed.
+#[utoipa::path(post, path = "/api/v1/projects/{code}/state", tag = "projects", request_body = StateChange,
+    params(("code" = String, Path, description = "项目编号")),
+    responses((status = 200, body = StateChanged), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn change_state(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    code: web::Path<String>,
+    body: Json<StateChange>,
+) -> Result<Json<StateChanged>, AppError> {
+    caller.require(STAFF)?;
+    let to = ProjectState::parse(&body.state).ok_or(AppError::field("state", "project_state.unknown"))?;
+    let (now, actor, code) = (state.clock.now(), caller.0.id, code.into_inner());
+    let note = body.into_inner().note;
+    let lookup = code.clone();
+    let previous = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::NotFound)?;
+            project_state::change(conn, project.id, to, note.as_deref(), Some(actor), now)
+        })
+        .await?;
+    Ok(Json(StateChanged { code, previous: previous.as_str().to_owned(), state: to.as_str().to_owned() }))
 }

@@ -8,7 +8,9 @@ mod home;
 mod institutions;
 mod lang;
 mod password_reset;
+mod project_form;
 pub mod projects;
+mod roster;
 mod session;
 
 use actix_web::web;

@@ -1,24 +1,35 @@
 //! Project pages: the projects a user may see, and one project as of a date with each indicator's
-//! target, planned-to-date, verified value, status, forecast and the project's acceptance readiness.
+//! target, planned-to-date, verified value, status, forecast and the project's acceptance readiness,
+//! with the form staff use to change its state.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::{project_form, roster};
 use crate::db::project::{self, Project};
+use crate::db::project_state;
 use crate::domain::guide::model::Op;
+use crate::domain::project_state::ProjectState;
 use crate::domain::readiness::Band;
 use crate::domain::status::Status;
 use crate::error::AppError;
-use crate::web::identity::CurrentUser;
-use crate::web::page::{PageCtx, render};
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::project_report::{IndicatorReport, load, report};
 use crate::web::state::AppState;
 
-/// Registers the project routes.
+/// Registers the project routes; the fixed paths come before `/projects/{code}`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects", web::get().to(list)).route("/projects/{code}", web::get().to(show));
+    cfg.route("/projects", web::get().to(list))
+        .route("/projects", web::post().to(project_form::create))
+        .route("/projects/new", web::get().to(project_form::new_form))
+        .configure(roster::routes)
+        .route("/projects/{code}", web::get().to(show))
+        .route("/projects/{code}/state", web::post().to(change_state));
 }
 
 /// The catalogue key naming a status.
@@ -94,11 +105,40 @@ fn row(indicator: &IndicatorReport) -> Row {
     }
 }
 
+/// A project's state as the pages name it.
+fn state_of(project: &Project) -> ProjectState {
+    // The CHECK constraint admits only known names.
+    ProjectState::parse(&project.state).unwrap_or(ProjectState::Active)
+}
+
 #[derive(Template)]
 #[template(path = "pages/projects/list.html")]
 struct ListPage {
     ctx: PageCtx,
     projects: Vec<Project>,
+}
+
+impl ListPage {
+    fn state_label(&self, project: &Project) -> &'static str {
+        self.ctx.t.get(state_of(project).label_key())
+    }
+}
+
+/// The state form on the project page, as submitted (empty when not submitted).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StateForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl CsrfProtected for StateForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
 }
 
 #[derive(Template)]
@@ -112,6 +152,16 @@ struct ShowPage {
     readiness: u32,
     band: &'static str,
     rows: Vec<Row>,
+    /// The state's catalogue key.
+    state: &'static str,
+    /// Whether the viewer may change the state (commission staff).
+    manages: bool,
+    /// The states it may move to: value and catalogue key.
+    next_states: Vec<(&'static str, &'static str)>,
+    /// The state form as submitted, to show it again with its error.
+    state_form: StateForm,
+    /// The state change's error, in the page's language.
+    state_error: Option<String>,
 }
 
 impl ShowPage {
@@ -154,12 +204,67 @@ pub async fn show(
     query: web::Query<AsOfQuery>,
 ) -> Result<HttpResponse, AppError> {
     let as_of = query.as_of.unwrap_or_else(|| state.today());
-    let (user, code) = (current.user.clone(), code.into_inner());
+    show_page(&req, &state, &current, code.into_inner(), as_of, (StatusCode::OK, StateForm::default(), None)).await
+}
+
+/// `POST /projects/{code}/state`: staff move the project to another state; a refused move shows
+/// the page again with the reason beside the form.
+pub async fn change_state(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+    CsrfForm(form): CsrfForm<StateForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(project_form::STAFF)?;
+    let (now, actor, code) = (state.clock.now(), current.user.id, code.into_inner());
+    let (lookup, note) = (code.clone(), form.note.clone());
+    let result = match ProjectState::parse(&form.state) {
+        Some(to) => {
+            state
+                .db(move |conn| {
+                    let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::NotFound)?;
+                    project_state::change(conn, project.id, to, Some(&note), Some(actor), now)
+                })
+                .await
+        }
+        None => Err(AppError::field("state", "project_state.unknown")),
+    };
+    let error = match result {
+        Ok(_) => return Ok(see_other(&format!("/projects/{}?done=state_changed", encode_path_segment(&code)))),
+        Err(error @ (AppError::Validation(_) | AppError::Conflict(_))) => error,
+        Err(other) => return Err(other),
+    };
+    let t = PageCtx::new(&req, Some(&current)).t;
+    let message = match &error {
+        AppError::Validation(fields) => fields.iter().map(|f| t.get(f.message)).collect::<Vec<_>>().join(" "),
+        other => other.message(t),
+    };
+    let status = actix_web::ResponseError::status_code(&error);
+    show_page(&req, &state, &current, code, state.today(), (status, form, Some(message))).await
+}
+
+/// Renders the project page, with the state form as submitted and its error if any.
+async fn show_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentUser,
+    code: String,
+    as_of: NaiveDate,
+    (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
+) -> Result<HttpResponse, AppError> {
+    let user = current.user.clone();
     let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
     let report = report(project, tracked, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
-    render(&ShowPage {
-        ctx: PageCtx::new(&req, Some(&current)),
+    let project_state = state_of(&report.project);
+    let page = ShowPage {
+        state: project_state.label_key(),
+        manages: current.user.role.sees_portfolio(),
+        next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
+        state_form,
+        state_error,
+        ctx: PageCtx::new(req, Some(current)),
         status: report.status,
         completion: percent(report.completion),
         readiness: percent(report.readiness.score),
@@ -167,5 +272,6 @@ pub async fn show(
         rows: report.indicators.iter().map(row).collect(),
         project: report.project,
         as_of,
-    })
+    };
+    render_with(status, &page)
 }

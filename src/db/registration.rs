@@ -1,0 +1,170 @@
+//! What staff submit to register a project, naming things as people do (institutions by name,
+//! people by e-mail), and its resolution to ids. The API, the web form and the roster import all
+//! build a [`NewProject`] and go through [`resolve`] and then `project::register`, so a project is
+//! checked the same way whichever door it comes through.
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::project::{self, Registration};
+use super::{DbConnection, institution, user};
+use crate::domain::guide::model::Period;
+use crate::error::{AppError, FieldError};
+
+/// A partner institution.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerInput {
+    /// The institution's registered name.
+    pub institution: String,
+    /// Its region (created if new).
+    pub region: Option<String>,
+}
+
+/// A project to register.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    /// 项目编号.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// The direction it was approved under (from `GET /api/v1/guides/{id}`).
+    pub direction_id: i64,
+    /// 承担单位, by its registered name.
+    pub lead_institution: String,
+    /// 合作单位.
+    #[serde(default)]
+    pub partners: Vec<PartnerInput>,
+    /// The PI's login e-mail (an account with the PI role).
+    pub pi_email: String,
+    /// Members' login e-mails.
+    #[serde(default)]
+    pub member_emails: Vec<String>,
+    /// Awarded funding in 万元; not above the direction's cap.
+    pub funding_wan_yuan: f64,
+    /// The execution period; the direction's when absent.
+    #[schema(value_type = Option<Object>)]
+    pub execution: Option<Period>,
+    /// Registered technology-contract number.
+    pub contract_number: Option<String>,
+    /// Recommendation-letter reference.
+    pub recommendation_ref: Option<String>,
+}
+
+/// Resolves names and e-mails to ids; every unknown one is reported. Regions named for partners
+/// are created when new, so call it inside the transaction that registers the project.
+pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -> Result<Registration, AppError> {
+    let mut errors = Vec::new();
+    let institution_id = |conn: &mut DbConnection, name: &str| institution::find_id_by_name(conn, name.trim());
+    let lead = institution_id(conn, &body.lead_institution)?;
+    if lead.is_none() {
+        errors.push(FieldError { field: "lead_institution", message: "project.institution_unknown" });
+    }
+    let mut partners = Vec::new();
+    for partner in &body.partners {
+        match institution_id(conn, &partner.institution)? {
+            Some(id) => {
+                let region = match partner.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                    Some(name) => Some(institution::ensure_region(conn, name, now)?),
+                    None => None,
+                };
+                partners.push((id, region));
+            }
+            None => errors.push(FieldError { field: "partners", message: "project.institution_unknown" }),
+        }
+    }
+    let pi = user::find_by_email(conn, &body.pi_email)?;
+    if pi.is_none() {
+        errors.push(FieldError { field: "pi_email", message: "project.pi_unknown" });
+    }
+    let mut member_ids = Vec::new();
+    for email in &body.member_emails {
+        match user::find_by_email(conn, email)? {
+            Some(member) => member_ids.push(member.id),
+            None => errors.push(FieldError { field: "member_emails", message: "project.member_unknown" }),
+        }
+    }
+    if !body.funding_wan_yuan.is_finite() || body.funding_wan_yuan < 0.0 || body.funding_wan_yuan > 1e9 {
+        errors.push(FieldError { field: "funding_wan_yuan", message: "project.funding_invalid" });
+    }
+    let registration = Registration {
+        code: body.code.clone(),
+        title: body.title.clone(),
+        direction_id: body.direction_id,
+        // An id no row has: the registration's own check then reports it as unknown.
+        lead_institution_id: lead.unwrap_or(NO_ROW),
+        partners,
+        pi_user_id: pi.map_or(NO_ROW, |pi| pi.id),
+        member_ids,
+        funding_yuan: if body.funding_wan_yuan.is_finite() {
+            (body.funding_wan_yuan * 10_000.0).round() as i64
+        } else {
+            -1
+        },
+        execution: body.execution,
+        contract_number: body.contract_number.clone(),
+        recommendation_ref: body.recommendation_ref.clone(),
+    };
+    if errors.is_empty() {
+        return Ok(registration);
+    }
+    // The registration's own checks (code, title, direction, cap, period) still run, so that every
+    // problem is reported at once rather than one round at a time.
+    for error in registration_problems(conn, &registration, now)? {
+        if !errors.contains(&error) {
+            errors.push(error);
+        }
+    }
+    Err(AppError::Validation(errors))
+}
+
+/// Ids start at 1 on both backends.
+const NO_ROW: i64 = -1;
+
+/// How a trial registration ended.
+enum Trial {
+    Refused(AppError),
+    Passed,
+}
+
+impl From<diesel::result::Error> for Trial {
+    fn from(error: diesel::result::Error) -> Self {
+        Trial::Refused(AppError::Db(error))
+    }
+}
+
+/// What `project::register` finds wrong with a registration, trying it in a transaction that is
+/// always rolled back.
+fn registration_problems(
+    conn: &mut DbConnection,
+    registration: &Registration,
+    now: NaiveDateTime,
+) -> Result<Vec<FieldError>, AppError> {
+    use diesel::Connection;
+    let trial = conn.transaction::<(), Trial, _>(|conn| {
+        project::register(conn, registration, None, now).map_err(Trial::Refused)?;
+        Err(Trial::Passed)
+    });
+    match trial {
+        Err(Trial::Refused(AppError::Validation(fields))) => Ok(fields),
+        Err(Trial::Refused(AppError::Conflict(message))) => Ok(vec![FieldError { field: "code", message }]),
+        Err(Trial::Refused(AppError::Db(error))) => Err(AppError::Db(error)),
+        Ok(()) | Err(Trial::Passed | Trial::Refused(_)) => Ok(Vec::new()),
+    }
+}
+
+/// Resolves and registers in one transaction, so that a refused registration leaves no region
+/// behind; returns the project's id.
+pub fn register(
+    conn: &mut DbConnection,
+    body: &NewProject,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<i64, AppError> {
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        let registration = resolve(conn, body, now)?;
+        super::project::register(conn, &registration, actor, now)
+    })
+}

@@ -1,0 +1,566 @@
+//! Project rosters (立项名单): one row per approved project, from an Excel `.xlsx` or a CSV file,
+//! turned into typed records with every problem reported by row and column. Everything here is
+//! pure; finding directions, institutions and people is `db::roster`'s job.
+//!
+//! The header row names the columns, in Chinese or English (see [`Column::aliases`]); column order
+//! is free, and a `序号` column is ignored. Title rows above the header are skipped. Row numbers are
+//! those the spreadsheet shows (the header is row 1 unless a title sits above it).
+
+pub mod sheet;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+pub use sheet::{Cell, Sheet};
+
+/// The largest roster file accepted.
+pub const MAX_ROSTER_BYTES: usize = 2 * 1024 * 1024;
+
+/// A column of the roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// 项目编号.
+    Code,
+    /// 项目名称.
+    Title,
+    /// 方向: `指南文号/专题号/方向号` or the direction's exact title.
+    Direction,
+    /// 承担单位.
+    LeadInstitution,
+    /// 合作单位, several separated by `；` or `;`, each optionally `单位名（地区）`.
+    Partners,
+    /// 项目负责人邮箱.
+    PiEmail,
+    /// 项目组成员邮箱, several separated by `；`, `;`, `，`, `,`, `、` or spaces.
+    MemberEmails,
+    /// 资助经费（万元）.
+    Funding,
+    /// 执行开始.
+    ExecutionStart,
+    /// 执行结束.
+    ExecutionEnd,
+    /// 技术合同登记号.
+    ContractNumber,
+    /// 推荐函.
+    RecommendationRef,
+}
+
+impl Column {
+    /// Every column, in the order of a blank roster.
+    pub const ALL: [Column; 12] = [
+        Column::Code,
+        Column::Title,
+        Column::Direction,
+        Column::LeadInstitution,
+        Column::Partners,
+        Column::PiEmail,
+        Column::MemberEmails,
+        Column::Funding,
+        Column::ExecutionStart,
+        Column::ExecutionEnd,
+        Column::ContractNumber,
+        Column::RecommendationRef,
+    ];
+
+    /// The field name used in errors, as in the registration API.
+    pub fn field(self) -> &'static str {
+        match self {
+            Column::Code => "code",
+            Column::Title => "title",
+            Column::Direction => "direction",
+            Column::LeadInstitution => "lead_institution",
+            Column::Partners => "partners",
+            Column::PiEmail => "pi_email",
+            Column::MemberEmails => "member_emails",
+            Column::Funding => "funding_wan_yuan",
+            Column::ExecutionStart => "execution_start",
+            Column::ExecutionEnd => "execution_end",
+            Column::ContractNumber => "contract_number",
+            Column::RecommendationRef => "recommendation_ref",
+        }
+    }
+
+    /// Header names accepted for the column, the canonical Chinese one first. Headers are compared
+    /// after [`normalize_header`].
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::Code => &["项目编号", "编号", "code", "project code"],
+            Column::Title => &["项目名称", "名称", "title", "project title"],
+            Column::Direction => &["方向", "指南方向", "direction"],
+            Column::LeadInstitution => &["承担单位", "lead institution", "lead"],
+            Column::Partners => &["合作单位", "partners", "partner institutions"],
+            Column::PiEmail => &["项目负责人邮箱", "负责人邮箱", "pi email", "pi e-mail"],
+            Column::MemberEmails => &["项目组成员邮箱", "成员邮箱", "member emails", "member e-mails", "members"],
+            Column::Funding => &["资助经费（万元）", "资助经费", "funding (10k yuan)", "funding", "funding wan yuan"],
+            Column::ExecutionStart => &["执行开始", "开始日期", "execution start", "start"],
+            Column::ExecutionEnd => &["执行结束", "结束日期", "execution end", "end"],
+            Column::ContractNumber => &["技术合同登记号", "合同登记号", "contract number"],
+            Column::RecommendationRef => &["推荐函", "推荐函文号", "recommendation letter", "recommendation ref"],
+        }
+    }
+
+    /// Whether every roster must have the column.
+    pub fn required(self) -> bool {
+        matches!(
+            self,
+            Column::Code
+                | Column::Title
+                | Column::Direction
+                | Column::LeadInstitution
+                | Column::PiEmail
+                | Column::Funding
+        )
+    }
+
+    /// The column a header names, if any.
+    pub fn from_header(header: &str) -> Option<Column> {
+        let header = normalize_header(header);
+        Column::ALL.into_iter().find(|c| c.aliases().iter().any(|a| normalize_header(a) == header))
+    }
+}
+
+/// Header comparison ignores case, spaces, underscores, hyphens and the width of brackets, so
+/// `资助经费(万元)`, `资助经费（万元）` and `Funding_Wan_Yuan` all match what they should.
+pub fn normalize_header(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-'))
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Header names ignored rather than refused: row numbering columns people add.
+const IGNORED_HEADERS: [&str; 3] = ["序号", "no", "#"];
+
+/// A partner institution as written: `单位名` or `单位名（地区）`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerName {
+    /// The institution's registered name.
+    pub institution: String,
+    /// The region it stands for.
+    pub region: Option<String>,
+}
+
+/// One valid row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterRow {
+    /// The row number as the spreadsheet shows it.
+    pub row: usize,
+    /// 项目编号.
+    pub code: String,
+    /// 项目名称.
+    pub title: String,
+    /// The direction reference as written.
+    pub direction: String,
+    /// 承担单位.
+    pub lead_institution: String,
+    /// 合作单位.
+    pub partners: Vec<PartnerName>,
+    /// 项目负责人邮箱.
+    pub pi_email: String,
+    /// 项目组成员邮箱.
+    pub member_emails: Vec<String>,
+    /// 资助经费 in 万元.
+    pub funding_wan_yuan: f64,
+    /// 执行开始; the direction's when absent.
+    pub execution_start: Option<NaiveDate>,
+    /// 执行结束; the direction's when absent.
+    pub execution_end: Option<NaiveDate>,
+    /// 技术合同登记号.
+    pub contract_number: Option<String>,
+    /// 推荐函.
+    pub recommendation_ref: Option<String>,
+}
+
+/// A problem with one cell (or the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The row number as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    /// The column's field name ([`Column::field`]), `header` for a header problem, `execution` for
+    /// the period as a whole, `file` for the file itself.
+    pub field: &'static str,
+    /// Catalogue key of the message.
+    pub message: &'static str,
+    /// Values for the message's placeholders.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl RowError {
+    /// A problem without placeholders.
+    pub fn new(row: usize, field: &'static str, message: &'static str) -> Self {
+        RowError { row, field, message, args: Vec::new() }
+    }
+
+    /// The message in a language.
+    pub fn message(&self, t: crate::i18n::T) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> =
+            self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        t.fmt(self.message, &args)
+    }
+
+    /// The column's name in a language (its header for roster columns).
+    pub fn column(&self, t: crate::i18n::T) -> String {
+        t.get(column_key(self.field)).to_owned()
+    }
+
+    /// One line naming row, column and problem, for the command line and error pages.
+    pub fn describe(&self, t: crate::i18n::T) -> String {
+        t.fmt("roster.row_line", &[("row", &self.row), ("column", &self.column(t)), ("message", &self.message(t))])
+    }
+}
+
+/// The catalogue key naming a field in roster error lists.
+pub fn column_key(field: &str) -> &'static str {
+    match field {
+        "code" => "roster.column.code",
+        "title" => "roster.column.title",
+        "direction" | "direction_id" => "roster.column.direction",
+        "lead_institution" => "roster.column.lead_institution",
+        "partners" => "roster.column.partners",
+        "pi_email" => "roster.column.pi_email",
+        "member_emails" => "roster.column.member_emails",
+        "funding_wan_yuan" => "roster.column.funding_wan_yuan",
+        "execution_start" => "roster.column.execution_start",
+        "execution_end" => "roster.column.execution_end",
+        "execution" => "roster.column.execution",
+        "contract_number" => "roster.column.contract_number",
+        "recommendation_ref" => "roster.column.recommendation_ref",
+        "header" => "roster.column.header",
+        _ => "roster.column.file",
+    }
+}
+
+/// The rows that parsed and the problems of those that did not.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// Valid rows, in file order.
+    pub rows: Vec<RosterRow>,
+    /// Every problem found, in row order.
+    pub errors: Vec<RowError>,
+}
+
+/// Reads the header and every row. Rows with nothing in them are skipped (spreadsheets often end
+/// in some); a missing or unknown column stops before the rows, since nothing below can be read
+/// reliably then.
+pub fn parse(sheet: &Sheet) -> Parsed {
+    let mut parsed = Parsed::default();
+    // Rosters often open with a title row ("2024年度立项名单") above the header: the header is the
+    // first row naming a known column.
+    let header_index = sheet
+        .rows
+        .iter()
+        .position(|(_, cells)| cells.iter().any(|c| Column::from_header(&c.text()).is_some()))
+        .unwrap_or(0);
+    let Some((header_row, header)) = sheet.rows.get(header_index) else {
+        parsed.errors.push(RowError::new(1, "file", "roster.empty"));
+        return parsed;
+    };
+    let mut columns: HashMap<Column, usize> = HashMap::new();
+    for (index, cell) in header.iter().enumerate() {
+        let name = cell.text();
+        if name.is_empty() || IGNORED_HEADERS.iter().any(|i| normalize_header(i) == normalize_header(&name)) {
+            continue;
+        }
+        match Column::from_header(&name) {
+            Some(column) if columns.contains_key(&column) => parsed.errors.push(RowError {
+                row: *header_row,
+                field: "header",
+                message: "roster.column_duplicate",
+                args: vec![("name", name)],
+            }),
+            Some(column) => {
+                columns.insert(column, index);
+            }
+            None => parsed.errors.push(RowError {
+                row: *header_row,
+                field: "header",
+                message: "roster.column_unknown",
+                args: vec![("name", name)],
+            }),
+        }
+    }
+    for column in Column::ALL.into_iter().filter(|c| c.required() && !columns.contains_key(c)) {
+        parsed.errors.push(RowError {
+            row: *header_row,
+            field: column.field(),
+            message: "roster.column_missing",
+            args: vec![("name", column.aliases()[0].to_owned())],
+        });
+    }
+    if !parsed.errors.is_empty() {
+        return parsed;
+    }
+    let mut first_row_of_code: HashMap<String, usize> = HashMap::new();
+    for (row, cells) in &sheet.rows[header_index + 1..] {
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let cell = |column: Column| columns.get(&column).and_then(|&i| cells.get(i)).unwrap_or(&Cell::Empty);
+        let mut reader = RowReader { row: *row, errors: Vec::new() };
+        let code = reader.required(Column::Code, cell(Column::Code));
+        if !code.is_empty() {
+            match first_row_of_code.get(&code) {
+                Some(&first) => reader.errors.push(RowError {
+                    row: *row,
+                    field: "code",
+                    message: "roster.code_duplicate",
+                    args: vec![("row", first.to_string())],
+                }),
+                None => {
+                    first_row_of_code.insert(code.clone(), *row);
+                }
+            }
+        }
+        let record = RosterRow {
+            row: *row,
+            title: reader.required(Column::Title, cell(Column::Title)),
+            direction: reader.required(Column::Direction, cell(Column::Direction)),
+            lead_institution: reader.required(Column::LeadInstitution, cell(Column::LeadInstitution)),
+            partners: parse_partners(&cell(Column::Partners).text()),
+            pi_email: reader.required(Column::PiEmail, cell(Column::PiEmail)),
+            member_emails: split_emails(&cell(Column::MemberEmails).text()),
+            funding_wan_yuan: reader.funding(cell(Column::Funding)),
+            execution_start: reader.date(Column::ExecutionStart, cell(Column::ExecutionStart)),
+            execution_end: reader.date(Column::ExecutionEnd, cell(Column::ExecutionEnd)),
+            contract_number: optional(cell(Column::ContractNumber)),
+            recommendation_ref: optional(cell(Column::RecommendationRef)),
+            code,
+        };
+        if reader.errors.is_empty() {
+            parsed.rows.push(record);
+        } else {
+            parsed.errors.append(&mut reader.errors);
+        }
+    }
+    if parsed.rows.is_empty() && parsed.errors.is_empty() {
+        parsed.errors.push(RowError::new(*header_row, "file", "roster.empty"));
+    }
+    parsed
+}
+
+fn optional(cell: &Cell) -> Option<String> {
+    Some(cell.text()).filter(|t| !t.is_empty())
+}
+
+/// Collects one row's problems while reading its cells.
+struct RowReader {
+    row: usize,
+    errors: Vec<RowError>,
+}
+
+impl RowReader {
+    fn required(&mut self, column: Column, cell: &Cell) -> String {
+        let text = cell.text();
+        if text.is_empty() {
+            self.errors.push(RowError::new(self.row, column.field(), "roster.required"));
+        }
+        text
+    }
+
+    fn funding(&mut self, cell: &Cell) -> f64 {
+        let value = match cell {
+            Cell::Number(n) => Some(*n),
+            Cell::Empty => {
+                self.errors.push(RowError::new(self.row, Column::Funding.field(), "roster.required"));
+                return 0.0;
+            }
+            // Thousands separators are how people write larger sums.
+            other => half_width(&other.text()).replace(',', "").parse::<f64>().ok(),
+        };
+        match value {
+            Some(v) if v.is_finite() && v >= 0.0 => v,
+            Some(_) => {
+                self.errors.push(RowError::new(self.row, Column::Funding.field(), "project.funding_invalid"));
+                0.0
+            }
+            None => {
+                self.errors.push(RowError {
+                    row: self.row,
+                    field: Column::Funding.field(),
+                    message: "roster.not_a_number",
+                    args: vec![("value", cell.text())],
+                });
+                0.0
+            }
+        }
+    }
+
+    fn date(&mut self, column: Column, cell: &Cell) -> Option<NaiveDate> {
+        match cell {
+            Cell::Empty => None,
+            Cell::Date(date) => Some(*date),
+            other => {
+                let text = other.text();
+                let ascii = half_width(&text);
+                let parsed = ["%Y-%m-%d", "%Y/%m/%d"].iter().find_map(|f| NaiveDate::parse_from_str(&ascii, f).ok());
+                if parsed.is_none() {
+                    self.errors.push(RowError {
+                        row: self.row,
+                        field: column.field(),
+                        message: "roster.date_invalid",
+                        args: vec![("value", text)],
+                    });
+                }
+                parsed
+            }
+        }
+    }
+}
+
+/// Full-width digits and punctuation, as a Chinese input method types them, in their ASCII form,
+/// for reading numbers and dates.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' | '．' | '，' | '－' | '／' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// Partners as written in one cell: separated by `；` or `;` (or line breaks), each `单位名` or
+/// `单位名（地区）` with either width of brackets.
+pub fn parse_partners(text: &str) -> Vec<PartnerName> {
+    text.split(['；', ';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let normalized = part.replace('（', "(").replace('）', ")");
+            match normalized.strip_suffix(')').and_then(|rest| rest.rsplit_once('(')) {
+                Some((name, region)) if !name.trim().is_empty() => PartnerName {
+                    institution: name.trim().to_owned(),
+                    region: Some(region.trim().to_owned()).filter(|r| !r.is_empty()),
+                },
+                _ => PartnerName { institution: part.to_owned(), region: None },
+            }
+        })
+        .collect()
+}
+
+/// E-mail addresses separated by semicolons, commas, enumeration commas or spaces.
+pub fn split_emails(text: &str) -> Vec<String> {
+    text.split(|c: char| matches!(c, '；' | ';' | '，' | ',' | '、') || c.is_whitespace())
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Cell {
+        if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_owned()) }
+    }
+
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet { rows: rows.iter().enumerate().map(|(i, r)| (i + 1, r.iter().map(|s| text(s)).collect())).collect() }
+    }
+
+    const HEADER: &[&str] =
+        &["项目编号", "项目名称", "方向", "承担单位", "项目负责人邮箱", "资助经费（万元）", "执行开始"];
+
+    #[test]
+    fn headers_match_in_either_language_and_either_bracket_width() {
+        assert_eq!(Column::from_header("资助经费(万元)"), Some(Column::Funding));
+        assert_eq!(Column::from_header(" PI Email "), Some(Column::PiEmail));
+        assert_eq!(Column::from_header("\u{feff}项目编号"), Some(Column::Code));
+        assert_eq!(Column::from_header("Member_Emails"), Some(Column::MemberEmails));
+        assert_eq!(Column::from_header("备注"), None);
+    }
+
+    #[test]
+    fn a_good_row_becomes_a_record() {
+        let parsed = parse(&sheet(&[
+            HEADER,
+            &["A-1", "课题", "沪科指南〔2024〕42号/1/1", "华东理工大学", "pi@example.org", "150", "2024-12-01"],
+        ]));
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let row = &parsed.rows[0];
+        assert_eq!((row.row, row.code.as_str(), row.funding_wan_yuan), (2, "A-1", 150.0));
+        assert_eq!(row.execution_start, NaiveDate::from_ymd_opt(2024, 12, 1));
+        assert_eq!(row.execution_end, None);
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_its_row_and_column() {
+        let parsed = parse(&sheet(&[
+            HEADER,
+            &["A-1", "课题", "d", "u", "pi@example.org", "很多", "2024-12-01"],
+            &["", "", "", "", "", "", ""],
+            &["A-2", "", "d", "u", "pi@example.org", "-5", "2024-13-01"],
+            &["A-1", "课题", "d", "u", "pi@example.org", "1,200", ""],
+        ]));
+        let found: Vec<_> = parsed.errors.iter().map(|e| (e.row, e.field, e.message)).collect();
+        assert_eq!(
+            found,
+            [
+                (2, "funding_wan_yuan", "roster.not_a_number"),
+                (4, "title", "roster.required"),
+                (4, "funding_wan_yuan", "project.funding_invalid"),
+                (4, "execution_start", "roster.date_invalid"),
+                (5, "code", "roster.code_duplicate"),
+            ]
+        );
+        assert_eq!(parsed.errors[4].args, [("row", "2".to_owned())]);
+        assert!(parsed.rows.is_empty());
+    }
+
+    #[test]
+    fn missing_and_unknown_columns_stop_at_the_header() {
+        let parsed = parse(&sheet(&[&["序号", "项目编号", "项目名称", "备注"], &["1", "A-1", "x", "y"]]));
+        let fields: Vec<_> = parsed.errors.iter().map(|e| (e.row, e.field, e.message)).collect();
+        assert!(fields.contains(&(1, "header", "roster.column_unknown")), "{fields:?}");
+        assert!(fields.contains(&(1, "direction", "roster.column_missing")), "{fields:?}");
+        assert!(!fields.iter().any(|f| f.0 > 1));
+    }
+
+    #[test]
+    fn partners_and_emails_split_as_people_write_them() {
+        assert_eq!(
+            parse_partners("新疆大学（新疆维吾尔自治区）；喀什大学; 石河子大学(兵团)"),
+            [
+                PartnerName { institution: "新疆大学".into(), region: Some("新疆维吾尔自治区".into()) },
+                PartnerName { institution: "喀什大学".into(), region: None },
+                PartnerName { institution: "石河子大学".into(), region: Some("兵团".into()) },
+            ]
+        );
+        assert_eq!(split_emails("a@x.cn；b@x.cn, c@x.cn、d@x.cn"), ["a@x.cn", "b@x.cn", "c@x.cn", "d@x.cn"]);
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_skipped_and_row_numbers_stay_the_sheets() {
+        let parsed = parse(&sheet(&[
+            &["2024年度国内科技合作领域立项名单"],
+            HEADER,
+            &["A-1", "课题", "d", "u", "pi@example.org", "五十", ""],
+        ]));
+        let found: Vec<_> = parsed.errors.iter().map(|e| (e.row, e.field)).collect();
+        assert_eq!(found, [(3, "funding_wan_yuan")]);
+    }
+
+    #[test]
+    fn full_width_digits_read_as_numbers_and_dates() {
+        let parsed = parse(&sheet(&[
+            HEADER,
+            &["A-1", "课题", "d", "u", "pi@example.org", "１，２００．５", "２０２５－０１－０１"],
+        ]));
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(parsed.rows[0].funding_wan_yuan, 1200.5);
+        assert_eq!(parsed.rows[0].execution_start, NaiveDate::from_ymd_opt(2025, 1, 1));
+    }
+
+    #[test]
+    fn an_empty_roster_says_so() {
+        assert_eq!(parse(&sheet(&[HEADER])).errors[0].message, "roster.empty");
+        assert_eq!(parse(&Sheet::default()).errors[0].message, "roster.empty");
+    }
+}

@@ -1,0 +1,144 @@
+//! Importing a project roster from the browser: upload, check (every row against the database,
+//! nothing stored), then confirm. The confirm form carries the checked file back (hex-encoded), so
+//! nothing is kept on the server between the two steps, and the file is checked again in full when
+//! confirmed: a roster confirmed twice is refused the second time with "already registered".
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::project_form::STAFF;
+use crate::db;
+use crate::error::AppError;
+use crate::roster::{self, Column, MAX_ROSTER_BYTES, RosterRow};
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::{PageCtx, render, render_with, see_other};
+use crate::web::state::AppState;
+use crate::web::upload;
+
+/// Registers the import routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/projects/import", web::get().to(form))
+        .route("/projects/import", web::post().to(confirm))
+        .route("/projects/import/check", web::post().to(check));
+}
+
+/// One problem as the error table shows it.
+pub struct ProblemRow {
+    /// Row number.
+    pub row: usize,
+    /// Column name.
+    pub column: String,
+    /// Message.
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/projects/import.html")]
+struct ImportPage {
+    ctx: PageCtx,
+    /// A problem with the file as a whole.
+    file_error: Option<String>,
+    problems: Vec<ProblemRow>,
+    /// The rows a check found valid.
+    preview: Vec<RosterRow>,
+    /// The checked file, hex-encoded, for the confirm form.
+    content: String,
+}
+
+impl ImportPage {
+    fn empty(ctx: PageCtx) -> Self {
+        ImportPage { ctx, file_error: None, problems: Vec::new(), preview: Vec::new(), content: String::new() }
+    }
+
+    fn headers(&self) -> Vec<&'static str> {
+        Column::ALL.iter().map(|c| c.aliases()[0]).collect()
+    }
+
+    fn confirm_label(&self) -> String {
+        self.ctx.t.fmt("roster.confirm", &[("count", &self.preview.len())])
+    }
+}
+
+/// `GET /projects/import`.
+pub async fn form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    render(&ImportPage::empty(PageCtx::new(&req, Some(&current))))
+}
+
+/// Reads, parses and imports (or only checks) a roster; the page shows the outcome.
+async fn run(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentUser,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> Result<Result<(Vec<RosterRow>, Vec<u8>), ImportPage>, AppError> {
+    let ctx = PageCtx::new(req, Some(current));
+    let sheet = match roster::sheet::read(&bytes) {
+        Ok(sheet) => sheet,
+        Err(error) => {
+            return Ok(Err(ImportPage {
+                file_error: Some(ctx.t.get(error.message_key()).to_owned()),
+                ..ImportPage::empty(ctx)
+            }));
+        }
+    };
+    let parsed = roster::parse(&sheet);
+    let rows = parsed.rows.clone();
+    let (now, actor) = (state.clock.now(), current.user.id);
+    match state.db(move |conn| db::roster::import(conn, &parsed, dry_run, Some(actor), now)).await {
+        Ok(_) => Ok(Ok((rows, bytes))),
+        Err(AppError::Rows(problems)) => {
+            let t = ctx.t;
+            let problems = problems
+                .iter()
+                .map(|p| ProblemRow { row: p.row, column: p.column(t), message: p.message(t) })
+                .collect();
+            Ok(Err(ImportPage { problems, ..ImportPage::empty(ctx) }))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /projects/import/check` (multipart, `file`): every problem, or a preview to confirm.
+pub async fn check(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let upload = upload::read(&req, payload, MAX_ROSTER_BYTES + 64 * 1024).await?;
+    let Some(file) = upload.files.into_iter().find(|f| f.field == "file") else {
+        let ctx = PageCtx::new(&req, Some(&current));
+        let file_error = Some(ctx.t.get("roster.no_file").to_owned());
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { file_error, ..ImportPage::empty(ctx) });
+    };
+    match run(&req, &state, &current, file.bytes, true).await? {
+        Ok((preview, bytes)) => render(&ImportPage {
+            preview,
+            content: hex::encode(bytes),
+            ..ImportPage::empty(PageCtx::new(&req, Some(&current)))
+        }),
+        Err(page) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &page),
+    }
+}
+
+/// `POST /projects/import` (multipart, `content`: the checked file): imports every row or none.
+pub async fn confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let upload = upload::read(&req, payload, 2 * MAX_ROSTER_BYTES + 64 * 1024).await?;
+    let content = upload.fields.get("content").map_or("", String::as_str);
+    let bytes = hex::decode(content.trim()).map_err(|_| AppError::BadRequest("error.bad_form"))?;
+    match run(&req, &state, &current, bytes, false).await? {
+        Ok(_) => Ok(see_other("/projects?done=imported")),
+        Err(page) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &page),
+    }
+}
