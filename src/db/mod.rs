@@ -7,9 +7,12 @@
 pub mod api_token;
 pub mod audit;
 pub mod connection;
+pub mod extension;
 pub mod guide;
+pub mod indicator;
 pub mod institution;
 pub mod migrate;
+pub mod milestone;
 pub mod outbox;
 pub mod overdue;
 pub mod password_reset;

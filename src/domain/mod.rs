@@ -6,7 +6,9 @@
 pub mod clock;
 pub mod guide;
 pub mod plan;
+pub mod plan_shape;
 pub mod readiness;
 pub mod role;
 pub mod status;
 pub mod target;
+pub mod target_check;

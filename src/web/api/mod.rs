@@ -2,8 +2,10 @@
 //! document generated from the handlers themselves so that it cannot drift from them.
 
 mod guides;
+mod indicators;
 mod me;
 mod overdue;
+mod project_changes;
 mod projects;
 mod tokens;
 
@@ -18,11 +20,16 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
-        projects::create, projects::list, projects::show, projects::indicators, overdue::list),
+        projects::create, projects::list, projects::show, projects::indicators, overdue::list,
+        indicators::show, indicators::add, indicators::update, indicators::plan, project_changes::freeze_baseline,
+        project_changes::extend),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, projects::NewProject, projects::PartnerInput,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
-        crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem)),
+        crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
+        crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
+        indicators::IndicatorChange, indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName,
+        project_changes::Extension)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -69,5 +76,11 @@ pub fn scope() -> actix_web::Scope {
         .route("/projects", web::post().to(projects::create))
         .route("/projects/{code}", web::get().to(projects::show))
         .route("/projects/{code}/indicators", web::get().to(projects::indicators))
+        .route("/projects/{code}/indicators", web::post().to(indicators::add))
+        .route("/projects/{code}/baseline", web::post().to(project_changes::freeze_baseline))
+        .route("/projects/{code}/extension", web::post().to(project_changes::extend))
+        .route("/indicators/{id}", web::get().to(indicators::show))
+        .route("/indicators/{id}", web::patch().to(indicators::update))
+        .route("/indicators/{id}/plan", web::put().to(indicators::plan))
         .route("/overdue", web::get().to(overdue::list))
 }
