@@ -286,7 +286,8 @@ pub fn freeze_baseline(
             return Err(AppError::Conflict("baseline.already_frozen"));
         }
         let tracked = super::project::tracked_indicators(conn, project_id)?;
-        if let Some(missing) = tracked.iter().find(|t| t.target.change.is_some() && t.target.usable_baseline().is_none())
+        if let Some(missing) =
+            tracked.iter().find(|t| t.target.change.is_some() && t.target.usable_baseline().is_none())
         {
             return Err(AppError::ConflictWith("baseline.missing", vec![("metric", missing.metric.clone())]));
         }

@@ -30,7 +30,11 @@ pub fn infer(checkpoints: &[Checkpoint], target: &Target) -> (Schedule, Profile)
         checkpoints.iter().filter(|c| c.kind != CheckpointKind::EndOfTerm).filter_map(|c| c.planned).collect();
     let profile = match last {
         Some(last) if !intermediate.is_empty() => {
-            if intermediate.iter().all(|v| *v == last) { Profile::FullTarget } else { Profile::Linear }
+            if intermediate.iter().all(|v| *v == last) {
+                Profile::FullTarget
+            } else {
+                Profile::Linear
+            }
         }
         _ => Profile::default_for(target),
     };

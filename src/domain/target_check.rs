@@ -80,11 +80,8 @@ mod tests {
 
     #[test]
     fn valid_targets_pass() {
-        let relative = Target {
-            change: Some(Change::Decrease),
-            baseline: Some(12.5),
-            ..target(Op::Ge, Some(10.0), Some("%"))
-        };
+        let relative =
+            Target { change: Some(Change::Decrease), baseline: Some(12.5), ..target(Op::Ge, Some(10.0), Some("%")) };
         for t in [
             target(Op::Ge, Some(40.0), Some("人次")),
             between(3.0, 5.0, "种"),
@@ -128,7 +125,11 @@ mod tests {
                 Target { change: Some(Change::Increase), baseline: Some(0.0), ..target(Op::Ge, Some(2.0), Some("%")) },
                 vec![("baseline", "indicator.baseline_zero")],
             ),
-            ("x", Target { weight: 0.0, ..target(Op::Ge, Some(2.0), None) }, vec![("weight", "indicator.weight_invalid")]),
+            (
+                "x",
+                Target { weight: 0.0, ..target(Op::Ge, Some(2.0), None) },
+                vec![("weight", "indicator.weight_invalid")],
+            ),
             (
                 "x",
                 Target { weight: f64::NAN, ..target(Op::Ge, Some(2.0), None) },

@@ -115,7 +115,9 @@ impl TargetChanges {
                     // Numbers the new comparison does not take go, unless sent along with it.
                     match op {
                         Op::Between => t.value = None,
-                        Op::Deliverable => (t.value, t.min, t.max, t.change, t.baseline) = (None, None, None, None, None),
+                        Op::Deliverable => {
+                            (t.value, t.min, t.max, t.change, t.baseline) = (None, None, None, None, None)
+                        }
                         Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq => (t.min, t.max) = (None, None),
                     }
                     t.op = op;
@@ -176,7 +178,8 @@ mod tests {
 
     #[test]
     fn a_phrase_fills_the_fields_and_explicit_fields_override_it() {
-        let changes = TargetChanges { phrase: Some("培养技术人员不少于40人次".into()), ..Default::default() };
+        let changes =
+            TargetChanges { phrase: Some("培养技术人员不少于40人次".into()), ..Default::default() };
         let input = changes.new_indicator().unwrap();
         assert_eq!(
             (input.target.op, input.target.value, input.target.unit.as_deref(), input.target.aggregation),
@@ -192,8 +195,12 @@ mod tests {
     fn changing_the_comparison_clears_numbers_it_does_not_take() {
         let (_, _, mut current) = blank();
         current.value = Some(5.0);
-        let to_range =
-            TargetChanges { op: Some("between".into()), min: Some(Some(3.0)), max: Some(Some(5.0)), ..Default::default() };
+        let to_range = TargetChanges {
+            op: Some("between".into()),
+            min: Some(Some(3.0)),
+            max: Some(Some(5.0)),
+            ..Default::default()
+        };
         let input = to_range.apply("种类", None, &current).unwrap();
         assert_eq!((input.target.value, input.target.min, input.target.max), (None, Some(3.0), Some(5.0)));
         let unknown = TargetChanges { op: Some("≈".into()), class: Some("cultural".into()), ..Default::default() };

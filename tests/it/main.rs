@@ -15,6 +15,7 @@ mod demo;
 mod guide_score;
 mod guides;
 mod health;
+mod indicators;
 mod migrations;
 mod password;
 mod projects;

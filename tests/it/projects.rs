@@ -17,7 +17,7 @@ fn guide_text() -> String {
     .unwrap()
 }
 
-fn body(page: &crate::common::Page) -> Value {
+pub(crate) fn body(page: &crate::common::Page) -> Value {
     serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
 }
 
@@ -35,7 +35,7 @@ fn institution(app: &TestApp, name: &str) {
 }
 
 /// Marks evidence as verified directly; evidence logging and review arrive with issue 5.
-fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value: f64) {
+pub(crate) fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value: f64) {
     use coop_tracker::db::schema::evidence;
     use diesel::prelude::*;
     with_conn(app, |c| {
@@ -61,14 +61,14 @@ fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value:
     });
 }
 
-struct Setup {
-    app: TestApp,
-    staff_token: String,
-    pi: i64,
-    direction_id: i64,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) staff_token: String,
+    pub(crate) pi: i64,
+    pub(crate) direction_id: i64,
 }
 
-fn setup() -> Setup {
+pub(crate) fn setup() -> Setup {
     let app = TestApp::new();
     let staff = app.user("staff@example.org", Role::Staff);
     let pi = app.user("pi@example.org", Role::Pi);
@@ -87,7 +87,7 @@ fn setup() -> Setup {
     Setup { app, staff_token, pi, direction_id }
 }
 
-fn registration(direction_id: i64) -> Value {
+pub(crate) fn registration(direction_id: i64) -> Value {
     json!({
         "code": "SH-KJ-2024-001",
         "title": "基于人工智能的合成生物产业升级关键技术",

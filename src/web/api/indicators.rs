@@ -134,8 +134,10 @@ pub async fn update(
             if body.changes.phrase.is_some() {
                 return Err(AppError::field("phrase", "indicator.phrase_only_when_adding"));
             }
-            let input =
-                body.changes.apply(&current.metric, current.condition, &current.target).map_err(AppError::Validation)?;
+            let input = body
+                .changes
+                .apply(&current.metric, current.condition, &current.target)
+                .map_err(AppError::Validation)?;
             indicator::update(conn, id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
             Ok(load(conn, &user, id)?.1)
         })
