@@ -416,3 +416,114 @@ async fn a_pi_sees_indicators_but_cannot_change_them() {
         assert!(doc.contains(path), "{path} is documented");
     }
 }
+
+#[actix_web::test]
+async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language() {
+    let s = setup();
+    let service = test::init_service(build_app(on(&s, "2025-06-01"))).await;
+    let mut api = Browser::with_token(&service, &s.staff_token);
+    let project = body(&api.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let lines = indicator(&project, "集成示范应用生产线")["id"].as_i64().unwrap();
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+
+    let page = staff.get(&format!("/projects/{CODE}")).await;
+    assert!(page.body.contains(&format!("href=\"/indicators/{lines}\"")), "each indicator links to its page");
+    assert!(page.body.contains(&format!("action=\"/projects/{CODE}/baseline\"")));
+    assert!(page.body.contains("id=\"extension\""));
+
+    let path = format!("/indicators/{lines}");
+    let form = |value: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("metric", "集成示范应用生产线"),
+            ("condition", ""),
+            ("op", ">="),
+            ("value", value),
+            ("min", ""),
+            ("max", ""),
+            ("unit", "条"),
+            ("change", ""),
+            ("baseline", ""),
+            ("aggregation", "latest"),
+            ("weight", "1"),
+            ("class", "technical"),
+            ("reason", ""),
+        ]
+    };
+    let refused = staff.post(&path, &form("十二")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("请输入数字"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"十二\""), "the form keeps what was typed");
+    assert_eq!(body(&api.get(&format!("/api/v1/indicators/{lines}")).await)["target"]["value"], 10.0);
+
+    let saved = staff.post(&path, &form("12")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = staff.get(&path).await;
+    assert!(page.body.contains("&#62;= 12 条"), "{}", page.body);
+    assert!(
+        page.body.contains("id=\"revisions\"") && page.body.contains("&#62;= 10 条"),
+        "the revision shows before and after"
+    );
+
+    let bad_plan = staff.post(&format!("{path}/plan"), &[("profile", "manual"), ("checkpoints", "2026-13-01 5")]).await;
+    assert_eq!(bad_plan.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_plan.body.contains("请填写有效日期"), "{}", bad_plan.body);
+    let plan = staff.post(&format!("{path}/plan"), &[("schedule", "half_yearly"), ("profile", "linear")]).await;
+    assert_eq!(plan.status, StatusCode::SEE_OTHER, "{}", plan.body);
+    let page = staff.get(&path).await;
+    assert!(page.body.contains("id=\"plan-history\"") && page.body.contains("半年"), "{}", page.body);
+
+    let added = staff.post(&format!("/projects/{CODE}/indicators"), &[("phrase", "发表高水平论文不少于3篇")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let new_page = staff.get(added.location()).await;
+    assert!(new_page.body.contains("&#62;= 3 篇"), "{}", new_page.body);
+
+    for (metric, baseline) in [("产量", "120"), ("产量波动", "8")] {
+        let id = indicator(&project, metric)["id"].as_i64().unwrap();
+        api.json(
+            Method::PATCH,
+            &format!("/api/v1/indicators/{id}"),
+            Some(json!({"baseline": baseline.parse::<f64>().unwrap()})),
+        )
+        .await;
+    }
+    let frozen = staff.post(&format!("/projects/{CODE}/baseline"), &[]).await;
+    assert_eq!(frozen.status, StatusCode::SEE_OTHER, "{}", frozen.body);
+    assert!(staff.get(&format!("/projects/{CODE}")).await.body.contains("冻结于"));
+    let twice = staff.post(&format!("/projects/{CODE}/baseline"), &[]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(twice.body.contains("不能重复冻结"), "{}", twice.body);
+    let no_reason = staff.post(&path, &form("13")).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("须填写修改原因"), "{}", no_reason.body);
+
+    staff.get("/lang/en").await;
+    let earlier =
+        staff.post(&format!("/projects/{CODE}/extension"), &[("new_end", "2026-06-30"), ("reason", "delay")]).await;
+    assert_eq!(earlier.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(earlier.body.contains("The new end date must be after the current end date."), "{}", earlier.body);
+    let extended =
+        staff.post(&format!("/projects/{CODE}/extension"), &[("new_end", "2027-03-31"), ("reason", "delay")]).await;
+    assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.body);
+    assert_eq!(body(&api.get(&format!("/api/v1/projects/{CODE}")).await)["execution_end"], "2027-03-31");
+}
+
+#[actix_web::test]
+async fn a_pi_reads_the_indicator_page_without_its_forms() {
+    let s = setup();
+    let service = test::init_service(build_app(on(&s, "2025-06-01"))).await;
+    let mut api = Browser::with_token(&service, &s.staff_token);
+    let project = body(&api.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let lines = indicator(&project, "集成示范应用生产线")["id"].as_i64().unwrap();
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+
+    let page = pi.get(&format!("/indicators/{lines}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("集成示范应用生产线") && !page.body.contains("id=\"edit\""), "{}", page.body);
+    assert!(!pi.get(&format!("/projects/{CODE}")).await.body.contains("id=\"extension\""));
+    let attempt = pi.post(&format!("/indicators/{lines}"), &[("op", ">="), ("value", "1"), ("weight", "1")]).await;
+    assert_eq!(attempt.status, StatusCode::FORBIDDEN);
+    assert_eq!(pi.post(&format!("/projects/{CODE}/baseline"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(body(&api.get(&format!("/api/v1/indicators/{lines}")).await)["target"]["value"], 10.0);
+}

@@ -10,6 +10,7 @@ use crate::db::project::{self, Project};
 use crate::domain::guide::model::Op;
 use crate::domain::readiness::Band;
 use crate::domain::status::Status;
+use crate::domain::target::Target;
 use crate::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render};
@@ -42,13 +43,17 @@ fn band_key(band: Band) -> &'static str {
 }
 
 /// A number as people write it: no trailing zeros, at most two decimals.
-fn number(value: f64) -> String {
+pub(crate) fn number(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
 }
 
 /// One indicator row, formatted.
 struct Row {
+    id: i64,
+    /// The frozen target when it differs from the current one.
+    frozen: Option<String>,
+    added_after_baseline: bool,
     metric: String,
     condition: String,
     target: String,
@@ -61,22 +66,31 @@ struct Row {
     needs_baseline: bool,
 }
 
-fn row(indicator: &IndicatorReport) -> Row {
-    let t = &indicator.target;
+/// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
+pub(crate) fn target_text(t: &Target) -> String {
     let unit = t.unit.clone().unwrap_or_default();
     let change = match t.change {
         Some(crate::domain::guide::Change::Increase) => "↑",
         Some(crate::domain::guide::Change::Decrease) => "↓",
         None => "",
     };
-    let target = match t.op {
+    match t.op {
         Op::Deliverable => String::new(),
         Op::Between => format!("{}–{} {unit}", number(t.min.unwrap_or_default()), number(t.max.unwrap_or_default())),
         op => format!("{change}{} {} {unit}", op.as_str(), number(t.value.unwrap_or_default())),
-    };
+    }
+}
+
+fn row(indicator: &IndicatorReport) -> Row {
+    let t = &indicator.target;
+    let unit = t.unit.clone().unwrap_or_default();
+    let target = target_text(t);
     let e = &indicator.evaluation;
     let with_unit = |v: f64| format!("{} {unit}", number(v));
     Row {
+        id: indicator.id,
+        frozen: indicator.frozen.as_ref().filter(|f| *f != t).map(target_text),
+        added_after_baseline: indicator.added_after_baseline,
         metric: indicator.metric.clone(),
         condition: indicator.condition.clone().unwrap_or_default(),
         target,
@@ -112,6 +126,10 @@ struct ShowPage {
     readiness: u32,
     band: &'static str,
     rows: Vec<Row>,
+    /// Whether the viewer is commission staff, who change indicators, freeze and extend.
+    manages: bool,
+    /// Whether the project is still open to changes.
+    open: bool,
 }
 
 impl ShowPage {
@@ -165,6 +183,8 @@ pub async fn show(
         readiness: percent(report.readiness.score),
         band: band_key(report.readiness.band),
         rows: report.indicators.iter().map(row).collect(),
+        manages: crate::web::pages::indicators::STAFF.contains(&current.user.role),
+        open: !crate::db::indicator::CLOSED_STATES.contains(&report.project.state.as_str()),
         project: report.project,
         as_of,
     })
