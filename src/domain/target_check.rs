@@ -59,7 +59,7 @@ pub fn problems(metric: &str, target: &Target) -> Vec<Problem> {
         Some(_) if target.change.is_none() && target.op != Op::Deliverable => {
             out.push(("baseline", "indicator.baseline_not_relative"));
         }
-        Some(b) if b == 0.0 => out.push(("baseline", "indicator.baseline_zero")),
+        Some(0.0) => out.push(("baseline", "indicator.baseline_zero")),
         _ => {}
     }
     if !(target.weight.is_finite() && target.weight > 0.0) {
