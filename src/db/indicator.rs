@@ -73,13 +73,11 @@ fn trimmed(text: Option<&str>) -> Option<String> {
     text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
-fn checked(input: &IndicatorInput, mut errors: Vec<FieldError>) -> Result<(), AppError> {
-    errors.extend(
-        target_check::problems(&input.metric, &input.target)
-            .into_iter()
-            .map(|(field, message)| FieldError { field, message }),
-    );
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+fn problems(input: &IndicatorInput) -> Vec<FieldError> {
+    target_check::problems(&input.metric, &input.target)
+        .into_iter()
+        .map(|(field, message)| FieldError { field, message })
+        .collect()
 }
 
 fn spec_json(target: &Target) -> Result<String, AppError> {
@@ -135,7 +133,10 @@ pub fn add(
     now: NaiveDateTime,
     today: NaiveDate,
 ) -> Result<i64, AppError> {
-    checked(input, Vec::new())?;
+    let errors = problems(input);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
     conn.transaction(|conn| {
         let project = find_open_project(conn, project_id)?;
         let (start, end) = (project.execution_start, project.execution_end);
@@ -209,15 +210,20 @@ pub fn update(
     conn.transaction(|conn| {
         let current = tracked(conn, indicator_id)?;
         let project = find_open_project(conn, current.project_id)?;
-        let mut errors = Vec::new();
+        let mut errors = problems(input);
+        let condition = trimmed(input.condition.as_deref());
+        let target = Target { unit: trimmed(input.target.unit.as_deref()), ..input.target.clone() };
+        let unchanged =
+            target == current.target && input.metric.trim() == current.metric && condition == current.condition;
+        if errors.is_empty() && unchanged {
+            // Saving an unchanged form is no change, so it needs no reason and leaves no trace.
+            return Ok(());
+        }
         if project.baseline_frozen_at.is_some() && reason.is_none() {
             errors.push(FieldError { field: "reason", message: "indicator.reason_required" });
         }
-        checked(input, errors)?;
-        let condition = trimmed(input.condition.as_deref());
-        let target = Target { unit: trimmed(input.target.unit.as_deref()), ..input.target.clone() };
-        if target == current.target && input.metric.trim() == current.metric && condition == current.condition {
-            return Ok(());
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
         }
         diesel::update(indicators::table.find(indicator_id))
             .set((

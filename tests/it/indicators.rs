@@ -70,6 +70,8 @@ async fn edits_need_a_reason_once_the_baseline_is_frozen_and_leave_revisions() {
     assert_eq!(dues(&edited["checkpoints"]).last().unwrap().1, Some(3.0));
     assert_eq!(edited["plan_history"].as_array().unwrap().len(), 2);
 
+    // Three systems delivered: the target of 3 is met.
+    verified(&s.app, systems, s.pi, "2025-05-20", 3.0);
     let freeze = format!("/api/v1/projects/{CODE}/baseline");
     let refused = staff.json(Method::POST, &freeze, None).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "relative targets still lack a baseline: {}", refused.body);
@@ -91,6 +93,9 @@ async fn edits_need_a_reason_once_the_baseline_is_frozen_and_leave_revisions() {
     assert_eq!(twice.status, StatusCode::CONFLICT);
     assert!(body(&twice)["error"]["message"].as_str().unwrap().contains("不能重复冻结"), "{}", twice.body);
 
+    let readiness_at_freeze = frozen["readiness"]["score"].as_f64().unwrap();
+    let same = staff.json(Method::PATCH, &path, Some(json!({"value": 3}))).await;
+    assert_eq!(same.status, StatusCode::OK, "an unchanged target needs no reason: {}", same.body);
     let without_reason = staff.json(Method::PATCH, &path, Some(json!({"value": 4}))).await;
     assert_eq!(without_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&without_reason), ["reason"]);
@@ -117,6 +122,12 @@ async fn edits_need_a_reason_once_the_baseline_is_frozen_and_leave_revisions() {
     let report = body(&staff.get(&format!("/api/v1/projects/{CODE}")).await);
     let row = indicator(&report, "实时生产工艺调控与质量预测系统");
     assert_eq!((row["value"].as_f64(), row["frozen"]["value"].as_f64()), (Some(4.0), Some(3.0)));
+    assert_ne!(row["status"], "achieved", "3 of the current 4 systems");
+    assert_eq!(
+        report["readiness"]["score"].as_f64(),
+        Some(readiness_at_freeze),
+        "acceptance readiness holds the project to the frozen 3"
+    );
     let actions = with_conn(&s.app, |c| coop_tracker::db::audit::list_actions(c, "indicator", systems).unwrap());
     assert_eq!(actions, ["indicator.update", "indicator.update"]);
 }
