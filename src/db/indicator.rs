@@ -124,15 +124,18 @@ fn moves_plan(before: &Target, after: &Target) -> bool {
 
 /// Adds a project-specific indicator (from the task book) with a plan like registration gives: the
 /// mid-term and end of term, with the target's default profile; checkpoints already due are left out,
-/// since nobody could have planned for them. Returns the new id.
+/// since nobody could have planned for them. The reason (a task-book reference, say) is kept with the
+/// revision that records the addition. Returns the new id.
 pub fn add(
     conn: &mut DbConnection,
     project_id: i64,
     input: &IndicatorInput,
+    reason: Option<&str>,
     actor: Option<i64>,
     now: NaiveDateTime,
     today: NaiveDate,
 ) -> Result<i64, AppError> {
+    let reason = trimmed(reason);
     let errors = problems(input);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -173,7 +176,7 @@ pub fn add(
             .returning(indicators::id)
             .get_result(conn)?;
         insert_checkpoints(conn, id, 1, &checkpoints, now)?;
-        record_revision(conn, id, None, target, None, actor, now)?;
+        record_revision(conn, id, None, target, reason.as_deref(), actor, now)?;
         super::overdue::refresh(conn, project_id, &[id])?;
         audit::record(
             conn,
@@ -184,7 +187,8 @@ pub fn add(
                 entity_id: Some(id),
                 project_id: Some(project_id),
                 detail: json!({ "metric": input.metric.trim(), "condition": input.condition, "after": target,
-                    "after_baseline_freeze": project.baseline_frozen_at.is_some(), "checkpoints": checkpoints }),
+                    "after_baseline_freeze": project.baseline_frozen_at.is_some(), "reason": reason,
+                    "checkpoints": checkpoints }),
                 ip: None,
             },
             now,

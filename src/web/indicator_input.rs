@@ -61,6 +61,8 @@ pub struct TargetChanges {
     pub weight: Option<f64>,
     /// `technical`, `economic` or `social`.
     pub class: Option<String>,
+    /// Why: required for a change once the project's baseline is frozen; kept with the revision.
+    pub reason: Option<String>,
 }
 
 /// The starting point of an indicator added without a phrase: nothing filled in yet.

@@ -148,8 +148,13 @@ async fn a_task_book_phrase_becomes_a_project_specific_indicator_with_a_plan() {
     );
 
     let path = format!("/api/v1/projects/{CODE}/indicators");
-    let added =
-        staff.json(Method::POST, &path, Some(json!({"phrase": "培养技术人员不少于40人次", "class": "social"}))).await;
+    let added = staff
+        .json(
+            Method::POST,
+            &path,
+            Some(json!({"phrase": "培养技术人员不少于40人次", "class": "social", "reason": "任务书第三条"})),
+        )
+        .await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
     let added = body(&added);
     let t = &added["target"];
@@ -159,6 +164,8 @@ async fn a_task_book_phrase_becomes_a_project_specific_indicator_with_a_plan() {
     );
     assert!(added["metric"].as_str().unwrap().contains("技术人员"), "{}", added["metric"]);
     assert_eq!(added["added_after_baseline"], true);
+    assert_eq!(added["revisions"][0]["reason"], "任务书第三条");
+    assert_eq!(added["revisions"][0]["before"], Value::Null);
     assert_eq!(added["frozen"], Value::Null);
     // Like registration: the mid-term check (linear: 364 of 729 days of 40) and the end of term.
     assert_eq!(

@@ -22,16 +22,6 @@ use crate::web::state::AppState;
 /// Who changes indicators.
 pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 
-/// A change to an indicator: the fields to change, and why.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct IndicatorChange {
-    /// The fields to change.
-    #[serde(flatten)]
-    pub changes: TargetChanges,
-    /// Why; required once the project's baseline is frozen.
-    pub reason: Option<String>,
-}
-
 /// How planned values are set.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -104,18 +94,18 @@ pub async fn add(
         .db(move |conn| {
             let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
             let input = body.new_indicator().map_err(AppError::Validation)?;
-            let id = indicator::add(conn, project.id, &input, Some(user.id), now, today)?;
+            let id = indicator::add(conn, project.id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
             Ok(load(conn, &user, id)?.1)
         })
         .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(detail))
 }
 
-/// Changes an indicator's target, wording, aggregation, weight or class. Once the baseline is frozen
-/// a `reason` is required and the change is kept as a revision; a change of the target re-plans the
+/// Changes an indicator's target, wording, aggregation, weight or class (fields left out stay, `null`
+/// clears). Once the baseline is frozen a `reason` is required and the change is kept as a revision; a change of the target re-plans the
 /// checkpoints not yet due.
 #[utoipa::path(patch, path = "/api/v1/indicators/{id}", tag = "indicators", params(("id" = i64, Path, description = "indicator id")),
-    request_body = IndicatorChange,
+    request_body = TargetChanges,
     responses((status = 200, body = IndicatorDetail), (status = 400, body = crate::web::error_page::ErrorBody),
         (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
         (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
@@ -123,7 +113,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: ApiUser,
     id: web::Path<i64>,
-    body: Json<IndicatorChange>,
+    body: Json<TargetChanges>,
 ) -> Result<Json<IndicatorDetail>, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
@@ -131,13 +121,11 @@ pub async fn update(
     let detail = state
         .db(move |conn| {
             let (_, current) = load(conn, &user, id)?;
-            if body.changes.phrase.is_some() {
+            if body.phrase.is_some() {
                 return Err(AppError::field("phrase", "indicator.phrase_only_when_adding"));
             }
-            let input = body
-                .changes
-                .apply(&current.metric, current.condition, &current.target)
-                .map_err(AppError::Validation)?;
+            let input =
+                body.apply(&current.metric, current.condition, &current.target).map_err(AppError::Validation)?;
             indicator::update(conn, id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
             Ok(load(conn, &user, id)?.1)
         })
@@ -179,4 +167,18 @@ pub async fn plan(
         })
         .await?;
     Ok(Json(detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_reads_its_reason_and_refuses_unknown_fields() {
+        let change: TargetChanges = serde_json::from_str(r#"{"value": 3, "reason": "任务书变更"}"#).unwrap();
+        assert_eq!((change.value, change.reason.as_deref()), (Some(Some(3.0)), Some("任务书变更")));
+        let cleared: TargetChanges = serde_json::from_str(r#"{"baseline": null}"#).unwrap();
+        assert_eq!((cleared.baseline, cleared.value), (Some(None), None));
+        assert!(serde_json::from_str::<TargetChanges>(r#"{"valu": 3}"#).is_err(), "a misspelt field is no change");
+    }
 }

@@ -28,7 +28,7 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage};
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
         crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
-        indicators::IndicatorChange, indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName,
+        indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName,
         project_changes::Extension)),
     modifiers(&BearerAuth),
     security(("bearer" = []))

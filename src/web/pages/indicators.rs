@@ -157,6 +157,7 @@ impl IndicatorForm {
             aggregation: given(&self.aggregation),
             weight: if adding { weight } else { Some(weight.unwrap_or(f64::NAN)) },
             class: given(&self.class),
+            reason: given(&self.reason),
         })
     }
 }
@@ -358,7 +359,7 @@ pub async fn update(
             let changes = form.changes(false).map_err(AppError::Validation)?;
             let input =
                 changes.apply(&detail.metric, detail.condition, &detail.target).map_err(AppError::Validation)?;
-            indicator::update(conn, id, &input, Some(&form.reason), Some(user.id), now, today)
+            indicator::update(conn, id, &input, changes.reason.as_deref(), Some(user.id), now, today)
         })
         .await;
     match result {
@@ -447,8 +448,9 @@ pub async fn add(
     let result = state
         .db(move |conn| {
             let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::NotFound)?;
-            let input = form.changes(true).and_then(|c| c.new_indicator()).map_err(AppError::Validation)?;
-            indicator::add(conn, project.id, &input, Some(actor), now, today)
+            let changes = form.changes(true).map_err(AppError::Validation)?;
+            let input = changes.new_indicator().map_err(AppError::Validation)?;
+            indicator::add(conn, project.id, &input, changes.reason.as_deref(), Some(actor), now, today)
         })
         .await;
     match result {
