@@ -58,12 +58,10 @@ pub fn extend(
             let request = match profile {
                 Profile::Manual(entries) => PlanRequest {
                     schedule,
-                    profile: Profile::Manual(
-                        plan_shape::stretch_manual(&entries, old_end, new_end)
-                            .into_iter()
-                            .filter(|(date, _)| *date >= today)
-                            .collect(),
-                    ),
+                    profile: Profile::Manual(plan_shape::open_entries(
+                        &plan_shape::stretch_manual(&entries, old_end, new_end),
+                        today,
+                    )),
                     due_on: None,
                 },
                 profile => PlanRequest { schedule, profile, due_on: None },

@@ -252,7 +252,12 @@ pub fn update(
         let mut plan_version = None;
         if moves_plan(&current.target, &target) && project.execution_end >= today {
             let period = (project.execution_start, project.execution_end);
-            let (schedule, profile) = plan_shape::infer(&current.checkpoints, &current.target);
+            let (schedule, profile) = match plan_shape::infer(&current.checkpoints, &current.target) {
+                (schedule, Profile::Manual(entries)) => {
+                    (schedule, Profile::Manual(plan_shape::open_entries(&entries, today)))
+                }
+                shape => shape,
+            };
             let request = PlanRequest { schedule, profile, due_on: None };
             let checkpoints = milestone::replanned(&current.checkpoints, &target, period, today, &request)
                 .or_else(|_| {

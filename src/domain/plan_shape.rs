@@ -9,25 +9,24 @@ use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::target::Target;
 
 /// The schedule and profile that produced `checkpoints` (the current plan, in date order) for
-/// `target`. The profile is read from the planned values: intermediate values below the final one
-/// mean a linear plan, equal ones the full target; with no intermediate value it is the target's
-/// default.
+/// `target`. A re-plan keeps the checkpoints already due from earlier plans, so the shape is read from
+/// the latest ones: a plan ending in hand-entered checkpoints is manual; otherwise the kind of the last
+/// intermediate checkpoint names the schedule, and the planned values of that kind give the profile
+/// (below the final value: linear; equal to it: the full target; none: the target's default).
 pub fn infer(checkpoints: &[Checkpoint], target: &Target) -> (Schedule, Profile) {
-    let has = |kind: CheckpointKind| checkpoints.iter().any(|c| c.kind == kind);
-    if has(CheckpointKind::Manual) {
+    if checkpoints.last().is_some_and(|c| c.kind == CheckpointKind::Manual) {
         let entries = checkpoints.iter().filter_map(|c| c.planned.map(|p| (c.due_on, p))).collect();
         return (Schedule::MidtermAndEnd, Profile::Manual(entries));
     }
-    let schedule = if has(CheckpointKind::Quarterly) {
-        Schedule::Quarterly
-    } else if has(CheckpointKind::HalfYearly) {
-        Schedule::HalfYearly
-    } else {
-        Schedule::MidtermAndEnd
+    let latest = checkpoints.iter().rev().map(|c| c.kind).find(|k| *k != CheckpointKind::EndOfTerm);
+    let schedule = match latest {
+        Some(CheckpointKind::Quarterly) => Schedule::Quarterly,
+        Some(CheckpointKind::HalfYearly) => Schedule::HalfYearly,
+        _ => Schedule::MidtermAndEnd,
     };
     let last = checkpoints.last().and_then(|c| c.planned);
     let intermediate: Vec<f64> =
-        checkpoints.iter().filter(|c| c.kind != CheckpointKind::EndOfTerm).filter_map(|c| c.planned).collect();
+        checkpoints.iter().filter(|c| Some(c.kind) == latest).filter_map(|c| c.planned).collect();
     let profile = match last {
         Some(last) if !intermediate.is_empty() => {
             if intermediate.iter().all(|v| *v == last) {
@@ -39,6 +38,12 @@ pub fn infer(checkpoints: &[Checkpoint], target: &Target) -> (Schedule, Profile)
         _ => Profile::default_for(target),
     };
     (schedule, profile)
+}
+
+/// The open part of a hand-entered plan: the entries due on or after `today` (those already due stay
+/// as they were and are not planned again).
+pub fn open_entries(entries: &[(NaiveDate, f64)], today: NaiveDate) -> Vec<(NaiveDate, f64)> {
+    entries.iter().copied().filter(|(date, _)| *date >= today).collect()
 }
 
 /// A hand-entered plan stretched to a new end of term: the entry that fell on the old end moves to the
@@ -70,6 +75,23 @@ mod tests {
         }
         let quarterly_range = plan(start, end, &range, Schedule::Quarterly, &Profile::FullTarget).unwrap();
         assert_eq!(infer(&quarterly_range, &range).0, Schedule::Quarterly);
+    }
+
+    #[test]
+    fn checkpoints_kept_from_earlier_plans_do_not_change_the_shape() {
+        use crate::domain::plan::replan;
+        let lines = target(Op::Ge, Some(10.0), Some("条"));
+        let (start, end, today) = (d(2025, 1, 1), d(2026, 12, 31), d(2026, 1, 15));
+        let linear_quarters = plan(start, end, &lines, Schedule::Quarterly, &Profile::Linear).unwrap();
+        let full_halves =
+            replan(&linear_quarters, start, end, today, &lines, Schedule::HalfYearly, &Profile::FullTarget).unwrap();
+        assert!(full_halves.iter().any(|c| c.kind == CheckpointKind::Quarterly), "the passed quarters stay");
+        assert_eq!(infer(&full_halves, &lines), (Schedule::HalfYearly, Profile::FullTarget));
+        let manual = Profile::Manual(vec![(d(2026, 6, 30), 7.0), (end, 10.0)]);
+        let by_hand = replan(&full_halves, start, end, today, &lines, Schedule::MidtermAndEnd, &manual).unwrap();
+        let (_, inferred) = infer(&by_hand, &lines);
+        let Profile::Manual(entries) = inferred else { panic!("{inferred:?}") };
+        assert_eq!(open_entries(&entries, today), vec![(d(2026, 6, 30), 7.0), (end, 10.0)]);
     }
 
     #[test]

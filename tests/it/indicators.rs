@@ -294,6 +294,23 @@ async fn replanning_keeps_history_and_the_checkpoints_already_due() {
     let after = body(&staff.get(&format!("/api/v1/indicators/{lines}")).await);
     assert_eq!(after["plan_history"].as_array().unwrap().len(), 4, "refused plans store nothing");
 
+    // A target change keeps a hand-entered plan while it still reaches the target, else falls back.
+    let edit = format!("/api/v1/indicators/{lines}");
+    let lowered = body(&staff.json(Method::PATCH, &edit, Some(json!({"value": 9}))).await);
+    assert_eq!(
+        dues(&lowered["checkpoints"]),
+        [
+            cp("2025-11-30", Some(5.0), "mid_term"),
+            cp("2026-04-30", Some(7.0), "manual"),
+            cp("2026-11-30", Some(10.0), "manual")
+        ]
+    );
+    let raised = body(&staff.json(Method::PATCH, &edit, Some(json!({"value": 12}))).await);
+    assert_eq!(
+        dues(&raised["checkpoints"]),
+        [cp("2025-11-30", Some(5.0), "mid_term"), cp("2026-11-30", Some(12.0), "end_of_term")]
+    );
+
     let deliverable = indicator(&project, "人工智能工艺优化技术")["id"].as_i64().unwrap();
     let path = format!("/api/v1/indicators/{deliverable}/plan");
     let outside = staff.json(Method::PUT, &path, Some(json!({"due_on": "2027-03-01"}))).await;
@@ -338,6 +355,11 @@ async fn an_extension_moves_the_end_keeps_the_original_and_replans_open_checkpoi
         staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(json!({"baseline": baseline}))).await;
     }
     staff.json(Method::POST, &format!("/api/v1/projects/{CODE}/baseline"), None).await;
+    let bases = indicator(&project, "人工智能工业优化示范应用基地")["id"].as_i64().unwrap();
+    let by_hand = json!({"profile": "manual", "checkpoints": [
+        {"due_on": "2026-06-30", "planned": 1}, {"due_on": "2026-11-30", "planned": 2}]});
+    let by_hand = staff.json(Method::PUT, &format!("/api/v1/indicators/{bases}/plan"), Some(by_hand)).await;
+    assert_eq!(by_hand.status, StatusCode::OK, "{}", by_hand.body);
     let late = format!("/api/v1/projects/{CODE}?as_of=2026-12-15");
     let lines = |report: &Value| indicator(report, "集成示范应用生产线").clone();
     assert_eq!(lines(&body(&staff.get(&late).await))["status"], "missed", "without an extension the term is over");
@@ -358,6 +380,15 @@ async fn an_extension_moves_the_end_keeps_the_original_and_replans_open_checkpoi
     assert_eq!(plan.last().unwrap(), &cp("2027-05-31", Some(10.0), "end_of_term"));
     assert!(plan.iter().all(|c| c.0 != "2026-11-30"), "the old end of term is superseded: {plan:?}");
     assert_eq!(row["frozen"]["value"], 10.0, "the frozen baseline stays for acceptance");
+    assert_eq!(
+        dues(&indicator(&extended, "人工智能工业优化示范应用基地")["checkpoints"]),
+        [
+            cp("2025-11-30", Some(1.0), "mid_term"),
+            cp("2026-06-30", Some(1.0), "manual"),
+            cp("2027-05-31", Some(2.0), "manual")
+        ],
+        "a hand-entered plan keeps its dates and moves its last one to the new end"
+    );
     let deliverable = dues(&indicator(&extended, "人工智能工艺优化技术")["checkpoints"]);
     assert_eq!(deliverable, [cp("2027-05-31", None, "deliverable")]);
     let detail = body(&staff.get(&format!("/api/v1/indicators/{}", row["id"])).await);
