@@ -176,3 +176,60 @@ pub fn replan(
         Ok(version)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::plan::tests::{d, target};
+
+    fn fields(result: Result<Vec<Checkpoint>, AppError>) -> Vec<(&'static str, &'static str)> {
+        match result {
+            Err(AppError::Validation(errors)) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn requests_that_do_not_fit_the_target_are_named_at_their_field() {
+        let period = (d(2025, 1, 1), d(2026, 12, 31));
+        let today = d(2026, 1, 15);
+        let lines = target(Op::Ge, Some(10.0), Some("条"));
+        let deliverable = target(Op::Deliverable, None, None);
+        let request = |profile: Profile, due_on: Option<NaiveDate>| PlanRequest {
+            schedule: Schedule::MidtermAndEnd,
+            profile,
+            due_on,
+        };
+        let table: Vec<(&Target, PlanRequest, (&str, &str))> = vec![
+            (&lines, request(Profile::Linear, Some(d(2026, 6, 30))), ("due_on", "plan.due_on_deliverable_only")),
+            (
+                &lines,
+                request(Profile::Manual(vec![(d(2025, 12, 1), 5.0), (d(2026, 12, 31), 10.0)]), None),
+                ("checkpoints", "plan.manual_date_passed"),
+            ),
+            (
+                &lines,
+                request(Profile::Manual(vec![(d(2026, 12, 31), f64::NAN)]), None),
+                ("checkpoints", "plan.manual_value_not_finite"),
+            ),
+            (
+                &deliverable,
+                request(Profile::Manual(vec![(d(2026, 6, 30), 1.0)]), None),
+                ("checkpoints", "plan.manual_not_applicable"),
+            ),
+            (
+                &deliverable,
+                request(Profile::FullTarget, Some(d(2027, 1, 1))),
+                ("due_on", "plan.due_date_outside_period"),
+            ),
+        ];
+        for (target, request, expected) in table {
+            assert_eq!(fields(replanned(&[], target, period, today, &request)), [expected], "{request:?}");
+        }
+        let due = replanned(&[], &deliverable, period, today, &request(Profile::FullTarget, Some(d(2026, 6, 30))));
+        assert_eq!(
+            due.unwrap(),
+            [Checkpoint { due_on: d(2026, 6, 30), planned: None, kind: CheckpointKind::Deliverable }]
+        );
+    }
+}
