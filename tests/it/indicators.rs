@@ -545,6 +545,13 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
     let no_reason = staff.post(&path, &form("13")).await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.body.contains("须填写修改原因"), "{}", no_reason.body);
+    let mut with_reason = form("13");
+    with_reason.retain(|(name, _)| *name != "reason");
+    with_reason.push(("reason", "任务书变更"));
+    assert_eq!(staff.post(&path, &with_reason).await.status, StatusCode::SEE_OTHER);
+    let project_page = staff.get(&format!("/projects/{CODE}")).await;
+    assert!(project_page.body.contains("冻结时目标 &#62;= 12 条"), "{}", project_page.body);
+    assert!(!project_page.body.contains("基线冻结后新增"), "the 论文 indicator was added before the freeze");
 
     staff.get("/lang/en").await;
     let earlier =

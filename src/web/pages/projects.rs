@@ -89,7 +89,7 @@ fn row(indicator: &IndicatorReport) -> Row {
     let with_unit = |v: f64| format!("{} {unit}", number(v));
     Row {
         id: indicator.id,
-        frozen: indicator.frozen.as_ref().filter(|f| *f != t).map(target_text),
+        frozen: indicator.frozen.as_ref().map(target_text).filter(|frozen| *frozen != target),
         added_after_baseline: indicator.added_after_baseline,
         metric: indicator.metric.clone(),
         condition: indicator.condition.clone().unwrap_or_default(),
