@@ -522,6 +522,15 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
     let page = staff.get(&path).await;
     assert!(page.body.contains("id=\"plan-history\"") && page.body.contains("半年"), "{}", page.body);
 
+    let deliverable = indicator(&project, "人工智能工艺优化技术")["id"].as_i64().unwrap();
+    let deliverable_page = staff.get(&format!("/indicators/{deliverable}")).await;
+    assert!(deliverable_page.body.contains("name=\"due_on\"") && !deliverable_page.body.contains("name=\"schedule\""));
+    let new_form = staff.get(&format!("/projects/{CODE}/indicators/new")).await;
+    assert_eq!(new_form.status, StatusCode::OK);
+    assert!(new_form.body.contains("name=\"phrase\""));
+    let unreadable = staff.post(&format!("/projects/{CODE}/indicators"), &[("phrase", "加强交流")]).await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unreadable.body.contains("无法从这段文字中识别出考核指标"), "{}", unreadable.body);
     let added = staff.post(&format!("/projects/{CODE}/indicators"), &[("phrase", "发表高水平论文不少于3篇")]).await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let new_page = staff.get(added.location()).await;
