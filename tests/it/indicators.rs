@@ -273,6 +273,8 @@ async fn replanning_keeps_history_and_the_checkpoints_already_due() {
         [mid_term, cp("2026-04-30", Some(7.0), "manual"), cp("2026-11-30", Some(10.0), "manual")]
     );
     assert_eq!(manual["plan_history"].as_array().unwrap().len(), 4);
+    let actions = with_conn(&s.app, |c| coop_tracker::db::audit::list_actions(c, "indicator", lines).unwrap());
+    assert_eq!(actions, ["indicator.replan"; 3]);
 
     let refusals: Vec<(Value, &str)> = vec![
         (
@@ -394,6 +396,9 @@ async fn an_extension_moves_the_end_keeps_the_original_and_replans_open_checkpoi
     let detail = body(&staff.get(&format!("/api/v1/indicators/{}", row["id"])).await);
     assert_eq!(detail["plan_history"].as_array().unwrap().len(), 2);
     assert_ne!(lines(&body(&staff.get(&late).await))["status"], "missed");
+    let project_id = with_conn(&s.app, |c| coop_tracker::db::project::find_by_code(c, CODE).unwrap().unwrap().id);
+    let actions = with_conn(&s.app, |c| coop_tracker::db::audit::list_actions(c, "project", project_id).unwrap());
+    assert_eq!(actions, ["project.register", "project.baseline_freeze", "project.extend"]);
 
     let refusals: Vec<(Value, &str)> = vec![
         (json!({"new_end": "2027-01-31", "reason": "再次延期"}), "new_end"),
