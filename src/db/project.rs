@@ -105,6 +105,9 @@ pub struct TrackedIndicator {
     pub condition: Option<String>,
     /// The target.
     pub target: Target,
+    /// The target as the baseline freeze recorded it, which acceptance compares against; `None` before
+    /// the freeze, and for an indicator added after it.
+    pub frozen: Option<Target>,
     /// The current plan's checkpoints.
     pub checkpoints: Vec<Checkpoint>,
     /// Verified (accepted) evidence.
@@ -129,6 +132,7 @@ struct IndicatorRow {
     aggregation: String,
     weight: f64,
     class: String,
+    frozen_spec: Option<String>,
 }
 
 impl IndicatorRow {
@@ -354,7 +358,8 @@ fn copy_templates(
     Ok(templates.len())
 }
 
-fn insert_checkpoints(
+/// Stores the checkpoints of one plan version of an indicator.
+pub(crate) fn insert_checkpoints(
     conn: &mut DbConnection,
     indicator_id: i64,
     version: i32,
@@ -379,6 +384,11 @@ fn insert_checkpoints(
 /// The project with this code.
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Project>> {
     projects::table.filter(projects::code.eq(code)).select(Project::as_select()).first(conn).optional()
+}
+
+/// The project with this id.
+pub fn find_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Project>> {
+    projects::table.find(id).select(Project::as_select()).first(conn).optional()
 }
 
 /// Whether a user may see a project: commission staff see all, a PI and members their own, an
@@ -453,6 +463,7 @@ fn with_plans_and_evidence(conn: &mut DbConnection, rows: Vec<IndicatorRow>) -> 
         .into_iter()
         .map(|row| TrackedIndicator {
             target: row.target(),
+            frozen: row.frozen_spec.as_deref().and_then(|spec| serde_json::from_str(spec).ok()),
             checkpoints: checkpoints.remove(&row.id).unwrap_or_default(),
             observations: observations.remove(&row.id).unwrap_or_default(),
             id: row.id,

@@ -6,8 +6,10 @@
 pub mod clock;
 pub mod guide;
 pub mod plan;
+pub mod plan_shape;
 pub mod project_state;
 pub mod readiness;
 pub mod role;
 pub mod status;
 pub mod target;
+pub mod target_check;

@@ -8,6 +8,8 @@ pub mod error_page;
 mod headers;
 mod health;
 pub mod identity;
+pub mod indicator_detail;
+pub mod indicator_input;
 pub mod overdue_list;
 pub mod page;
 mod pages;

@@ -38,6 +38,12 @@ pub struct IndicatorReport {
     /// The current plan.
     #[schema(value_type = Vec<Object>)]
     pub checkpoints: Vec<Checkpoint>,
+    /// The target as the baseline freeze recorded it (same fields as the target); acceptance readiness
+    /// compares against it. `None` before the freeze and for an indicator added after it.
+    #[schema(value_type = Option<Object>)]
+    pub frozen: Option<Target>,
+    /// Added after the baseline was frozen (from the task book), so not part of the frozen baseline.
+    pub added_after_baseline: bool,
 }
 
 /// A project with its state as of a date.
@@ -68,12 +74,23 @@ pub fn report(
     tracking: &Tracking,
 ) -> ProjectReport {
     let period = Period { start: project.execution_start, end: project.execution_end };
+    let frozen_baseline = project.baseline_frozen_at.is_some();
+    let mut acceptance = Vec::new();
     let indicators: Vec<IndicatorReport> = tracked
         .into_iter()
         .map(|t| {
-            let evaluation =
-                status::evaluate(&t.target, &t.checkpoints, &t.observations, period, as_of, tracking.warning_days);
+            let evaluate = |target: &Target| {
+                status::evaluate(target, &t.checkpoints, &t.observations, period, as_of, tracking.warning_days)
+            };
+            let evaluation = evaluate(&t.target);
+            // Acceptance holds the project to the targets it froze, whatever was changed since.
+            acceptance.push(match &t.frozen {
+                Some(frozen) => (frozen.clone(), evaluate(frozen)),
+                None => (t.target.clone(), evaluation.clone()),
+            });
             IndicatorReport {
+                added_after_baseline: frozen_baseline && t.frozen.is_none(),
+                frozen: t.frozen,
                 id: t.id,
                 position: t.position,
                 metric: t.metric,
@@ -84,7 +101,7 @@ pub fn report(
             }
         })
         .collect();
-    let items: Vec<ReadinessItem> = indicators.iter().map(|i| ReadinessItem::new(&i.target, &i.evaluation)).collect();
+    let items: Vec<ReadinessItem> = acceptance.iter().map(|(target, e)| ReadinessItem::new(target, e)).collect();
     ProjectReport {
         status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
         completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),

@@ -16,6 +16,7 @@ mod demo;
 mod guide_score;
 mod guides;
 mod health;
+mod indicators;
 mod migrations;
 mod password;
 mod project_form;

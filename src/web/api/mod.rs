@@ -2,8 +2,10 @@
 //! document generated from the handlers themselves so that it cannot drift from them.
 
 mod guides;
+mod indicators;
 mod me;
 mod overdue;
+mod project_changes;
 mod projects;
 mod roster;
 mod tokens;
@@ -19,11 +21,16 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
 #[openapi(
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
-        projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list),
+        projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list,
+        indicators::show, indicators::add, indicators::update, indicators::plan, project_changes::freeze_baseline,
+        project_changes::extend),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
-        crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem)),
+        crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
+        crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
+        indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName,
+        project_changes::Extension)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -72,5 +79,11 @@ pub fn scope() -> actix_web::Scope {
         .route("/projects/{code}", web::get().to(projects::show))
         .route("/projects/{code}/indicators", web::get().to(projects::indicators))
         .route("/projects/{code}/state", web::post().to(projects::change_state))
+        .route("/projects/{code}/indicators", web::post().to(indicators::add))
+        .route("/projects/{code}/baseline", web::post().to(project_changes::freeze_baseline))
+        .route("/projects/{code}/extension", web::post().to(project_changes::extend))
+        .route("/indicators/{id}", web::get().to(indicators::show))
+        .route("/indicators/{id}", web::patch().to(indicators::update))
+        .route("/indicators/{id}/plan", web::put().to(indicators::plan))
         .route("/overdue", web::get().to(overdue::list))
 }

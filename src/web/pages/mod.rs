@@ -5,9 +5,11 @@ mod admin;
 mod dashboard;
 mod guides;
 mod home;
+pub mod indicators;
 mod institutions;
 mod lang;
 mod password_reset;
+mod project_changes;
 mod project_form;
 pub mod projects;
 mod roster;
@@ -32,5 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(institutions::routes)
         .configure(guides::routes)
         .configure(projects::routes)
+        .configure(indicators::routes)
+        .configure(project_changes::routes)
         .configure(admin::routes);
 }

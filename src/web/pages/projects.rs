@@ -15,6 +15,7 @@ use crate::domain::guide::model::Op;
 use crate::domain::project_state::ProjectState;
 use crate::domain::readiness::Band;
 use crate::domain::status::Status;
+use crate::domain::target::Target;
 use crate::error::AppError;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -53,13 +54,17 @@ fn band_key(band: Band) -> &'static str {
 }
 
 /// A number as people write it: no trailing zeros, at most two decimals.
-fn number(value: f64) -> String {
+pub(crate) fn number(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
 }
 
 /// One indicator row, formatted.
 struct Row {
+    id: i64,
+    /// The frozen target when it differs from the current one.
+    frozen: Option<String>,
+    added_after_baseline: bool,
     metric: String,
     condition: String,
     target: String,
@@ -72,22 +77,31 @@ struct Row {
     needs_baseline: bool,
 }
 
-fn row(indicator: &IndicatorReport) -> Row {
-    let t = &indicator.target;
+/// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
+pub(crate) fn target_text(t: &Target) -> String {
     let unit = t.unit.clone().unwrap_or_default();
     let change = match t.change {
         Some(crate::domain::guide::Change::Increase) => "↑",
         Some(crate::domain::guide::Change::Decrease) => "↓",
         None => "",
     };
-    let target = match t.op {
+    match t.op {
         Op::Deliverable => String::new(),
         Op::Between => format!("{}–{} {unit}", number(t.min.unwrap_or_default()), number(t.max.unwrap_or_default())),
         op => format!("{change}{} {} {unit}", op.as_str(), number(t.value.unwrap_or_default())),
-    };
+    }
+}
+
+fn row(indicator: &IndicatorReport) -> Row {
+    let t = &indicator.target;
+    let unit = t.unit.clone().unwrap_or_default();
+    let target = target_text(t);
     let e = &indicator.evaluation;
     let with_unit = |v: f64| format!("{} {unit}", number(v));
     Row {
+        id: indicator.id,
+        frozen: indicator.frozen.as_ref().map(target_text).filter(|frozen| *frozen != target),
+        added_after_baseline: indicator.added_after_baseline,
         metric: indicator.metric.clone(),
         condition: indicator.condition.clone().unwrap_or_default(),
         target,
@@ -162,6 +176,8 @@ struct ShowPage {
     state_form: StateForm,
     /// The state change's error, in the page's language.
     state_error: Option<String>,
+    /// Whether the project is still open to changes.
+    open: bool,
 }
 
 impl ShowPage {
@@ -270,6 +286,7 @@ async fn show_page(
         readiness: percent(report.readiness.score),
         band: band_key(report.readiness.band),
         rows: report.indicators.iter().map(row).collect(),
+        open: !project_state.is_closed(),
         project: report.project,
         as_of,
     };

@@ -1,0 +1,184 @@
+//! Project indicators over the API: read one with its plans and history, add a project-specific one
+//! from the task book, change a target (with a reason once the baseline is frozen), and re-plan its
+//! checkpoints. Commission staff and administrators change; whoever may see the project reads.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Json};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::indicator;
+use crate::db::milestone::{self, PlanRequest};
+use crate::db::project;
+use crate::domain::plan::{Profile, Schedule};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::indicator_detail::{IndicatorDetail, load};
+use crate::web::indicator_input::TargetChanges;
+use crate::web::state::AppState;
+
+/// Who changes indicators.
+pub(super) const STAFF: &[Role] = &[Role::Admin, Role::Staff];
+
+/// How planned values are set.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileName {
+    /// In proportion to the time elapsed (cumulative counts).
+    Linear,
+    /// The full target at every checkpoint (thresholds).
+    FullTarget,
+    /// The `checkpoints` given.
+    Manual,
+}
+
+/// One checkpoint entered by hand.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualCheckpoint {
+    /// Due date, inside the execution period and not before today.
+    pub due_on: NaiveDate,
+    /// The value planned for it.
+    pub planned: f64,
+}
+
+/// A new plan for an indicator.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlan {
+    /// `midterm_and_end` (default), `half_yearly` or `quarterly`.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub schedule: Schedule,
+    /// `linear`, `full_target` or `manual`; the target's default when absent.
+    pub profile: Option<ProfileName>,
+    /// The checkpoints of a manual plan.
+    #[serde(default)]
+    pub checkpoints: Vec<ManualCheckpoint>,
+    /// A deliverable's due date (end of term when absent).
+    pub due_on: Option<NaiveDate>,
+}
+
+/// One indicator with its current and frozen target, its plan, plan history and revisions.
+#[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "indicators", params(("id" = i64, Path, description = "indicator id")),
+    responses((status = 200, body = IndicatorDetail), (status = 401, body = crate::web::error_page::ErrorBody),
+        (status = 404, body = crate::web::error_page::ErrorBody)))]
+pub async fn show(
+    state: web::Data<AppState>,
+    ApiUser(user): ApiUser,
+    id: web::Path<i64>,
+) -> Result<Json<IndicatorDetail>, AppError> {
+    let id = id.into_inner();
+    Ok(Json(state.db(move |conn| Ok(load(conn, &user, id)?.1)).await?))
+}
+
+/// Adds a project-specific indicator from the task book: a `phrase` read by the indicator parser
+/// and/or explicit fields. It gets a plan like registration gives (checkpoints already due left out).
+#[utoipa::path(post, path = "/api/v1/projects/{code}/indicators", tag = "indicators",
+    params(("code" = String, Path, description = "项目编号")), request_body = TargetChanges,
+    responses((status = 201, body = IndicatorDetail), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn add(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    code: web::Path<String>,
+    body: Json<TargetChanges>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(STAFF)?;
+    let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
+    let (code, body) = (code.into_inner(), body.into_inner());
+    let detail = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let input = body.new_indicator().map_err(AppError::Validation)?;
+            let id = indicator::add(conn, project.id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
+            Ok(load(conn, &user, id)?.1)
+        })
+        .await?;
+    Ok(HttpResponse::build(StatusCode::CREATED).json(detail))
+}
+
+/// Changes an indicator's target, wording, aggregation, weight or class (fields left out stay, `null`
+/// clears). Once the baseline is frozen a `reason` is required and the change is kept as a revision; a change of the target re-plans the
+/// checkpoints not yet due.
+#[utoipa::path(patch, path = "/api/v1/indicators/{id}", tag = "indicators", params(("id" = i64, Path, description = "indicator id")),
+    request_body = TargetChanges,
+    responses((status = 200, body = IndicatorDetail), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    id: web::Path<i64>,
+    body: Json<TargetChanges>,
+) -> Result<Json<IndicatorDetail>, AppError> {
+    caller.require(STAFF)?;
+    let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let detail = state
+        .db(move |conn| {
+            let (_, current) = load(conn, &user, id)?;
+            if body.phrase.is_some() {
+                return Err(AppError::field("phrase", "indicator.phrase_only_when_adding"));
+            }
+            let input =
+                body.apply(&current.metric, current.condition, &current.target).map_err(AppError::Validation)?;
+            indicator::update(conn, id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
+            Ok(load(conn, &user, id)?.1)
+        })
+        .await?;
+    Ok(Json(detail))
+}
+
+/// Re-plans an indicator: a schedule (mid-term and end, half-yearly, quarterly) with a linear or
+/// full-target profile, or checkpoints entered by hand; a deliverable's due date. Checkpoints already
+/// due are kept; the old plan stays in the history.
+#[utoipa::path(put, path = "/api/v1/indicators/{id}/plan", tag = "indicators", params(("id" = i64, Path, description = "indicator id")),
+    request_body = NewPlan,
+    responses((status = 200, body = IndicatorDetail), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn plan(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    id: web::Path<i64>,
+    body: Json<NewPlan>,
+) -> Result<Json<IndicatorDetail>, AppError> {
+    caller.require(STAFF)?;
+    let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let detail = state
+        .db(move |conn| {
+            let (_, current) = load(conn, &user, id)?;
+            let profile = match body.profile {
+                None => Profile::default_for(&current.target),
+                Some(ProfileName::Linear) => Profile::Linear,
+                Some(ProfileName::FullTarget) => Profile::FullTarget,
+                Some(ProfileName::Manual) => {
+                    Profile::Manual(body.checkpoints.iter().map(|c| (c.due_on, c.planned)).collect())
+                }
+            };
+            let request = PlanRequest { schedule: body.schedule, profile, due_on: body.due_on };
+            milestone::replan(conn, id, &request, Some(user.id), now, today)?;
+            Ok(load(conn, &user, id)?.1)
+        })
+        .await?;
+    Ok(Json(detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_reads_its_reason_and_refuses_unknown_fields() {
+        let change: TargetChanges = serde_json::from_str(r#"{"value": 3, "reason": "任务书变更"}"#).unwrap();
+        assert_eq!((change.value, change.reason.as_deref()), (Some(Some(3.0)), Some("任务书变更")));
+        let cleared: TargetChanges = serde_json::from_str(r#"{"baseline": null}"#).unwrap();
+        assert_eq!((cleared.baseline, cleared.value), (Some(None), None));
+        assert!(serde_json::from_str::<TargetChanges>(r#"{"valu": 3}"#).is_err(), "a misspelt field is no change");
+    }
+}

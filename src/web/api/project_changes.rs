@@ -1,0 +1,75 @@
+//! Changes to a whole project over the API: freezing its baseline, and extending its execution period
+//! (延期). Commission staff and administrators only.
+
+use actix_web::web::{self, Json};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::{extension, indicator, project};
+use crate::error::AppError;
+use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::project_report::{ProjectReport, load, report};
+use crate::web::state::AppState;
+
+use super::indicators::STAFF;
+
+/// An extension of the execution period.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// The new last day, after the current one.
+    pub new_end: NaiveDate,
+    /// Why (the approval it rests on).
+    pub reason: String,
+}
+
+/// Freezes the project's baseline: each indicator's current spec becomes what acceptance compares
+/// against, and later changes need a reason. Refused (409) when already frozen.
+#[utoipa::path(post, path = "/api/v1/projects/{code}/baseline", tag = "projects",
+    params(("code" = String, Path, description = "项目编号")),
+    responses((status = 200, body = ProjectReport), (status = 403, body = crate::web::error_page::ErrorBody),
+        (status = 404, body = crate::web::error_page::ErrorBody), (status = 409, body = crate::web::error_page::ErrorBody)))]
+pub async fn freeze_baseline(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    code: web::Path<String>,
+) -> Result<Json<ProjectReport>, AppError> {
+    caller.require(STAFF)?;
+    let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
+    let code = code.into_inner();
+    let (project, tracked) = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            indicator::freeze_baseline(conn, project.id, Some(user.id), now)?;
+            load(conn, &user, &code)
+        })
+        .await?;
+    Ok(Json(report(project, tracked, today, &state.config.tracking)))
+}
+
+/// Extends an open project (active, mid-term, in acceptance or already extended) to a later end: the
+/// original end stays on record, the state becomes `extended`, and every indicator's open checkpoints
+/// are re-planned over the longer period.
+#[utoipa::path(post, path = "/api/v1/projects/{code}/extension", tag = "projects",
+    params(("code" = String, Path, description = "项目编号")), request_body = Extension,
+    responses((status = 200, body = ProjectReport), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn extend(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    code: web::Path<String>,
+    body: Json<Extension>,
+) -> Result<Json<ProjectReport>, AppError> {
+    caller.require(STAFF)?;
+    let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
+    let (code, body) = (code.into_inner(), body.into_inner());
+    let (project, tracked) = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            extension::extend(conn, project.id, body.new_end, &body.reason, Some(user.id), now, today)?;
+            load(conn, &user, &code)
+        })
+        .await?;
+    Ok(Json(report(project, tracked, today, &state.config.tracking)))
+}

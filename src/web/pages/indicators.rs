@@ -1,0 +1,463 @@
+//! Indicator pages: one indicator with its current and frozen target, its plan, the plan history and
+//! the target's revisions, where commission staff also change the target and re-plan it; and the form
+//! that adds a project-specific indicator from the task book. PIs and members only read.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::indicator::{self, is_closed};
+use crate::db::milestone::{self, PlanRequest};
+use crate::db::project::{self, Project};
+use crate::domain::guide::model::Op;
+use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
+use crate::domain::role::Role;
+use crate::domain::target::Target;
+use crate::error::{AppError, FieldError};
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::indicator_detail::{IndicatorDetail, load};
+use crate::web::indicator_input::TargetChanges;
+use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
+use crate::web::pages::projects::{number, target_text};
+use crate::web::state::AppState;
+
+/// Who changes indicators, freezes baselines and extends projects.
+pub const STAFF: &[Role] = &[Role::Admin, Role::Staff];
+
+/// The comparisons offered, with the catalogue keys of their labels.
+const OPS: [(&str, &str); 7] = [
+    (">=", "indicator_page.op_ge"),
+    (">", "indicator_page.op_gt"),
+    ("<=", "indicator_page.op_le"),
+    ("<", "indicator_page.op_lt"),
+    ("=", "indicator_page.op_eq"),
+    ("between", "indicator_page.op_between"),
+    ("deliverable", "indicator_page.op_deliverable"),
+];
+
+/// Registers the indicator routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/indicators/{id}", web::get().to(show))
+        .route("/indicators/{id}", web::post().to(update))
+        .route("/indicators/{id}/plan", web::post().to(replan))
+        .route("/projects/{code}/indicators/new", web::get().to(new_form))
+        .route("/projects/{code}/indicators", web::post().to(add));
+}
+
+/// The target fields of the edit and add forms, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IndicatorForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    phrase: String,
+    #[serde(default)]
+    metric: String,
+    #[serde(default)]
+    condition: String,
+    #[serde(default)]
+    op: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    min: String,
+    #[serde(default)]
+    max: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    change: String,
+    #[serde(default)]
+    baseline: String,
+    #[serde(default)]
+    aggregation: String,
+    #[serde(default)]
+    weight: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl CsrfProtected for IndicatorForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+fn plain(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl IndicatorForm {
+    /// The form filled in with an indicator's current values.
+    fn of(metric: &str, condition: Option<&str>, t: &Target) -> IndicatorForm {
+        IndicatorForm {
+            metric: metric.to_owned(),
+            condition: condition.unwrap_or_default().to_owned(),
+            op: t.op.as_str().to_owned(),
+            value: plain(t.value),
+            min: plain(t.min),
+            max: plain(t.max),
+            unit: t.unit.clone().unwrap_or_default(),
+            change: t.change.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            baseline: plain(t.baseline),
+            aggregation: t.aggregation.as_str().to_owned(),
+            weight: t.weight.to_string(),
+            class: t.class.as_str().to_owned(),
+            ..IndicatorForm::default()
+        }
+    }
+
+    /// The typed values as changes: every field is sent, an empty one clears it. On a new indicator's
+    /// form, empty fields leave what the phrase gave.
+    fn changes(&self, adding: bool) -> Result<TargetChanges, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut number = |field: &'static str, text: &str| -> Option<Option<f64>> {
+            match text.trim().replace([',', '，'], "") {
+                t if t.is_empty() => (!adding).then_some(None),
+                t => match t.parse::<f64>() {
+                    Ok(v) => Some(Some(v)),
+                    Err(_) => {
+                        errors.push(FieldError { field, message: "indicator.not_a_number" });
+                        None
+                    }
+                },
+            }
+        };
+        let (value, min, max, baseline) = (
+            number("value", &self.value),
+            number("min", &self.min),
+            number("max", &self.max),
+            number("baseline", &self.baseline),
+        );
+        let weight = number("weight", &self.weight).flatten();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let text = |s: &str| -> Option<Option<String>> {
+            let s = s.trim();
+            if s.is_empty() && adding { None } else { Some(Some(s.to_owned()).filter(|s| !s.is_empty())) }
+        };
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(TargetChanges {
+            phrase: given(&self.phrase),
+            metric: given(&self.metric).or_else(|| (!adding).then(String::new)),
+            condition: text(&self.condition),
+            op: given(&self.op),
+            value,
+            min,
+            max,
+            unit: text(&self.unit),
+            change: text(&self.change),
+            baseline,
+            aggregation: given(&self.aggregation),
+            weight: if adding { weight } else { Some(weight.unwrap_or(f64::NAN)) },
+            class: given(&self.class),
+            reason: given(&self.reason),
+        })
+    }
+}
+
+/// The re-plan form, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PlanForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    schedule: String,
+    #[serde(default)]
+    profile: String,
+    /// One checkpoint per line: `YYYY-MM-DD value`.
+    #[serde(default)]
+    checkpoints: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+impl CsrfProtected for PlanForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+impl PlanForm {
+    fn request(&self, target: &Target) -> Result<PlanRequest, AppError> {
+        let schedule = match self.schedule.as_str() {
+            "half_yearly" => Schedule::HalfYearly,
+            "quarterly" => Schedule::Quarterly,
+            _ => Schedule::MidtermAndEnd,
+        };
+        let profile = match self.profile.as_str() {
+            "linear" => Profile::Linear,
+            "full_target" => Profile::FullTarget,
+            "manual" => {
+                let mut entries = Vec::new();
+                for line in self.checkpoints.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    let mut parts = line.split([' ', '\t', ',', '，', '：', ':']).filter(|p| !p.is_empty());
+                    let date = parts.next().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                    let Some(date) = date else { return Err(AppError::field("checkpoints", "plan.date_invalid")) };
+                    let value = parts.next().and_then(|v| v.parse::<f64>().ok());
+                    let Some(value) = value else {
+                        return Err(AppError::field("checkpoints", "plan.value_not_a_number"));
+                    };
+                    entries.push((date, value));
+                }
+                Profile::Manual(entries)
+            }
+            _ => Profile::default_for(target),
+        };
+        let due_on = match self.due_on.trim() {
+            "" => None,
+            d => Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| AppError::field("due_on", "plan.date_invalid"))?,
+            ),
+        };
+        Ok(PlanRequest { schedule, profile, due_on })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/indicators/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    detail: IndicatorDetail,
+    project: Project,
+    manages: bool,
+    form: IndicatorForm,
+    plan: PlanForm,
+    errors: FormErrors,
+    plan_errors: FormErrors,
+    ops: &'static [(&'static str, &'static str)],
+    adding: bool,
+}
+
+impl ShowPage {
+    fn target(&self, t: &Target) -> String {
+        match t.op {
+            Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
+            _ => target_text(t),
+        }
+    }
+
+    fn planned(&self, c: &Checkpoint) -> String {
+        c.planned.map(number).unwrap_or_else(|| "—".to_owned())
+    }
+
+    fn kind(&self, c: &Checkpoint) -> &'static str {
+        self.ctx.t.get(match c.kind {
+            CheckpointKind::MidTerm => "checkpoint.mid_term",
+            CheckpointKind::EndOfTerm => "checkpoint.end_of_term",
+            CheckpointKind::Quarterly => "checkpoint.quarterly",
+            CheckpointKind::HalfYearly => "checkpoint.half_yearly",
+            CheckpointKind::Manual => "checkpoint.manual",
+            CheckpointKind::Deliverable => "checkpoint.deliverable",
+        })
+    }
+
+    fn frozen(&self) -> bool {
+        self.project.baseline_frozen_at.is_some()
+    }
+
+    fn is_deliverable(&self) -> bool {
+        self.detail.target.op == Op::Deliverable
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/indicators/new.html")]
+struct NewPage {
+    ctx: PageCtx,
+    project: Project,
+    form: IndicatorForm,
+    errors: FormErrors,
+    ops: &'static [(&'static str, &'static str)],
+    adding: bool,
+}
+
+/// The form for the open checkpoints of the current plan, as a manual plan would list them.
+fn plan_form(detail: &IndicatorDetail, today: NaiveDate) -> PlanForm {
+    let lines: Vec<String> = detail
+        .checkpoints
+        .iter()
+        .filter(|c| c.due_on >= today)
+        .filter_map(|c| c.planned.map(|p| format!("{} {p}", c.due_on)))
+        .collect();
+    PlanForm { checkpoints: lines.join("\n"), ..PlanForm::default() }
+}
+
+#[expect(clippy::too_many_arguments, reason = "the page's parts, each from a different step")]
+async fn show_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentUser,
+    status: StatusCode,
+    id: i64,
+    form: Option<IndicatorForm>,
+    plan: Option<PlanForm>,
+    (errors, plan_errors): (Vec<FieldError>, Vec<FieldError>),
+) -> Result<HttpResponse, AppError> {
+    let user = current.user.clone();
+    let (project, detail) = state.db(move |conn| load(conn, &user, id)).await?;
+    let today = state.today();
+    let manages = STAFF.contains(&current.user.role) && !is_closed(&project.state);
+    let form = form.unwrap_or_else(|| IndicatorForm::of(&detail.metric, detail.condition.as_deref(), &detail.target));
+    let plan = plan.unwrap_or_else(|| plan_form(&detail, today));
+    render_with(
+        status,
+        &ShowPage {
+            ctx: PageCtx::new(req, Some(current)),
+            detail,
+            project,
+            manages,
+            form,
+            plan,
+            errors: FormErrors(errors),
+            plan_errors: FormErrors(plan_errors),
+            ops: &OPS,
+            adding: false,
+        },
+    )
+}
+
+/// How a refused change shows on the page: field errors beside their fields, a conflict at the top.
+fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), AppError> {
+    match error {
+        AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        AppError::Conflict(key) => Ok((StatusCode::CONFLICT, vec![FieldError { field: "form", message: key }])),
+        other => Err(other),
+    }
+}
+
+/// `GET /indicators/{id}`: 404 for an indicator of a project the user may not see.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    show_page(&req, &state, &current, StatusCode::OK, id.into_inner(), None, None, (Vec::new(), Vec::new())).await
+}
+
+/// `POST /indicators/{id}`: changes the target; the page again with errors when refused.
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<IndicatorForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let (id, now, today, user) = (id.into_inner(), state.clock.now(), state.today(), current.user.clone());
+    let submitted = form.clone();
+    let result = state
+        .db(move |conn| {
+            let (_, detail) = load(conn, &user, id)?;
+            let changes = form.changes(false).map_err(AppError::Validation)?;
+            let input =
+                changes.apply(&detail.metric, detail.condition, &detail.target).map_err(AppError::Validation)?;
+            indicator::update(conn, id, &input, changes.reason.as_deref(), Some(user.id), now, today)
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
+        Err(error) => {
+            let (status, errors) = refused(error)?;
+            show_page(&req, &state, &current, status, id, Some(submitted), None, (errors, Vec::new())).await
+        }
+    }
+}
+
+/// `POST /indicators/{id}/plan`: re-plans; the page again with errors when refused.
+pub async fn replan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let (id, now, today, user) = (id.into_inner(), state.clock.now(), state.today(), current.user.clone());
+    let submitted = form.clone();
+    let result = state
+        .db(move |conn| {
+            let (_, detail) = load(conn, &user, id)?;
+            let request = form.request(&detail.target)?;
+            milestone::replan(conn, id, &request, Some(user.id), now, today).map(|_| ())
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
+        Err(error) => {
+            let (status, errors) = refused(error)?;
+            show_page(&req, &state, &current, status, id, None, Some(submitted), (Vec::new(), errors)).await
+        }
+    }
+}
+
+async fn new_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentUser,
+    status: StatusCode,
+    code: String,
+    form: IndicatorForm,
+    errors: Vec<FieldError>,
+) -> Result<HttpResponse, AppError> {
+    let project = state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)).await?;
+    render_with(
+        status,
+        &NewPage {
+            ctx: PageCtx::new(req, Some(current)),
+            project,
+            form,
+            errors: FormErrors(errors),
+            ops: &OPS,
+            adding: true,
+        },
+    )
+}
+
+/// `GET /projects/{code}/indicators/new`.
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let form = IndicatorForm { weight: "1".into(), ..IndicatorForm::default() };
+    new_page(&req, &state, &current, StatusCode::OK, code.into_inner(), form, Vec::new()).await
+}
+
+/// `POST /projects/{code}/indicators`: adds the indicator and shows its page; the form again with
+/// errors when refused.
+pub async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+    CsrfForm(form): CsrfForm<IndicatorForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let (code, now, today, actor) = (code.into_inner(), state.clock.now(), state.today(), current.user.id);
+    let (submitted, project_code) = (form.clone(), code.clone());
+    let result = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::NotFound)?;
+            let changes = form.changes(true).map_err(AppError::Validation)?;
+            let input = changes.new_indicator().map_err(AppError::Validation)?;
+            indicator::add(conn, project.id, &input, changes.reason.as_deref(), Some(actor), now, today)
+        })
+        .await;
+    match result {
+        Ok(id) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
+        Err(error) => {
+            let (status, errors) = refused(error)?;
+            new_page(&req, &state, &current, status, code, submitted, errors).await
+        }
+    }
+}
