@@ -65,6 +65,12 @@ pub fn reset_sequences(conn: &mut DbConnection) -> QueryResult<()> {
     Ok(())
 }
 
+/// Refreshes the planner's statistics after a bulk load, so that the first queries on the new rows
+/// choose their indexes well.
+pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
+}
+
 /// An account that cannot log in until it sets a password (a reset link).
 #[derive(Debug, Clone)]
 pub struct UserRow {

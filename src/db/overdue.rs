@@ -29,7 +29,12 @@ fn warning_days(conn: &mut DbConnection) -> QueryResult<i64> {
     Ok(stored.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_WARNING_DAYS))
 }
 
-/// One stored span, ready to insert.
+/// How a span holding from the beginning is stored: a date before any project, so that "began by the
+/// date" stays one index range.
+const BEGINNING: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("year 1 is a date");
+
+/// One stored span, ready to insert: indicator, project, status, since, from (`None`: the beginning),
+/// until.
 pub type SpanRow = (i64, i64, &'static str, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>);
 
 /// Inserts timeline rows in chunks.
@@ -43,7 +48,7 @@ pub fn insert_spans(conn: &mut DbConnection, rows: &[SpanRow]) -> QueryResult<()
                     spans::project_id.eq(project_id),
                     spans::status.eq(status),
                     spans::since.eq(since),
-                    spans::valid_from.eq(from),
+                    spans::valid_from.eq(from.unwrap_or(BEGINNING)),
                     spans::valid_until.eq(until),
                 )
             })
@@ -141,7 +146,7 @@ pub struct Listed {
 /// The spans holding `as_of` that match the filter's projects (not its statuses).
 fn in_scope<'a>(as_of: NaiveDate, filter: &Filter) -> spans::BoxedQuery<'a, Backend> {
     let mut query = spans::table
-        .filter(spans::valid_from.is_null().or(spans::valid_from.le(as_of)))
+        .filter(spans::valid_from.le(as_of))
         .filter(spans::valid_until.is_null().or(spans::valid_until.gt(as_of)))
         .into_boxed();
     if let Some(id) = filter.direction_id {
@@ -219,7 +224,9 @@ pub fn count(conn: &mut DbConnection, as_of: NaiveDate, filter: &Filter) -> Quer
     in_scope(as_of, filter).filter(spans::status.eq_any(status_names(&filter.statuses))).count().get_result(conn)
 }
 
-/// A page of the indicators matching the filter on `as_of`, in the given order.
+/// A page of the indicators matching the filter on `as_of`, in the given order. Each status is read
+/// on its own, walking the list index in order and stopping at the page's end, and the walks are
+/// merged: one ordered walk is far cheaper than sorting every matching span of several statuses.
 pub fn list(
     conn: &mut DbConnection,
     as_of: NaiveDate,
@@ -228,20 +235,27 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<Listed>> {
-    let query = in_scope(as_of, filter).filter(spans::status.eq_any(status_names(&filter.statuses)));
-    let query = match order {
-        Order::MostOverdue => query.order((spans::since.asc(), spans::indicator_id.asc())),
-        Order::LeastOverdue => query.order((spans::since.desc(), spans::indicator_id.desc())),
-    };
-    let rows: Vec<(i64, i64, String, Option<NaiveDate>)> = query
-        .select((spans::indicator_id, spans::project_id, spans::status, spans::since))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(indicator_id, project_id, status, since)| {
-            Some(Listed { indicator_id, project_id, status: Status::parse(&status)?, since })
-        })
-        .collect())
+    let mut merged = Vec::new();
+    for status in &filter.statuses {
+        let query = in_scope(as_of, filter).filter(spans::status.eq(status.as_str()));
+        let query = match order {
+            Order::MostOverdue => query.order((spans::since.asc(), spans::indicator_id.asc())),
+            Order::LeastOverdue => query.order((spans::since.desc(), spans::indicator_id.desc())),
+        };
+        let rows: Vec<(i64, i64, Option<NaiveDate>)> = query
+            .select((spans::indicator_id, spans::project_id, spans::since))
+            .limit(offset.saturating_add(limit))
+            .load(conn)?;
+        merged.extend(rows.into_iter().map(|(indicator_id, project_id, since)| Listed {
+            indicator_id,
+            project_id,
+            status: *status,
+            since,
+        }));
+    }
+    merged.sort_by_key(|row| (row.since, row.indicator_id));
+    if order == Order::LeastOverdue {
+        merged.reverse();
+    }
+    Ok(merged.into_iter().skip(offset.max(0) as usize).take(limit.max(0) as usize).collect())
 }

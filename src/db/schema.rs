@@ -706,8 +706,8 @@ diesel::table! {
         status -> Text,
         /// Overdue or missed: the earliest due date passed unmet; at risk: the checkpoint falling due.
         since -> Nullable<Date>,
-        /// First as-of date of the span; null for the first, which holds from the beginning.
-        valid_from -> Nullable<Date>,
+        /// First as-of date of the span; 0001-01-01 for the first, which holds from the beginning.
+        valid_from -> Date,
         /// First as-of date after it; open-ended when null.
         valid_until -> Nullable<Date>,
     }

@@ -522,6 +522,7 @@ pub fn seed(
         progress(n, options.projects);
     }
     bulk::reset_sequences(conn)?;
+    bulk::analyze(conn)?;
     audit::record(
         conn,
         &audit::AuditEntry {

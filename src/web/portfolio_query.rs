@@ -78,7 +78,7 @@ impl PortfolioQuery {
     /// The filter and order asked for; `default_statuses` when no status is given. An unknown status
     /// or order is a bad request.
     pub fn filter(&self, default_statuses: &[Status]) -> Result<(Filter, Order), AppError> {
-        let statuses = match &self.status {
+        let mut statuses: Vec<Status> = match &self.status {
             None => default_statuses.to_vec(),
             Some(list) => list
                 .split(',')
@@ -89,6 +89,8 @@ impl PortfolioQuery {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        statuses.sort_by_key(|s| s.severity());
+        statuses.dedup();
         let order = match self.sort.as_deref() {
             None | Some("most_overdue") => Order::MostOverdue,
             Some("least_overdue") => Order::LeastOverdue,
