@@ -452,11 +452,25 @@ mod tests {
         assert_eq!(from_file.session_idle_hours, defaults.session_idle_hours);
         assert_eq!(from_file.login_max_failures, defaults.login_max_failures);
         assert_eq!(from_file.db_pool_size, defaults.db_pool_size);
+        assert_eq!(from_file.tracking, defaults.tracking);
         assert_eq!(from_file.schedules.outbox.map(|s| s.to_string()), defaults.schedules.outbox.map(|s| s.to_string()));
         assert_eq!(
             from_file.schedules.cleanup.map(|s| s.to_string()),
             defaults.schedules.cleanup.map(|s| s.to_string())
         );
+    }
+
+    #[test]
+    fn a_bad_warning_window_or_readiness_band_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(&[("COOP_WARNING_DAYS", "-1")], in_temp(&dir)).unwrap_err();
+        assert!(err.0.contains("warning_days"), "{}", err.0);
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[readiness]\npass = 0.7\nre_review = 0.8\n").unwrap();
+        let err = load(&[], Overrides { config_file: Some(file), ..in_temp(&dir) }).unwrap_err();
+        assert!(err.0.contains("readiness"), "{}", err.0);
+        let fine = load(&[("COOP_WARNING_DAYS", "14")], in_temp(&dir)).unwrap();
+        assert_eq!(fine.tracking.warning_days, 14);
     }
 
     #[test]

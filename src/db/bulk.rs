@@ -66,9 +66,14 @@ pub fn reset_sequences(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 /// Refreshes the planner's statistics after a bulk load, so that the first queries on the new rows
-/// choose their indexes well.
+/// choose their indexes well; on PostgreSQL also marks the new pages all-visible (VACUUM), without
+/// which index-only scans still read every row from the table until autovacuum comes by.
 pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
-    diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
+    let statement = match conn {
+        DbConnection::Pg(_) => "VACUUM ANALYZE",
+        DbConnection::Sqlite(_) => "ANALYZE",
+    };
+    diesel::sql_query(statement).execute(conn).map(|_| ())
 }
 
 /// An account that cannot log in until it sets a password (a reset link).

@@ -20,6 +20,7 @@ pub(crate) use batch_insert;
 pub mod api_token;
 pub mod audit;
 pub mod bulk;
+pub mod calendar;
 pub mod connection;
 pub mod direction;
 pub mod extension;

@@ -713,11 +713,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Each user's secret calendar-feed address, as a hash of its token.
+    calendar_feeds (user_id) {
+        /// The user.
+        user_id -> BigInt,
+        /// SHA-256 of the token in the address.
+        token_hash -> Text,
+        /// When the address was made.
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(indicator_status_spans -> indicators (indicator_id));
 diesel::joinable!(indicator_status_spans -> projects (project_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     indicator_status_spans,
+    calendar_feeds,
     regions,
     institutions,
     users,

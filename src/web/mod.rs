@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod error_page;
 mod headers;
 mod health;
+pub mod ical;
 pub mod identity;
 pub mod indicator_detail;
 pub mod indicator_input;

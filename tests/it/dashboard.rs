@@ -223,3 +223,21 @@ async fn the_dashboard_counts_filters_pages_and_exports_what_the_api_lists() {
     assert_eq!(pi.get("/dashboard").await.status, StatusCode::FORBIDDEN);
     assert_eq!(pi.get("/dashboard/export.csv").await.status, StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn the_timelines_follow_the_configured_warning_window() {
+    use coop_tracker::db::overdue::{self, Filter};
+    use coop_tracker::domain::status::Status;
+    let app = TestApp::new();
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let p = portfolio(&service, app).await;
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 11, 20).unwrap();
+    let at_risk = Filter { statuses: vec![Status::AtRisk], ..Filter::default() };
+    let count = |app: &TestApp| with_conn(app, |c| overdue::count(c, as_of, &at_risk).unwrap());
+    assert!(count(&p.app) > 0, "ten days before the mid-term check, with the default 30-day window");
+    assert!(!with_conn(&p.app, |c| overdue::rebuild_if_stale(c, 30).unwrap()), "nothing to rebuild");
+    assert!(with_conn(&p.app, |c| overdue::rebuild_if_stale(c, 5).unwrap()), "a new window rebuilds");
+    assert_eq!(count(&p.app), 0, "ten days out is outside a five-day window");
+    assert!(with_conn(&p.app, |c| overdue::rebuild_if_stale(c, 30).unwrap()));
+    assert!(count(&p.app) > 0);
+}

@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod auth;
 mod browser;
+mod calendar;
 mod cli;
 mod common;
 mod dashboard;

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod calendar;
 mod dashboard;
 mod guides;
 mod home;

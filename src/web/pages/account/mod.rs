@@ -1,4 +1,4 @@
-//! The logged-in user's own settings: password and API tokens.
+//! The logged-in user's own settings: password, API tokens and the calendar feed.
 
 mod password;
 mod tokens;
@@ -11,5 +11,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/password", web::post().to(password::change))
         .route("/account/tokens", web::get().to(tokens::list))
         .route("/account/tokens", web::post().to(tokens::create))
-        .route("/account/tokens/{id}/revoke", web::post().to(tokens::revoke));
+        .route("/account/tokens/{id}/revoke", web::post().to(tokens::revoke))
+        .route("/account/calendar", web::get().to(super::calendar::show))
+        .route("/account/calendar", web::post().to(super::calendar::renew))
+        .route("/calendar/{file}", web::get().to(super::calendar::feed));
 }
