@@ -62,7 +62,7 @@ fn event(t: T, base_url: &str, c: FeedCheckpoint) -> Event {
     let kind = t.get(&key);
     let planned = c
         .planned
-        .map(|p| format!(" {}{}", (p * 100.0).round() / 100.0, c.unit.as_deref().unwrap_or_default()))
+        .map(|p| format!(" {}{}", crate::web::pages::projects::number(p), c.unit.as_deref().unwrap_or_default()))
         .unwrap_or_default();
     let url = format!("{base_url}/projects/{}", c.project_code);
     Event {

@@ -17,7 +17,7 @@ use crate::i18n::T;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::overdue_list::{OverdueItem, all_items, overdue_page};
 use crate::web::page::{PageCtx, render};
-use crate::web::pages::projects::status_key;
+use crate::web::pages::projects::{number, status_key};
 use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
 use crate::web::state::AppState;
 
@@ -47,7 +47,7 @@ impl DashboardPage {
     }
 
     fn number(&self, value: &Option<f64>) -> String {
-        value.map(format_number).unwrap_or_default()
+        value.map(number).unwrap_or_default()
     }
 
     fn page(&self) -> i64 {
@@ -85,11 +85,6 @@ impl DashboardPage {
     fn selected(&self, value: &Option<i64>, id: &i64) -> bool {
         *value == Some(*id)
     }
-}
-
-/// A number as a person would write it: at most two decimals, no trailing zeros.
-fn format_number(value: f64) -> String {
-    ((value * 100.0).round() / 100.0).to_string()
 }
 
 /// Shows the dashboard.
