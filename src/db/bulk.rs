@@ -6,7 +6,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{evidence, indicators, milestones, project_partners, projects, users};
+use super::overdue::{BEGINNING, SpanRow};
+use super::schema::{
+    evidence, indicator_status_spans as spans, indicators, milestones, project_partners, projects, users,
+};
 
 /// Rows per statement: at most 18 columns × 1,000 rows stays under SQLite's 32,766 parameters.
 const CHUNK: usize = 1_000;
@@ -264,5 +267,17 @@ pub fn insert_evidence(conn: &mut DbConnection, rows: &[EvidenceRow], now: Naive
         evidence::status.eq(r.status),
         evidence::created_at.eq(now),
         evidence::updated_at.eq(now),
+    ))
+}
+
+/// Inserts status-timeline rows.
+pub fn insert_spans(conn: &mut DbConnection, rows: &[SpanRow]) -> QueryResult<()> {
+    insert_chunks!(conn, spans::table, rows, |r| (
+        spans::indicator_id.eq(r.0),
+        spans::project_id.eq(r.1),
+        spans::status.eq(r.2),
+        spans::since.eq(r.3),
+        spans::valid_from.eq(r.4.unwrap_or(BEGINNING)),
+        spans::valid_until.eq(r.5),
     ))
 }

@@ -17,9 +17,6 @@ use crate::domain::status::{DEFAULT_WARNING_DAYS, Status, timeline};
 /// The settings key recording the warning window the stored timelines were computed with.
 const WARNING_DAYS_KEY: &str = "status_spans.warning_days";
 
-/// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters at 6 per row.
-const INSERT_CHUNK: usize = 1_000;
-
 type Backend = <DbConnection as Connection>::Backend;
 
 /// The warning window the stored timelines use.
@@ -31,32 +28,11 @@ fn warning_days(conn: &mut DbConnection) -> QueryResult<i64> {
 
 /// How a span holding from the beginning is stored: a date before any project, so that "began by the
 /// date" stays one index range.
-const BEGINNING: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("year 1 is a date");
+pub(super) const BEGINNING: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("year 1 is a date");
 
 /// One stored span, ready to insert: indicator, project, status, since, from (`None`: the beginning),
 /// until.
 pub type SpanRow = (i64, i64, &'static str, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>);
-
-/// Inserts timeline rows in chunks.
-pub fn insert_spans(conn: &mut DbConnection, rows: &[SpanRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let values: Vec<_> = chunk
-            .iter()
-            .map(|&(indicator_id, project_id, status, since, from, until)| {
-                (
-                    spans::indicator_id.eq(indicator_id),
-                    spans::project_id.eq(project_id),
-                    spans::status.eq(status),
-                    spans::since.eq(since),
-                    spans::valid_from.eq(from.unwrap_or(BEGINNING)),
-                    spans::valid_until.eq(until),
-                )
-            })
-            .collect();
-        super::batch_insert!(conn, spans::table, values)?;
-    }
-    Ok(())
-}
 
 /// Recomputes the timelines of some indicators of one project; call it in the same transaction as
 /// any change to their targets, plans, verified evidence or the project's period.
@@ -72,7 +48,7 @@ pub fn refresh(conn: &mut DbConnection, project_id: i64, indicator_ids: &[i64]) 
             rows.push((tracked.id, project_id, span.status.as_str(), span.since, span.from, span.until));
         }
     }
-    insert_spans(conn, &rows)
+    super::bulk::insert_spans(conn, &rows)
 }
 
 /// Recomputes every timeline when the configured warning window differs from the one they were

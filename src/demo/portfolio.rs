@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, ProjectRow, UserRow};
 use crate::db::institution::{self, InstitutionFields};
-use crate::db::overdue::{SpanRow, insert_spans};
+use crate::db::overdue::SpanRow;
 use crate::db::{DbConnection, audit, guide, user};
 use crate::domain::guide::model::{Indicator, Op, Period};
 use crate::domain::plan::{self, Checkpoint, Profile, Schedule};
@@ -509,7 +509,7 @@ pub fn seed(
             let evidence: Vec<EvidenceRow> = batch.iter().flat_map(|g| g.evidence.iter().cloned()).collect();
             bulk::insert_evidence(conn, &evidence, now)?;
             let spans: Vec<SpanRow> = batch.iter().flat_map(|g| g.spans.iter().copied()).collect();
-            insert_spans(conn, &spans)?;
+            bulk::insert_spans(conn, &spans)?;
             seeded.indicators += indicators.len();
             seeded.checkpoints += milestones.len();
             seeded.evidence += evidence.len();

@@ -58,22 +58,35 @@ pub struct OverduePage {
     pub items: Vec<OverdueItem>,
 }
 
-/// One page of the list: the indicators matching `filter` on `as_of`, in `order`.
+/// One page of the list: the indicators matching `filter` on `as_of`, in `order`, and their total.
 pub fn overdue_page(
+    conn: &mut DbConnection,
+    as_of: NaiveDate,
+    filter: &Filter,
+    order: Order,
+    page: (i64, i64),
+    warning_days: i64,
+) -> Result<OverduePage, AppError> {
+    let total = overdue::count(conn, as_of, filter)?;
+    let items = page_items(conn, as_of, filter, order, page, warning_days)?;
+    Ok(OverduePage { total, items })
+}
+
+/// The indicators of one page, `(limit, offset)`, evaluated in full.
+pub fn page_items(
     conn: &mut DbConnection,
     as_of: NaiveDate,
     filter: &Filter,
     order: Order,
     (limit, offset): (i64, i64),
     warning_days: i64,
-) -> Result<OverduePage, AppError> {
-    let total = overdue::count(conn, as_of, filter)?;
+) -> Result<Vec<OverdueItem>, AppError> {
     let rows = overdue::list(conn, as_of, filter, order, limit, offset)?;
-    let items = evaluate_rows(conn, as_of, &rows, warning_days)?;
-    Ok(OverduePage { total, items })
+    evaluate_rows(conn, as_of, &rows, warning_days)
 }
 
-/// Every matching indicator, for exports: fetched and evaluated a thousand at a time.
+/// Every matching indicator, for exports: listed in one walk, then loaded and evaluated a thousand
+/// at a time.
 pub fn all_items(
     conn: &mut DbConnection,
     as_of: NaiveDate,
@@ -81,16 +94,13 @@ pub fn all_items(
     order: Order,
     warning_days: i64,
 ) -> Result<Vec<OverdueItem>, AppError> {
-    const CHUNK: i64 = 1_000;
-    let mut items = Vec::new();
-    loop {
-        let rows = overdue::list(conn, as_of, filter, order, CHUNK, items.len() as i64)?;
-        let done = (rows.len() as i64) < CHUNK;
-        items.extend(evaluate_rows(conn, as_of, &rows, warning_days)?);
-        if done {
-            return Ok(items);
-        }
+    let total = overdue::count(conn, as_of, filter)?;
+    let rows = overdue::list(conn, as_of, filter, order, total, 0)?;
+    let mut items = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(1_000) {
+        items.extend(evaluate_rows(conn, as_of, chunk, warning_days)?);
     }
+    Ok(items)
 }
 
 fn evaluate_rows(

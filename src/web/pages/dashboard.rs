@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::export::{Cell, Table};
 use crate::i18n::T;
 use crate::web::identity::{CurrentUser, RoleCheck};
-use crate::web::overdue_list::{OverdueItem, all_items, overdue_page};
+use crate::web::overdue_list::{OverdueItem, all_items, page_items};
 use crate::web::page::{PageCtx, render};
 use crate::web::pages::projects::{number, status_key};
 use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
@@ -100,11 +100,13 @@ pub async fn show(
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let (limit, offset) = query.page(PAGE_SIZE)?;
     let warning = state.config.tracking.warning_days;
-    let (list, counts, options) = state
+    let (items, counts, total, options) = state
         .db(move |conn| {
             let counts = count_by_status(conn, as_of, &filter, &LISTED_STATUSES)?;
-            let list = overdue_page(conn, as_of, &filter, order, (limit, offset), warning)?;
-            Ok((list, counts, filter_options(conn)?))
+            // The listed total is the listed statuses' counts, not another count query.
+            let total = counts.iter().filter(|(s, _)| filter.statuses.contains(s)).map(|(_, n)| n).sum();
+            let items = page_items(conn, as_of, &filter, order, (limit, offset), warning)?;
+            Ok((items, counts, total, filter_options(conn)?))
         })
         .await?;
     render(&DashboardPage {
@@ -113,10 +115,10 @@ pub async fn show(
         query,
         counts,
         options,
-        total: list.total,
+        total,
         offset,
         limit,
-        items: list.items,
+        items,
     })
 }
 

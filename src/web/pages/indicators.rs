@@ -324,7 +324,7 @@ async fn show_page(
 }
 
 /// How a refused change shows on the page: field errors beside their fields, a conflict at the top.
-fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), AppError> {
+pub(super) fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), AppError> {
     match error {
         AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
         AppError::Conflict(key) => Ok((StatusCode::CONFLICT, vec![FieldError { field: "form", message: key }])),

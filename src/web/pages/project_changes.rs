@@ -1,7 +1,6 @@
 //! Forms that change a whole project from its page: freezing the baseline, and extending the
 //! execution period (延期). Commission staff and administrators only.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
@@ -9,7 +8,7 @@ use serde::Deserialize;
 
 use crate::db::project::{self, Project};
 use crate::db::{extension, indicator};
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
@@ -89,9 +88,7 @@ pub async fn extend(
         .await;
     let (status, errors) = match result {
         Ok(()) => return Ok(see_other(&format!("/projects/{code}?done=saved"))),
-        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-        Err(AppError::Conflict(key)) => (StatusCode::CONFLICT, vec![FieldError { field: "form", message: key }]),
-        Err(other) => return Err(other),
+        Err(error) => super::indicators::refused(error)?,
     };
     let project = state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)).await?;
     render_with(
