@@ -116,6 +116,17 @@ pub struct Config {
     pub db_pool_size: u32,
     /// How indicators are judged: the at-risk window and the acceptance-readiness bands.
     pub tracking: Tracking,
+    /// What an evidence upload may hold.
+    pub uploads: UploadLimits,
+}
+
+/// Limits on evidence files (佐证材料).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// The largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// The most files one submission may carry.
+    pub max_files: usize,
 }
 
 /// How the status engine and acceptance readiness are parameterised.
@@ -148,6 +159,15 @@ struct FileConfig {
     status: FileStatus,
     #[serde(default)]
     readiness: FileReadiness,
+    #[serde(default)]
+    evidence: FileEvidence,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileEvidence {
+    max_file_mb: Option<u64>,
+    max_files: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -264,6 +284,17 @@ impl Config {
         readiness.check().map_err(|problem| {
             ConfigError(format!("[readiness] is unusable: {}", crate::i18n::Locale::En.t().get(problem.message_key())))
         })?;
+        let max_file_mb = match env_string("COOP_MAX_FILE_MB") {
+            Some(v) => parse_value("COOP_MAX_FILE_MB", &v)?,
+            None => file.evidence.max_file_mb.unwrap_or(50),
+        };
+        if !(1..=4096).contains(&max_file_mb) {
+            return Err(ConfigError(format!("evidence.max_file_mb = {max_file_mb} must be between 1 and 4096")));
+        }
+        let max_files = file.evidence.max_files.unwrap_or(20);
+        if !(1..=200).contains(&max_files) {
+            return Err(ConfigError(format!("evidence.max_files = {max_files} must be between 1 and 200")));
+        }
         let mail_from = env_string("COOP_MAIL_FROM")
             .or(file.mail.from)
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
@@ -293,6 +324,7 @@ impl Config {
             login_max_failures: positive("login_max_failures", login_max_failures)?,
             db_pool_size: positive("db_pool_size", db_pool_size)?,
             tracking: Tracking { warning_days, readiness },
+            uploads: UploadLimits { max_file_bytes: max_file_mb * 1024 * 1024, max_files },
             data_dir,
         };
         ensure_writable(&config.data_dir)?;

@@ -1,9 +1,12 @@
-//! The command line: `serve`, `migrate`, `user …`, `guide …`, `project import`, `backup`. Each
+//! The command line: `serve`, `migrate`, `user …`, `guide …`, `project import`, `audit verify`,
+//! `files gc`, `backup`. Each
 //! command prints one clear line and exits non-zero on failure: 2 for a configuration or usage
 //! mistake, 1 for anything else.
 
+mod audit;
 mod backup;
 mod demo;
+mod files;
 mod guide;
 mod project;
 mod user;
@@ -59,6 +62,12 @@ enum Command {
     /// Registers approved projects.
     #[command(subcommand)]
     Project(ProjectCommand),
+    /// Checks the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Maintains the stored evidence files.
+    #[command(subcommand)]
+    Files(FilesCommand),
     /// Writes a consistent copy of the SQLite database, safe while the server runs.
     Backup {
         /// The file to write; it must not exist yet.
@@ -80,6 +89,27 @@ enum DemoCommand {
         /// "Today" for the evidence and the overdue share [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Checks every link of the audit log's hash chain; exits with 1 at the first break.
+    Verify {
+        /// Prints the result as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FilesCommand {
+    /// Removes stored files no evidence points to (left by uploads cut off before they were saved)
+    /// and unfinished uploads, once they are older than an hour.
+    Gc {
+        /// Lists what would be removed and removes nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -204,6 +234,8 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Guide(GuideCommand::Import { file }) => guide::import(&config, &file)?,
         Command::Guide(GuideCommand::Parse { .. }) => {}
         Command::Project(ProjectCommand::Import { file, dry_run }) => project::import(&config, &file, dry_run)?,
+        Command::Audit(AuditCommand::Verify { json }) => audit::verify(&config, json)?,
+        Command::Files(FilesCommand::Gc { dry_run }) => files::gc(&config, dry_run)?,
         Command::Backup { to } => backup::run(&config, &to)?,
         Command::Demo(DemoCommand::Seed { projects, seed, as_of }) => demo::seed(&config, projects, seed, as_of)?,
     }

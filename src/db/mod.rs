@@ -23,6 +23,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod connection;
 pub mod direction;
+pub mod evidence;
 pub mod extension;
 pub mod guide;
 pub mod indicator;

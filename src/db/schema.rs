@@ -472,6 +472,8 @@ diesel::table! {
         created_at -> Timestamp,
         /// When the row was last changed (UTC).
         updated_at -> Timestamp,
+        /// The rejected evidence (or the one asked for more) that this answers.
+        responds_to -> Nullable<BigInt>,
     }
 }
 
@@ -506,6 +508,8 @@ diesel::table! {
         uploaded_by -> BigInt,
         /// When it was uploaded (UTC).
         uploaded_at -> Timestamp,
+        /// The kind of proof (佐证材料) it was attached as, e.g. `test_report`; none for other files.
+        kind -> Nullable<Text>,
     }
 }
 
@@ -566,6 +570,10 @@ diesel::table! {
         detail -> Text,
         /// Client IP address.
         ip -> Nullable<Text>,
+        /// The previous row's hash; none for the first row of the chain and for rows written before it.
+        prev_hash -> Nullable<Text>,
+        /// SHA-256 over `prev_hash` and this row's content (lower-case hex).
+        hash -> Nullable<Text>,
     }
 }
 

@@ -4,10 +4,12 @@
 //! `report` translate to and from these types.
 
 pub mod clock;
+pub mod evidence;
 pub mod guide;
 pub mod plan;
 pub mod plan_shape;
 pub mod project_state;
+pub mod proof;
 pub mod readiness;
 pub mod role;
 pub mod status;

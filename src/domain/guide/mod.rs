@@ -5,7 +5,7 @@ pub mod correction;
 mod document;
 pub mod indicator;
 pub mod model;
-mod number;
+pub(crate) mod number;
 pub mod text;
 mod unit;
 

@@ -1,0 +1,727 @@
+//! Evidence (佐证材料): submissions of reported values with their files, the review queue, and
+//! reviews. Only accepted evidence counts toward an indicator's status; pending evidence is shown
+//! beside it. Every write records an audit row in the same transaction, and accepting evidence
+//! recomputes the indicator's status timeline there too.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use super::DbConnection;
+use super::audit::{self, AuditEntry};
+use super::indicator::find_open_project;
+use super::project::Project;
+use super::schema::{evidence, evidence_files, files, indicators, project_members, projects, reviews, submissions, users};
+use super::user::User;
+use crate::domain::evidence::Checked;
+use crate::domain::proof::ProofKind;
+use crate::domain::role::Role;
+use crate::error::{AppError, FieldError};
+
+/// A file already in the store, to attach.
+#[derive(Debug, Clone)]
+pub struct FileUpload {
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// MIME type recognised from the content.
+    pub content_type: String,
+    /// The name it was uploaded under.
+    pub original_name: String,
+    /// The kind of proof it was attached as.
+    pub kind: Option<ProofKind>,
+}
+
+/// One indicator's report within a submission.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    /// The indicator.
+    pub indicator_id: i64,
+    /// The checked value and date.
+    pub checked: Checked,
+    /// The PI's note.
+    pub note: String,
+    /// The rejected evidence (or the one asked for more) this answers.
+    pub responds_to: Option<i64>,
+    /// Files to attach.
+    pub files: Vec<FileUpload>,
+}
+
+/// One report, or an annual progress report (年度进展报告) covering several indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmissionKind {
+    /// A single indicator's report.
+    Single,
+    /// 年度进展报告.
+    AnnualReport,
+}
+
+impl SubmissionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SubmissionKind::Single => "single",
+            SubmissionKind::AnnualReport => "annual_report",
+        }
+    }
+}
+
+/// What was stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Submitted {
+    /// The submission.
+    pub submission_id: i64,
+    /// The evidence rows, in the order of the entries.
+    pub evidence_ids: Vec<i64>,
+}
+
+/// Whether a user may report progress on a project: its PI, or one of its members.
+pub fn can_contribute(conn: &mut DbConnection, user: &User, project: &Project) -> QueryResult<bool> {
+    if !matches!(user.role, Role::Pi | Role::Member) {
+        return Ok(false);
+    }
+    if project.pi_user_id == user.id {
+        return Ok(true);
+    }
+    let member: i64 = project_members::table
+        .filter(project_members::project_id.eq(project.id))
+        .filter(project_members::user_id.eq(user.id))
+        .filter(project_members::role.eq("member"))
+        .count()
+        .get_result(conn)?;
+    Ok(member > 0)
+}
+
+/// Whether a user may review evidence: commission staff.
+pub fn can_review(user: &User) -> bool {
+    user.role.sees_portfolio()
+}
+
+/// Stores a submission: its entries, their files (already in the file store) and one audit row
+/// per entry, all or nothing. Rights, the project's state, and links to earlier evidence are
+/// checked here; the values were checked against the targets by the caller.
+pub fn submit(
+    conn: &mut DbConnection,
+    actor: &User,
+    project_id: i64,
+    kind: SubmissionKind,
+    period_label: Option<&str>,
+    entries: &[NewEntry],
+    (ip, now): (Option<&str>, NaiveDateTime),
+) -> Result<Submitted, AppError> {
+    if entries.is_empty() {
+        return Err(AppError::field("value", "evidence.error.empty"));
+    }
+    conn.transaction(|conn| {
+        let project = find_open_project(conn, project_id)?;
+        if !can_contribute(conn, actor, &project)? {
+            return Err(AppError::Forbidden);
+        }
+        let submission_id: i64 = diesel::insert_into(submissions::table)
+            .values((
+                submissions::project_id.eq(project_id),
+                submissions::kind.eq(kind.as_str()),
+                submissions::period_label.eq(period_label),
+                submissions::submitted_by.eq(actor.id),
+                submissions::created_at.eq(now),
+            ))
+            .returning(submissions::id)
+            .get_result(conn)?;
+        let mut evidence_ids = Vec::with_capacity(entries.len());
+        for entry in entries {
+            evidence_ids.push(insert_entry(conn, actor, &project, submission_id, entry, (ip, now))?);
+        }
+        Ok(Submitted { submission_id, evidence_ids })
+    })
+}
+
+fn insert_entry(
+    conn: &mut DbConnection,
+    actor: &User,
+    project: &Project,
+    submission_id: i64,
+    entry: &NewEntry,
+    (ip, now): (Option<&str>, NaiveDateTime),
+) -> Result<i64, AppError> {
+    let owner: Option<i64> =
+        indicators::table.find(entry.indicator_id).select(indicators::project_id).first(conn).optional()?;
+    if owner != Some(project.id) {
+        return Err(AppError::NotFound);
+    }
+    if let Some(earlier) = entry.responds_to {
+        let answered: Option<(i64, String)> =
+            evidence::table.find(earlier).select((evidence::indicator_id, evidence::status)).first(conn).optional()?;
+        match answered {
+            Some((indicator, status)) if indicator == entry.indicator_id && matches!(status.as_str(), "rejected" | "needs_more") => {}
+            _ => return Err(AppError::field("responds_to", "evidence.error.responds_to")),
+        }
+    }
+    let reported = entry.checked.reported;
+    let id: i64 = diesel::insert_into(evidence::table)
+        .values((
+            evidence::indicator_id.eq(entry.indicator_id),
+            evidence::submission_id.eq(submission_id),
+            evidence::submitted_by.eq(actor.id),
+            evidence::value.eq(reported.map(|r| r.value)),
+            evidence::value_max.eq(reported.and_then(|r| r.value_max)),
+            evidence::done.eq(entry.checked.done),
+            evidence::measured_on.eq(entry.checked.measured_on),
+            evidence::note.eq(entry.note.trim()),
+            evidence::status.eq("pending"),
+            evidence::responds_to.eq(entry.responds_to),
+            evidence::created_at.eq(now),
+            evidence::updated_at.eq(now),
+        ))
+        .returning(evidence::id)
+        .get_result(conn)?;
+    let mut attached = Vec::new();
+    for upload in &entry.files {
+        let file_id = file_row(conn, upload, now)?;
+        // The same content twice in one report is attached once.
+        let already: i64 = evidence_files::table
+            .filter(evidence_files::evidence_id.eq(id))
+            .filter(evidence_files::file_id.eq(file_id))
+            .count()
+            .get_result(conn)?;
+        if already > 0 {
+            continue;
+        }
+        diesel::insert_into(evidence_files::table)
+            .values((
+                evidence_files::evidence_id.eq(id),
+                evidence_files::file_id.eq(file_id),
+                evidence_files::original_name.eq(&upload.original_name),
+                evidence_files::uploaded_by.eq(actor.id),
+                evidence_files::uploaded_at.eq(now),
+                evidence_files::kind.eq(upload.kind.map(ProofKind::as_str)),
+            ))
+            .execute(conn)?;
+        attached.push(json!({ "name": upload.original_name, "sha256": upload.sha256, "size": upload.size,
+            "kind": upload.kind.map(ProofKind::as_str) }));
+    }
+    let detail = json!({ "after": { "indicator_id": entry.indicator_id, "submission_id": submission_id,
+        "value": reported.map(|r| r.value), "value_max": reported.and_then(|r| r.value_max), "done": entry.checked.done,
+        "measured_on": entry.checked.measured_on, "note": entry.note.trim(), "status": "pending",
+        "responds_to": entry.responds_to, "files": attached } });
+    audit::record(
+        conn,
+        &AuditEntry {
+            actor: Some(actor.id),
+            action: "evidence.submit",
+            entity: "evidence",
+            entity_id: Some(id),
+            project_id: Some(project.id),
+            detail,
+            ip,
+        },
+        now,
+    )?;
+    Ok(id)
+}
+
+/// The `files` row for some content, created when it is new. Two uploads of the same new content
+/// may race; the loser finds the winner's row.
+fn file_row(conn: &mut DbConnection, upload: &FileUpload, now: NaiveDateTime) -> QueryResult<i64> {
+    let find = |conn: &mut DbConnection| {
+        files::table.filter(files::sha256.eq(&upload.sha256)).select(files::id).first::<i64>(conn).optional()
+    };
+    if let Some(id) = find(conn)? {
+        return Ok(id);
+    }
+    // A savepoint, so that a unique violation does not abort the caller's transaction on PostgreSQL.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(files::table)
+            .values((
+                files::sha256.eq(&upload.sha256),
+                files::size_bytes.eq(upload.size),
+                files::content_type.eq(&upload.content_type),
+                files::created_at.eq(now),
+            ))
+            .returning(files::id)
+            .get_result::<i64>(conn)
+    });
+    match inserted {
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            find(conn)?.ok_or(diesel::result::Error::NotFound)
+        }
+        other => other,
+    }
+}
+
+/// A staff decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// The value counts from now on.
+    Accept,
+    /// The value does not count; a reason is required.
+    Reject,
+    /// The PI is asked for more evidence; a reason is required.
+    More,
+}
+
+impl Decision {
+    /// The evidence status and the review decision it leads to.
+    fn stored(self) -> &'static str {
+        match self {
+            Decision::Accept => "accepted",
+            Decision::Reject => "rejected",
+            Decision::More => "needs_more",
+        }
+    }
+
+    /// Parses the form and API spelling.
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "accept" => Some(Decision::Accept),
+            "reject" => Some(Decision::Reject),
+            "more" => Some(Decision::More),
+            _ => None,
+        }
+    }
+}
+
+/// Records a review of pending evidence: only staff may, anything but an acceptance needs a
+/// comment, and evidence is reviewed once (409 after). Accepting it updates the status timeline.
+pub fn review(
+    conn: &mut DbConnection,
+    reviewer: &User,
+    evidence_id: i64,
+    decision: Decision,
+    comment: &str,
+    (ip, now): (Option<&str>, NaiveDateTime),
+) -> Result<i64, AppError> {
+    if !can_review(reviewer) {
+        return Err(AppError::Forbidden);
+    }
+    let comment = comment.trim();
+    if decision != Decision::Accept && comment.is_empty() {
+        return Err(AppError::field("comment", "review.error.reason_required"));
+    }
+    if comment.chars().count() > 2000 {
+        return Err(AppError::field("comment", "review.error.too_long"));
+    }
+    conn.transaction(|conn| {
+        let (indicator_id, status): (i64, String) = evidence::table
+            .find(evidence_id)
+            .select((evidence::indicator_id, evidence::status))
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        let project_id: i64 = indicators::table.find(indicator_id).select(indicators::project_id).first(conn)?;
+        find_open_project(conn, project_id)?;
+        if status != "pending" {
+            return Err(AppError::Conflict("review.error.already_reviewed"));
+        }
+        // The status condition makes a concurrent second review update nothing.
+        let changed = diesel::update(evidence::table.find(evidence_id).filter(evidence::status.eq("pending")))
+            .set((evidence::status.eq(decision.stored()), evidence::updated_at.eq(now)))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(AppError::Conflict("review.error.already_reviewed"));
+        }
+        let review_id: i64 = diesel::insert_into(reviews::table)
+            .values((
+                reviews::evidence_id.eq(evidence_id),
+                reviews::reviewer_id.eq(reviewer.id),
+                reviews::decision.eq(decision.stored()),
+                reviews::reason.eq((!comment.is_empty()).then_some(comment)),
+                reviews::created_at.eq(now),
+            ))
+            .returning(reviews::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor: Some(reviewer.id),
+                action: "evidence.review",
+                entity: "evidence",
+                entity_id: Some(evidence_id),
+                project_id: Some(project_id),
+                detail: json!({ "review_id": review_id, "before": { "status": status },
+                    "after": { "status": decision.stored(), "reason": comment } }),
+                ip,
+            },
+            now,
+        )?;
+        if decision == Decision::Accept {
+            super::overdue::refresh(conn, project_id, &[indicator_id])?;
+        }
+        Ok(review_id)
+    })
+}
+
+/// One attached file as listed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FileView {
+    /// Its number within the evidence, from 1, as in `/files/{n}`.
+    pub n: usize,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// MIME type recognised from the content.
+    pub content_type: String,
+    /// The kind of proof it was attached as.
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<ProofKind>,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// Codes of other projects whose evidence holds the same file: possibly recycled evidence.
+    pub reused_in: Vec<String>,
+}
+
+/// A review as listed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReviewView {
+    /// `accepted`, `rejected` or `needs_more`.
+    pub decision: String,
+    /// The reviewer's reason.
+    pub reason: Option<String>,
+    /// The reviewer's name.
+    pub reviewer: String,
+    /// When (UTC).
+    pub at: NaiveDateTime,
+}
+
+/// Evidence with its files and reviews.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EvidenceView {
+    /// Id.
+    pub id: i64,
+    /// The indicator.
+    pub indicator_id: i64,
+    /// What the indicator measures.
+    pub metric: String,
+    /// The submission it came in.
+    pub submission_id: Option<i64>,
+    /// `single` or `annual_report`.
+    pub submission_kind: Option<String>,
+    /// Who reported it.
+    pub submitted_by: String,
+    /// The value (low end of a range).
+    pub value: Option<f64>,
+    /// The high end of a range.
+    pub value_max: Option<f64>,
+    /// A deliverable is done.
+    pub done: bool,
+    /// When it was measured.
+    pub measured_on: NaiveDate,
+    /// The PI's note.
+    pub note: String,
+    /// `pending`, `accepted`, `rejected`, `needs_more` or `withdrawn`.
+    pub status: String,
+    /// When it was submitted (UTC).
+    pub created_at: NaiveDateTime,
+    /// The evidence it answers.
+    pub responds_to: Option<i64>,
+    /// Attached files.
+    pub files: Vec<FileView>,
+    /// Reviews, oldest first.
+    pub reviews: Vec<ReviewView>,
+}
+
+type EvidenceRow =
+    (i64, i64, String, Option<i64>, String, Option<f64>, Option<f64>, bool, NaiveDate, String, String, NaiveDateTime, Option<i64>);
+
+/// Evidence of a project, newest first.
+pub fn for_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<EvidenceView>> {
+    let ids: Vec<i64> = evidence::table
+        .inner_join(indicators::table)
+        .filter(indicators::project_id.eq(project_id))
+        .order((evidence::created_at.desc(), evidence::id.desc()))
+        .select(evidence::id)
+        .load(conn)?;
+    views(conn, &ids)
+}
+
+/// Evidence of one indicator, newest first.
+pub fn for_indicator(conn: &mut DbConnection, indicator_id: i64) -> QueryResult<Vec<EvidenceView>> {
+    let ids: Vec<i64> = evidence::table
+        .filter(evidence::indicator_id.eq(indicator_id))
+        .order((evidence::created_at.desc(), evidence::id.desc()))
+        .select(evidence::id)
+        .load(conn)?;
+    views(conn, &ids)
+}
+
+/// One piece of evidence with the project it belongs to.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Project, EvidenceView)>> {
+    let Some(view) = views(conn, &[id])?.into_iter().next() else { return Ok(None) };
+    let project = projects::table
+        .inner_join(indicators::table)
+        .filter(indicators::id.eq(view.indicator_id))
+        .select(Project::as_select())
+        .first(conn)?;
+    Ok(Some((project, view)))
+}
+
+/// Loads evidence by id with files and reviews, in the order of `ids`.
+fn views(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EvidenceView>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<EvidenceRow> = evidence::table
+        .inner_join(indicators::table)
+        .inner_join(users::table)
+        .left_join(submissions::table)
+        .filter(evidence::id.eq_any(ids))
+        .select((
+            evidence::id,
+            evidence::indicator_id,
+            indicators::metric,
+            evidence::submission_id,
+            users::name,
+            evidence::value,
+            evidence::value_max,
+            evidence::done,
+            evidence::measured_on,
+            evidence::note,
+            evidence::status,
+            evidence::created_at,
+            evidence::responds_to,
+        ))
+        .load(conn)?;
+    let kinds: HashMap<i64, String> = submissions::table
+        .filter(submissions::id.eq_any(rows.iter().filter_map(|r| r.3).collect::<Vec<_>>()))
+        .select((submissions::id, submissions::kind))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut files = files_of(conn, ids)?;
+    let mut reviews = reviews_of(conn, ids)?;
+    let mut by_id: HashMap<i64, EvidenceView> = rows
+        .into_iter()
+        .map(|(id, indicator_id, metric, submission_id, submitted_by, value, value_max, done, measured_on, note, status, created_at, responds_to)| {
+            let view = EvidenceView {
+                id,
+                indicator_id,
+                metric,
+                submission_kind: submission_id.and_then(|s| kinds.get(&s).cloned()),
+                submission_id,
+                submitted_by,
+                value,
+                value_max,
+                done,
+                measured_on,
+                note,
+                status,
+                created_at,
+                responds_to,
+                files: files.remove(&id).unwrap_or_default(),
+                reviews: reviews.remove(&id).unwrap_or_default(),
+            };
+            (id, view)
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+fn files_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<FileView>>> {
+    let rows: Vec<(i64, i64, String, Option<String>, i64, String, String)> = evidence_files::table
+        .inner_join(files::table)
+        .filter(evidence_files::evidence_id.eq_any(ids))
+        .order(evidence_files::id.asc())
+        .select((
+            evidence_files::evidence_id,
+            evidence_files::file_id,
+            evidence_files::original_name,
+            evidence_files::kind,
+            files::size_bytes,
+            files::content_type,
+            files::sha256,
+        ))
+        .load(conn)?;
+    let reuse = reuse_of(conn, ids, &rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+    let mut by_evidence: HashMap<i64, Vec<FileView>> = HashMap::new();
+    for (evidence_id, file_id, name, kind, size, content_type, sha256) in rows {
+        let list = by_evidence.entry(evidence_id).or_default();
+        list.push(FileView {
+            n: list.len() + 1,
+            name,
+            size,
+            content_type,
+            kind: kind.as_deref().and_then(ProofKind::parse),
+            sha256,
+            reused_in: reuse.get(&(evidence_id, file_id)).cloned().unwrap_or_default(),
+        });
+    }
+    Ok(by_evidence)
+}
+
+/// For each (evidence, file): the codes of other projects whose evidence holds the same file.
+fn reuse_of(
+    conn: &mut DbConnection,
+    evidence_ids: &[i64],
+    file_ids: &[i64],
+) -> QueryResult<HashMap<(i64, i64), Vec<String>>> {
+    if file_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Where each of these files is attached, with the project of each attachment.
+    let uses: Vec<(i64, i64, String)> = evidence_files::table
+        .inner_join(evidence::table.inner_join(indicators::table.inner_join(projects::table)))
+        .filter(evidence_files::file_id.eq_any(file_ids))
+        .select((evidence_files::file_id, evidence_files::evidence_id, projects::code))
+        .load(conn)?;
+    let mut codes_of_file: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut code_of_evidence: HashMap<i64, String> = HashMap::new();
+    for (file_id, evidence_id, code) in uses {
+        code_of_evidence.insert(evidence_id, code.clone());
+        let codes = codes_of_file.entry(file_id).or_default();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let mut reuse = HashMap::new();
+    for evidence_id in evidence_ids {
+        let Some(own) = code_of_evidence.get(evidence_id) else { continue };
+        for (file_id, codes) in &codes_of_file {
+            let others: Vec<String> = codes.iter().filter(|c| *c != own).cloned().collect();
+            if !others.is_empty() {
+                reuse.insert((*evidence_id, *file_id), others);
+            }
+        }
+    }
+    Ok(reuse)
+}
+
+fn reviews_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<ReviewView>>> {
+    let rows: Vec<(i64, String, Option<String>, String, NaiveDateTime)> = reviews::table
+        .inner_join(users::table)
+        .filter(reviews::evidence_id.eq_any(ids))
+        .order(reviews::id.asc())
+        .select((reviews::evidence_id, reviews::decision, reviews::reason, users::name, reviews::created_at))
+        .load(conn)?;
+    let mut by_evidence: HashMap<i64, Vec<ReviewView>> = HashMap::new();
+    for (evidence_id, decision, reason, reviewer, at) in rows {
+        by_evidence.entry(evidence_id).or_default().push(ReviewView { decision, reason, reviewer, at });
+    }
+    Ok(by_evidence)
+}
+
+/// One entry of the review queue.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    /// The evidence.
+    pub evidence_id: i64,
+    /// Its project's code.
+    pub project_code: String,
+    /// Its project's title.
+    pub project_title: String,
+    /// The indicator.
+    pub indicator_id: i64,
+    /// What the indicator measures.
+    pub metric: String,
+    /// Who submitted it.
+    pub submitted_by: String,
+    /// When (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// Pending evidence, oldest first, one page of it, and how much is pending in all.
+pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Vec<QueueItem>, i64)> {
+    let total: i64 = evidence::table.filter(evidence::status.eq("pending")).count().get_result(conn)?;
+    let rows: Vec<(i64, String, String, i64, String, String, NaiveDateTime)> = evidence::table
+        .inner_join(indicators::table.inner_join(projects::table))
+        .inner_join(users::table)
+        .filter(evidence::status.eq("pending"))
+        .order((evidence::created_at.asc(), evidence::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((
+            evidence::id,
+            projects::code,
+            projects::title,
+            evidence::indicator_id,
+            indicators::metric,
+            users::name,
+            evidence::created_at,
+        ))
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|(evidence_id, project_code, project_title, indicator_id, metric, submitted_by, created_at)| QueueItem {
+            evidence_id,
+            project_code,
+            project_title,
+            indicator_id,
+            metric,
+            submitted_by,
+            created_at,
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// A file to send: where its content is and how to name it.
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// SHA-256, which locates the content in the store.
+    pub sha256: String,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+}
+
+/// The `n`th file (from 1) of a piece of evidence.
+pub fn download(conn: &mut DbConnection, evidence_id: i64, n: usize) -> QueryResult<Option<Download>> {
+    let Some(offset) = n.checked_sub(1) else { return Ok(None) };
+    let Ok(offset) = i64::try_from(offset) else { return Ok(None) };
+    evidence_files::table
+        .inner_join(files::table)
+        .filter(evidence_files::evidence_id.eq(evidence_id))
+        .order(evidence_files::id.asc())
+        .offset(offset)
+        .select((files::sha256, evidence_files::original_name, files::content_type, files::size_bytes))
+        .first::<(String, String, String, i64)>(conn)
+        .optional()
+        .map(|row| row.map(|(sha256, name, content_type, size)| Download { sha256, name, content_type, size }))
+}
+
+/// Every stored file's hash: what the file store must keep.
+pub fn stored_hashes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    files::table.select(files::sha256).load(conn)
+}
+
+/// A value awaiting review, shown beside the verified one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Pending {
+    /// The value (low end of a range).
+    pub value: Option<f64>,
+    /// The high end of a range.
+    pub value_max: Option<f64>,
+    /// A deliverable reported done.
+    pub done: bool,
+    /// When it was measured.
+    pub measured_on: NaiveDate,
+    /// How many reports of the indicator await review.
+    pub count: usize,
+}
+
+/// For each indicator with evidence awaiting review: the latest measured pending value.
+pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResult<HashMap<i64, Pending>> {
+    let rows: Vec<(i64, Option<f64>, Option<f64>, bool, NaiveDate)> = evidence::table
+        .filter(evidence::indicator_id.eq_any(indicator_ids))
+        .filter(evidence::status.eq("pending"))
+        .order((evidence::measured_on.asc(), evidence::id.asc()))
+        .select((evidence::indicator_id, evidence::value, evidence::value_max, evidence::done, evidence::measured_on))
+        .load(conn)?;
+    let mut pending: HashMap<i64, Pending> = HashMap::new();
+    for (indicator_id, value, value_max, done, measured_on) in rows {
+        let count = pending.get(&indicator_id).map_or(0, |p| p.count) + 1;
+        pending.insert(indicator_id, Pending { value, value_max, done, measured_on, count });
+    }
+    Ok(pending)
+}
+
+/// A field error for a problem the domain found.
+pub fn problem_field(problem: crate::domain::evidence::Problem) -> FieldError {
+    FieldError { field: problem.field(), message: problem.message_key() }
+}

@@ -1,0 +1,299 @@
+//! Evidence files on disk, named by the SHA-256 of their content.
+//!
+//! Layout under `<data_dir>/files`: `objects/ab/<64 hex>` holds content, `incoming/` holds uploads
+//! being received. An upload is streamed into `incoming/` while it is hashed, fsynced, and only then
+//! moved (an atomic rename on one file system) to its object path and the directory fsynced. The
+//! database row that points at an object is committed after that, so a row never names a missing
+//! file; a crash in between leaves an object with no row, which [`FileStore::collect_garbage`] removes.
+//! Uploaded file names are kept in the database and never touch a path.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// How many leading bytes are kept for recognising the content.
+const HEAD_BYTES: usize = 8 * 1024;
+
+/// The store under one data folder.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    root: PathBuf,
+}
+
+/// An upload being written to `incoming/`.
+#[derive(Debug)]
+pub struct Incoming {
+    file: File,
+    path: PathBuf,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+    head: Vec<u8>,
+    kept: bool,
+}
+
+/// A complete, fsynced upload in `incoming/`, not yet in the store. Dropping it removes the file.
+#[derive(Debug)]
+pub struct Received {
+    path: PathBuf,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The first bytes, for recognising the type.
+    pub head: Vec<u8>,
+    kept: bool,
+}
+
+/// The upload passed the size limit; what was received is already removed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    /// Larger than the limit.
+    #[error("file larger than {0} bytes")]
+    TooLarge(u64),
+    /// Writing failed (a full disk, say).
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// What garbage collection found (and removed unless it was a dry run).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Garbage {
+    /// Objects no database row points to.
+    pub orphans: Vec<PathBuf>,
+    /// Uploads never finished.
+    pub unfinished: Vec<PathBuf>,
+}
+
+impl FileStore {
+    /// The store in `<data_dir>/files`; folders are created on first use.
+    pub fn new(data_dir: &Path) -> FileStore {
+        FileStore { root: data_dir.join("files") }
+    }
+
+    fn incoming_dir(&self) -> PathBuf {
+        self.root.join("incoming")
+    }
+
+    fn objects_dir(&self) -> PathBuf {
+        self.root.join("objects")
+    }
+
+    /// Where the content with this hash lives. Only ever called with a hash this program computed
+    /// or read from the database (64 lower-case hex characters).
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        self.objects_dir().join(&sha256[..2]).join(sha256)
+    }
+
+    /// Starts receiving an upload of at most `limit` bytes.
+    pub fn receive(&self, limit: u64) -> io::Result<Incoming> {
+        let dir = self.incoming_dir();
+        fs::create_dir_all(&dir)?;
+        let name = format!("{:032x}", rand::thread_rng().r#gen::<u128>());
+        let path = dir.join(name);
+        let file = File::options().write(true).create_new(true).open(&path)?;
+        Ok(Incoming { file, path, hasher: Sha256::new(), size: 0, limit, head: Vec::new(), kept: false })
+    }
+
+    /// Moves a received upload into the store (once per content: a second copy is dropped) and
+    /// makes the move durable. Returns whether the content was new.
+    pub fn keep(&self, mut received: Received) -> io::Result<bool> {
+        let target = self.path_of(&received.sha256);
+        let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.objects_dir());
+        fs::create_dir_all(&dir)?;
+        let new = !target.exists();
+        if new {
+            fs::rename(&received.path, &target)?;
+            received.kept = true;
+            sync_dir(&dir)?;
+            if let Some(objects) = dir.parent() {
+                sync_dir(objects)?;
+            }
+        }
+        Ok(new)
+    }
+
+    /// Finds objects whose hash is not in `referenced`, and unfinished uploads, older than `grace`
+    /// (younger ones may belong to an upload whose row is about to commit), and removes them unless
+    /// `dry_run`.
+    pub fn collect_garbage(
+        &self,
+        referenced: &HashSet<String>,
+        now: SystemTime,
+        grace: Duration,
+        dry_run: bool,
+    ) -> io::Result<Garbage> {
+        let old_enough = |path: &Path| -> io::Result<bool> {
+            let modified = fs::metadata(path)?.modified()?;
+            Ok(now.duration_since(modified).unwrap_or_default() >= grace)
+        };
+        let mut garbage = Garbage::default();
+        for entry in read_dir_if_exists(&self.objects_dir())? {
+            for object in read_dir_if_exists(&entry?.path())? {
+                let path = object?.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                if !referenced.contains(name) && old_enough(&path)? {
+                    garbage.orphans.push(path);
+                }
+            }
+        }
+        for entry in read_dir_if_exists(&self.incoming_dir())? {
+            let path = entry?.path();
+            if old_enough(&path)? {
+                garbage.unfinished.push(path);
+            }
+        }
+        garbage.orphans.sort();
+        garbage.unfinished.sort();
+        if !dry_run {
+            for path in garbage.orphans.iter().chain(&garbage.unfinished) {
+                fs::remove_file(path)?;
+            }
+        }
+        Ok(garbage)
+    }
+}
+
+fn read_dir_if_exists(dir: &Path) -> io::Result<Box<dyn Iterator<Item = io::Result<fs::DirEntry>>>> {
+    match fs::read_dir(dir) {
+        Ok(entries) => Ok(Box::new(entries)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Box::new(std::iter::empty())),
+        Err(e) => Err(e),
+    }
+}
+
+/// Makes a directory's entries (a rename into it) durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+impl Incoming {
+    /// Appends a chunk; past the limit the upload is abandoned (and its file removed on drop).
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), ReceiveError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(ReceiveError::TooLarge(self.limit));
+        }
+        if self.head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.hasher.update(chunk);
+        self.file.write_all(chunk)?;
+        Ok(())
+    }
+
+    /// Bytes received so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Flushes the content to disk and returns it with its hash.
+    pub fn finish(mut self) -> io::Result<Received> {
+        self.file.sync_all()?;
+        self.kept = true;
+        let hasher = std::mem::take(&mut self.hasher);
+        Ok(Received {
+            path: self.path.clone(),
+            sha256: hex::encode(hasher.finalize()),
+            size: self.size,
+            head: std::mem::take(&mut self.head),
+            kept: false,
+        })
+    }
+}
+
+impl Received {
+    /// The received content, for a closer look (inside an Office document, say).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+impl Drop for Received {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receive(store: &FileStore, content: &[u8]) -> Received {
+        let mut incoming = store.receive(1024).unwrap();
+        for chunk in content.chunks(7) {
+            incoming.write(chunk).unwrap();
+        }
+        incoming.finish().unwrap()
+    }
+
+    #[test]
+    fn content_is_stored_once_under_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let first = receive(&store, b"%PDF-1.7 report");
+        let sha = first.sha256.clone();
+        assert_eq!(sha, hex::encode(Sha256::digest(b"%PDF-1.7 report")));
+        assert!(store.keep(first).unwrap());
+        assert!(!store.keep(receive(&store, b"%PDF-1.7 report")).unwrap(), "the second copy is dropped");
+        assert_eq!(fs::read(store.path_of(&sha)).unwrap(), b"%PDF-1.7 report");
+        assert_eq!(fs::read_dir(store.incoming_dir()).unwrap().count(), 0, "nothing left in incoming");
+    }
+
+    #[test]
+    fn an_oversized_or_abandoned_upload_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let mut incoming = store.receive(10).unwrap();
+        incoming.write(b"0123456789").unwrap();
+        assert!(matches!(incoming.write(b"x"), Err(ReceiveError::TooLarge(10))));
+        drop(incoming);
+        drop(receive(&store, b"never kept"));
+        assert_eq!(fs::read_dir(store.incoming_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn garbage_is_what_no_row_names_once_old_enough() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let kept = receive(&store, b"kept");
+        let orphan = receive(&store, b"orphan");
+        let (kept_sha, orphan_sha) = (kept.sha256.clone(), orphan.sha256.clone());
+        store.keep(kept).unwrap();
+        store.keep(orphan).unwrap();
+        let mut unfinished = store.receive(100).unwrap();
+        unfinished.write(b"half").unwrap();
+        std::mem::forget(unfinished);
+
+        let referenced: HashSet<String> = [kept_sha.clone()].into();
+        let grace = Duration::from_secs(3600);
+        let soon = store.collect_garbage(&referenced, SystemTime::now(), grace, false).unwrap();
+        assert_eq!(soon, Garbage::default(), "young files are left alone");
+
+        let later = SystemTime::now() + grace;
+        let dry = store.collect_garbage(&referenced, later, grace, true).unwrap();
+        assert_eq!(dry.orphans, [store.path_of(&orphan_sha)]);
+        assert_eq!(dry.unfinished.len(), 1);
+        assert!(store.path_of(&orphan_sha).exists(), "a dry run removes nothing");
+        store.collect_garbage(&referenced, later, grace, false).unwrap();
+        assert!(!store.path_of(&orphan_sha).exists());
+        assert!(store.path_of(&kept_sha).exists());
+        assert_eq!(fs::read_dir(store.incoming_dir()).unwrap().count(), 0);
+    }
+}
