@@ -64,6 +64,15 @@ pub enum AppError {
     /// An upload over the size limit.
     #[error("payload too large")]
     TooLarge,
+    /// One uploaded file over the per-file limit: its name and the limit in MiB.
+    #[error("file '{0}' larger than {1} MiB")]
+    FileTooLarge(String, u64),
+    /// An uploaded file of a type not accepted: key and arguments naming it.
+    #[error("unsupported file: {0} {1:?}")]
+    FileType(&'static str, Vec<(&'static str, String)>),
+    /// The disk is full; nothing was kept.
+    #[error("storage full")]
+    StorageFull,
     /// The database pool had no connection to give in time.
     #[error("database pool exhausted: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
@@ -100,7 +109,9 @@ impl AppError {
             AppError::Validation(_) | AppError::Rows(_) => "validation",
             AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
             AppError::Unusable(..) | AppError::Guide(_) => "unusable",
-            AppError::TooLarge => "too_large",
+            AppError::TooLarge | AppError::FileTooLarge(..) => "too_large",
+            AppError::FileType(..) => "unsupported_file",
+            AppError::StorageFull => "storage_full",
             AppError::Pool(_) => "unavailable",
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "internal",
         }
@@ -118,6 +129,9 @@ impl AppError {
             AppError::BadRequest(key) | AppError::Conflict(key) => key,
             AppError::ConflictWith(key, _) | AppError::Unusable(key, _) => key,
             AppError::TooLarge => "error.too_large",
+            AppError::FileTooLarge(..) => "evidence.error.file_too_large",
+            AppError::FileType(key, _) => key,
+            AppError::StorageFull => "error.storage_full",
             AppError::Guide(error) => error.problem.message_key(),
             AppError::Validation(_) => "error.validation",
             AppError::Rows(_) => "roster.invalid",
@@ -134,7 +148,10 @@ impl AppError {
                 let count = rows.iter().map(|r| r.row).collect::<std::collections::BTreeSet<_>>().len();
                 t.fmt("roster.invalid", &[("rows", &count)])
             }
-            AppError::ConflictWith(key, args) | AppError::Unusable(key, args) => {
+            AppError::FileTooLarge(name, limit) => {
+                t.fmt("evidence.error.file_too_large", &[("name", name), ("limit", limit)])
+            }
+            AppError::ConflictWith(key, args) | AppError::Unusable(key, args) | AppError::FileType(key, args) => {
                 let args: Vec<(&str, &dyn std::fmt::Display)> =
                     args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
                 t.fmt(key, &args)
@@ -164,7 +181,9 @@ impl ResponseError for AppError {
             AppError::Validation(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::ConflictWith(..) => StatusCode::CONFLICT,
             AppError::Unusable(..) | AppError::Guide(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::FileTooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::FileType(..) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -14,12 +14,14 @@ use super::DbConnection;
 use super::audit::{self, AuditEntry};
 use super::indicator::find_open_project;
 use super::project::Project;
-use super::schema::{evidence, evidence_files, files, indicators, project_members, projects, reviews, submissions, users};
+use super::schema::{
+    evidence, evidence_files, files, indicators, project_members, projects, reviews, submissions, users,
+};
 use super::user::User;
 use crate::domain::evidence::Checked;
 use crate::domain::proof::ProofKind;
 use crate::domain::role::Role;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 
 /// A file already in the store, to attach.
 #[derive(Debug, Clone)]
@@ -155,7 +157,8 @@ fn insert_entry(
         let answered: Option<(i64, String)> =
             evidence::table.find(earlier).select((evidence::indicator_id, evidence::status)).first(conn).optional()?;
         match answered {
-            Some((indicator, status)) if indicator == entry.indicator_id && matches!(status.as_str(), "rejected" | "needs_more") => {}
+            Some((indicator, status))
+                if indicator == entry.indicator_id && matches!(status.as_str(), "rejected" | "needs_more") => {}
             _ => return Err(AppError::field("responds_to", "evidence.error.responds_to")),
         }
     }
@@ -424,8 +427,27 @@ pub struct EvidenceView {
     pub reviews: Vec<ReviewView>,
 }
 
-type EvidenceRow =
-    (i64, i64, String, Option<i64>, String, Option<f64>, Option<f64>, bool, NaiveDate, String, String, NaiveDateTime, Option<i64>);
+/// A file row as listed: evidence, file, name, kind, size, type, hash.
+type FileRow = (i64, i64, String, Option<String>, i64, String, String);
+
+/// A pending value as read: indicator, value, high end, done, date.
+type PendingRow = (i64, Option<f64>, Option<f64>, bool, NaiveDate);
+
+type EvidenceRow = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    String,
+    Option<f64>,
+    Option<f64>,
+    bool,
+    NaiveDate,
+    String,
+    String,
+    NaiveDateTime,
+    Option<i64>,
+);
 
 /// Evidence of a project, newest first.
 pub fn for_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<EvidenceView>> {
@@ -495,12 +517,11 @@ fn views(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EvidenceView>>
     let mut reviews = reviews_of(conn, ids)?;
     let mut by_id: HashMap<i64, EvidenceView> = rows
         .into_iter()
-        .map(|(id, indicator_id, metric, submission_id, submitted_by, value, value_max, done, measured_on, note, status, created_at, responds_to)| {
-            let view = EvidenceView {
+        .map(
+            |(
                 id,
                 indicator_id,
                 metric,
-                submission_kind: submission_id.and_then(|s| kinds.get(&s).cloned()),
                 submission_id,
                 submitted_by,
                 value,
@@ -511,17 +532,34 @@ fn views(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EvidenceView>>
                 status,
                 created_at,
                 responds_to,
-                files: files.remove(&id).unwrap_or_default(),
-                reviews: reviews.remove(&id).unwrap_or_default(),
-            };
-            (id, view)
-        })
+            )| {
+                let view = EvidenceView {
+                    id,
+                    indicator_id,
+                    metric,
+                    submission_kind: submission_id.and_then(|s| kinds.get(&s).cloned()),
+                    submission_id,
+                    submitted_by,
+                    value,
+                    value_max,
+                    done,
+                    measured_on,
+                    note,
+                    status,
+                    created_at,
+                    responds_to,
+                    files: files.remove(&id).unwrap_or_default(),
+                    reviews: reviews.remove(&id).unwrap_or_default(),
+                };
+                (id, view)
+            },
+        )
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 fn files_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<FileView>>> {
-    let rows: Vec<(i64, i64, String, Option<String>, i64, String, String)> = evidence_files::table
+    let rows: Vec<FileRow> = evidence_files::table
         .inner_join(files::table)
         .filter(evidence_files::evidence_id.eq_any(ids))
         .order(evidence_files::id.asc())
@@ -642,18 +680,12 @@ pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(V
             evidence::created_at,
         ))
         .load(conn)?;
-    let items = rows
-        .into_iter()
-        .map(|(evidence_id, project_code, project_title, indicator_id, metric, submitted_by, created_at)| QueueItem {
-            evidence_id,
-            project_code,
-            project_title,
-            indicator_id,
-            metric,
-            submitted_by,
-            created_at,
-        })
-        .collect();
+    let items =
+        rows.into_iter()
+            .map(|(evidence_id, project_code, project_title, indicator_id, metric, submitted_by, created_at)| {
+                QueueItem { evidence_id, project_code, project_title, indicator_id, metric, submitted_by, created_at }
+            })
+            .collect();
     Ok((items, total))
 }
 
@@ -685,6 +717,16 @@ pub fn download(conn: &mut DbConnection, evidence_id: i64, n: usize) -> QueryRes
         .map(|row| row.map(|(sha256, name, content_type, size)| Download { sha256, name, content_type, size }))
 }
 
+/// The stored proof lists (comma-separated kinds; empty for the defaults) of some indicators.
+pub fn proof_lists(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    Ok(indicators::table
+        .filter(indicators::id.eq_any(indicator_ids))
+        .select((indicators::id, indicators::evidence_kinds))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Every stored file's hash: what the file store must keep.
 pub fn stored_hashes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     files::table.select(files::sha256).load(conn)
@@ -707,7 +749,7 @@ pub struct Pending {
 
 /// For each indicator with evidence awaiting review: the latest measured pending value.
 pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResult<HashMap<i64, Pending>> {
-    let rows: Vec<(i64, Option<f64>, Option<f64>, bool, NaiveDate)> = evidence::table
+    let rows: Vec<PendingRow> = evidence::table
         .filter(evidence::indicator_id.eq_any(indicator_ids))
         .filter(evidence::status.eq("pending"))
         .order((evidence::measured_on.asc(), evidence::id.asc()))
@@ -719,9 +761,4 @@ pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> Q
         pending.insert(indicator_id, Pending { value, value_max, done, measured_on, count });
     }
     Ok(pending)
-}
-
-/// A field error for a problem the domain found.
-pub fn problem_field(problem: crate::domain::evidence::Problem) -> FieldError {
-    FieldError { field: problem.field(), message: problem.message_key() }
 }

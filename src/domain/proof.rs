@@ -174,17 +174,20 @@ mod tests {
             defaults("示范推广种植", &target(Op::Ge, Some("亩"), tech)),
             [ProofKind::Contract, ProofKind::Photos, ProofKind::ApplicationProof]
         );
-        assert_eq!(defaults("培训技术人员", &target(Op::Ge, Some("人次"), IndicatorClass::Social)), [
-            ProofKind::SignInSheet,
-            ProofKind::Photos
-        ]);
+        assert_eq!(
+            defaults("培训技术人员", &target(Op::Ge, Some("人次"), IndicatorClass::Social)),
+            [ProofKind::SignInSheet, ProofKind::Photos]
+        );
         assert_eq!(defaults("申请发明专利", &target(Op::Ge, Some("项"), tech)), [ProofKind::Patent]);
         assert_eq!(defaults("发表论文", &target(Op::Ge, Some("篇"), tech)), [ProofKind::Publication]);
-        assert_eq!(defaults("新增产值", &target(Op::Ge, Some("万元"), IndicatorClass::Economic)), [
-            ProofKind::Financial,
-            ProofKind::Contract
-        ]);
-        assert_eq!(defaults("建成数据平台", &target(Op::Deliverable, None, tech)), [ProofKind::Delivery, ProofKind::Photos]);
+        assert_eq!(
+            defaults("新增产值", &target(Op::Ge, Some("万元"), IndicatorClass::Economic)),
+            [ProofKind::Financial, ProofKind::Contract]
+        );
+        assert_eq!(
+            defaults("建成数据平台", &target(Op::Deliverable, None, tech)),
+            [ProofKind::Delivery, ProofKind::Photos]
+        );
     }
 
     #[test]

@@ -30,7 +30,8 @@ const GIF: FileKind = kind("image/gif", "GIF", &["gif"]);
 const WEBP: FileKind = kind("image/webp", "WebP", &["webp"]);
 const TIFF: FileKind = kind("image/tiff", "TIFF", &["tif", "tiff"]);
 const HEIC: FileKind = kind("image/heic", "HEIC", &["heic", "heif"]);
-const DOCX: FileKind = kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word", &["docx"]);
+const DOCX: FileKind =
+    kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word", &["docx"]);
 const XLSX: FileKind = kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel", &["xlsx"]);
 const PPTX: FileKind =
     kind("application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint", &["pptx"]);
@@ -46,9 +47,8 @@ const GZIP: FileKind = kind("application/gzip", "gzip", &["gz", "tgz"]);
 const CSV: FileKind = kind("text/csv; charset=utf-8", "CSV", &["csv"]);
 const TEXT: FileKind = kind("text/plain; charset=utf-8", "text", &["txt"]);
 
-const ALL: &[FileKind] = &[
-    PDF, JPEG, PNG, GIF, WEBP, TIFF, HEIC, DOCX, XLSX, PPTX, OLE, ODT, ODS, ODP, ZIP, SEVEN_Z, RAR, GZIP, CSV, TEXT,
-];
+const ALL: &[FileKind] =
+    &[PDF, JPEG, PNG, GIF, WEBP, TIFF, HEIC, DOCX, XLSX, PPTX, OLE, ODT, ODS, ODP, ZIP, SEVEN_Z, RAR, GZIP, CSV, TEXT];
 
 /// Why a file is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,10 @@ pub fn recognise<R: Read + Seek>(name: &str, head: &[u8], content: R) -> Result<
     });
     let found = found.ok_or(Refusal::UnknownContent)?;
     match ext {
-        Some(ext) if ALL.iter().any(|k| k.extensions.contains(&ext.as_str())) && !found.extensions.contains(&ext.as_str()) => {
+        Some(ext)
+            if ALL.iter().any(|k| k.extensions.contains(&ext.as_str()))
+                && !found.extensions.contains(&ext.as_str()) =>
+        {
             Err(Refusal::Mismatch { content: found.label, extension: ext })
         }
         _ => Ok(found),
@@ -125,10 +128,10 @@ fn zip_kind<R: Read + Seek>(content: R) -> FileKind {
     let Ok(mut archive) = zip::ZipArchive::new(content) else { return ZIP };
     if let Ok(mut mimetype) = archive.by_name("mimetype") {
         let mut text = String::new();
-        if mimetype.by_ref().take(100).read_to_string(&mut text).is_ok() {
-            if let Some(kind) = [ODT, ODS, ODP].into_iter().find(|k| k.content_type == text.trim()) {
-                return kind;
-            }
+        if mimetype.by_ref().take(100).read_to_string(&mut text).is_ok()
+            && let Some(kind) = [ODT, ODS, ODP].into_iter().find(|k| k.content_type == text.trim())
+        {
+            return kind;
         }
     }
     if archive.index_for_name("[Content_Types].xml").is_none() {
@@ -212,7 +215,10 @@ mod tests {
         assert_eq!(check("no-extension", b"\x89PNG\r\n\x1a\n....").unwrap(), "image/png");
         assert_eq!(check("scan.jfif", &[0xFF, 0xD8, 0xFF, 0xE1]).unwrap(), "image/jpeg");
         assert_eq!(check("IMG_0001.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0").unwrap(), "image/heic");
-        assert_eq!(check("合同.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).unwrap(), "application/x-ole-storage");
+        assert_eq!(
+            check("合同.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).unwrap(),
+            "application/x-ole-storage"
+        );
         assert_eq!(check("签到表.csv", "姓名,单位\n张三,农科院\n".as_bytes()).unwrap(), "text/csv; charset=utf-8");
         assert_eq!(check("readme.txt", b"plain notes").unwrap(), "text/plain; charset=utf-8");
     }
@@ -238,7 +244,11 @@ mod tests {
     fn unknown_content_and_misleading_names_are_refused() {
         assert_eq!(check("tool.exe", b"MZ\x90\0"), Err(Refusal::UnknownContent));
         assert_eq!(check("report.pdf", b"\x7fELF\x02\x01"), Err(Refusal::UnknownContent));
-        assert_eq!(check("page.html", b"<script>alert(1)</script>"), Err(Refusal::UnknownContent), "text only as .txt/.csv");
+        assert_eq!(
+            check("page.html", b"<script>alert(1)</script>"),
+            Err(Refusal::UnknownContent),
+            "text only as .txt/.csv"
+        );
         assert_eq!(check("notes.txt", b"binary\0data"), Err(Refusal::UnknownContent));
         assert_eq!(
             check("report.pdf", b"\x89PNG\r\n\x1a\n"),

@@ -5,6 +5,8 @@ pub mod api;
 mod assets;
 pub mod csrf;
 pub mod error_page;
+pub mod evidence;
+pub mod evidence_upload;
 mod headers;
 mod health;
 pub mod ical;

@@ -41,6 +41,11 @@ impl AppState {
         self.clock.now_utc().with_timezone(&self.config.timezone).date_naive()
     }
 
+    /// The evidence file store under the data folder.
+    pub fn files(&self) -> crate::files::FileStore {
+        crate::files::FileStore::new(&self.config.data_dir)
+    }
+
     /// Runs database work on the blocking thread pool: actix workers are single-threaded runtimes,
     /// so a synchronous query (or waiting for a pooled connection) must never run on them.
     pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>

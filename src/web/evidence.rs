@@ -1,0 +1,267 @@
+//! Logging progress, shared by the pages and the API: who may report on an indicator, turning a
+//! read evidence form into checked entries, and storing them with their files.
+//!
+//! Order matters for "nothing is ever lost" and "bad input changes nothing": rights are checked
+//! before the body is read; every value, date and file is checked before anything is kept; files
+//! are moved into the store (fsynced) before the transaction that names them commits.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::evidence_upload::{EvidenceForm, keep_all};
+use super::state::AppState;
+use crate::db::evidence::{self, FileUpload, NewEntry, SubmissionKind, Submitted};
+use crate::db::project::{self, Project, TrackedIndicator};
+use crate::db::user::User;
+use crate::domain::evidence::{Entry, Period, Problem, check};
+use crate::domain::proof::{self, ProofKind};
+use crate::error::{AppError, FieldError};
+
+/// An indicator a user may report on, with its project and the proof it asks for.
+#[derive(Debug, Clone)]
+pub struct Reportable {
+    /// The project.
+    pub project: Project,
+    /// The indicator.
+    pub indicator: TrackedIndicator,
+    /// The kinds of proof it asks for.
+    pub proof: Vec<ProofKind>,
+}
+
+/// Loads an indicator for reporting: 404 when the user may not see its project, 403 when they
+/// may see but not report (staff, experts), 409 when the project is closed.
+pub async fn reportable(state: &AppState, user: &User, indicator_id: i64) -> Result<Reportable, AppError> {
+    let user = user.clone();
+    state
+        .db(move |conn| {
+            let indicator = project::tracked_indicators_by_id(conn, &[indicator_id])?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound)?;
+            let project = project::find_by_id(conn, indicator.project_id)?.ok_or(AppError::NotFound)?;
+            if !project::can_view(conn, &user, &project)? {
+                return Err(AppError::NotFound);
+            }
+            if !evidence::can_contribute(conn, &user, &project)? {
+                return Err(AppError::Forbidden);
+            }
+            if crate::db::indicator::is_closed(&project.state) {
+                return Err(AppError::Conflict("indicator.project_closed"));
+            }
+            let stored = evidence::proof_lists(conn, &[indicator_id])?;
+            let proof = proof::required(
+                stored.get(&indicator_id).map_or("", String::as_str),
+                &indicator.metric,
+                &indicator.target,
+            );
+            Ok(Reportable { project, indicator, proof })
+        })
+        .await
+}
+
+/// Every indicator of a project a user may report on, for the annual progress report.
+pub async fn reportable_project(state: &AppState, user: &User, code: String) -> Result<Vec<Reportable>, AppError> {
+    let user = user.clone();
+    state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            if !project::can_view(conn, &user, &project)? {
+                return Err(AppError::NotFound);
+            }
+            if !evidence::can_contribute(conn, &user, &project)? {
+                return Err(AppError::Forbidden);
+            }
+            if crate::db::indicator::is_closed(&project.state) {
+                return Err(AppError::Conflict("indicator.project_closed"));
+            }
+            let indicators = project::tracked_indicators(conn, project.id)?;
+            let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
+            let stored = evidence::proof_lists(conn, &ids)?;
+            Ok(indicators
+                .into_iter()
+                .map(|indicator| Reportable {
+                    proof: proof::required(
+                        stored.get(&indicator.id).map_or("", String::as_str),
+                        &indicator.metric,
+                        &indicator.target,
+                    ),
+                    project: project.clone(),
+                    indicator,
+                })
+                .collect())
+        })
+        .await
+}
+
+/// The execution period a measurement date must fall in.
+pub fn period_of(project: &Project, today: NaiveDate) -> Period {
+    Period { start: project.execution_start, end: project.execution_end, today }
+}
+
+/// Reads one entry's fields, named with `prefix` (empty for a single report, `<indicator id>.` in the
+/// annual report): `value`, `done`, `measured_on`, `note`, `responds_to`.
+fn entry_fields<'a>(form: &'a EvidenceForm, prefix: &str) -> (&'a str, bool, &'a str, &'a str, &'a str) {
+    let get = |name: &str| form.text(&format!("{prefix}{name}"));
+    let done = matches!(get("done"), "on" | "true" | "1");
+    (get("value"), done, get("measured_on"), get("note"), get("responds_to"))
+}
+
+/// The longest note kept.
+const MAX_NOTE_CHARS: usize = 5000;
+
+/// Checks one entry; the problems come back as field errors.
+fn checked_entry(
+    form: &EvidenceForm,
+    prefix: &str,
+    reportable: &Reportable,
+    today: NaiveDate,
+) -> Result<NewEntry, Vec<FieldError>> {
+    let (value, done, measured_on, note, responds_to) = entry_fields(form, prefix);
+    let date = measured_on.trim().parse::<NaiveDate>().ok();
+    let mut errors = Vec::new();
+    let checked = check(
+        &Entry { value, done, measured_on: date },
+        &reportable.indicator.target,
+        period_of(&reportable.project, today),
+    )
+    .map_err(|problems| errors.extend(problems.into_iter().map(field_error)))
+    .ok();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        errors.push(FieldError { field: "note", message: "evidence.error.note_too_long" });
+    }
+    let responds_to = match responds_to.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(FieldError { field: "responds_to", message: "evidence.error.responds_to" });
+                None
+            }
+        },
+    };
+    match checked {
+        Some(checked) if errors.is_empty() => Ok(NewEntry {
+            indicator_id: reportable.indicator.id,
+            checked,
+            note: note.to_owned(),
+            responds_to,
+            files: Vec::new(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn field_error(problem: Problem) -> FieldError {
+    FieldError { field: problem.field(), message: problem.message_key() }
+}
+
+/// Checks a single report and stores it with every file of the form.
+pub async fn submit_single(
+    state: &AppState,
+    user: &User,
+    reportable: &Reportable,
+    mut form: EvidenceForm,
+    ip: Option<String>,
+) -> Result<Submitted, AppError> {
+    let entry = checked_entry(&form, "", reportable, state.today()).map_err(AppError::Validation)?;
+    let files = std::mem::take(&mut form.files);
+    let kept = keep_all(state.files(), files).await?;
+    let entry = NewEntry { files: kept.into_iter().map(|(_, upload)| upload).collect(), ..entry };
+    store(state, user, reportable.project.id, SubmissionKind::Single, None, vec![entry], ip).await
+}
+
+/// One row's problems in the annual report: the indicator and its field errors.
+pub type RowErrors = Vec<(i64, Vec<FieldError>)>;
+
+/// Checks an annual progress report: every indicator with a value (or marked done) is an entry;
+/// rows left blank are skipped, and a report with no entry at all is refused. Files named
+/// `files.<indicator id>[.<kind>]` go with their indicator.
+pub fn check_annual(
+    form: &EvidenceForm,
+    indicators: &[Reportable],
+    today: NaiveDate,
+) -> Result<Vec<NewEntry>, RowErrors> {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for reportable in indicators {
+        let prefix = format!("{}.", reportable.indicator.id);
+        let (value, done, ..) = entry_fields(form, &prefix);
+        if value.trim().is_empty() && !done {
+            continue;
+        }
+        match checked_entry(form, &prefix, reportable, today) {
+            Ok(entry) => entries.push(entry),
+            Err(problems) => errors.push((reportable.indicator.id, problems)),
+        }
+    }
+    if entries.is_empty() && errors.is_empty() {
+        errors.push((0, vec![FieldError { field: "value", message: "evidence.error.empty" }]));
+    }
+    if errors.is_empty() { Ok(entries) } else { Err(errors) }
+}
+
+/// The indicator a file field of the annual report belongs to (`files.<id>` or `files.<id>.<kind>`).
+fn indicator_of_field(field: &str) -> Option<i64> {
+    field.strip_prefix("files.")?.split('.').next()?.parse().ok()
+}
+
+/// Stores a checked annual report with its files.
+pub async fn submit_annual(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    period_label: String,
+    mut entries: Vec<NewEntry>,
+    mut form: EvidenceForm,
+    ip: Option<String>,
+) -> Result<Submitted, AppError> {
+    let reported: Vec<i64> = entries.iter().map(|e| e.indicator_id).collect();
+    if let Some(stray) =
+        form.files.iter().find(|f| indicator_of_field(&f.field).is_none_or(|id| !reported.contains(&id)))
+    {
+        return Err(AppError::Unusable("evidence.error.file_without_value", vec![("name", stray.name.clone())]));
+    }
+    let files = std::mem::take(&mut form.files);
+    let mut by_indicator: HashMap<i64, Vec<FileUpload>> = HashMap::new();
+    for (field, upload) in keep_all(state.files(), files).await? {
+        if let Some(id) = indicator_of_field(&field) {
+            by_indicator.entry(id).or_default().push(upload);
+        }
+    }
+    for entry in &mut entries {
+        entry.files = by_indicator.remove(&entry.indicator_id).unwrap_or_default();
+    }
+    let label = Some(period_label.trim().to_owned()).filter(|l| !l.is_empty());
+    store(state, user, project_id, SubmissionKind::AnnualReport, label, entries, ip).await
+}
+
+async fn store(
+    state: &AppState,
+    user: &User,
+    project_id: i64,
+    kind: SubmissionKind,
+    period_label: Option<String>,
+    entries: Vec<NewEntry>,
+    ip: Option<String>,
+) -> Result<Submitted, AppError> {
+    let (user, now) = (user.clone(), state.clock.now());
+    state
+        .db(move |conn| {
+            evidence::submit(conn, &user, project_id, kind, period_label.as_deref(), &entries, (ip.as_deref(), now))
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annual_file_fields_name_their_indicator() {
+        assert_eq!(indicator_of_field("files.12"), Some(12));
+        assert_eq!(indicator_of_field("files.12.photos"), Some(12));
+        assert_eq!(indicator_of_field("files"), None);
+        assert_eq!(indicator_of_field("files.photos"), None);
+    }
+}
