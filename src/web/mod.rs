@@ -6,6 +6,7 @@ mod assets;
 pub mod csrf;
 pub mod error_page;
 pub mod evidence;
+pub mod evidence_download;
 pub mod evidence_upload;
 mod headers;
 mod health;

@@ -2,11 +2,14 @@
 //! completion and acceptance readiness. Shared by the project page and the API so that both say
 //! the same.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Tracking;
 use crate::db::DbConnection;
+use crate::db::evidence::{self, Pending};
 use crate::db::project::{self, Project, TrackedIndicator};
 use crate::db::user::User;
 use crate::domain::guide::model::Period;
@@ -44,6 +47,19 @@ pub struct IndicatorReport {
     pub frozen: Option<Target>,
     /// Added after the baseline was frozen (from the task book), so not part of the frozen baseline.
     pub added_after_baseline: bool,
+    /// The latest value awaiting review, shown beside the verified one; it does not count yet.
+    pub pending: Option<Pending>,
+}
+
+/// A project with what its report is made from.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The project.
+    pub project: Project,
+    /// Its indicators with plans and verified evidence.
+    pub tracked: Vec<TrackedIndicator>,
+    /// Values awaiting review, by indicator.
+    pub pending: HashMap<i64, Pending>,
 }
 
 /// A project with its state as of a date.
@@ -67,12 +83,8 @@ pub struct ProjectReport {
 }
 
 /// Evaluates every indicator of a project as of a date.
-pub fn report(
-    project: Project,
-    tracked: Vec<TrackedIndicator>,
-    as_of: NaiveDate,
-    tracking: &Tracking,
-) -> ProjectReport {
+pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectReport {
+    let Loaded { project, tracked, mut pending } = loaded;
     let period = Period { start: project.execution_start, end: project.execution_end };
     let frozen_baseline = project.baseline_frozen_at.is_some();
     let mut acceptance = Vec::new();
@@ -98,6 +110,7 @@ pub fn report(
                 target: t.target,
                 evaluation,
                 checkpoints: t.checkpoints,
+                pending: pending.remove(&t.id),
             }
         })
         .collect();
@@ -113,12 +126,14 @@ pub fn report(
 }
 
 /// Loads a project the caller may see (404 otherwise, so that codes of others' projects leak
-/// nothing) with its indicators.
-pub fn load(conn: &mut DbConnection, caller: &User, code: &str) -> Result<(Project, Vec<TrackedIndicator>), AppError> {
+/// nothing) with its indicators and their values awaiting review.
+pub fn load(conn: &mut DbConnection, caller: &User, code: &str) -> Result<Loaded, AppError> {
     let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
     if !project::can_view(conn, caller, &project)? {
         return Err(AppError::NotFound);
     }
     let tracked = project::tracked_indicators(conn, project.id)?;
-    Ok((project, tracked))
+    let ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();
+    let pending = evidence::pending_by_indicator(conn, &ids)?;
+    Ok(Loaded { project, tracked, pending })
 }

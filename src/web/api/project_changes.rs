@@ -37,14 +37,14 @@ pub async fn freeze_baseline(
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
     let code = code.into_inner();
-    let (project, tracked) = state
+    let loaded = state
         .db(move |conn| {
             let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
             indicator::freeze_baseline(conn, project.id, Some(user.id), now)?;
             load(conn, &user, &code)
         })
         .await?;
-    Ok(Json(report(project, tracked, today, &state.config.tracking)))
+    Ok(Json(report(loaded, today, &state.config.tracking)))
 }
 
 /// Extends an open project (active, mid-term, in acceptance or already extended) to a later end: the
@@ -64,12 +64,12 @@ pub async fn extend(
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
     let (code, body) = (code.into_inner(), body.into_inner());
-    let (project, tracked) = state
+    let loaded = state
         .db(move |conn| {
             let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
             extension::extend(conn, project.id, body.new_end, &body.reason, Some(user.id), now, today)?;
             load(conn, &user, &code)
         })
         .await?;
-    Ok(Json(report(project, tracked, today, &state.config.tracking)))
+    Ok(Json(report(loaded, today, &state.config.tracking)))
 }

@@ -46,13 +46,13 @@ pub async fn create(
     let (now, today) = (state.clock.now(), state.today());
     let body = body.into_inner();
     let ApiUser(user) = caller;
-    let (project, tracked) = state
+    let loaded = state
         .db(move |conn| {
             registration::register(conn, &body, Some(user.id), now)?;
             load(conn, &user, body.code.trim())
         })
         .await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(report(project, tracked, today, &state.config.tracking)))
+    Ok(HttpResponse::build(StatusCode::CREATED).json(report(loaded, today, &state.config.tracking)))
 }
 
 /// The projects the caller may see: all for commission staff, their own for a PI or member.
@@ -74,8 +74,8 @@ pub async fn show(
 ) -> Result<Json<ProjectReport>, AppError> {
     let date = as_of(&state, &query);
     let code = code.into_inner();
-    let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
-    Ok(Json(report(project, tracked, date, &state.config.tracking)))
+    let loaded = state.db(move |conn| load(conn, &user, &code)).await?;
+    Ok(Json(report(loaded, date, &state.config.tracking)))
 }
 
 /// A project's indicators evaluated as of a date.
@@ -90,8 +90,8 @@ pub async fn indicators(
 ) -> Result<Json<Vec<IndicatorReport>>, AppError> {
     let date = as_of(&state, &query);
     let code = code.into_inner();
-    let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
-    Ok(Json(report(project, tracked, date, &state.config.tracking).indicators))
+    let loaded = state.db(move |conn| load(conn, &user, &code)).await?;
+    Ok(Json(report(loaded, date, &state.config.tracking).indicators))
 }
 
 /// A move to another state.

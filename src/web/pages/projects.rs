@@ -270,8 +270,8 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let user = current.user.clone();
-    let (project, tracked) = state.db(move |conn| load(conn, &user, &code)).await?;
-    let report = report(project, tracked, as_of, &state.config.tracking);
+    let loaded = state.db(move |conn| load(conn, &user, &code)).await?;
+    let report = report(loaded, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
     let project_state = state_of(&report.project);
     let page = ShowPage {

@@ -1,0 +1,87 @@
+//! Sending an evidence file: only to users who may see its project, as an attachment under the
+//! name it was uploaded with, with the type recognised from its content, in chunks read off the
+//! blocking pool so a large file never sits in memory.
+
+use std::io::Read;
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::web::{self, Bytes};
+use futures_util::stream;
+
+use super::state::AppState;
+use crate::db::evidence;
+use crate::db::project;
+use crate::db::user::User;
+use crate::error::AppError;
+
+/// Bytes read per chunk.
+const CHUNK: usize = 256 * 1024;
+
+/// `…/evidence/{id}/files/{n}`: 404 for evidence the user may not see and for a missing file.
+pub async fn send(state: &AppState, user: &User, evidence_id: i64, n: usize) -> Result<HttpResponse, AppError> {
+    let user = user.clone();
+    let download = state
+        .db(move |conn| {
+            let (project, _) = evidence::find(conn, evidence_id)?.ok_or(AppError::NotFound)?;
+            if !project::can_view(conn, &user, &project)? {
+                return Err(AppError::NotFound);
+            }
+            evidence::download(conn, evidence_id, n)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    let path = state.files().path_of(&download.sha256);
+    let file = web::block(move || std::fs::File::open(path)).await?.map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context(format!("stored file {} is missing", download.sha256)))
+    })?;
+    let chunks = stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let read = web::block(move || {
+            let mut buffer = vec![0; CHUNK];
+            let n = file.read(&mut buffer)?;
+            buffer.truncate(n);
+            Ok::<_, std::io::Error>((file, buffer))
+        })
+        .await;
+        match read {
+            Ok(Ok((_, buffer))) if buffer.is_empty() => None,
+            Ok(Ok((file, buffer))) => Some((Ok::<_, actix_web::Error>(Bytes::from(buffer)), Some(file))),
+            Ok(Err(e)) => Some((Err(actix_web::error::ErrorInternalServerError(e)), None)),
+            Err(e) => Some((Err(actix_web::error::ErrorInternalServerError(e)), None)),
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, download.content_type.as_str()))
+        .insert_header((header::CONTENT_LENGTH, download.size.to_string()))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![
+                DispositionParam::Filename(ascii_fallback(&download.name)),
+                DispositionParam::FilenameExt(header::ExtendedValue {
+                    charset: header::Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: download.name.into_bytes(),
+                }),
+            ],
+        })
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .streaming(chunks))
+}
+
+/// The name for clients that ignore `filename*`: non-ASCII characters and quotes replaced.
+fn ascii_fallback(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fallback_name_is_plain_ascii() {
+        assert_eq!(ascii_fallback("检测报告 v2.pdf"), "____ v2.pdf");
+        assert_eq!(ascii_fallback("a\"b.pdf"), "a_b.pdf");
+    }
+}
