@@ -727,6 +727,50 @@ pub fn proof_lists(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResul
         .collect())
 }
 
+/// Sets the kinds of proof an indicator asks for; an empty list restores the defaults. Staff only,
+/// on an open project; audited with the list before and after.
+pub fn set_proof_list(
+    conn: &mut DbConnection,
+    actor: &User,
+    indicator_id: i64,
+    kinds: &[ProofKind],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if !actor.role.sees_portfolio() {
+        return Err(AppError::Forbidden);
+    }
+    let list = crate::domain::proof::format_list(kinds);
+    conn.transaction(|conn| {
+        let (project_id, before): (i64, String) = indicators::table
+            .find(indicator_id)
+            .select((indicators::project_id, indicators::evidence_kinds))
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        find_open_project(conn, project_id)?;
+        if before == list {
+            return Ok(());
+        }
+        diesel::update(indicators::table.find(indicator_id))
+            .set((indicators::evidence_kinds.eq(&list), indicators::updated_at.eq(now)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor: Some(actor.id),
+                action: "indicator.proof_kinds",
+                entity: "indicator",
+                entity_id: Some(indicator_id),
+                project_id: Some(project_id),
+                detail: json!({ "before": before, "after": list }),
+                ip: None,
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
+
 /// Every stored file's hash: what the file store must keep.
 pub fn stored_hashes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     files::table.select(files::sha256).load(conn)

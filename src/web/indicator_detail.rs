@@ -4,11 +4,13 @@
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::db::evidence;
 use crate::db::indicator::{self, Revision};
 use crate::db::milestone::{self, PlanVersion};
 use crate::db::project::{self, Project};
 use crate::db::user::User;
 use crate::domain::plan::Checkpoint;
+use crate::domain::proof::{self, ProofKind};
 use crate::domain::target::Target;
 use crate::error::AppError;
 
@@ -39,6 +41,11 @@ pub struct IndicatorDetail {
     pub plan_history: Vec<PlanVersion>,
     /// Every change of the target, oldest first.
     pub revisions: Vec<Revision>,
+    /// The kinds of proof (佐证材料) a report should carry.
+    #[schema(value_type = Vec<String>)]
+    pub proof: Vec<ProofKind>,
+    /// Whether staff chose the kinds of proof (otherwise they are the defaults for the unit and class).
+    pub proof_customised: bool,
 }
 
 /// Loads an indicator of a project the caller may see (404 otherwise), with its project.
@@ -48,7 +55,10 @@ pub fn load(conn: &mut DbConnection, caller: &User, id: i64) -> Result<(Project,
     if !project::can_view(conn, caller, &project)? {
         return Err(AppError::NotFound);
     }
+    let stored = evidence::proof_lists(conn, &[id])?.remove(&id).unwrap_or_default();
     let detail = IndicatorDetail {
+        proof: proof::required(&stored, &tracked.metric, &tracked.target),
+        proof_customised: !stored.trim().is_empty(),
         id,
         project_code: project.code.clone(),
         metric: tracked.metric,

@@ -231,3 +231,33 @@ async fn the_queue_lists_pending_evidence_oldest_first() {
     assert_eq!((items.len(), total), (1, 1));
     assert_eq!(items[0].evidence_id, second);
 }
+
+#[actix_web::test]
+async fn staff_choose_the_kinds_of_proof_an_indicator_asks_for() {
+    let st = story().await;
+    let service = test::init_service(build_app(st.s.app.state.clone())).await;
+    let mut staff = Browser::with_token(&service, &st.s.staff_token);
+    let path = format!("/api/v1/indicators/{}", st.indicator_id);
+    let defaults = body(&staff.json(Method::GET, &path, None).await);
+    assert_eq!(defaults["proof_customised"], false);
+    assert!(!defaults["proof"].as_array().unwrap().is_empty(), "every indicator asks for something by default");
+
+    let proof = format!("{path}/proof");
+    let page = staff.json(Method::PUT, &proof, Some(serde_json::json!({"kinds": ["photos", "contract"]}))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(body(&page)["proof"], serde_json::json!(["photos", "contract"]));
+    assert_eq!(body(&page)["proof_customised"], true);
+
+    let (_, pi_token) = st.s.app.token(st.pi.id, None);
+    let audit_rows = count(&st, "audit_log");
+    let page = staff.json(Method::PUT, &proof, Some(serde_json::json!({"kinds": ["photos", "x-ray"]}))).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut pi = Browser::with_token(&service, &pi_token);
+    let page = pi.json(Method::PUT, &proof, Some(serde_json::json!({"kinds": []}))).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&st, "audit_log"), audit_rows, "refused changes leave no trace");
+    assert_eq!(body(&pi.json(Method::GET, &path, None).await)["proof"], serde_json::json!(["photos", "contract"]));
+
+    let page = staff.json(Method::PUT, &proof, Some(serde_json::json!({"kinds": []}))).await;
+    assert_eq!(body(&page)["proof"], defaults["proof"], "an empty list restores the defaults");
+}

@@ -182,3 +182,39 @@ mod tests {
         assert!(serde_json::from_str::<TargetChanges>(r#"{"valu": 3}"#).is_err(), "a misspelt field is no change");
     }
 }
+
+/// The kinds of proof an indicator asks for.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProofList {
+    /// Kinds such as `test_report`, `contract`, `photos`, `sign_in_sheet`, `patent`, `publication`,
+    /// `certificate`, `application_proof`, `financial`, `delivery`; empty for the defaults.
+    pub kinds: Vec<String>,
+}
+
+/// Sets the kinds of proof (佐证材料) the submission form asks for; an empty list restores the defaults
+/// for the indicator's unit and class.
+#[utoipa::path(put, path = "/api/v1/indicators/{id}/proof", tag = "indicators", params(("id" = i64, Path, description = "indicator id")),
+    request_body = ProofList,
+    responses((status = 200, body = IndicatorDetail), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 409, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn set_proof(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    id: web::Path<i64>,
+    body: Json<ProofList>,
+) -> Result<Json<IndicatorDetail>, AppError> {
+    caller.require(STAFF)?;
+    let kinds = crate::domain::proof::parse_list(&body.kinds.join(","))
+        .map_err(|_| AppError::field("kinds", "proof.unknown"))?;
+    let (now, ApiUser(user), id) = (state.clock.now(), caller, id.into_inner());
+    Ok(Json(
+        state
+            .db(move |conn| {
+                crate::db::evidence::set_proof_list(conn, &user, id, &kinds, now)?;
+                Ok(load(conn, &user, id)?.1)
+            })
+            .await?,
+    ))
+}

@@ -22,14 +22,14 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
         projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list,
-        indicators::show, indicators::add, indicators::update, indicators::plan, project_changes::freeze_baseline,
+        indicators::show, indicators::add, indicators::update, indicators::plan, indicators::set_proof, project_changes::freeze_baseline,
         project_changes::extend),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
         crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
-        indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName,
+        indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName, indicators::ProofList,
         project_changes::Extension)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -85,5 +85,6 @@ pub fn scope() -> actix_web::Scope {
         .route("/indicators/{id}", web::get().to(indicators::show))
         .route("/indicators/{id}", web::patch().to(indicators::update))
         .route("/indicators/{id}/plan", web::put().to(indicators::plan))
+        .route("/indicators/{id}/proof", web::put().to(indicators::set_proof))
         .route("/overdue", web::get().to(overdue::list))
 }
