@@ -251,12 +251,21 @@ pub fn register(
                 ))
                 .execute(conn)?;
         }
-        let copied = copy_templates(conn, project_id, input.direction_id, period, now)?;
-        let indicator_ids: Vec<i64> =
-            indicators::table.filter(indicators::project_id.eq(project_id)).select(indicators::id).load(conn)?;
+        copy_templates(conn, project_id, input.direction_id, period, now)?;
+        let tracked = tracked_indicators(conn, project_id)?;
+        let indicator_ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();
         super::overdue::refresh(conn, project_id, &indicator_ids)?;
-        let detail = json!({ "code": code, "direction_id": input.direction_id, "funding_yuan": input.funding_yuan,
-            "execution": [period.start, period.end], "indicators": copied });
+        // Everything registration wrote, so that the history starts from a complete picture.
+        let indicators: Vec<_> = tracked
+            .iter()
+            .map(|t| json!({ "id": t.id, "metric": t.metric, "condition": t.condition, "target": t.target,
+                "checkpoints": t.checkpoints }))
+            .collect();
+        let detail = json!({ "after": { "code": code, "title": title, "direction_id": input.direction_id,
+            "lead_institution_id": input.lead_institution_id, "partners": input.partners, "pi_user_id": input.pi_user_id,
+            "member_ids": input.member_ids, "funding_yuan": input.funding_yuan, "execution": [period.start, period.end],
+            "contract_number": input.contract_number, "recommendation_ref": input.recommendation_ref,
+            "indicators": indicators } });
         audit::record(
             conn,
             &AuditEntry {
@@ -274,14 +283,14 @@ pub fn register(
     })
 }
 
-/// Copies the direction's templates into the project and plans each; returns how many.
+/// Copies the direction's templates into the project and plans each.
 fn copy_templates(
     conn: &mut DbConnection,
     project_id: i64,
     direction_id: i64,
     period: Period,
     now: NaiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<(), AppError> {
     type TemplateTuple = (
         i64,
         i32,
@@ -355,7 +364,7 @@ fn copy_templates(
                 })?;
         insert_checkpoints(conn, indicator_id, 1, &checkpoints, now)?;
     }
-    Ok(templates.len())
+    Ok(())
 }
 
 /// Stores the checkpoints of one plan version of an indicator.
