@@ -2,7 +2,6 @@
 //! first start and the demo data, each change written with its audit row in one transaction.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde_json::json;
 
 use crate::auth::{password, secret};
@@ -87,7 +86,7 @@ pub fn create(
     let generated = input.password.is_none().then(secret::generated_password);
     let chosen = input.password.as_deref().or(generated.as_deref()).unwrap_or_default();
     let hash = password::hash(chosen)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if user::find_by_email(conn, &email)?.is_some() {
             return Err(AppError::Conflict("account.email_taken"));
         }
@@ -136,7 +135,7 @@ pub fn set_password(
 ) -> Result<(), AppError> {
     check_password(new_password).map_err(|e| AppError::Validation(vec![e]))?;
     let hash = password::hash(new_password)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if user::set_password(conn, user_id, &hash, must_change, now)? == 0 {
             return Err(AppError::NotFound);
         }
@@ -190,7 +189,7 @@ pub fn issue_token(
     let token = secret::api_token();
     let hash = secret::hash(&token);
     let prefix: String = token.chars().take(secret::API_TOKEN_PREFIX.len() + 6).collect();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let id = crate::db::api_token::insert(
             conn,
             &crate::db::api_token::NewApiToken {
@@ -222,7 +221,7 @@ pub fn issue_token(
 
 /// Revokes one of a user's tokens; `NotFound` when it is not theirs or already revoked.
 pub fn revoke_token(conn: &mut DbConnection, user_id: i64, token_id: i64, now: NaiveDateTime) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if !crate::db::api_token::revoke(conn, user_id, token_id, now)? {
             return Err(AppError::NotFound);
         }

@@ -90,7 +90,7 @@ pub fn record<D: Serialize>(conn: &mut DbConnection, entry: &AuditEntry<'_, D>, 
     // Both databases keep microseconds; hashing what is stored means truncating first.
     let at = at.trunc_subsecs(6);
     // A transaction of its own when the caller has none, so the lock is held until the row commits.
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if let DbConnection::Pg(pg) = conn {
             diesel::sql_query(format!("SELECT pg_advisory_xact_lock({PG_AUDIT_LOCK})")).execute(pg)?;
         }

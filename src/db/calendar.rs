@@ -14,7 +14,7 @@ use crate::auth::secret;
 /// returns it; only its hash is kept.
 pub fn renew(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<String> {
     let token = secret::random_token();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::delete(calendar_feeds::table.find(user_id)).execute(conn)?;
         diesel::insert_into(calendar_feeds::table)
             .values((

@@ -32,6 +32,24 @@ PRAGMA foreign_keys = ON;
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;";
 
+/// Runs `work` in a transaction that writes. On SQLite its first statement takes the write lock
+/// (waiting up to the busy timeout for another writer): a transaction that read first and wrote
+/// later would fail with "database is locked" at once if another writer committed in between,
+/// because its snapshot could no longer be extended. PostgreSQL needs nothing extra.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let DbConnection::Sqlite(c) = conn {
+            // A write statement that changes nothing still makes the transaction the writer.
+            diesel::sql_query("UPDATE settings SET key = key WHERE 0 = 1").execute(c)?;
+        }
+        work(conn)
+    })
+}
+
 /// Opening or checking a connection failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {

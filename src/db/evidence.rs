@@ -117,7 +117,7 @@ pub fn submit(
     if entries.is_empty() {
         return Err(AppError::field("value", "evidence.error.empty"));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let project = find_open_project(conn, project_id)?;
         if !can_contribute(conn, actor, &project)? {
             return Err(AppError::Forbidden);
@@ -307,7 +307,7 @@ pub fn review(
     if comment.chars().count() > 2000 {
         return Err(AppError::field("comment", "review.error.too_long"));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let (indicator_id, status): (i64, String) = evidence::table
             .find(evidence_id)
             .select((evidence::indicator_id, evidence::status))
@@ -740,7 +740,7 @@ pub fn set_proof_list(
         return Err(AppError::Forbidden);
     }
     let list = crate::domain::proof::format_list(kinds);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let (project_id, before): (i64, String) = indicators::table
             .find(indicator_id)
             .select((indicators::project_id, indicators::evidence_kinds))

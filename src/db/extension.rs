@@ -29,7 +29,7 @@ pub fn extend(
     now: NaiveDateTime,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let project = find_open_project(conn, project_id)?;
         let mut errors = Vec::new();
         if reason.trim().is_empty() {

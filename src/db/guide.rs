@@ -279,7 +279,7 @@ pub fn store(
 ) -> Result<Stored, StoreError> {
     guide.check_importable()?;
     let doc_number = guide.doc_number.as_deref().unwrap_or_default();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let existing = find_id_by_doc_number(conn, doc_number)?;
         let values = (
             guides::title.eq(guide.title.clone().unwrap_or_default()),

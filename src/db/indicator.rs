@@ -143,7 +143,7 @@ pub fn add(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let project = find_open_project(conn, project_id)?;
         let (start, end) = (project.execution_start, project.execution_end);
         let (target, profile) = (&input.target, Profile::default_for(&input.target));
@@ -214,7 +214,7 @@ pub fn update(
     today: NaiveDate,
 ) -> Result<(), AppError> {
     let reason = trimmed(reason);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = tracked(conn, indicator_id)?;
         let project = find_open_project(conn, current.project_id)?;
         let mut errors = problems(input);
@@ -262,8 +262,8 @@ pub fn update(
                 shape => shape,
             };
             let request = PlanRequest { schedule, profile, due_on: None };
-            let checkpoints = milestone::replanned(&current.checkpoints, &target, period, today, &request)
-                .or_else(|_| {
+            let checkpoints =
+                milestone::replanned(&current.checkpoints, &target, period, today, &request).or_else(|_| {
                     let fallback = PlanRequest { profile: Profile::default_for(&target), ..request };
                     milestone::replanned(&current.checkpoints, &target, period, today, &fallback)
                 })?;
@@ -298,7 +298,7 @@ pub fn freeze_baseline(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let project: Project = projects::table.find(project_id).select(Project::as_select()).first(conn)?;
         if project.baseline_frozen_at.is_some() {
             return Err(AppError::Conflict("baseline.already_frozen"));

@@ -145,7 +145,7 @@ pub fn replan(
     now: NaiveDateTime,
     today: NaiveDate,
 ) -> Result<i32, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let indicator = tracked(conn, indicator_id)?;
         let project = find_open_project(conn, indicator.project_id)?;
         if project.execution_end < today {

@@ -43,5 +43,5 @@ pub mod schema;
 pub mod session;
 pub mod user;
 
-pub use connection::DbConnection;
+pub use connection::{DbConnection, write_transaction};
 pub use pool::{DbPool, connect};

@@ -60,7 +60,7 @@ pub fn rebuild_if_stale(conn: &mut DbConnection, warning: i64) -> QueryResult<bo
     if recorded.as_deref() == Some(warning.to_string().as_str()) {
         return Ok(false);
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::delete(settings::table.find(WARNING_DAYS_KEY)).execute(conn)?;
         diesel::insert_into(settings::table)
             .values((settings::key.eq(WARNING_DAYS_KEY), settings::value.eq(warning.to_string())))

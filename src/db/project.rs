@@ -178,7 +178,7 @@ pub fn register(
     if input.funding_yuan < 0 {
         errors.push(field("funding_wan_yuan", "project.funding_invalid"));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let direction: Option<(NaiveDate, NaiveDate, Option<i64>)> = directions::table
             .find(input.direction_id)
             .select((directions::execution_start, directions::execution_end, directions::funding_cap_yuan))
@@ -258,8 +258,10 @@ pub fn register(
         // Everything registration wrote, so that the history starts from a complete picture.
         let indicators: Vec<_> = tracked
             .iter()
-            .map(|t| json!({ "id": t.id, "metric": t.metric, "condition": t.condition, "target": t.target,
-                "checkpoints": t.checkpoints }))
+            .map(|t| {
+                json!({ "id": t.id, "metric": t.metric, "condition": t.condition, "target": t.target,
+                "checkpoints": t.checkpoints })
+            })
             .collect();
         let detail = json!({ "after": { "code": code, "title": title, "direction_id": input.direction_id,
             "lead_institution_id": input.lead_institution_id, "partners": input.partners, "pi_user_id": input.pi_user_id,

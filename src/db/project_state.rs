@@ -29,7 +29,7 @@ pub fn change(
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(AppError::field("note", "project_state.note_too_long"));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current: String = projects::table
             .find(project_id)
             .select(projects::state)

@@ -162,8 +162,7 @@ pub fn register(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<i64, AppError> {
-    use diesel::Connection;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let registration = resolve(conn, body, now)?;
         super::project::register(conn, &registration, actor, now)
     })

@@ -7,7 +7,6 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{Days, NaiveDate, NaiveDateTime};
-use diesel::Connection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -477,7 +476,8 @@ pub fn seed(
             institution_id: Some(leads[i % leads.len()]),
         })
         .collect();
-    conn.transaction(|conn| bulk::insert_users(conn, &pi_rows, now)).context("cannot write the demo PIs")?;
+    crate::db::write_transaction(conn, |conn| bulk::insert_users(conn, &pi_rows, now))
+        .context("cannot write the demo PIs")?;
 
     let ctx = Setting {
         directions: &directions,
@@ -499,7 +499,7 @@ pub fn seed(
         let batch: Vec<Generated> = (n..options.projects.min(n + BATCH))
             .map(|i| generate(&mut rng, &ctx, ids.project + i as i64, &mut next_indicator, i))
             .collect();
-        conn.transaction(|conn| -> anyhow::Result<()> {
+        crate::db::write_transaction(conn, |conn| -> anyhow::Result<()> {
             let projects: Vec<ProjectRow> = batch.iter().map(|g| g.project.clone()).collect();
             bulk::insert_projects(conn, &projects, now)?;
             let indicators: Vec<IndicatorRow> = batch.iter().flat_map(|g| g.indicators.iter().cloned()).collect();

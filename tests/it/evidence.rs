@@ -261,3 +261,33 @@ async fn staff_choose_the_kinds_of_proof_an_indicator_asks_for() {
     let page = staff.json(Method::PUT, &proof, Some(serde_json::json!({"kinds": []}))).await;
     assert_eq!(body(&page)["proof"], defaults["proof"], "an empty list restores the defaults");
 }
+
+#[actix_web::test]
+async fn concurrent_reports_and_reviews_all_succeed_and_keep_one_audit_chain() {
+    let st = story().await;
+    let st = std::sync::Arc::new(st);
+    let threads: Vec<_> = (0..6)
+        .map(|t| {
+            let st = st.clone();
+            std::thread::spawn(move || {
+                for i in 0..15 {
+                    let by = if t % 2 == 0 { &st.pi } else { &st.member };
+                    let id = submit(&st, by, &[entry(st.indicator_id, f64::from(t * 100 + i), "2026-06-01")])
+                        .unwrap_or_else(|e| panic!("thread {t} submission {i}: {e:?}"))[0];
+                    if i % 3 == 0 {
+                        review(&st, &st.staff, id, Decision::Accept, "")
+                            .unwrap_or_else(|e| panic!("thread {t} review {i}: {e:?}"));
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(count(&st, "evidence"), 90);
+    assert_eq!(count(&st, "reviews"), 30);
+    let chain = with_conn(&st.s.app, |c| coop_tracker::db::audit::verify(c).unwrap());
+    assert_eq!(chain.break_at, None);
+    assert_eq!(chain.chained as i64, count(&st, "audit_log"));
+}

@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::Connection;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -132,7 +131,7 @@ fn save(
     actor: i64,
     now: chrono::NaiveDateTime,
 ) -> Result<i64, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if institution::name_taken(conn, &checked.name, id)? {
             return Err(AppError::Conflict("institution.name_taken"));
         }
@@ -156,7 +155,19 @@ fn save(
             None => institution::insert(conn, &fields, now)?,
         };
         let detail = json!({ "name": checked.name, "region": checked.region, "in_shanghai": checked.in_shanghai, "research_office_email": checked.office_email });
-        audit::record(conn, &AuditEntry { actor: Some(actor), action, entity: "institution", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor: Some(actor),
+                action,
+                entity: "institution",
+                entity_id: Some(id),
+                project_id: None,
+                detail,
+                ip: None,
+            },
+            now,
+        )?;
         Ok(id)
     })
 }

@@ -155,7 +155,7 @@ pub async fn reset(
     let result = state
         .db(move |conn| {
             let user_id = password_reset::find_user(conn, &token_hash, now)?.ok_or(AppError::NotFound)?;
-            diesel::Connection::transaction(conn, |conn| {
+            crate::db::write_transaction(conn, |conn| {
                 account::set_password(conn, user_id, &password, false, None, Some(user_id), now)?;
                 if !password_reset::consume(conn, &token_hash, now)? {
                     return Err(AppError::NotFound);

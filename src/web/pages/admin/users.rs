@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::Connection;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -234,7 +233,7 @@ pub async fn update(
         Ok((name, role, institution_id)) => {
             state
                 .db(move |conn| {
-                    conn.transaction(|conn| {
+                    crate::db::write_transaction(conn, |conn| {
                         let before = user::find(conn, id)?.ok_or(AppError::NotFound)?;
                         let loses_admin = before.role == Role::Admin && before.active && (role != Role::Admin || !active);
                         if loses_admin && user::count_active_admins(conn)? <= 1 {
