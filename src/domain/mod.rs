@@ -15,3 +15,4 @@ pub mod role;
 pub mod status;
 pub mod target;
 pub mod target_check;
+pub mod workdays;
