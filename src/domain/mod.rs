@@ -11,6 +11,7 @@ pub mod plan_shape;
 pub mod project_state;
 pub mod proof;
 pub mod readiness;
+pub mod reminder;
 pub mod role;
 pub mod status;
 pub mod target;
