@@ -2,7 +2,7 @@
 //! for review, and the approaching mid-term check and end-of-term acceptance.
 //!
 //! Each rule is a list of day offsets per audience. A reminder whose nominal day is a day off goes
-//! out on the working day before ([`WorkCalendar::sends_for`]), so a sweep on a Friday also sends what
+//! out on the working day before ([`crate::domain::workdays::WorkCalendar::sends_for`]), so a sweep on a Friday also sends what
 //! falls on the weekend after it. Whether a checkpoint is still unmet is the caller's question; this
 //! module only does the calendar arithmetic, so that the sweep can look up exactly the due dates that
 //! matter today instead of scanning every checkpoint.
@@ -101,7 +101,7 @@ pub struct Step {
     pub audiences: Vec<Audience>,
 }
 
-/// The due dates whose reminders go out when sending for `days` (see [`WorkCalendar::sends_for`]), for
+/// The due dates whose reminders go out when sending for `days` (see [`crate::domain::workdays::WorkCalendar::sends_for`]), for
 /// every offset of a ladder: what a sweep looks up.
 pub fn due_dates(ladder: &Ladder, direction: Direction, days: &[NaiveDate]) -> Vec<NaiveDate> {
     let mut dues: Vec<NaiveDate> = days
