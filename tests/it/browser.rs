@@ -13,7 +13,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use crate::common::{PASSWORD, TestApp};
 
 /// Stops chromedriver when the test ends, however it ends.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -22,11 +22,11 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn start_chromedriver() -> Option<(Driver, u16)> {
+pub(crate) async fn start_chromedriver() -> Option<(Driver, u16)> {
     let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let port = free_port();
     let child =

@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod auth;
 mod browser;
+mod browser_evidence;
 mod calendar;
 mod cli;
 mod common;
