@@ -9,7 +9,6 @@ mod admin;
 mod api;
 mod auth;
 mod browser;
-mod browser_evidence;
 mod calendar;
 mod cli;
 mod common;
