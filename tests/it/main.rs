@@ -13,6 +13,7 @@ mod calendar;
 mod cli;
 mod common;
 mod dashboard;
+mod evidence_pages;
 mod demo;
 mod guide_score;
 mod guides;
