@@ -45,7 +45,11 @@ fn latest_evidence(app: &TestApp) -> (i64, String, Option<i64>) {
 /// a deliverable.
 async fn register<S, B>(s: &Setup, service: &S) -> (i64, i64)
 where
-    S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse<B>, Error = actix_web::Error>,
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
     B: actix_web::body::MessageBody,
 {
     let mut api = Browser::with_token(service, &s.staff_token);
@@ -137,7 +141,12 @@ async fn a_value_logged_with_a_pdf_is_rejected_answered_and_accepted() {
     let done = pi
         .post_multipart(
             &path,
-            &[("responds_to", &first.to_string()), ("value", "97"), ("measured_on", "2026-11-01"), ("note", "补充盖章版")],
+            &[
+                ("responds_to", &first.to_string()),
+                ("value", "97"),
+                ("measured_on", "2026-11-01"),
+                ("note", "补充盖章版"),
+            ],
             &[("files.test_report", "检测报告（盖章）.pdf", b"%PDF-1.4\n% stamped\n")],
         )
         .await;
@@ -184,7 +193,13 @@ async fn an_annual_report_stores_one_submission_or_nothing() {
     let wrong = member
         .post_multipart(
             &path,
-            &[("period_label", "2026年度"), (&acc_value, "很高"), (&acc_date, "2026-10-01"), (&del_done, "on"), (&del_date, "2026-09-30")],
+            &[
+                ("period_label", "2026年度"),
+                (&acc_value, "很高"),
+                (&acc_date, "2026-10-01"),
+                (&del_done, "on"),
+                (&del_date, "2026-09-30"),
+            ],
             &[(&format!("files.{accuracy}.test_report"), "report.pdf", PDF)],
         )
         .await;
@@ -196,7 +211,13 @@ async fn an_annual_report_stores_one_submission_or_nothing() {
     let done = member
         .post_multipart(
             &path,
-            &[("period_label", "2026年度"), (&acc_value, "96"), (&acc_date, "2026-10-01"), (&del_done, "on"), (&del_date, "2026-09-30")],
+            &[
+                ("period_label", "2026年度"),
+                (&acc_value, "96"),
+                (&acc_date, "2026-10-01"),
+                (&del_done, "on"),
+                (&del_date, "2026-09-30"),
+            ],
             &[(&format!("files.{accuracy}.test_report"), "report.pdf", PDF)],
         )
         .await;
@@ -286,7 +307,11 @@ async fn evidence_stays_with_those_who_may_see_its_project() {
     let mut staff = Browser::new(&service);
     staff.login("staff@example.org").await;
     let refused = staff
-        .post_multipart(&format!("/indicators/{accuracy}/evidence"), &[("value", "96"), ("measured_on", "2026-10-01")], &[])
+        .post_multipart(
+            &format!("/indicators/{accuracy}/evidence"),
+            &[("value", "96"), ("measured_on", "2026-10-01")],
+            &[],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "staff review, they do not report");
     assert_eq!(staff.get(&format!("/projects/{CODE}/annual-report")).await.status, StatusCode::FORBIDDEN);

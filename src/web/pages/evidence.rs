@@ -64,7 +64,11 @@ pub fn value_text(t: T, target: &Target, value: Option<f64>, value_max: Option<f
     };
     if let Some(change) = change_from_baseline(target, value) {
         let sign = if change > 0.0 { "+" } else { "" };
-        text = format!("{} {}", text.trim_end(), t.fmt("evidence_page.change", &[("change", &format!("{sign}{}%", number(change)))]));
+        text = format!(
+            "{} {}",
+            text.trim_end(),
+            t.fmt("evidence_page.change", &[("change", &format!("{sign}{}%", number(change)))])
+        );
     }
     text.trim_end().to_owned()
 }
@@ -196,14 +200,13 @@ pub async fn submit(
     let id = id.into_inner();
     // Rights first: a refused user's files are never read.
     let reportable = reportable(&state, &current.user, id).await?;
-    let (typed, result) =
-        match evidence_upload::read(payload, Some(&req), &state.files(), state.config.uploads).await {
-            Ok(form) => {
-                let typed = form.fields.clone();
-                (typed, submit_single(&state, &current.user, &reportable, form, client_ip(&req)).await.map(|_| ()))
-            }
-            Err(error) => (HashMap::new(), Err(error)),
-        };
+    let (typed, result) = match evidence_upload::read(payload, Some(&req), &state.files(), state.config.uploads).await {
+        Ok(form) => {
+            let typed = form.fields.clone();
+            (typed, submit_single(&state, &current.user, &reportable, form, client_ip(&req)).await.map(|_| ()))
+        }
+        Err(error) => (HashMap::new(), Err(error)),
+    };
     let Err(error) = result else { return Ok(see_other(&format!("/indicators/{id}?done=evidence_submitted"))) };
     let (status, errors, message) = refused(error, PageCtx::new(&req, Some(&current)).t)?;
     let entry = EntryForm { fields: typed, errors: FormErrors(errors), message };

@@ -50,7 +50,12 @@ pub struct HistoryRow {
 }
 
 /// One page of a project's history, newest first, and whether there is more.
-pub fn rows(conn: &mut DbConnection, project_id: i64, offset: i64, limit: i64) -> Result<(Vec<HistoryRow>, bool), AppError> {
+pub fn rows(
+    conn: &mut DbConnection,
+    project_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<HistoryRow>, bool), AppError> {
     let (rows, more) = audit::project_history(conn, project_id, offset, limit)?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
     let names = user::names(conn, &ids)?;

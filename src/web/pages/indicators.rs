@@ -401,8 +401,17 @@ pub async fn update(
         Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
         Err(error) => {
             let (status, errors) = refused(error)?;
-            show_page(&req, &state, &current, status, id, (Some(submitted), None), (errors, Vec::new()), EntryForm::default())
-                .await
+            show_page(
+                &req,
+                &state,
+                &current,
+                status,
+                id,
+                (Some(submitted), None),
+                (errors, Vec::new()),
+                EntryForm::default(),
+            )
+            .await
         }
     }
 }
@@ -429,8 +438,17 @@ pub async fn replan(
         Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
         Err(error) => {
             let (status, errors) = refused(error)?;
-            show_page(&req, &state, &current, status, id, (None, Some(submitted)), (Vec::new(), errors), EntryForm::default())
-                .await
+            show_page(
+                &req,
+                &state,
+                &current,
+                status,
+                id,
+                (None, Some(submitted)),
+                (Vec::new(), errors),
+                EntryForm::default(),
+            )
+            .await
         }
     }
 }

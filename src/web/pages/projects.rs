@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{project_form, roster};
+use crate::db::evidence::can_contribute;
 use crate::db::project::{self, Project};
 use crate::db::project_state;
 use crate::domain::guide::model::Op;
@@ -16,7 +17,6 @@ use crate::domain::project_state::ProjectState;
 use crate::domain::readiness::Band;
 use crate::domain::status::Status;
 use crate::domain::target::Target;
-use crate::db::evidence::can_contribute;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
