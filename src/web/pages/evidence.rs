@@ -64,11 +64,8 @@ pub fn value_text(t: T, target: &Target, value: Option<f64>, value_max: Option<f
     };
     if let Some(change) = change_from_baseline(target, value) {
         let sign = if change > 0.0 { "+" } else { "" };
-        text = format!(
-            "{} {}",
-            text.trim_end(),
-            t.fmt("evidence_page.change", &[("change", &format!("{sign}{}%", number(change)))])
-        );
+        let change = format!("{sign}{}%", number(change));
+        text = format!("{}{}", text.trim_end(), t.fmt("evidence_page.change", &[("change", &change)]));
     }
     text.trim_end().to_owned()
 }
@@ -348,4 +345,40 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     show_page(&req, &state, &current, (StatusCode::OK, id.into_inner()), ReviewForm::default(), (Vec::new(), None))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::guide::Change;
+    use crate::domain::target::{Aggregation, IndicatorClass};
+    use crate::i18n::Locale;
+
+    fn target(op: Op, unit: &str, change: Option<Change>, baseline: Option<f64>) -> Target {
+        Target {
+            op,
+            value: Some(10.0),
+            min: None,
+            max: None,
+            unit: Some(unit.to_owned()).filter(|u| !u.is_empty()),
+            change,
+            baseline,
+            aggregation: Aggregation::Latest,
+            weight: 1.0,
+            class: IndicatorClass::Technical,
+        }
+    }
+
+    #[test]
+    fn values_show_their_unit_and_a_relative_targets_change() {
+        let t = Locale::ZhCn.t();
+        assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), Some(96.5), None, false), "96.5 %");
+        assert_eq!(value_text(t, &target(Op::Between, "", None, None), Some(2.0), Some(13.0), false), "2–13");
+        let relative = target(Op::Ge, "吨", Some(Change::Increase), Some(200.0));
+        assert_eq!(value_text(t, &relative, Some(230.0), None, false), "230 吨（较基线 +15%）");
+        let lower = target(Op::Ge, "吨", Some(Change::Decrease), Some(200.0));
+        assert_eq!(value_text(t, &lower, Some(180.0), None, false), "180 吨（较基线 -10%）");
+        assert_eq!(value_text(t, &target(Op::Deliverable, "", None, None), None, None, true), "已完成");
+        assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), None, None, false), "—");
+    }
 }

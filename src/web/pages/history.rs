@@ -16,19 +16,6 @@ use crate::web::state::AppState;
 /// Rows per page of the full history.
 const PER_PAGE: i64 = 50;
 
-/// Actions with a label of their own; others are shown as stored.
-const KNOWN: [(&str, &str); 9] = [
-    ("evidence.review", "history.evidence_review"),
-    ("evidence.submit", "history.evidence_submit"),
-    ("indicator.add", "history.indicator_add"),
-    ("indicator.replan", "history.indicator_replan"),
-    ("indicator.update", "history.indicator_update"),
-    ("project.baseline_freeze", "history.project_baseline_freeze"),
-    ("project.extend", "history.project_extend"),
-    ("project.register", "history.project_register"),
-    ("project.state", "history.project_state"),
-];
-
 /// Registers the history route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/projects/{code}/history", web::get().to(show));
@@ -43,8 +30,9 @@ pub struct HistoryRow {
     pub actor: String,
     /// The action as stored, e.g. `evidence.review`.
     pub action: String,
-    /// The catalogue key of the action's label, when it has one.
-    pub label: Option<&'static str>,
+    /// The catalogue key of the action's label (`history.<action with underscores>`); actions
+    /// without one are shown as stored.
+    pub label_key: String,
     /// The details, as indented JSON.
     pub detail: String,
 }
@@ -64,7 +52,7 @@ pub fn rows(
         .map(|row| HistoryRow {
             at: row.at,
             actor: row.actor_user_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default(),
-            label: KNOWN.iter().find(|(action, _)| *action == row.action).map(|(_, key)| *key),
+            label_key: format!("history.{}", row.action.replace('.', "_")),
             action: row.action,
             // Stored details are JSON; indenting them is only for reading, so a row that is not is shown as is.
             detail: serde_json::from_str::<serde_json::Value>(&row.detail)
