@@ -316,3 +316,59 @@ async fn evidence_stays_with_those_who_may_see_its_project() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "staff review, they do not report");
     assert_eq!(staff.get(&format!("/projects/{CODE}/annual-report")).await.status, StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn staff_are_warned_of_a_file_also_in_another_projects_evidence() {
+    use coop_tracker::db::schema::directions;
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let (accuracy, _) = register(&s, &service).await;
+    let other_direction: i64 = with_conn(&s.app, |c| {
+        directions::table
+            .filter(directions::id.ne(s.direction_id))
+            .order(directions::id)
+            .select(directions::id)
+            .first(c)
+            .unwrap()
+    });
+    let mut other = registration(other_direction);
+    other["code"] = "SH-KJ-2024-002".into();
+    other["pi_email"] = "other-pi@example.org".into();
+    other["member_emails"] = serde_json::json!([]);
+    let mut api = Browser::with_token(&service, &s.staff_token);
+    let created = api.json(Method::POST, "/api/v1/projects", Some(other)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let other_indicator =
+        body(&created)["indicators"].as_array().unwrap().iter().find(|i| i["op"] != "deliverable").unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+    let mut other_pi = Browser::new(&service);
+    other_pi.login("other-pi@example.org").await;
+    let done = other_pi
+        .post_multipart(
+            &format!("/indicators/{other_indicator}/evidence"),
+            &[("value", "5"), ("measured_on", "2026-10-01")],
+            &[("files", "report.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    let done = pi
+        .post_multipart(
+            &format!("/indicators/{accuracy}/evidence"),
+            &[("value", "96"), ("measured_on", "2026-10-01")],
+            &[("files.test_report", "检测报告.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let (id, ..) = latest_evidence(&s.app);
+
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+    let page = staff.get(&format!("/evidence/{id}")).await;
+    assert!(page.body.contains("此文件也出现在以下项目的佐证中：SH-KJ-2024-002"), "{}", page.body);
+    assert!(!pi.get(&format!("/evidence/{id}")).await.body.contains("此文件也出现在"), "only staff are warned");
+    assert_eq!(other_pi.get(&format!("/evidence/{id}")).await.status, StatusCode::NOT_FOUND, "another project's PI");
+}
