@@ -70,6 +70,19 @@ pub fn value_text(t: T, target: &Target, value: Option<f64>, value_max: Option<f
     text.trim_end().to_owned()
 }
 
+/// A file size as people read it: bytes, KB or MB (1024-based, as the upload limit is).
+fn file_size(bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let bytes_f = bytes as f64;
+    if bytes_f < KB {
+        format!("{bytes} B")
+    } else if bytes_f < KB * KB {
+        format!("{} KB", number((bytes_f / KB * 10.0).round() / 10.0))
+    } else {
+        format!("{} MB", number((bytes_f / KB / KB * 10.0).round() / 10.0))
+    }
+}
+
 /// The progress form as typed, with its problems, to show it again.
 #[derive(Debug, Clone, Default)]
 pub struct EntryForm {
@@ -288,6 +301,10 @@ impl ShowPage {
         self.ctx.t.get(indicator_status_key(self.indicator.evaluation.status))
     }
 
+    fn size(&self, bytes: &i64) -> String {
+        file_size(*bytes)
+    }
+
     fn reused(&self, codes: &[String]) -> String {
         self.ctx.t.fmt("evidence_page.reused", &[("projects", &codes.join("、"))])
     }
@@ -380,5 +397,12 @@ mod tests {
         assert_eq!(value_text(t, &lower, Some(180.0), None, false), "180 吨（较基线 -10%）");
         assert_eq!(value_text(t, &target(Op::Deliverable, "", None, None), None, None, true), "已完成");
         assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), None, None, false), "—");
+    }
+
+    #[test]
+    fn file_sizes_are_readable() {
+        assert_eq!(file_size(19), "19 B");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(50 * 1024 * 1024), "50 MB");
     }
 }
