@@ -267,6 +267,7 @@ async fn bad_input_is_shown_back_escaped_and_changes_nothing() {
         assert!(page.body.contains("请重新选择要上传的文件"), "{label}: files must be chosen again");
         assert_eq!(counts(&s.app), before, "{label}: nothing stored");
     }
+    assert!(pi.get(&format!("/indicators/{accuracy}")).await.body.contains("每个文件不超过 50 MB"), "limit stated");
     let not_pdf = pi
         .post_multipart(&path, &[("value", "96"), ("measured_on", "2026-10-01")], &[("files", "report.pdf", b"hello")])
         .await;
@@ -371,4 +372,31 @@ async fn staff_are_warned_of_a_file_also_in_another_projects_evidence() {
     assert!(page.body.contains("此文件也出现在以下项目的佐证中：SH-KJ-2024-002"), "{}", page.body);
     assert!(!pi.get(&format!("/evidence/{id}")).await.body.contains("此文件也出现在"), "only staff are warned");
     assert_eq!(other_pi.get(&format!("/evidence/{id}")).await.status, StatusCode::NOT_FOUND, "another project's PI");
+}
+
+#[actix_web::test]
+async fn a_file_over_the_limit_is_refused_with_its_name_and_stores_nothing() {
+    let s = setup();
+    let mut state = s.app.state.clone();
+    let mut config = (*state.config).clone();
+    config.uploads.max_file_bytes = 1024 * 1024;
+    state.config = std::sync::Arc::new(config);
+    let service = test::init_service(build_app(state)).await;
+    let (accuracy, _) = register(&s, &service).await;
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    let mut big = PDF.to_vec();
+    big.resize(1024 * 1024 + 1, b' ');
+    let before = counts(&s.app);
+    let page = pi
+        .post_multipart(
+            &format!("/indicators/{accuracy}/evidence"),
+            &[("value", "96"), ("measured_on", "2026-10-01")],
+            &[("files.test_report", "大报告.pdf", &big)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", page.body);
+    assert!(page.body.contains("文件“大报告.pdf”超过 1 MB 的上限"), "{}", page.body);
+    assert!(page.body.contains("id=\"evidence-form\""), "the form is shown again");
+    assert_eq!(counts(&s.app), before);
 }
