@@ -107,6 +107,16 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
     users::table.find(id).select(User::as_select()).first(conn).optional()
 }
 
+/// The display names of some accounts, by id (for history rows that name their actor).
+pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// The account with this e-mail address (compared case-insensitively).
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
     users::table.filter(users::email.eq(normalize_email(email))).select(User::as_select()).first(conn).optional()

@@ -8,13 +8,14 @@ use coop_tracker::web::build_app;
 use crate::common::{Browser, TestApp};
 
 /// Each page and the roles that may open it; everyone else gets 403.
-const PAGES: [(&str, &[Role]); 8] = [
+const PAGES: [(&str, &[Role]); 9] = [
     ("/admin/users", &[Role::Admin]),
     ("/admin/users/new", &[Role::Admin]),
     ("/institutions", &[Role::Admin, Role::Staff]),
     ("/institutions/new", &[Role::Admin, Role::Staff]),
     ("/projects/new", &[Role::Admin, Role::Staff]),
     ("/projects/import", &[Role::Admin, Role::Staff]),
+    ("/review", &[Role::Admin, Role::Staff]),
     ("/account/tokens", &Role::ALL),
     ("/account/password", &Role::ALL),
 ];

@@ -15,6 +15,7 @@ mod common;
 mod dashboard;
 mod demo;
 mod evidence;
+mod evidence_pages;
 mod guide_score;
 mod guides;
 mod health;

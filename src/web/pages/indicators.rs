@@ -21,6 +21,7 @@ use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::indicator_detail::{IndicatorDetail, load};
 use crate::web::indicator_input::TargetChanges;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
+use crate::web::pages::evidence::{EntryForm, EvidenceSection, section_parts};
 use crate::web::pages::projects::{number, target_text};
 use crate::web::state::AppState;
 
@@ -233,6 +234,7 @@ struct ShowPage {
     plan_errors: FormErrors,
     ops: &'static [(&'static str, &'static str)],
     adding: bool,
+    evidence: EvidenceSection,
 }
 
 impl ShowPage {
@@ -289,27 +291,47 @@ fn plan_form(detail: &IndicatorDetail, today: NaiveDate) -> PlanForm {
     PlanForm { checkpoints: lines.join("\n"), ..PlanForm::default() }
 }
 
+/// Renders an indicator's page with its forms as given (the target and plan forms as submitted,
+/// their errors, and the progress form).
 #[expect(clippy::too_many_arguments, reason = "the page's parts, each from a different step")]
-async fn show_page(
+pub(super) async fn show_page(
     req: &HttpRequest,
     state: &AppState,
     current: &CurrentUser,
     status: StatusCode,
     id: i64,
-    form: Option<IndicatorForm>,
-    plan: Option<PlanForm>,
+    (form, plan): (Option<IndicatorForm>, Option<PlanForm>),
     (errors, plan_errors): (Vec<FieldError>, Vec<FieldError>),
+    entry: EntryForm,
 ) -> Result<HttpResponse, AppError> {
     let user = current.user.clone();
-    let (project, detail) = state.db(move |conn| load(conn, &user, id)).await?;
+    let (project, detail, (items, contributes, proof)) = state
+        .db(move |conn| {
+            let (project, detail) = load(conn, &user, id)?;
+            let parts = section_parts(conn, &user, &project, (id, &detail.metric, &detail.target))?;
+            Ok((project, detail, parts))
+        })
+        .await?;
     let today = state.today();
+    let ctx = PageCtx::new(req, Some(current));
+    let evidence = EvidenceSection {
+        t: ctx.t,
+        target: detail.target.clone(),
+        items,
+        contributes,
+        proof,
+        entry,
+        start: project.execution_start,
+        today: today.min(project.execution_end),
+        max_mb: state.config.uploads.max_file_bytes / (1024 * 1024),
+    };
     let manages = STAFF.contains(&current.user.role) && !is_closed(&project.state);
     let form = form.unwrap_or_else(|| IndicatorForm::of(&detail.metric, detail.condition.as_deref(), &detail.target));
     let plan = plan.unwrap_or_else(|| plan_form(&detail, today));
     render_with(
         status,
         &ShowPage {
-            ctx: PageCtx::new(req, Some(current)),
+            ctx,
             detail,
             project,
             manages,
@@ -319,6 +341,7 @@ async fn show_page(
             plan_errors: FormErrors(plan_errors),
             ops: &OPS,
             adding: false,
+            evidence,
         },
     )
 }
@@ -332,14 +355,26 @@ pub(super) fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), 
     }
 }
 
+/// `?responds_to=<evidence id>` on an indicator's page: the progress form answers that evidence.
+#[derive(Debug, Deserialize)]
+pub struct ShowQuery {
+    responds_to: Option<i64>,
+}
+
 /// `GET /indicators/{id}`: 404 for an indicator of a project the user may not see.
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<i64>,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    show_page(&req, &state, &current, StatusCode::OK, id.into_inner(), None, None, (Vec::new(), Vec::new())).await
+    let mut entry = EntryForm::default();
+    if let Some(answered) = query.responds_to {
+        entry.fields.insert("responds_to".into(), answered.to_string());
+    }
+    show_page(&req, &state, &current, StatusCode::OK, id.into_inner(), (None, None), (Vec::new(), Vec::new()), entry)
+        .await
 }
 
 /// `POST /indicators/{id}`: changes the target; the page again with errors when refused.
@@ -366,7 +401,17 @@ pub async fn update(
         Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
         Err(error) => {
             let (status, errors) = refused(error)?;
-            show_page(&req, &state, &current, status, id, Some(submitted), None, (errors, Vec::new())).await
+            show_page(
+                &req,
+                &state,
+                &current,
+                status,
+                id,
+                (Some(submitted), None),
+                (errors, Vec::new()),
+                EntryForm::default(),
+            )
+            .await
         }
     }
 }
@@ -393,7 +438,17 @@ pub async fn replan(
         Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
         Err(error) => {
             let (status, errors) = refused(error)?;
-            show_page(&req, &state, &current, status, id, None, Some(submitted), (Vec::new(), errors)).await
+            show_page(
+                &req,
+                &state,
+                &current,
+                status,
+                id,
+                (None, Some(submitted)),
+                (Vec::new(), errors),
+                EntryForm::default(),
+            )
+            .await
         }
     }
 }

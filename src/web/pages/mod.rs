@@ -2,9 +2,12 @@
 
 mod account;
 mod admin;
+mod annual_report;
 mod calendar;
 mod dashboard;
+pub mod evidence;
 mod guides;
+mod history;
 mod home;
 pub mod indicators;
 mod institutions;
@@ -13,6 +16,7 @@ mod password_reset;
 mod project_changes;
 mod project_form;
 pub mod projects;
+mod review;
 mod roster;
 mod session;
 
@@ -37,5 +41,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(projects::routes)
         .configure(indicators::routes)
         .configure(project_changes::routes)
+        .configure(evidence::routes)
+        .configure(review::routes)
+        .configure(history::routes)
+        .configure(annual_report::routes)
         .configure(admin::routes);
 }

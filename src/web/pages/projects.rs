@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{project_form, roster};
+use crate::db::evidence::can_contribute;
 use crate::db::project::{self, Project};
 use crate::db::project_state;
 use crate::domain::guide::model::Op;
@@ -17,9 +18,12 @@ use crate::domain::readiness::Band;
 use crate::domain::status::Status;
 use crate::domain::target::Target;
 use crate::error::AppError;
+use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
+use crate::web::pages::evidence::value_text;
+use crate::web::pages::history::{self, HistoryRow};
 use crate::web::project_report::{IndicatorReport, load, report};
 use crate::web::state::AppState;
 
@@ -75,6 +79,8 @@ struct Row {
     forecast: Option<(String, bool)>,
     next_due: String,
     needs_baseline: bool,
+    /// The latest value awaiting review and how many await it, as shown.
+    pending: Option<String>,
 }
 
 /// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
@@ -92,7 +98,7 @@ pub(crate) fn target_text(t: &Target) -> String {
     }
 }
 
-fn row(indicator: &IndicatorReport) -> Row {
+fn row(indicator: &IndicatorReport, tr: T) -> Row {
     let t = &indicator.target;
     let unit = t.unit.clone().unwrap_or_default();
     let target = target_text(t);
@@ -116,8 +122,15 @@ fn row(indicator: &IndicatorReport) -> Row {
         forecast: e.forecast.map(|f| (with_unit(f.at_end), f.meets_target)),
         next_due: e.next_due.as_ref().map(|c| c.due_on.to_string()).unwrap_or_default(),
         needs_baseline: e.needs_baseline,
+        pending: indicator.pending.map(|p| {
+            let value = value_text(tr, t, p.value, p.value_max, p.done);
+            tr.fmt("evidence_page.pending_value", &[("value", &value), ("count", &p.count)])
+        }),
     }
 }
+
+/// How many changes the project page lists.
+const LATEST_HISTORY: i64 = 20;
 
 /// A project's state as the pages name it.
 fn state_of(project: &Project) -> ProjectState {
@@ -178,6 +191,12 @@ struct ShowPage {
     state_error: Option<String>,
     /// Whether the project is still open to changes.
     open: bool,
+    /// Whether the viewer reports progress on it (its PI or a member).
+    contributes: bool,
+    /// The latest changes, newest first.
+    history: Vec<HistoryRow>,
+    /// Whether there are older changes.
+    more_history: bool,
 }
 
 impl ShowPage {
@@ -270,23 +289,34 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let user = current.user.clone();
-    let loaded = state.db(move |conn| load(conn, &user, &code)).await?;
+    let (loaded, contributes, (history, more_history)) = state
+        .db(move |conn| {
+            let loaded = load(conn, &user, &code)?;
+            let contributes = can_contribute(conn, &user, &loaded.project)?;
+            let history = history::rows(conn, loaded.project.id, 0, LATEST_HISTORY)?;
+            Ok((loaded, contributes, history))
+        })
+        .await?;
     let report = report(loaded, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
     let project_state = state_of(&report.project);
+    let ctx = PageCtx::new(req, Some(current));
     let page = ShowPage {
         state: project_state.label_key(),
         manages: current.user.role.sees_portfolio(),
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,
-        ctx: PageCtx::new(req, Some(current)),
+        rows: report.indicators.iter().map(|i| row(i, ctx.t)).collect(),
+        ctx,
         status: report.status,
         completion: percent(report.completion),
         readiness: percent(report.readiness.score),
         band: band_key(report.readiness.band),
-        rows: report.indicators.iter().map(row).collect(),
         open: !project_state.is_closed(),
+        contributes,
+        history,
+        more_history,
         project: report.project,
         as_of,
     };

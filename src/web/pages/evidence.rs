@@ -1,0 +1,408 @@
+//! Evidence pages: the progress form and evidence history on an indicator's page (the section's
+//! data and the form's handler), one piece of evidence with its files, proof checklist and the
+//! staff review form, and file downloads for logged-in users.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::evidence::{self, EvidenceView};
+use crate::db::project::Project;
+use crate::db::user::User;
+use crate::db::{DbConnection, indicator::is_closed};
+use crate::domain::evidence::change_from_baseline;
+use crate::domain::guide::model::Op;
+use crate::domain::proof::{self, ProofKind};
+use crate::domain::target::Target;
+use crate::error::{AppError, FieldError};
+use crate::i18n::T;
+use crate::web::csrf::CsrfProtected;
+use crate::web::evidence::{reportable, submit_single};
+use crate::web::identity::CurrentUser;
+use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
+use crate::web::pages::indicators;
+use crate::web::pages::projects::{number, status_key as indicator_status_key, target_text};
+use crate::web::project_report::{IndicatorReport, load, report};
+use crate::web::state::AppState;
+use crate::web::{evidence_download, evidence_upload};
+
+/// Registers the evidence routes (the review form's is in `review`).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/indicators/{id}/evidence", web::post().to(submit))
+        .route("/evidence/{id}", web::get().to(show))
+        .route("/evidence/{id}/files/{n}", web::get().to(file));
+}
+
+/// The catalogue key naming an evidence status (or a review decision, which uses the same words).
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "pending" => "evidence_page.status_pending",
+        "accepted" => "evidence_page.status_accepted",
+        "rejected" => "evidence_page.status_rejected",
+        "needs_more" => "evidence_page.status_needs_more",
+        // The CHECK constraint admits only these and `withdrawn`.
+        _ => "evidence_page.status_withdrawn",
+    }
+}
+
+/// A reported value as shown: with the unit, a range's both ends, "done" for a deliverable, and for
+/// a target relative to a baseline the change against it, since that is what the target measures.
+pub fn value_text(t: T, target: &Target, value: Option<f64>, value_max: Option<f64>, done: bool) -> String {
+    if target.op == Op::Deliverable {
+        return if done { t.get("evidence_page.done").to_owned() } else { "—".to_owned() };
+    }
+    let Some(value) = value else { return "—".to_owned() };
+    let unit = target.unit.as_deref().unwrap_or_default();
+    let mut text = match value_max {
+        Some(max) => format!("{}–{} {unit}", number(value), number(max)),
+        None => format!("{} {unit}", number(value)),
+    };
+    if let Some(change) = change_from_baseline(target, value) {
+        let sign = if change > 0.0 { "+" } else { "" };
+        let change = format!("{sign}{}%", number(change));
+        text = format!("{}{}", text.trim_end(), t.fmt("evidence_page.change", &[("change", &change)]));
+    }
+    text.trim_end().to_owned()
+}
+
+/// A file size as people read it: bytes, KB or MB (1024-based, as the upload limit is).
+fn file_size(bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let bytes_f = bytes as f64;
+    if bytes_f < KB {
+        format!("{bytes} B")
+    } else if bytes_f < KB * KB {
+        format!("{} KB", number((bytes_f / KB * 10.0).round() / 10.0))
+    } else {
+        format!("{} MB", number((bytes_f / KB / KB * 10.0).round() / 10.0))
+    }
+}
+
+/// The progress form as typed, with its problems, to show it again.
+#[derive(Debug, Clone, Default)]
+pub struct EntryForm {
+    /// The text fields as typed.
+    pub fields: HashMap<String, String>,
+    /// Problems beside their fields.
+    pub errors: FormErrors,
+    /// A problem with the form as a whole (a file refused, say), in the page's language.
+    pub message: Option<String>,
+}
+
+impl EntryForm {
+    /// A field as typed, empty when absent.
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    /// Whether the form was refused (its files then have to be chosen again).
+    pub fn refused(&self) -> bool {
+        self.errors.any() || self.message.is_some()
+    }
+}
+
+/// What an indicator's page shows of its evidence: the history, and the progress form for those
+/// who report on it.
+#[derive(Debug, Clone)]
+pub struct EvidenceSection {
+    /// For values and labels.
+    pub t: T,
+    /// The indicator's target, to show values against it.
+    pub target: Target,
+    /// Its evidence, newest first.
+    pub items: Vec<EvidenceView>,
+    /// Whether the viewer may log progress (PI or member of an open project).
+    pub contributes: bool,
+    /// The kinds of proof asked for: one file input each.
+    pub proof: Vec<ProofKind>,
+    /// The form as typed.
+    pub entry: EntryForm,
+    /// The earliest measurement date (execution start).
+    pub start: NaiveDate,
+    /// The latest measurement date.
+    pub today: NaiveDate,
+    /// The largest file accepted, in MB.
+    pub max_mb: u64,
+}
+
+/// What the section is made from: an indicator's evidence, whether the viewer may report on it, and
+/// the kinds of proof it asks for.
+pub fn section_parts(
+    conn: &mut DbConnection,
+    user: &User,
+    project: &Project,
+    (indicator_id, metric, target): (i64, &str, &Target),
+) -> Result<(Vec<EvidenceView>, bool, Vec<ProofKind>), AppError> {
+    let items = evidence::for_indicator(conn, indicator_id)?;
+    let contributes = !is_closed(&project.state) && evidence::can_contribute(conn, user, project)?;
+    let stored = evidence::proof_lists(conn, &[indicator_id])?;
+    let proof = proof::required(stored.get(&indicator_id).map_or("", String::as_str), metric, target);
+    Ok((items, contributes, proof))
+}
+
+impl EvidenceSection {
+    /// A piece of evidence's value as shown.
+    pub fn value(&self, e: &EvidenceView) -> String {
+        value_text(self.t, &self.target, e.value, e.value_max, e.done)
+    }
+
+    /// A status's (or decision's) name.
+    pub fn status(&self, status: &str) -> &'static str {
+        self.t.get(status_key(status))
+    }
+
+    /// The label of a proof kind's file input.
+    pub fn proof_label(&self, kind: &ProofKind) -> &'static str {
+        self.t.get(kind.label_key())
+    }
+
+    /// Whether a value is asked for (anything but a deliverable).
+    pub fn deliverable(&self) -> bool {
+        self.target.op == Op::Deliverable
+    }
+
+    /// Whether evidence may be answered with new evidence (it was sent back).
+    pub fn answerable(&self, e: &EvidenceView) -> bool {
+        self.contributes && matches!(e.status.as_str(), "rejected" | "needs_more")
+    }
+
+    /// The size limit as the form states it.
+    pub fn limit(&self) -> String {
+        self.t.fmt("evidence_page.limit", &[("limit", &self.max_mb)])
+    }
+}
+
+/// The client address recorded in the audit log.
+pub fn client_ip(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// How a refused report shows on its form: field errors beside the fields (422), a refused file,
+/// an unusable form or a conflict as one message with the error's own status; anything else is an
+/// error page.
+pub fn refused(error: AppError, t: T) -> Result<(StatusCode, Vec<FieldError>, Option<String>), AppError> {
+    match error {
+        AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors, None)),
+        error @ (AppError::FileTooLarge(..)
+        | AppError::FileType(..)
+        | AppError::Unusable(..)
+        | AppError::TooLarge
+        | AppError::StorageFull
+        | AppError::Conflict(_)) => Ok((error.status_code(), Vec::new(), Some(error.message(t)))),
+        other => Err(other),
+    }
+}
+
+/// `POST /indicators/{id}/evidence`: logs progress with its files, then back to the indicator's page;
+/// the page again with the problems (and the values as typed) when refused.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    // Rights first: a refused user's files are never read.
+    let reportable = reportable(&state, &current.user, id).await?;
+    let (typed, result) = match evidence_upload::read(payload, Some(&req), &state.files(), state.config.uploads).await {
+        Ok(form) => {
+            let typed = form.fields.clone();
+            (typed, submit_single(&state, &current.user, &reportable, form, client_ip(&req)).await.map(|_| ()))
+        }
+        Err(error) => (HashMap::new(), Err(error)),
+    };
+    let Err(error) = result else { return Ok(see_other(&format!("/indicators/{id}?done=evidence_submitted"))) };
+    let (status, errors, message) = refused(error, PageCtx::new(&req, Some(&current)).t)?;
+    let entry = EntryForm { fields: typed, errors: FormErrors(errors), message };
+    indicators::show_page(&req, &state, &current, status, id, (None, None), (Vec::new(), Vec::new()), entry).await
+}
+
+/// `GET /evidence/{id}/files/{n}`: the `n`th file, for those who may see the project.
+pub async fn file(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<(i64, usize)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, n) = path.into_inner();
+    evidence_download::send(&state, &current.user, id, n).await
+}
+
+/// The review form, as submitted.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// `accept`, `reject` or `more`.
+    #[serde(default)]
+    pub decision: String,
+    /// The reason (required unless accepting).
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl CsrfProtected for ReviewForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/evidence/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    project: Project,
+    evidence: EvidenceView,
+    indicator: IndicatorReport,
+    /// The indicator's other evidence, newest first.
+    others: Vec<EvidenceView>,
+    /// The checklist: each kind asked for, and whether a file of that kind is attached.
+    checklist: Vec<(ProofKind, bool)>,
+    /// Commission staff see reuse warnings.
+    staff: bool,
+    /// The review form is shown (staff, pending, open project).
+    reviewing: bool,
+    form: ReviewForm,
+    errors: FormErrors,
+    message: Option<String>,
+}
+
+impl ShowPage {
+    fn value(&self, e: &EvidenceView) -> String {
+        value_text(self.ctx.t, &self.indicator.target, e.value, e.value_max, e.done)
+    }
+
+    fn status(&self, status: &str) -> &'static str {
+        self.ctx.t.get(status_key(status))
+    }
+
+    fn proof_label(&self, kind: &ProofKind) -> &'static str {
+        self.ctx.t.get(kind.label_key())
+    }
+
+    fn target(&self) -> String {
+        match self.indicator.target.op {
+            Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
+            _ => target_text(&self.indicator.target),
+        }
+    }
+
+    fn verified(&self) -> String {
+        let e = &self.indicator.evaluation;
+        value_text(self.ctx.t, &self.indicator.target, e.current, None, e.done)
+    }
+
+    fn indicator_status(&self) -> &'static str {
+        self.ctx.t.get(indicator_status_key(self.indicator.evaluation.status))
+    }
+
+    fn size(&self, bytes: &i64) -> String {
+        file_size(*bytes)
+    }
+
+    fn reused(&self, codes: &[String]) -> String {
+        self.ctx.t.fmt("evidence_page.reused", &[("projects", &codes.join("、"))])
+    }
+}
+
+/// Renders a piece of evidence; 404 when the viewer may not see its project.
+pub async fn show_page(
+    req: &HttpRequest,
+    state: &AppState,
+    current: &CurrentUser,
+    (status, id): (StatusCode, i64),
+    form: ReviewForm,
+    (errors, message): (Vec<FieldError>, Option<String>),
+) -> Result<HttpResponse, AppError> {
+    let user = current.user.clone();
+    let (loaded, view, others, stored) = state
+        .db(move |conn| {
+            let (project, view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let loaded = load(conn, &user, &project.code)?;
+            let others: Vec<EvidenceView> =
+                evidence::for_indicator(conn, view.indicator_id)?.into_iter().filter(|e| e.id != id).collect();
+            let stored = evidence::proof_lists(conn, &[view.indicator_id])?;
+            Ok((loaded, view, others, stored))
+        })
+        .await?;
+    let report = report(loaded, state.today(), &state.config.tracking);
+    let project = report.project;
+    let indicator = report.indicators.into_iter().find(|i| i.id == view.indicator_id).ok_or(AppError::NotFound)?;
+    let required =
+        proof::required(stored.get(&indicator.id).map_or("", String::as_str), &indicator.metric, &indicator.target);
+    let checklist = required.into_iter().map(|k| (k, view.files.iter().any(|f| f.kind == Some(k)))).collect();
+    let staff = evidence::can_review(&current.user);
+    let page = ShowPage {
+        ctx: PageCtx::new(req, Some(current)),
+        reviewing: staff && view.status == "pending" && !is_closed(&project.state),
+        project,
+        evidence: view,
+        indicator,
+        others,
+        checklist,
+        staff,
+        form,
+        errors: FormErrors(errors),
+        message,
+    };
+    render_with(status, &page)
+}
+
+/// `GET /evidence/{id}`.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    show_page(&req, &state, &current, (StatusCode::OK, id.into_inner()), ReviewForm::default(), (Vec::new(), None))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::guide::Change;
+    use crate::domain::target::{Aggregation, IndicatorClass};
+    use crate::i18n::Locale;
+
+    fn target(op: Op, unit: &str, change: Option<Change>, baseline: Option<f64>) -> Target {
+        Target {
+            op,
+            value: Some(10.0),
+            min: None,
+            max: None,
+            unit: Some(unit.to_owned()).filter(|u| !u.is_empty()),
+            change,
+            baseline,
+            aggregation: Aggregation::Latest,
+            weight: 1.0,
+            class: IndicatorClass::Technical,
+        }
+    }
+
+    #[test]
+    fn values_show_their_unit_and_a_relative_targets_change() {
+        let t = Locale::ZhCn.t();
+        assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), Some(96.5), None, false), "96.5 %");
+        assert_eq!(value_text(t, &target(Op::Between, "", None, None), Some(2.0), Some(13.0), false), "2–13");
+        let relative = target(Op::Ge, "吨", Some(Change::Increase), Some(200.0));
+        assert_eq!(value_text(t, &relative, Some(230.0), None, false), "230 吨（较基线 +15%）");
+        let lower = target(Op::Ge, "吨", Some(Change::Decrease), Some(200.0));
+        assert_eq!(value_text(t, &lower, Some(180.0), None, false), "180 吨（较基线 -10%）");
+        assert_eq!(value_text(t, &target(Op::Deliverable, "", None, None), None, None, true), "已完成");
+        assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), None, None, false), "—");
+    }
+
+    #[test]
+    fn file_sizes_are_readable() {
+        assert_eq!(file_size(19), "19 B");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(50 * 1024 * 1024), "50 MB");
+    }
+}

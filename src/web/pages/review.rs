@@ -1,0 +1,95 @@
+//! The review queue (待审核) and the staff's review of one piece of evidence: pending evidence oldest
+//! first, and after each decision on to the next item, so a reviewer works through the queue.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::evidence::{self, Decision, QueueItem};
+use crate::error::{AppError, FieldError};
+use crate::web::csrf::CsrfForm;
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::{PageCtx, render, see_other};
+use crate::web::pages::evidence::{ReviewForm, client_ip, show_page};
+use crate::web::pages::indicators::STAFF;
+use crate::web::state::AppState;
+
+/// Items per page of the queue.
+const PER_PAGE: i64 = 50;
+
+/// Registers the review routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/review", web::get().to(queue)).route("/evidence/{id}/review", web::post().to(review));
+}
+
+#[derive(Template)]
+#[template(path = "pages/review/queue.html")]
+struct QueuePage {
+    ctx: PageCtx,
+    items: Vec<QueueItem>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl QueuePage {
+    fn total_text(&self) -> String {
+        self.ctx.t.fmt("review_page.total", &[("total", &self.total)])
+    }
+}
+
+/// `?page=N` (from 1).
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// `GET /review`: commission staff only.
+pub async fn queue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let page = query.page.unwrap_or(1).max(1);
+    let (items, total) = state.db(move |conn| Ok(evidence::queue(conn, (page - 1) * PER_PAGE, PER_PAGE)?)).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    render(&QueuePage { ctx: PageCtx::new(&req, Some(&current)), items, total, page, pages })
+}
+
+/// `POST /evidence/{id}/review`: records the decision and goes on to the oldest pending item (or the
+/// empty queue); the evidence page again with the problem when refused.
+pub async fn review(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ReviewForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let (id, now, user, ip) = (id.into_inner(), state.clock.now(), current.user.clone(), client_ip(&req));
+    let result = match Decision::parse(&form.decision) {
+        Some(decision) => {
+            let comment = form.comment.clone();
+            state
+                .db(move |conn| {
+                    evidence::review(conn, &user, id, decision, &comment, (ip.as_deref(), now))?;
+                    Ok(evidence::queue(conn, 0, 1)?.0.first().map(|item| item.evidence_id))
+                })
+                .await
+        }
+        None => Err(AppError::field("decision", "review_page.decision_missing")),
+    };
+    let (status, errors, message) = match result {
+        Ok(Some(next)) => return Ok(see_other(&format!("/evidence/{next}?done=reviewed"))),
+        Ok(None) => return Ok(see_other("/review?done=reviewed")),
+        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        Err(error @ AppError::Conflict(_)) => {
+            (error.status_code(), Vec::<FieldError>::new(), Some(error.message(PageCtx::new(&req, Some(&current)).t)))
+        }
+        Err(other) => return Err(other),
+    };
+    show_page(&req, &state, &current, (status, id), form, (errors, message)).await
+}
