@@ -14,6 +14,7 @@ mod cli;
 mod common;
 mod dashboard;
 mod demo;
+mod evidence_api;
 mod guide_score;
 mod guides;
 mod health;
