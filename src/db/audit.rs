@@ -6,9 +6,11 @@
 //! that and its content, so that a row changed, removed or inserted behind the database's back
 //! breaks the chain, which [`verify`] finds. Appending takes turns: on PostgreSQL a transaction
 //! lock serialises writers (several server instances may share the database); SQLite has one
-//! writer at a time, and a writer whose snapshot is stale cannot commit.
+//! writer at a time, and a writer whose snapshot is stale cannot commit (an append of its own is
+//! then tried again).
 
 use chrono::{NaiveDateTime, SubsecRound};
+use diesel::connection::TransactionManager;
 use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -83,12 +85,45 @@ fn row_hash(prev: Option<&str>, row: &AuditRow) -> String {
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
 }
 
+/// How often an append of its own on SQLite is tried again after finding the database locked.
+const SQLITE_ATTEMPTS: u32 = 50;
+
 /// Appends an entry, chained to the last row.
 pub fn record<D: Serialize>(conn: &mut DbConnection, entry: &AuditEntry<'_, D>, at: NaiveDateTime) -> QueryResult<()> {
     let detail =
         serde_json::to_string(&entry.detail).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     // Both databases keep microseconds; hashing what is stored means truncating first.
     let at = at.trunc_subsecs(6);
+    // SQLite answers "locked" at once, without waiting, when another writer commits between this
+    // transaction's read of the last hash and its insert. An append in a transaction of its own
+    // can simply be tried again; inside a caller's transaction the caller decides.
+    let own_transaction = <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_none();
+    let mut attempt = 1;
+    loop {
+        match append(conn, entry, &detail, at) {
+            Err(e) if own_transaction && attempt < SQLITE_ATTEMPTS && is_sqlite_locked(conn, &e) => {
+                std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt) * 2));
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_sqlite_locked(conn: &DbConnection, error: &diesel::result::Error) -> bool {
+    matches!(conn, DbConnection::Sqlite(_))
+        && matches!(error, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked"))
+}
+
+/// One attempt at appending: reads the last hash and inserts the row chained to it.
+fn append<D: Serialize>(
+    conn: &mut DbConnection,
+    entry: &AuditEntry<'_, D>,
+    detail: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     // A transaction of its own when the caller has none, so the lock is held until the row commits.
     conn.transaction(|conn| {
         if let DbConnection::Pg(pg) = conn {
@@ -108,7 +143,7 @@ pub fn record<D: Serialize>(conn: &mut DbConnection, entry: &AuditEntry<'_, D>, 
             entity: entry.entity.to_owned(),
             entity_id: entry.entity_id,
             project_id: entry.project_id,
-            detail,
+            detail: detail.to_owned(),
             ip: entry.ip.map(str::to_owned),
             prev_hash: prev,
             hash: None,

@@ -7,6 +7,7 @@
 mod access;
 mod admin;
 mod api;
+mod audit_cli;
 mod auth;
 mod browser;
 mod calendar;
@@ -15,6 +16,7 @@ mod common;
 mod dashboard;
 mod demo;
 mod evidence_api;
+mod evidence_crash;
 mod guide_score;
 mod guides;
 mod health;
