@@ -281,6 +281,9 @@ async fn staff_accept_reject_and_ask_for_more_and_the_history_shows_it() {
     assert_eq!(actions.iter().filter(|a| **a == "evidence.review").count(), 3, "{actions:?}");
 }
 
+/// A refused report: what it shows, its fields and files, the answer, and the field named if any.
+type BadCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<FilePart<'a>>, StatusCode, Option<&'a str>);
+
 /// One file in the `files` field.
 fn one<'a>(name: &'a str, content: &'a [u8]) -> Vec<FilePart<'a>> {
     vec![("files", name, content)]
@@ -300,7 +303,7 @@ async fn a_bad_report_is_refused_and_leaves_no_row_and_no_file() {
     let exe = [b"MZ\x90\0\x03\0\0\0".as_slice(), &[0u8; 512]].concat();
     let png = png();
     let with_file = one;
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<FilePart<'_>>, StatusCode, Option<&str>)> = vec![
+    let cases: Vec<BadCase<'_>> = vec![
         (
             "not a number",
             vec![("value", "九十六"), ("measured_on", "2026-11-01")],

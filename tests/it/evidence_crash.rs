@@ -82,6 +82,7 @@ fn start(data: &Path, port: u16) -> Child {
         std::thread::sleep(Duration::from_millis(50));
     }
     child.kill().unwrap();
+    child.wait().unwrap();
     panic!("the server did not answer");
 }
 
@@ -181,7 +182,7 @@ fn killing_the_server_during_uploads_leaves_a_consistent_store_that_gc_cleans() 
         use coop_tracker::db::schema::directions;
         let pool = connect(data);
         let conn = &mut pool.get().unwrap();
-        let now = chrono::Utc::now().naive_utc();
+        let now = crate::common::test_now();
         for name in ["华东理工大学", "新疆大学"] {
             let fields = InstitutionFields {
                 name,

@@ -272,7 +272,7 @@ pub struct AuditEntryView {
 impl From<audit::AuditRow> for AuditEntryView {
     fn from(row: audit::AuditRow) -> Self {
         // Every row is written from serialised JSON; a row that is not shows as the text it holds.
-        let detail = serde_json::from_str(&row.detail).unwrap_or_else(|_| serde_json::Value::String(row.detail));
+        let detail = serde_json::from_str(&row.detail).unwrap_or(serde_json::Value::String(row.detail));
         Self {
             id: row.id,
             at: row.at,
