@@ -9,18 +9,16 @@ use crate::config::Config;
 use crate::db;
 use crate::files::FileStore;
 
-/// Files younger than this are left alone: their upload may still be about to commit its row.
-const GRACE: Duration = Duration::from_secs(3600);
-
-/// Lists (with `dry_run`) or removes orphaned objects and unfinished uploads.
-pub fn gc(config: &Config, dry_run: bool) -> anyhow::Result<()> {
+/// Lists (with `dry_run`) or removes orphaned objects and unfinished uploads older than `min_age`;
+/// younger files are left alone, since their upload may still be about to commit its row.
+pub fn gc(config: &Config, dry_run: bool, min_age: Duration) -> anyhow::Result<()> {
     let pool = db::connect(config)?;
     let mut conn = pool.get().context("cannot open the database")?;
     let referenced: HashSet<String> =
         db::evidence::stored_hashes(&mut conn).context("cannot read the stored files")?.into_iter().collect();
     let store = FileStore::new(&config.data_dir);
     let now = SystemTime::now();
-    let garbage = store.collect_garbage(&referenced, now, GRACE, dry_run).context("cannot clean the file store")?;
+    let garbage = store.collect_garbage(&referenced, now, min_age, dry_run).context("cannot clean the file store")?;
     let verb = if dry_run { "would remove" } else { "removed" };
     for path in garbage.orphans.iter().chain(&garbage.unfinished) {
         println!("{verb} {}", path.display());

@@ -105,11 +105,15 @@ enum AuditCommand {
 #[derive(Debug, Subcommand)]
 enum FilesCommand {
     /// Removes stored files no evidence points to (left by uploads cut off before they were saved)
-    /// and unfinished uploads, once they are older than an hour.
+    /// and unfinished uploads, once they are old enough (an hour by default).
     Gc {
         /// Lists what would be removed and removes nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Leaves files younger than this alone: an upload in progress may be about to commit the
+        /// row that names its file. Use 0 only while the server is stopped.
+        #[arg(long, value_name = "N", default_value_t = 3600)]
+        min_age_seconds: u64,
     },
 }
 
@@ -235,7 +239,9 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Guide(GuideCommand::Parse { .. }) => {}
         Command::Project(ProjectCommand::Import { file, dry_run }) => project::import(&config, &file, dry_run)?,
         Command::Audit(AuditCommand::Verify { json }) => audit::verify(&config, json)?,
-        Command::Files(FilesCommand::Gc { dry_run }) => files::gc(&config, dry_run)?,
+        Command::Files(FilesCommand::Gc { dry_run, min_age_seconds }) => {
+            files::gc(&config, dry_run, std::time::Duration::from_secs(min_age_seconds))?
+        }
         Command::Backup { to } => backup::run(&config, &to)?,
         Command::Demo(DemoCommand::Seed { projects, seed, as_of }) => demo::seed(&config, projects, seed, as_of)?,
     }

@@ -268,7 +268,7 @@ pub enum Decision {
 
 impl Decision {
     /// The evidence status and the review decision it leads to.
-    fn stored(self) -> &'static str {
+    pub fn stored(self) -> &'static str {
         match self {
             Decision::Accept => "accepted",
             Decision::Reject => "rejected",

@@ -188,6 +188,12 @@ where
         Page { status, headers, body: String::from_utf8_lossy(&body).into_owned(), bytes: body }
     }
 
+    /// Sends a request built by the test (a multipart body without a CSRF field, say) with the
+    /// browser's cookies and headers.
+    pub async fn request(&mut self, req: test::TestRequest) -> Page {
+        self.send(req).await
+    }
+
     /// GET a path.
     pub async fn get(&mut self, path: &str) -> Page {
         self.send(test::TestRequest::get().uri(path)).await

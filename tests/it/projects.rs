@@ -70,7 +70,12 @@ pub(crate) struct Setup {
 }
 
 pub(crate) fn setup() -> Setup {
-    let app = TestApp::new();
+    setup_with_env(&[])
+}
+
+/// [`setup`] with extra `COOP_*` settings.
+pub(crate) fn setup_with_env(vars: &[(&str, &str)]) -> Setup {
+    let app = TestApp::with_env(vars);
     let staff = app.user("staff@example.org", Role::Staff);
     let pi = app.user("pi@example.org", Role::Pi);
     app.user("other-pi@example.org", Role::Pi);

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, authenticated with bearer tokens, described by an OpenAPI
 //! document generated from the handlers themselves so that it cannot drift from them.
 
+mod evidence;
 mod guides;
 mod indicators;
 mod me;
@@ -23,14 +24,18 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
         projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list,
         indicators::show, indicators::add, indicators::update, indicators::plan, indicators::set_proof, project_changes::freeze_baseline,
-        project_changes::extend),
+        project_changes::extend, evidence::submit, evidence::list, evidence::show, evidence::download, evidence::review,
+        evidence::queue, evidence::history),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
         crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
         indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName, indicators::ProofList,
-        project_changes::Extension)),
+        project_changes::Extension,
+        evidence::EvidenceUpload, crate::db::evidence::Submitted, crate::db::evidence::EvidenceView, crate::db::evidence::FileView,
+        crate::db::evidence::ReviewView, crate::db::evidence::Decision, evidence::ReviewRequest, evidence::Reviewed,
+        evidence::ReviewQueue, crate::db::evidence::QueueItem, evidence::AuditPage, evidence::AuditEntryView)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -87,4 +92,11 @@ pub fn scope() -> actix_web::Scope {
         .route("/indicators/{id}/plan", web::put().to(indicators::plan))
         .route("/indicators/{id}/proof", web::put().to(indicators::set_proof))
         .route("/overdue", web::get().to(overdue::list))
+        .route("/indicators/{id}/evidence", web::post().to(evidence::submit))
+        .route("/projects/{code}/evidence", web::get().to(evidence::list))
+        .route("/projects/{code}/audit", web::get().to(evidence::history))
+        .route("/evidence/{id}", web::get().to(evidence::show))
+        .route("/evidence/{id}/review", web::post().to(evidence::review))
+        .route("/evidence/{id}/files/{n}", web::get().to(evidence::download))
+        .route("/review-queue", web::get().to(evidence::queue))
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::evidence::{self, Decision, QueueItem};
+use crate::db::project;
 use crate::error::{AppError, FieldError};
 use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -68,6 +69,14 @@ pub async fn review(
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
+    // Visibility first, as everywhere: evidence of a project the user may not see does not exist for them.
+    let (viewer, evidence_id) = (current.user.clone(), *id);
+    state
+        .db(move |conn| {
+            let (project, _) = evidence::find(conn, evidence_id)?.ok_or(AppError::NotFound)?;
+            if project::can_view(conn, &viewer, &project)? { Ok(()) } else { Err(AppError::NotFound) }
+        })
+        .await?;
     current.require(STAFF)?;
     let (id, now, user, ip) = (id.into_inner(), state.clock.now(), current.user.clone(), client_ip(&req));
     let result = match Decision::parse(&form.decision) {

@@ -22,7 +22,11 @@ async fn headless(port: u16) -> Client {
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             "--disable-default-apps", "--disable-extensions", "--window-size=1280,800"] }),
     );
-    ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.unwrap()
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap()
 }
 
 async fn log_in(client: &Client, base: &str, email: &str) {
@@ -79,10 +83,15 @@ async fn a_pi_logs_evidence_with_a_file_and_staff_accept_it_in_chromium() {
     log_in(&staff, &base, "staff@example.org").await;
     staff.goto(&format!("{base}/review")).await.unwrap();
     staff.find(Locator::Css("main table a[href^='/evidence/']")).await.unwrap().click().await.unwrap();
-    staff.wait().for_element(Locator::Css("input[name=decision][value=accept]")).await.unwrap().click().await.unwrap();
+    let accept = staff.wait().for_element(Locator::Css("input[name=decision][value=accept]")).await;
+    let Ok(accept) = accept else { panic!("{}", staff.source().await.unwrap()) };
+    accept.click().await.unwrap();
     staff.find(Locator::Css("form[action$='/review'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    // With the queue empty the review leads back to it; waiting for it keeps the next load from racing the post.
+    staff.wait().for_element(Locator::Id("queue-total")).await.unwrap();
     staff.goto(&format!("{base}/indicators/{indicator_id}")).await.unwrap();
-    let row = staff.wait().for_element(Locator::Css("#evidence tbody tr")).await.unwrap();
+    let row = staff.wait().for_element(Locator::Css("#evidence tbody tr")).await;
+    let Ok(row) = row else { panic!("{}", staff.source().await.unwrap()) };
     assert!(row.find(Locator::Css(".evidence-accepted")).await.is_ok(), "{}", row.text().await.unwrap());
     staff.close().await.unwrap();
     server_handle.stop(true).await;
