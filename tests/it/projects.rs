@@ -34,7 +34,7 @@ pub(crate) fn institution(app: &TestApp, name: &str) {
     with_conn(app, |c| institution::insert(c, &fields, test_now()).unwrap());
 }
 
-/// Marks evidence as verified directly; evidence logging and review arrive with issue 5.
+/// Marks evidence as verified directly, without a submission and review, for tests about status.
 pub(crate) fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &str, value: f64) {
     use coop_tracker::db::schema::evidence;
     use diesel::prelude::*;
@@ -51,7 +51,7 @@ pub(crate) fn verified(app: &TestApp, indicator_id: i64, by: i64, measured_on: &
             ))
             .execute(c)
             .unwrap();
-        // Evidence review (issue 5) will do this in its transaction; here the test stands in for it.
+        // `db::evidence::review` does this in its transaction; here the test stands in for it.
         let project_id: i64 = coop_tracker::db::schema::indicators::table
             .find(indicator_id)
             .select(coop_tracker::db::schema::indicators::project_id)
