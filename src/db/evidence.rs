@@ -470,14 +470,20 @@ pub fn for_indicator(conn: &mut DbConnection, indicator_id: i64) -> QueryResult<
     views(conn, &ids)
 }
 
+/// The project a piece of evidence belongs to.
+pub fn project_of(conn: &mut DbConnection, evidence_id: i64) -> QueryResult<Option<Project>> {
+    projects::table
+        .inner_join(indicators::table.inner_join(evidence::table))
+        .filter(evidence::id.eq(evidence_id))
+        .select(Project::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// One piece of evidence with the project it belongs to.
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Project, EvidenceView)>> {
+    let Some(project) = project_of(conn, id)? else { return Ok(None) };
     let Some(view) = views(conn, &[id])?.into_iter().next() else { return Ok(None) };
-    let project = projects::table
-        .inner_join(indicators::table)
-        .filter(indicators::id.eq(view.indicator_id))
-        .select(Project::as_select())
-        .first(conn)?;
     Ok(Some((project, view)))
 }
 

@@ -23,7 +23,7 @@ pub async fn send(state: &AppState, user: &User, evidence_id: i64, n: usize) -> 
     let user = user.clone();
     let download = state
         .db(move |conn| {
-            let (project, _) = evidence::find(conn, evidence_id)?.ok_or(AppError::NotFound)?;
+            let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::NotFound)?;
             if !project::can_view(conn, &user, &project)? {
                 return Err(AppError::NotFound);
             }

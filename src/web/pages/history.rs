@@ -76,7 +76,7 @@ struct HistoryPage {
 /// `?page=N` (from 1).
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
-    page: Option<i64>,
+    pub(super) page: Option<i64>,
 }
 
 /// `GET /projects/{code}/history`: 404 for a project the user may not see.

@@ -4,8 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
-use serde::Deserialize;
 
+use super::history::PageQuery;
 use crate::db::evidence::{self, Decision, QueueItem};
 use crate::db::project;
 use crate::error::{AppError, FieldError};
@@ -40,12 +40,6 @@ impl QueuePage {
     }
 }
 
-/// `?page=N` (from 1).
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    page: Option<i64>,
-}
-
 /// `GET /review`: commission staff only.
 pub async fn queue(
     req: HttpRequest,
@@ -69,14 +63,17 @@ pub async fn review(
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
-    // Visibility first, as everywhere: evidence of a project the user may not see does not exist for them.
-    let (viewer, evidence_id) = (current.user.clone(), *id);
-    state
-        .db(move |conn| {
-            let (project, _) = evidence::find(conn, evidence_id)?.ok_or(AppError::NotFound)?;
-            if project::can_view(conn, &viewer, &project)? { Ok(()) } else { Err(AppError::NotFound) }
-        })
-        .await?;
+    if !evidence::can_review(&current.user) {
+        // Visibility first, as everywhere: evidence of a project the user may not see does not exist
+        // for them. Staff see every project, so only a refused user pays for the lookup.
+        let (viewer, evidence_id) = (current.user.clone(), *id);
+        state
+            .db(move |conn| {
+                let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::NotFound)?;
+                if project::can_view(conn, &viewer, &project)? { Ok(()) } else { Err(AppError::NotFound) }
+            })
+            .await?;
+    }
     current.require(STAFF)?;
     let (id, now, user, ip) = (id.into_inner(), state.clock.now(), current.user.clone(), client_ip(&req));
     let result = match Decision::parse(&form.decision) {
