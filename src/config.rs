@@ -11,7 +11,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::domain::readiness::{Bands, ClassWeights, ReadinessConfig};
+use crate::domain::reminder::RuleDays;
 use crate::domain::status::DEFAULT_WARNING_DAYS;
+use crate::domain::workdays::{WorkCalendar, YearArrangement};
 
 /// The name of the SQLite file inside the data folder.
 pub const SQLITE_FILE_NAME: &str = "coop-tracker.sqlite3";
@@ -74,9 +76,36 @@ impl DatabaseUrl {
 pub struct MailSettings {
     /// The From header, e.g. `科委项目管理 <noreply@example.org>`.
     pub from: String,
-    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required` or `smtps://…:465`; with none,
-    /// messages are written as `.eml` files to `<data dir>/outbox-mail/`.
-    pub smtp_url: Option<SecretString>,
+    /// The SMTP server; with none, messages are written as `.eml` files to `<data dir>/outbox-mail/`.
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain text, for a relay on the same host or network.
+    None,
+    /// Plain text upgraded with STARTTLS, which the server must offer (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// An SMTP server.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    /// Host name or address.
+    pub host: String,
+    /// Port; by default 25 without TLS, 587 with STARTTLS, 465 with TLS.
+    pub port: u16,
+    /// Connection security.
+    pub tls: SmtpTls,
+    /// User name, when the server wants a login.
+    pub user: Option<String>,
+    /// Password for `user`.
+    pub password: Option<SecretString>,
+    /// How long to wait for the server before an attempt counts as failed.
+    pub timeout: std::time::Duration,
 }
 
 /// Cron expressions for the scheduler (seconds first; a five-field expression gets `0` prepended;
@@ -87,6 +116,19 @@ pub struct Schedules {
     pub outbox: Option<cron::Schedule>,
     /// Removes expired sessions and used or expired password-reset links.
     pub cleanup: Option<cron::Schedule>,
+    /// The reminder sweep.
+    pub reminders: Option<cron::Schedule>,
+    /// The weekly digest to staff (sent on the first run of each week that finds a working day).
+    pub digest: Option<cron::Schedule>,
+}
+
+/// When reminders go out and to whom.
+#[derive(Debug, Clone)]
+pub struct Reminders {
+    /// The rules' days, unless an administrator has changed them on the admin page.
+    pub rules: RuleDays,
+    /// Working days: the built-in Chinese calendar plus the years the configuration adds.
+    pub calendar: WorkCalendar,
 }
 
 /// Everything the program needs to know, validated.
@@ -118,6 +160,8 @@ pub struct Config {
     pub tracking: Tracking,
     /// What an evidence upload may hold.
     pub uploads: UploadLimits,
+    /// Reminder rules and the working-day calendar.
+    pub reminders: Reminders,
 }
 
 /// Limits on evidence files (佐证材料).
@@ -152,9 +196,12 @@ struct FileConfig {
     login_max_failures: Option<u32>,
     db_pool_size: Option<u32>,
     #[serde(default)]
-    mail: FileMail,
+    smtp: FileSmtp,
     #[serde(default)]
     schedules: FileSchedules,
+    reminders: Option<RuleDays>,
+    #[serde(default)]
+    holidays: std::collections::BTreeMap<String, YearArrangement>,
     #[serde(default)]
     status: FileStatus,
     #[serde(default)]
@@ -188,9 +235,14 @@ struct FileReadiness {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileMail {
+struct FileSmtp {
     from: Option<String>,
-    smtp_url: Option<String>,
+    host: Option<String>,
+    port: Option<u16>,
+    tls: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -198,6 +250,8 @@ struct FileMail {
 struct FileSchedules {
     outbox: Option<String>,
     cleanup: Option<String>,
+    reminders: Option<String>,
+    digest: Option<String>,
 }
 
 /// Values given on the command line; they win over every other source.
@@ -295,14 +349,25 @@ impl Config {
         if !(1..=200).contains(&max_files) {
             return Err(ConfigError(format!("evidence.max_files = {max_files} must be between 1 and 200")));
         }
-        let mail_from = env_string("COOP_MAIL_FROM")
-            .or(file.mail.from)
+        let mail_from = env_string("COOP_SMTP_FROM")
+            .or(file.smtp.from.clone())
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
-        let smtp_url = env_string("COOP_SMTP_URL").or(file.mail.smtp_url);
-        let outbox_schedule =
-            env("COOP_SCHEDULE_OUTBOX").or(file.schedules.outbox).unwrap_or_else(|| "0 * * * * *".into());
-        let cleanup_schedule =
-            env("COOP_SCHEDULE_CLEANUP").or(file.schedules.cleanup).unwrap_or_else(|| "0 15 * * * *".into());
+        let smtp = smtp_settings(&file.smtp, &env_string)?;
+        let schedule = |name: &str, var: &str, file: Option<String>, default: &str| {
+            parse_schedule(name, &env(var).or(file).unwrap_or_else(|| default.into()))
+        };
+        let schedules = Schedules {
+            outbox: schedule("schedules.outbox", "COOP_SCHEDULE_OUTBOX", file.schedules.outbox, "0 * * * * *")?,
+            cleanup: schedule("schedules.cleanup", "COOP_SCHEDULE_CLEANUP", file.schedules.cleanup, "0 15 * * * *")?,
+            reminders: schedule("schedules.reminders", "COOP_SCHEDULE_REMINDERS", file.schedules.reminders, "0 9 * * *")?,
+            digest: schedule("schedules.digest", "COOP_SCHEDULE_DIGEST", file.schedules.digest, "30 8 * * Mon-Fri")?,
+        };
+        let rules = file.reminders.unwrap_or_default();
+        rules.check().map_err(|e| ConfigError(format!("[reminders] {e}")))?;
+        let mut calendar = WorkCalendar::china();
+        for (year, arrangement) in &file.holidays {
+            calendar.add(arrangement).map_err(|e| ConfigError(format!("[holidays.{year}] {e}")))?;
+        }
 
         let config = Config {
             database: DatabaseUrl::parse(&database_url)?,
@@ -313,14 +378,9 @@ impl Config {
             timezone: timezone.parse().map_err(|_| {
                 ConfigError(format!("timezone '{timezone}' is not an IANA time zone such as Asia/Shanghai"))
             })?,
-            mail: MailSettings {
-                from: validate_mailbox(mail_from)?,
-                smtp_url: smtp_url.map(|url| validate_smtp_url(&url).map(|()| url.into())).transpose()?,
-            },
-            schedules: Schedules {
-                outbox: parse_schedule("schedules.outbox", &outbox_schedule)?,
-                cleanup: parse_schedule("schedules.cleanup", &cleanup_schedule)?,
-            },
+            mail: MailSettings { from: validate_mailbox(mail_from)?, smtp },
+            schedules,
+            reminders: Reminders { rules, calendar },
             login_max_failures: positive("login_max_failures", login_max_failures)?,
             db_pool_size: positive("db_pool_size", db_pool_size)?,
             tracking: Tracking { warning_days, readiness },
@@ -379,10 +439,47 @@ fn validate_mailbox(from: String) -> Result<String, ConfigError> {
         .map_err(|e| ConfigError(format!("mail.from '{from}' is not an e-mail address: {e}")))
 }
 
-fn validate_smtp_url(url: &str) -> Result<(), ConfigError> {
-    lettre::SmtpTransport::from_url(url).map(|_| ()).map_err(|e| {
-        ConfigError(format!("mail.smtp_url is invalid ({e}): use smtp://host:port or smtps://user:pass@host:465"))
-    })
+/// The `[smtp]` section and its `COOP_SMTP_*` variables; `None` when no host is set.
+fn smtp_settings(
+    file: &FileSmtp,
+    env_string: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<SmtpSettings>, ConfigError> {
+    let Some(host) = env_string("COOP_SMTP_HOST").or_else(|| file.host.clone()) else {
+        return Ok(None);
+    };
+    let tls_text = env_string("COOP_SMTP_TLS").or_else(|| file.tls.clone()).unwrap_or_else(|| "starttls".into());
+    let tls = match tls_text.trim().to_ascii_lowercase().as_str() {
+        "none" => SmtpTls::None,
+        "starttls" => SmtpTls::StartTls,
+        "tls" => SmtpTls::Tls,
+        _ => return Err(ConfigError(format!("smtp.tls = '{tls_text}' must be none, starttls or tls"))),
+    };
+    let default_port = match tls {
+        SmtpTls::None => 25,
+        SmtpTls::StartTls => 587,
+        SmtpTls::Tls => 465,
+    };
+    let port = match env_string("COOP_SMTP_PORT") {
+        Some(v) => parse_value("COOP_SMTP_PORT", &v)?,
+        None => file.port.unwrap_or(default_port),
+    };
+    let user = env_string("COOP_SMTP_USER").or_else(|| file.user.clone());
+    let password = env_string("COOP_SMTP_PASSWORD").or_else(|| file.password.clone());
+    if password.is_some() && user.is_none() {
+        return Err(ConfigError("smtp.password is set without smtp.user".into()));
+    }
+    let timeout_seconds = file.timeout_seconds.unwrap_or(30);
+    if !(1..=600).contains(&timeout_seconds) {
+        return Err(ConfigError(format!("smtp.timeout_seconds = {timeout_seconds} must be between 1 and 600")));
+    }
+    Ok(Some(SmtpSettings {
+        host: host.trim().to_owned(),
+        port: positive("smtp.port", port)?,
+        tls,
+        user,
+        password: password.map(SecretString::from),
+        timeout: std::time::Duration::from_secs(timeout_seconds),
+    }))
 }
 
 /// Parses a cron expression as users write it (five fields) or as the cron crate wants it (seconds
@@ -464,6 +561,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = load(&[("COOP_SCHEDULE_OUTBOX", "every minute")], in_temp(&dir)).unwrap_err();
         assert!(err.0.contains("schedules.outbox"), "{}", err.0);
+        let err = load(&[("COOP_SCHEDULE_REMINDERS", "0 9 * * Moonday")], in_temp(&dir)).unwrap_err();
+        assert!(err.0.contains("schedules.reminders = '0 9 * * Moonday'"), "{}", err.0);
     }
 
     #[test]
@@ -490,6 +589,45 @@ mod tests {
             from_file.schedules.cleanup.map(|s| s.to_string()),
             defaults.schedules.cleanup.map(|s| s.to_string())
         );
+        let schedule = |c: &Config| (c.schedules.reminders.as_ref().map(|s| s.to_string()), c.schedules.digest.as_ref().map(|s| s.to_string()));
+        assert_eq!(schedule(&from_file), schedule(&defaults));
+        assert_eq!(from_file.reminders.rules, defaults.reminders.rules);
+        assert!(from_file.mail.smtp.is_none());
+    }
+
+    #[test]
+    fn smtp_is_set_by_the_file_or_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = load(&[("COOP_SMTP_HOST", "mail.example.org"), ("COOP_SMTP_TLS", "tls")], in_temp(&dir)).unwrap();
+        let smtp = config.mail.smtp.unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port, smtp.tls), ("mail.example.org", 465, SmtpTls::Tls));
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[smtp]\nhost = \"relay\"\ntls = \"none\"\nuser = \"u\"\npassword = \"p\"\n").unwrap();
+        let overrides = Overrides { config_file: Some(file), ..in_temp(&dir) };
+        let smtp = load(&[("COOP_SMTP_PORT", "2525")], overrides).unwrap().mail.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls, smtp.user.as_deref()), (2525, SmtpTls::None, Some("u")));
+        let err = load(&[("COOP_SMTP_HOST", "h"), ("COOP_SMTP_TLS", "ssl3")], in_temp(&dir)).unwrap_err();
+        assert!(err.0.contains("'ssl3'"), "{}", err.0);
+    }
+
+    #[test]
+    fn reminder_days_and_holidays_come_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        let text = "[reminders]\nupcoming = [14]\n[holidays.2027]\nholidays = [\"2027-02-05..2027-02-12\"]\nworkdays = [\"2027-02-14\"]\n";
+        std::fs::write(&file, text).unwrap();
+        let config = load(&[], Overrides { config_file: Some(file.clone()), ..in_temp(&dir) }).unwrap();
+        assert_eq!(config.reminders.rules.upcoming, [14]);
+        assert_eq!(config.reminders.rules.overdue_pi, [1, 7, 30], "unset lists keep their defaults");
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2027, 2, d).unwrap();
+        assert!(!config.reminders.calendar.is_workday(day(8)), "a Monday in the added holiday");
+        assert!(config.reminders.calendar.is_workday(day(14)), "a make-up Sunday");
+        std::fs::write(&file, "[reminders]\noverdue_pi = [0]\n").unwrap();
+        let err = load(&[], Overrides { config_file: Some(file.clone()), ..in_temp(&dir) }).unwrap_err();
+        assert!(err.0.contains("overdue_pi"), "{}", err.0);
+        std::fs::write(&file, "[holidays.2027]\nholidays = [\"2027-13-01\"]\n").unwrap();
+        let err = load(&[], Overrides { config_file: Some(file), ..in_temp(&dir) }).unwrap_err();
+        assert!(err.0.contains("2027-13-01"), "{}", err.0);
     }
 
     #[test]

@@ -78,6 +78,26 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
             }),
         });
     }
+    if let Some(schedule) = state.config.schedules.reminders.clone() {
+        let state = state.clone();
+        jobs.push(Job {
+            name: "reminders",
+            schedule,
+            run: Box::new(move |at| {
+                let today = at.with_timezone(&state.config.timezone).date_naive();
+                let now = at.with_timezone(&Utc).naive_utc();
+                match jobs::remind::run(&state.pool, &state.config, today, now, jobs::remind::Mode::Queue) {
+                    Ok(report) => {
+                        tracing::info!(%today, queued = report.messages.len(), "reminder sweep done");
+                        if let Err(error) = jobs::outbox::drain(&state.pool, &state.mailer, &state.instance, now) {
+                            tracing::warn!(error = format!("{error:#}"), "delivering reminders failed");
+                        }
+                    }
+                    Err(error) => tracing::warn!(error = format!("{error:#}"), "reminder sweep failed"),
+                }
+            }),
+        });
+    }
     if let Some(schedule) = state.config.schedules.cleanup.clone() {
         let state = state.clone();
         jobs.push(Job {

@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `user …`, `guide …`, `project import`, `audit verify`,
-//! `files gc`, `backup`. Each
+//! `files gc`, `remind run`, `backup`. Each
 //! command prints one clear line and exits non-zero on failure: 2 for a configuration or usage
 //! mistake, 1 for anything else.
 
@@ -9,6 +9,7 @@ mod demo;
 mod files;
 mod guide;
 mod project;
+mod remind;
 mod user;
 
 use std::path::PathBuf;
@@ -68,6 +69,9 @@ enum Command {
     /// Maintains the stored evidence files.
     #[command(subcommand)]
     Files(FilesCommand),
+    /// Reminder e-mails.
+    #[command(subcommand)]
+    Remind(RemindCommand),
     /// Writes a consistent copy of the SQLite database, safe while the server runs.
     Backup {
         /// The file to write; it must not exist yet.
@@ -89,6 +93,23 @@ enum DemoCommand {
         /// "Today" for the evidence and the overdue share [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RemindCommand {
+    /// Queues the reminders due today (a day off sends nothing: its reminders went out on the
+    /// working day before), then delivers what is due; running it twice queues nothing new.
+    Run {
+        /// Sweep as if today were this day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Prints what would be queued and changes nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints {"messages": [...]} as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -243,6 +264,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             files::gc(&config, dry_run, std::time::Duration::from_secs(min_age_seconds))?
         }
         Command::Backup { to } => backup::run(&config, &to)?,
+        Command::Remind(RemindCommand::Run { as_of, dry_run, json }) => remind::run(&config, as_of, dry_run, json)?,
         Command::Demo(DemoCommand::Seed { projects, seed, as_of }) => demo::seed(&config, projects, seed, as_of)?,
     }
     Ok(())

@@ -38,6 +38,7 @@ pub mod portfolio;
 pub mod project;
 pub mod project_state;
 pub mod registration;
+pub mod reminder;
 pub mod roster;
 pub mod schema;
 pub mod session;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::outbox;
+use super::schema::{outbox, outbox_attempts};
 
 /// A message to queue.
 #[derive(Debug, Insertable)]
@@ -31,6 +31,8 @@ pub struct NewOutboxMessage<'a> {
     pub next_attempt_at: NaiveDateTime,
     /// Queue time (UTC).
     pub created_at: NaiveDateTime,
+    /// The List-Unsubscribe header, for digests.
+    pub list_unsubscribe: Option<&'a str>,
 }
 
 /// A queued message ready to send.
@@ -49,22 +51,23 @@ pub struct OutboxMessage {
     pub body_html: Option<String>,
     /// Attempts so far.
     pub attempts: i32,
+    /// The List-Unsubscribe header, for digests.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Queues a message unless one with the same key exists; returns whether it was queued.
+///
+/// `ON CONFLICT DO NOTHING` rather than catching the unique violation: on PostgreSQL a violation
+/// would abort the surrounding transaction, and a second instance queuing the same key must simply
+/// find it queued.
 pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage<'_>) -> QueryResult<bool> {
-    let exists =
-        diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::idempotency_key.eq(message.idempotency_key))))
-            .get_result::<bool>(conn)?;
-    if exists {
-        return Ok(false);
-    }
-    match diesel::insert_into(outbox::table).values(message).execute(conn) {
-        Ok(_) => Ok(true),
-        // Another instance queued the same key between the check and the insert.
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
-        Err(e) => Err(e),
-    }
+    let inserted = match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(outbox::table).values(message).on_conflict_do_nothing().execute(c)?
+        }
+        DbConnection::Pg(c) => diesel::insert_into(outbox::table).values(message).on_conflict_do_nothing().execute(c)?,
+    };
+    Ok(inserted == 1)
 }
 
 /// Ids of pending messages whose time has come, oldest first.
@@ -90,30 +93,71 @@ pub fn claim(conn: &mut DbConnection, id: i64, sender: &str, now: NaiveDateTime)
 }
 
 /// Records a successful send.
-pub fn mark_sent(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(outbox::table.find(id))
-        .set((outbox::status.eq("sent"), outbox::sent_at.eq(now), outbox::attempts.eq(outbox::attempts + 1)))
-        .execute(conn)
+pub fn mark_sent(conn: &mut DbConnection, id: i64, sender: &str, now: NaiveDateTime) -> QueryResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        record_attempt(conn, id, sender, None, now)?;
+        diesel::update(outbox::table.find(id))
+            .set((outbox::status.eq("sent"), outbox::sent_at.eq(now), outbox::attempts.eq(outbox::attempts + 1)))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
-/// Records a failed attempt: back to pending at `retry_at`, or failed for good when `retry_at` is
-/// `None`.
+/// Records a failed attempt: back to pending at `retry_at`, or failed for good (a dead letter) when
+/// `retry_at` is `None`.
 pub fn mark_failed(
     conn: &mut DbConnection,
     id: i64,
+    sender: &str,
     error: &str,
     retry_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        record_attempt(conn, id, sender, Some(error), now)?;
+        let target = outbox::table.find(id);
+        let attempts = outbox::attempts.eq(outbox::attempts + 1);
+        match retry_at {
+            Some(at) => diesel::update(target)
+                .set((
+                    outbox::status.eq("pending"),
+                    outbox::next_attempt_at.eq(at),
+                    outbox::last_error.eq(error),
+                    attempts,
+                ))
+                .execute(conn)?,
+            None => diesel::update(target)
+                .set((outbox::status.eq("failed"), outbox::last_error.eq(error), attempts))
+                .execute(conn)?,
+        };
+        Ok(())
+    })
+}
+
+fn record_attempt(
+    conn: &mut DbConnection,
+    id: i64,
+    sender: &str,
+    error: Option<&str>,
+    now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let target = outbox::table.find(id);
-    let attempts = outbox::attempts.eq(outbox::attempts + 1);
-    match retry_at {
-        Some(at) => diesel::update(target)
-            .set((outbox::status.eq("pending"), outbox::next_attempt_at.eq(at), outbox::last_error.eq(error), attempts))
-            .execute(conn),
-        None => diesel::update(target)
-            .set((outbox::status.eq("failed"), outbox::last_error.eq(error), attempts))
-            .execute(conn),
-    }
+    diesel::insert_into(outbox_attempts::table)
+        .values((
+            outbox_attempts::outbox_id.eq(id),
+            outbox_attempts::attempted_at.eq(now),
+            outbox_attempts::sender.eq(sender),
+            outbox_attempts::error.eq(error),
+        ))
+        .execute(conn)
+}
+
+/// Messages a sender claimed but never marked, because the process stopped between the claim and
+/// the mark: after `stale_before` they go back to pending. The server may have accepted such a
+/// message before the stop, so this is where at-least-once delivery can send one twice.
+pub fn release_stale_claims(conn: &mut DbConnection, stale_before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(outbox::table.filter(outbox::status.eq("sending")).filter(outbox::claimed_at.lt(stale_before)))
+        .set(outbox::status.eq("pending"))
+        .execute(conn)
 }
 
 /// Counts messages by status, for tests and the admin page.

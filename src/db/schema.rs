@@ -614,6 +614,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         /// When it was queued (UTC).
         created_at -> Timestamp,
+        /// The List-Unsubscribe header of a digest.
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
@@ -733,11 +735,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Every reminder item queued: (rule, recipient, subject entity, step), at most once.
+    reminder_log (item_key) {
+        /// The item's idempotency key.
+        item_key -> Text,
+        /// The outbox message that carried it.
+        outbox_key -> Text,
+        /// When it was queued (UTC).
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Each delivery attempt of an outbox message.
+    outbox_attempts (id) {
+        /// Primary key.
+        id -> BigInt,
+        /// The message (deleted with it).
+        outbox_id -> BigInt,
+        /// When it was tried (UTC).
+        attempted_at -> Timestamp,
+        /// The instance that tried.
+        sender -> Text,
+        /// What went wrong; none when the server accepted the message.
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(outbox_attempts -> outbox (outbox_id));
+
 diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(indicator_status_spans -> indicators (indicator_id));
 diesel::joinable!(indicator_status_spans -> projects (project_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    reminder_log,
+    outbox_attempts,
     indicator_status_spans,
     calendar_feeds,
     regions,

@@ -8,7 +8,7 @@
 //! matter today instead of scanning every checkpoint.
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Who a reminder goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -70,15 +70,93 @@ pub struct Rules {
 
 impl Default for Rules {
     fn default() -> Self {
+        RuleDays::default().rules()
+    }
+}
+
+/// The rules as the configuration file and the admin page write them: lists of days per rule and
+/// audience.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RuleDays {
+    /// Days before a checkpoint's due date, to the PI.
+    pub upcoming: Vec<u32>,
+    /// Days after the due date, to the PI.
+    pub overdue_pi: Vec<u32>,
+    /// Days after the due date, to the lead institution's research office.
+    pub overdue_research_office: Vec<u32>,
+    /// Days after the due date, to the commission officer in charge.
+    pub overdue_officer: Vec<u32>,
+    /// Days evidence may wait for review before staff are reminded, and again every so many days.
+    pub review_waiting: u32,
+    /// Days before the mid-term check and the end-of-term acceptance, to the PI and staff.
+    pub term: Vec<u32>,
+}
+
+impl Default for RuleDays {
+    fn default() -> Self {
+        RuleDays {
+            upcoming: vec![30, 7, 1],
+            overdue_pi: vec![1, 7, 30],
+            overdue_research_office: vec![14, 30],
+            overdue_officer: vec![30],
+            review_waiting: 7,
+            term: vec![60, 14],
+        }
+    }
+}
+
+/// The longest offset accepted, in days: a year, beyond which a reminder is a typing mistake.
+pub const MAX_OFFSET_DAYS: u32 = 366;
+/// The most offsets one list may hold.
+pub const MAX_OFFSETS: usize = 10;
+
+/// A list of days that cannot be used: which list, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct BadRuleDays {
+    /// The list's name, as in [`RuleDays`].
+    pub field: &'static str,
+    /// What is wrong, in English (the admin page shows its own sentence per field).
+    pub problem: &'static str,
+}
+
+impl RuleDays {
+    /// Checks every list: offsets from 1 to [`MAX_OFFSET_DAYS`], at most [`MAX_OFFSETS`] of them.
+    /// An empty list turns its reminder off.
+    pub fn check(&self) -> Result<(), BadRuleDays> {
+        let lists: [(&'static str, &[u32]); 5] = [
+            ("upcoming", &self.upcoming),
+            ("overdue_pi", &self.overdue_pi),
+            ("overdue_research_office", &self.overdue_research_office),
+            ("overdue_officer", &self.overdue_officer),
+            ("term", &self.term),
+        ];
+        for (field, days) in lists {
+            if days.len() > MAX_OFFSETS {
+                return Err(BadRuleDays { field, problem: "too many offsets (at most 10)" });
+            }
+            if days.iter().any(|d| !(1..=MAX_OFFSET_DAYS).contains(d)) {
+                return Err(BadRuleDays { field, problem: "each offset must be between 1 and 366 days" });
+            }
+        }
+        if !(1..=MAX_OFFSET_DAYS).contains(&self.review_waiting) {
+            return Err(BadRuleDays { field: "review_waiting", problem: "must be between 1 and 366 days" });
+        }
+        Ok(())
+    }
+
+    /// The ladders these days describe.
+    pub fn rules(&self) -> Rules {
         Rules {
-            upcoming: Ladder(vec![(Audience::Pi, vec![30, 7, 1])]),
+            upcoming: Ladder(vec![(Audience::Pi, self.upcoming.clone())]),
             overdue: Ladder(vec![
-                (Audience::Pi, vec![1, 7, 30]),
-                (Audience::ResearchOffice, vec![14, 30]),
-                (Audience::Officer, vec![30]),
+                (Audience::Pi, self.overdue_pi.clone()),
+                (Audience::ResearchOffice, self.overdue_research_office.clone()),
+                (Audience::Officer, self.overdue_officer.clone()),
             ]),
-            review_waiting_days: 7,
-            term: Ladder(vec![(Audience::Pi, vec![60, 14]), (Audience::Staff, vec![60, 14])]),
+            review_waiting_days: self.review_waiting,
+            term: Ladder(vec![(Audience::Pi, self.term.clone()), (Audience::Staff, self.term.clone())]),
         }
     }
 }
@@ -147,6 +225,18 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn rule_days_are_checked() {
+        assert_eq!(RuleDays::default().check(), Ok(()));
+        let zero = RuleDays { upcoming: vec![0], ..RuleDays::default() };
+        assert_eq!(zero.check().unwrap_err().field, "upcoming");
+        let long = RuleDays { overdue_officer: vec![400], ..RuleDays::default() };
+        assert_eq!(long.check().unwrap_err().field, "overdue_officer");
+        let off = RuleDays { term: vec![], ..RuleDays::default() };
+        assert_eq!(off.check(), Ok(()), "an empty list turns the reminder off");
+        assert!(off.rules().term.offsets().is_empty());
     }
 
     #[test]

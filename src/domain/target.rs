@@ -328,6 +328,27 @@ impl Observation {
     }
 }
 
+/// A number as people write it: no trailing zeros, at most two decimals.
+pub fn number(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
+}
+
+/// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
+pub fn target_text(t: &Target) -> String {
+    let unit = t.unit.clone().unwrap_or_default();
+    let change = match t.change {
+        Some(crate::domain::guide::model::Change::Increase) => "↑",
+        Some(crate::domain::guide::model::Change::Decrease) => "↓",
+        None => "",
+    };
+    match t.op {
+        Op::Deliverable => String::new(),
+        Op::Between => format!("{}–{} {unit}", number(t.min.unwrap_or_default()), number(t.max.unwrap_or_default())),
+        op => format!("{change}{} {} {unit}", op.as_str(), number(t.value.unwrap_or_default())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,5 +3,7 @@
 //! functions directly with a fixed `now`.
 
 pub mod cleanup;
+pub mod notices;
 pub mod outbox;
+pub mod remind;
 pub mod scheduler;

@@ -5,12 +5,15 @@ use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{DbPool, outbox};
-use crate::mail::Mailer;
+use crate::mail::{Mailer, Outgoing};
 
 /// After this many failed attempts a message is marked failed for an administrator to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How many messages one run handles, so that a backlog cannot starve other jobs.
 const BATCH: i64 = 200;
+/// A claim older than this belongs to a sender that stopped mid-send; it is released for another
+/// try. Far longer than any SMTP exchange, whose every step is bounded by the configured timeout.
+const STALE_CLAIM_MINUTES: i64 = 15;
 
 /// What one delivery run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -32,21 +35,32 @@ pub fn backoff(attempts: i32) -> Duration {
 /// can see which instance sent what.
 pub fn deliver_due(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateTime) -> anyhow::Result<DeliveryReport> {
     let mut conn = pool.get().context("database unavailable for the outbox")?;
+    let released = outbox::release_stale_claims(&mut conn, now - Duration::minutes(STALE_CLAIM_MINUTES))?;
+    if released > 0 {
+        tracing::warn!(released, "released messages claimed by a sender that stopped mid-send");
+    }
     let mut report = DeliveryReport::default();
     for id in outbox::list_due(&mut conn, now, BATCH)? {
         let Some(message) = outbox::claim(&mut conn, id, sender, now)? else {
             continue;
         };
-        match mailer.send(&message.to_address, &message.subject, &message.body_text, message.body_html.as_deref()) {
+        let outgoing = Outgoing {
+            to: &message.to_address,
+            subject: &message.subject,
+            text: &message.body_text,
+            html: message.body_html.as_deref(),
+            list_unsubscribe: message.list_unsubscribe.as_deref(),
+        };
+        match mailer.send(&outgoing) {
             Ok(()) => {
-                outbox::mark_sent(&mut conn, id, now)?;
+                outbox::mark_sent(&mut conn, id, sender, now)?;
                 report.sent += 1;
             }
             Err(error) => {
                 let attempts = message.attempts + 1;
                 let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
                 tracing::warn!(id, attempts, %error, "mail delivery failed");
-                outbox::mark_failed(&mut conn, id, &error.to_string(), retry_at)?;
+                outbox::mark_failed(&mut conn, id, sender, &error.to_string(), retry_at, now)?;
                 if retry_at.is_some() {
                     report.retrying += 1;
                 } else {
@@ -56,6 +70,21 @@ pub fn deliver_due(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateT
         }
     }
     Ok(report)
+}
+
+/// Delivers everything due at `now`, batch after batch, until a run finds nothing more to send:
+/// what `remind run` does before it exits. Failures wait for their back-off as usual.
+pub fn drain(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateTime) -> anyhow::Result<DeliveryReport> {
+    let mut total = DeliveryReport::default();
+    loop {
+        let run = deliver_due(pool, mailer, sender, now)?;
+        total.sent += run.sent;
+        total.retrying += run.retrying;
+        total.failed += run.failed;
+        if run == DeliveryReport::default() {
+            return Ok(total);
+        }
+    }
 }
 
 #[cfg(test)]

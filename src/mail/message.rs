@@ -64,6 +64,8 @@ pub struct Envelope<'a> {
     pub to: &'a str,
     /// The language it was rendered in.
     pub locale: &'a str,
+    /// The List-Unsubscribe header, for digests.
+    pub list_unsubscribe: Option<&'a str>,
 }
 
 /// Queues a rendered message; returns whether it was new.
@@ -86,6 +88,7 @@ pub fn queue(
             body_html: Some(&message.html),
             next_attempt_at: now,
             created_at: now,
+            list_unsubscribe: envelope.list_unsubscribe,
         },
     )
 }

@@ -4,6 +4,7 @@
 //! `db::outbox`) and delivered by `jobs::outbox`, so a failing mail server loses nothing.
 
 pub mod message;
+pub mod notice;
 mod transport;
 
-pub use transport::{MailError, Mailer};
+pub use transport::{MailError, Mailer, Outgoing};

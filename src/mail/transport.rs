@@ -3,11 +3,28 @@
 
 use std::path::PathBuf;
 
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use secrecy::ExposeSecret;
 
-use crate::config::Config;
+use crate::config::{Config, SmtpSettings, SmtpTls};
+
+/// One message as the outbox holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    /// Recipient address.
+    pub to: &'a str,
+    /// Subject line (any language; encoded as RFC 2047 UTF-8 words).
+    pub subject: &'a str,
+    /// Plain-text body.
+    pub text: &'a str,
+    /// HTML alternative.
+    pub html: Option<&'a str>,
+    /// The List-Unsubscribe header (`<https://…>`), for digests.
+    pub list_unsubscribe: Option<&'a str>,
+}
 
 /// Building or handing over a message failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +45,7 @@ pub enum MailError {
 
 #[derive(Clone)]
 enum Transports {
-    Smtp(SmtpTransport),
+    Smtp(SmtpTransport, String),
     File(FileTransport, PathBuf),
 }
 
@@ -42,7 +59,7 @@ pub struct Mailer {
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.transport {
-            Transports::Smtp(_) => "smtp",
+            Transports::Smtp(..) => "smtp",
             Transports::File(..) => "file",
         };
         f.debug_struct("Mailer").field("from", &self.from.to_string()).field("transport", &kind).finish()
@@ -53,8 +70,8 @@ impl Mailer {
     /// The transport the configuration asks for.
     pub fn from_config(config: &Config) -> Result<Self, MailError> {
         let from: Mailbox = config.mail.from.parse().map_err(|e| MailError::Message(format!("{e}")))?;
-        let transport = match &config.mail.smtp_url {
-            Some(url) => Transports::Smtp(SmtpTransport::from_url(url.expose_secret())?.build()),
+        let transport = match &config.mail.smtp {
+            Some(smtp) => Transports::Smtp(smtp_transport(smtp)?, format!("{}:{}", smtp.host, smtp.port)),
             None => {
                 let dir = config.mail_dir();
                 std::fs::create_dir_all(&dir)?;
@@ -67,24 +84,47 @@ impl Mailer {
     /// A short description for the start-up log.
     pub fn describe(&self) -> String {
         match &self.transport {
-            Transports::Smtp(_) => "SMTP".into(),
+            Transports::Smtp(_, server) => format!("SMTP at {server}"),
             Transports::File(_, dir) => format!(".eml files in {}", dir.display()),
         }
     }
 
     /// Sends one message with a plain-text body and, when given, an HTML alternative.
-    pub fn send(&self, to: &str, subject: &str, text: &str, html: Option<&str>) -> Result<(), MailError> {
-        let to: Mailbox = to.parse().map_err(|e| MailError::Message(format!("recipient {to}: {e}")))?;
-        let builder = Message::builder().from(self.from.clone()).to(to).subject(subject);
-        let message = match html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(text.to_owned(), html.to_owned())),
-            None => builder.body(text.to_owned()),
+    pub fn send(&self, outgoing: &Outgoing<'_>) -> Result<(), MailError> {
+        let to: Mailbox =
+            outgoing.to.parse().map_err(|e| MailError::Message(format!("recipient {}: {e}", outgoing.to)))?;
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(outgoing.subject);
+        if let Some(unsubscribe) = outgoing.list_unsubscribe {
+            builder = builder.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                unsubscribe.to_owned(),
+            ));
+        }
+        let text = outgoing.text.to_owned();
+        let message = match outgoing.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html.to_owned())),
+            None => builder.body(text),
         }
         .map_err(|e| MailError::Message(e.to_string()))?;
         match &self.transport {
-            Transports::Smtp(smtp) => smtp.send(&message).map(|_| ())?,
+            Transports::Smtp(smtp, _) => smtp.send(&message).map(|_| ())?,
             Transports::File(file, _) => file.send(&message).map(|_| ())?,
         }
         Ok(())
     }
+}
+
+/// An SMTP transport as configured; the timeout bounds every step so that a server that accepts
+/// the connection and then says nothing cannot hold the sender forever.
+fn smtp_transport(smtp: &SmtpSettings) -> Result<SmtpTransport, MailError> {
+    let builder = match smtp.tls {
+        SmtpTls::None => SmtpTransport::builder_dangerous(&smtp.host),
+        SmtpTls::StartTls => SmtpTransport::starttls_relay(&smtp.host)?,
+        SmtpTls::Tls => SmtpTransport::relay(&smtp.host)?,
+    };
+    let mut builder = builder.port(smtp.port).timeout(Some(smtp.timeout));
+    if let (Some(user), Some(password)) = (&smtp.user, &smtp.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()));
+    }
+    Ok(builder.build())
 }

@@ -296,7 +296,7 @@ impl mailin_embedded::Handler for SmtpSink {
 }
 
 impl SmtpSink {
-    /// Starts the server on a free port and returns the sink and its `smtp://` URL.
+    /// Starts the server on a free port and returns the sink and the port.
     pub fn start() -> (Self, String) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -306,7 +306,7 @@ impl SmtpSink {
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        (sink, format!("smtp://127.0.0.1:{port}"))
+        (sink, port.to_string())
     }
 
     /// Waits up to five seconds for `count` messages and returns them.

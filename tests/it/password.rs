@@ -39,8 +39,13 @@ fn reset_link(text: &str) -> String {
 
 #[actix_web::test]
 async fn a_forgotten_password_is_reset_through_the_e_mailed_link_once() {
-    let (sink, smtp_url) = SmtpSink::start();
-    let app = TestApp::with_env(&[("COOP_SMTP_URL", &smtp_url), ("COOP_BASE_URL", "https://tracker.example")]);
+    let (sink, port) = SmtpSink::start();
+    let app = TestApp::with_env(&[
+        ("COOP_SMTP_HOST", "127.0.0.1"),
+        ("COOP_SMTP_PORT", &port),
+        ("COOP_SMTP_TLS", "none"),
+        ("COOP_BASE_URL", "https://tracker.example"),
+    ]);
     app.user("pi@example.org", Role::Pi);
     let service = test::init_service(build_app(app.state.clone())).await;
     let mut old_browser = Browser::new(&service);
@@ -111,7 +116,9 @@ async fn a_forgotten_password_is_reset_through_the_e_mailed_link_once() {
 async fn an_unreachable_mail_server_keeps_the_message_for_a_retry() {
     // A port nobody listens on: bind, note it, close.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let app = TestApp::with_env(&[("COOP_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]);
+    let port = port.to_string();
+    let app =
+        TestApp::with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
     app.user("pi@example.org", Role::Pi);
     let service = test::init_service(build_app(app.state.clone())).await;
     Browser::new(&service).post("/password/forgot", &[("email", "pi@example.org")]).await;

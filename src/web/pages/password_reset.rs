@@ -89,6 +89,7 @@ pub async fn request(
                 user_id: Some(found.id),
                 to: &found.email,
                 locale: t.tag(),
+                list_unsubscribe: None,
             };
             Ok(message::queue(conn, &envelope, &rendered, now)?)
         })

@@ -16,7 +16,6 @@ use crate::domain::guide::model::Op;
 use crate::domain::project_state::ProjectState;
 use crate::domain::readiness::Band;
 use crate::domain::status::Status;
-use crate::domain::target::Target;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
@@ -57,11 +56,7 @@ fn band_key(band: Band) -> &'static str {
     }
 }
 
-/// A number as people write it: no trailing zeros, at most two decimals.
-pub(crate) fn number(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
-}
+pub(crate) use crate::domain::target::{number, target_text};
 
 /// One indicator row, formatted.
 struct Row {
@@ -83,20 +78,6 @@ struct Row {
     pending: Option<String>,
 }
 
-/// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
-pub(crate) fn target_text(t: &Target) -> String {
-    let unit = t.unit.clone().unwrap_or_default();
-    let change = match t.change {
-        Some(crate::domain::guide::Change::Increase) => "↑",
-        Some(crate::domain::guide::Change::Decrease) => "↓",
-        None => "",
-    };
-    match t.op {
-        Op::Deliverable => String::new(),
-        Op::Between => format!("{}–{} {unit}", number(t.min.unwrap_or_default()), number(t.max.unwrap_or_default())),
-        op => format!("{change}{} {} {unit}", op.as_str(), number(t.value.unwrap_or_default())),
-    }
-}
 
 fn row(indicator: &IndicatorReport, tr: T) -> Row {
     let t = &indicator.target;

@@ -1,0 +1,81 @@
+//! `coop-tracker remind run`: one reminder sweep, for use with the system's own cron instead of (or
+//! beside) the scheduler in `serve`; the outbox keys make running both harmless.
+
+use anyhow::Context;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::db;
+use crate::domain::clock::Clock;
+use crate::jobs::outbox::{self, DeliveryReport};
+use crate::jobs::remind::{self, Mode, SweepReport};
+use crate::mail::Mailer;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    dry_run: bool,
+    #[serde(flatten)]
+    sweep: &'a SweepReport,
+    delivered: Option<Delivered>,
+}
+
+#[derive(Serialize)]
+struct Delivered {
+    sent: usize,
+    retrying: usize,
+    failed: usize,
+}
+
+/// Sweeps for `as_of` (today by default), then, unless this is a dry run, delivers what is due.
+pub fn run(config: &Config, as_of: Option<NaiveDate>, dry_run: bool, json: bool) -> anyhow::Result<()> {
+    let pool = db::connect(config)?;
+    let (today, now) = when(config, as_of);
+    let mode = if dry_run { Mode::DryRun } else { Mode::Queue };
+    let report = remind::run(&pool, config, today, now, mode)?;
+    let delivery = if dry_run {
+        None
+    } else {
+        let mailer = Mailer::from_config(config).context("cannot set up mail")?;
+        let sender = format!("remind-run-{}", std::process::id());
+        Some(outbox::drain(&pool, &mailer, &sender, now)?)
+    };
+    if json {
+        let delivered = delivery.map(|d: DeliveryReport| Delivered { sent: d.sent, retrying: d.retrying, failed: d.failed });
+        println!("{}", serde_json::to_string(&Output { dry_run, sweep: &report, delivered })?);
+        return Ok(());
+    }
+    let verb = if dry_run { "would queue" } else { "queued" };
+    for message in &report.messages {
+        println!("{verb} {} to {}: {} [{}]", message.rule.as_str(), message.to, message.subject, message.idempotency_key);
+    }
+    if report.sending_for.is_empty() {
+        println!("{today} is not a working day: its reminders went out on the working day before");
+    }
+    println!("{verb} {} message(s) for {today}", report.messages.len());
+    if !report.unaddressed.is_empty() {
+        println!("{} reminder item(s) have nobody to send them to (no active account or address)", report.unaddressed.len());
+    }
+    if let Some(d) = delivery {
+        println!("delivered {}, retrying later {}, given up {}", d.sent, d.retrying, d.failed);
+    }
+    Ok(())
+}
+
+/// The day swept and the instant stamped on what is queued: now, or the same time of day on the
+/// `--as-of` date.
+fn when(config: &Config, as_of: Option<NaiveDate>) -> (NaiveDate, NaiveDateTime) {
+    let local = Clock::System.now_utc().with_timezone(&config.timezone);
+    match as_of {
+        None => (local.date_naive(), local.naive_utc()),
+        Some(day) => {
+            use chrono::TimeZone;
+            let at = config
+                .timezone
+                .from_local_datetime(&day.and_time(local.time()))
+                .earliest()
+                .map_or_else(|| day.and_time(local.time()), |t| t.naive_utc());
+            (day, at)
+        }
+    }
+}

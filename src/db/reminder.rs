@@ -1,0 +1,333 @@
+//! What the reminder sweep reads: the checkpoints and overdue indicators of given dates (indexed
+//! lookups, never a scan of every checkpoint), evidence waiting for review, the approaching terms,
+//! and who to tell; and the log that makes every reminder item be queued once.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{
+    evidence, indicator_status_spans as spans, indicators, institutions, milestones, projects, reminder_log,
+    settings, users,
+};
+use crate::domain::guide::model::Period;
+use crate::domain::project_state::ProjectState;
+use crate::domain::reminder::RuleDays;
+
+/// The settings key under which the admin page stores the rules' days.
+const RULES_KEY: &str = "reminders.rules";
+
+/// The rules in force: the admin page's, or else the configuration's.
+pub fn rule_days(conn: &mut DbConnection, configured: &RuleDays) -> QueryResult<RuleDays> {
+    let stored: Option<String> = settings::table.find(RULES_KEY).select(settings::value).first(conn).optional()?;
+    // A stored value that no longer reads (written by a later version) falls back to the
+    // configuration rather than stopping every reminder.
+    Ok(stored.and_then(|json| serde_json::from_str::<RuleDays>(&json).ok()).unwrap_or_else(|| configured.clone()))
+}
+
+/// Whether the admin page has changed the rules (otherwise the configuration's are in force).
+pub fn rules_overridden(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(settings::table.find(RULES_KEY))).get_result(conn)
+}
+
+/// Stores the rules the admin page set; `None` returns to the configuration's.
+pub fn set_rule_days(
+    conn: &mut DbConnection,
+    days: Option<&RuleDays>,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    super::write_transaction(conn, |conn| {
+        diesel::delete(settings::table.find(RULES_KEY)).execute(conn)?;
+        if let Some(days) = days {
+            let json = serde_json::to_string(days).map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+            diesel::insert_into(settings::table)
+                .values((
+                    settings::key.eq(RULES_KEY),
+                    settings::value.eq(json),
+                    settings::updated_at.eq(now),
+                    settings::updated_by.eq(user_id),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+fn closed_states() -> Vec<&'static str> {
+    ProjectState::ALL.into_iter().filter(|s| s.is_closed()).map(ProjectState::as_str).collect()
+}
+
+/// A checkpoint whose indicator does not meet it, as things stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnmetCheckpoint {
+    /// The project.
+    pub project_id: i64,
+    /// The indicator.
+    pub indicator_id: i64,
+    /// The checkpoint's due date.
+    pub due_on: NaiveDate,
+}
+
+/// The checkpoints due on `dues` of open projects that their indicators do not meet yet.
+///
+/// Read from the stored status timeline at the due date: an indicator that does not meet a
+/// checkpoint due that day is at risk with that checkpoint (or already overdue with an earlier one,
+/// in which case it is behind on this one too).
+pub fn unmet_checkpoints(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<UnmetCheckpoint>> {
+    if dues.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64, NaiveDate, String, Option<NaiveDate>)> = milestones::table
+        .inner_join(spans::table.on(spans::indicator_id.eq(milestones::indicator_id)))
+        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+        .filter(milestones::due_on.eq_any(dues))
+        .filter(milestones::superseded_at.is_null())
+        .filter(spans::status.eq_any(["at_risk", "overdue"]))
+        .filter(spans::valid_from.le(milestones::due_on))
+        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
+        .filter(projects::state.ne_all(closed_states()))
+        .select((spans::project_id, milestones::indicator_id, milestones::due_on, spans::status, spans::since))
+        .load(conn)?;
+    let mut unmet: Vec<UnmetCheckpoint> = rows
+        .into_iter()
+        .filter(|(_, _, due_on, status, since)| status == "overdue" || *since == Some(*due_on))
+        .map(|(project_id, indicator_id, due_on, _, _)| UnmetCheckpoint { project_id, indicator_id, due_on })
+        .collect();
+    unmet.sort_unstable();
+    unmet.dedup();
+    Ok(unmet)
+}
+
+/// An indicator overdue (or, past the period end, missed) on a day, since one of the given dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OverdueIndicator {
+    /// The project.
+    pub project_id: i64,
+    /// The indicator.
+    pub indicator_id: i64,
+    /// The earliest due date that passed unmet.
+    pub since: NaiveDate,
+}
+
+/// The indicators of open projects that are overdue or missed on `day` since one of `sinces`.
+pub fn overdue_since(conn: &mut DbConnection, day: NaiveDate, sinces: &[NaiveDate]) -> QueryResult<Vec<OverdueIndicator>> {
+    if sinces.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64, Option<NaiveDate>)> = spans::table
+        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+        .filter(spans::status.eq_any(["overdue", "missed"]))
+        .filter(spans::since.eq_any(sinces))
+        .filter(spans::valid_from.le(day))
+        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(day)))
+        .filter(projects::state.ne_all(closed_states()))
+        .select((spans::project_id, spans::indicator_id, spans::since))
+        .load(conn)?;
+    let mut overdue: Vec<OverdueIndicator> = rows
+        .into_iter()
+        .filter_map(|(project_id, indicator_id, since)| Some(OverdueIndicator { project_id, indicator_id, since: since? }))
+        .collect();
+    overdue.sort_unstable();
+    Ok(overdue)
+}
+
+/// Which term is approaching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Term {
+    /// The mid-term check (中期检查): the plan's mid-term checkpoint.
+    MidTerm,
+    /// The end-of-term acceptance (结题验收): the last day of the execution period.
+    Acceptance,
+}
+
+impl Term {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Term::MidTerm => "mid_term",
+            Term::Acceptance => "acceptance",
+        }
+    }
+}
+
+/// The open projects whose mid-term check or end of term falls on one of `dues`.
+pub fn terms_on(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<(Term, i64, NaiveDate)>> {
+    if dues.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mid: Vec<(i64, NaiveDate)> = milestones::table
+        .inner_join(indicators::table.on(indicators::id.eq(milestones::indicator_id)))
+        .inner_join(projects::table.on(projects::id.eq(indicators::project_id)))
+        .filter(milestones::kind.eq("mid_term"))
+        .filter(milestones::due_on.eq_any(dues))
+        .filter(milestones::superseded_at.is_null())
+        .filter(projects::state.ne_all(closed_states()))
+        .select((projects::id, milestones::due_on))
+        .distinct()
+        .load(conn)?;
+    let end: Vec<(i64, NaiveDate)> = projects::table
+        .filter(projects::execution_end.eq_any(dues))
+        .filter(projects::state.ne_all(closed_states()))
+        .select((projects::id, projects::execution_end))
+        .load(conn)?;
+    let mut terms: Vec<(Term, i64, NaiveDate)> = mid
+        .into_iter()
+        .map(|(p, d)| (Term::MidTerm, p, d))
+        .chain(end.into_iter().map(|(p, d)| (Term::Acceptance, p, d)))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    Ok(terms)
+}
+
+/// Evidence waiting for review: id, project, indicator, submitted at (UTC).
+pub fn waiting_evidence(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<(i64, i64, i64, NaiveDateTime)>> {
+    evidence::table
+        .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
+        .filter(evidence::status.eq("pending"))
+        .filter(evidence::created_at.lt(before))
+        .order((evidence::created_at.asc(), evidence::id.asc()))
+        .select((evidence::id, indicators::project_id, evidence::indicator_id, evidence::created_at))
+        .load(conn)
+}
+
+/// Someone with an account who receives mail.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Person {
+    /// The account.
+    pub user_id: i64,
+    /// Address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `zh-CN` or `en`.
+    pub locale: String,
+    /// Whether they turned digests off.
+    pub digest_opt_out: bool,
+}
+
+type PersonColumns = (users::id, users::email, users::name, users::locale, users::digest_opt_out);
+const PERSON: PersonColumns = (users::id, users::email, users::name, users::locale, users::digest_opt_out);
+
+/// A lead institution's research office (科研处), which has an address but no account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    /// The institution.
+    pub institution_id: i64,
+    /// How to address it: the office's name with the institution's.
+    pub name: String,
+    /// Address.
+    pub email: String,
+}
+
+/// A project as reminders name it, with the people to tell.
+#[derive(Debug, Clone)]
+pub struct ProjectContacts {
+    /// The project.
+    pub id: i64,
+    /// 项目编号.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// The execution period.
+    pub period: Period,
+    /// The PI, when their account is active.
+    pub pi: Option<Person>,
+    /// The officer in charge, when assigned and active.
+    pub officer: Option<Person>,
+    /// The lead institution's research office, when it has an address.
+    pub office: Option<Office>,
+}
+
+/// The contacts of some projects, by id.
+pub fn contacts(conn: &mut DbConnection, project_ids: &[i64]) -> QueryResult<HashMap<i64, ProjectContacts>> {
+    let mut found = HashMap::new();
+    for chunk in project_ids.chunks(5_000) {
+        type Row = (i64, String, String, NaiveDate, NaiveDate, i64, Option<i64>, i64, String, Option<String>, Option<String>);
+        let rows: Vec<Row> =
+            projects::table
+                .inner_join(institutions::table.on(institutions::id.eq(projects::lead_institution_id)))
+                .filter(projects::id.eq_any(chunk))
+                .select((
+                    projects::id,
+                    projects::code,
+                    projects::title,
+                    projects::execution_start,
+                    projects::execution_end,
+                    projects::pi_user_id,
+                    projects::officer_user_id,
+                    institutions::id,
+                    institutions::name,
+                    institutions::research_office_name,
+                    institutions::research_office_email,
+                ))
+                .load(conn)?;
+        let user_ids: Vec<i64> = rows.iter().flat_map(|r| [Some(r.5), r.6]).flatten().collect();
+        let people: HashMap<i64, Person> = users::table
+            .filter(users::id.eq_any(&user_ids))
+            .filter(users::active.eq(true))
+            .select(PERSON)
+            .load::<Person>(conn)?
+            .into_iter()
+            .map(|p| (p.user_id, p))
+            .collect();
+        for (id, code, title, start, end, pi, officer, institution_id, institution, office_name, office_email) in rows {
+            let office = office_email.filter(|e| !e.trim().is_empty()).map(|email| Office {
+                institution_id,
+                name: format!("{institution}{}", office_name.unwrap_or_default()),
+                email,
+            });
+            let contacts = ProjectContacts {
+                id,
+                code,
+                title,
+                period: Period { start, end },
+                pi: people.get(&pi).cloned(),
+                officer: officer.and_then(|o| people.get(&o).cloned()),
+                office,
+            };
+            found.insert(id, contacts);
+        }
+    }
+    Ok(found)
+}
+
+/// Every active staff member.
+pub fn staff(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
+    users::table
+        .filter(users::role.eq("staff"))
+        .filter(users::active.eq(true))
+        .order(users::id.asc())
+        .select(PERSON)
+        .load(conn)
+}
+
+/// Which of `keys` are already in the log.
+pub fn logged(conn: &mut DbConnection, keys: &[String]) -> QueryResult<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in keys.chunks(5_000) {
+        found.extend(reminder_log::table.filter(reminder_log::item_key.eq_any(chunk)).select(reminder_log::item_key).load::<String>(conn)?);
+    }
+    Ok(found)
+}
+
+/// Logs one item as carried by `outbox_key`; false when it was logged before (by an earlier sweep,
+/// or by another instance sweeping at the same moment, whose insert this one waits for).
+pub fn log_item(conn: &mut DbConnection, item_key: &str, outbox_key: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let row = (
+        reminder_log::item_key.eq(item_key),
+        reminder_log::outbox_key.eq(outbox_key),
+        reminder_log::created_at.eq(now),
+    );
+    let inserted = match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?
+        }
+        DbConnection::Pg(c) => diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?,
+    };
+    Ok(inserted == 1)
+}

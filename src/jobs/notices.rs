@@ -1,0 +1,246 @@
+//! What reminders, review decisions and digests say: each fills a [`Notice`] in its recipient's
+//! language from the records it is about.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::db::project::TrackedIndicator;
+use crate::db::reminder::{Office, Person, ProjectContacts};
+use crate::domain::reminder::Audience;
+use crate::domain::status::evaluate;
+use crate::domain::target::{Target, number, target_text};
+use crate::domain::workdays::{DayOff, WorkCalendar};
+use crate::i18n::{Locale, T};
+use crate::mail::notice::{Notice, Section};
+
+use super::remind::{Item, Rule, Subject};
+
+/// Who receives a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// A user, in their own language.
+    User(Person),
+    /// A research office, which has no account; written to in Chinese.
+    Office(Office),
+}
+
+impl Recipient {
+    /// Names the recipient in idempotency keys: `u<id>` or `office<institution id>`.
+    pub fn key(&self) -> String {
+        match self {
+            Recipient::User(p) => format!("u{}", p.user_id),
+            Recipient::Office(o) => format!("office{}", o.institution_id),
+        }
+    }
+
+    /// The address.
+    pub fn address(&self) -> &str {
+        match self {
+            Recipient::User(p) => &p.email,
+            Recipient::Office(o) => &o.email,
+        }
+    }
+
+    /// How the greeting names them.
+    pub fn name(&self) -> &str {
+        match self {
+            Recipient::User(p) => &p.name,
+            Recipient::Office(o) => &o.name,
+        }
+    }
+
+    /// The message's language.
+    pub fn locale(&self) -> Locale {
+        match self {
+            Recipient::User(p) => Locale::from_tag(&p.locale).unwrap_or_default(),
+            Recipient::Office(_) => Locale::ZhCn,
+        }
+    }
+
+    /// The account, if any.
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Recipient::User(p) => Some(p.user_id),
+            Recipient::Office(_) => None,
+        }
+    }
+}
+
+/// What every notice needs besides its subject.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Where links point.
+    pub base_url: &'a str,
+    /// Working days, to say when a date is a weekend or a holiday.
+    pub calendar: &'a WorkCalendar,
+    /// The day the message is written.
+    pub today: NaiveDate,
+    /// The status engine's warning window.
+    pub warning_days: i64,
+}
+
+/// A date with its weekday, and whether it is a day off: `2026-10-03（星期六，法定节假日）`.
+pub fn date_text(t: T, calendar: &WorkCalendar, day: NaiveDate) -> String {
+    let weekday = t.get(WEEKDAYS[day.weekday().num_days_from_monday() as usize]);
+    match calendar.day_off(day) {
+        None => t.fmt("notice.date", &[("date", &day), ("weekday", &weekday)]),
+        Some(off) => {
+            let off = t.get(match off {
+                DayOff::Weekend => "notice.day_off.weekend",
+                DayOff::Holiday => "notice.day_off.holiday",
+            });
+            t.fmt("notice.date_off", &[("date", &day), ("weekday", &weekday), ("off", &off)])
+        }
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "notice.weekday.mon",
+    "notice.weekday.tue",
+    "notice.weekday.wed",
+    "notice.weekday.thu",
+    "notice.weekday.fri",
+    "notice.weekday.sat",
+    "notice.weekday.sun",
+];
+
+/// A value in the target's unit.
+fn value_text(target: &Target, value: f64) -> String {
+    let unit = target.unit.as_deref().unwrap_or_default();
+    format!("{} {unit}", number(value)).trim_end().to_owned()
+}
+
+/// The verified value as of `today`, as the recipient reads it.
+fn verified_text(t: T, context: &Context<'_>, indicator: &TrackedIndicator, period: crate::domain::guide::model::Period) -> String {
+    let e = evaluate(&indicator.target, &indicator.checkpoints, &indicator.observations, period, context.today, context.warning_days);
+    if indicator.target.op == crate::domain::guide::model::Op::Deliverable {
+        return t.get(if e.done { "notice.value.done" } else { "notice.value.not_done" }).to_owned();
+    }
+    match e.current {
+        Some(v) => value_text(&indicator.target, v),
+        None => t.get("notice.value.none").to_owned(),
+    }
+}
+
+/// What a checkpoint due on `due_on` plans, or the whole target when it plans no number.
+fn planned_text(t: T, indicator: &TrackedIndicator, due_on: NaiveDate) -> String {
+    match indicator.checkpoints.iter().find(|c| c.due_on == due_on).and_then(|c| c.planned) {
+        Some(v) => value_text(&indicator.target, v),
+        None => t.get("notice.value.whole_target").to_owned(),
+    }
+}
+
+fn target_row(t: T, target: &Target) -> String {
+    let text = target_text(target);
+    if text.is_empty() { t.get("notice.value.deliverable").to_owned() } else { text }
+}
+
+fn days_text(t: T, n: i64) -> String {
+    t.fmt("notice.value.days", &[("n", &n)])
+}
+
+/// A reminder for one recipient about some items of one rule and project.
+pub fn reminder(
+    context: &Context<'_>,
+    recipient: &Recipient,
+    rule: Rule,
+    audience: Audience,
+    project: &ProjectContacts,
+    items: &[Item],
+    indicators: &HashMap<i64, TrackedIndicator>,
+) -> Notice {
+    let t = recipient.locale().t();
+    let rule_name = rule.as_str();
+    let first_due = items
+        .iter()
+        .map(|i| match i.subject {
+            Subject::Term { due_on } | Subject::Checkpoint { due_on, .. } => due_on,
+            Subject::Overdue { since, .. } => since,
+            Subject::Evidence { submitted_on, .. } => submitted_on,
+        })
+        .min()
+        .unwrap_or(context.today);
+    let n = items.len();
+    let subject_key = match (rule, audience) {
+        (Rule::Overdue, Audience::ResearchOffice | Audience::Officer) => "notice.overdue.subject_escalated".to_owned(),
+        _ => format!("notice.{rule_name}.subject"),
+    };
+    let date = date_text(t, context.calendar, first_due);
+    let args: [(&str, &dyn std::fmt::Display); 5] =
+        [("code", &project.code), ("title", &project.title), ("n", &n), ("date", &date), ("days", &items.first().map_or(0, |i| i.offset))];
+    let subject = t.fmt(&subject_key, &args);
+    let intro = t.fmt(&format!("notice.{rule_name}.intro_{}", audience.as_str()), &args);
+    let sections = items.iter().map(|item| reminder_section(t, context, item, project, indicators)).collect();
+    Notice {
+        subject,
+        greeting: t.fmt("email.greeting", &[("name", &recipient.name())]),
+        intro,
+        sections,
+        outro: None,
+        footer: t.get("notice.footer").to_owned(),
+    }
+}
+
+fn reminder_section(
+    t: T,
+    context: &Context<'_>,
+    item: &Item,
+    project: &ProjectContacts,
+    indicators: &HashMap<i64, TrackedIndicator>,
+) -> Section {
+    let base = context.base_url;
+    let label = |key: &str| t.get(key).to_owned();
+    let indicator = item.indicator_id().and_then(|id| indicators.get(&id));
+    let heading = indicator.map_or_else(String::new, |i| i.metric.clone());
+    let as_of_nominal = |n: i64| {
+        if item.nominal == context.today {
+            days_text(t, n)
+        } else {
+            t.fmt("notice.value.days_as_of", &[("n", &n), ("date", &item.nominal)])
+        }
+    };
+    match (item.subject, indicator) {
+        (Subject::Checkpoint { indicator_id, due_on }, Some(indicator)) => Section {
+            heading,
+            rows: vec![
+                (label("notice.label.target"), target_row(t, &indicator.target)),
+                (label("notice.label.due"), date_text(t, context.calendar, due_on)),
+                (label("notice.label.planned"), planned_text(t, indicator, due_on)),
+                (label("notice.label.verified"), verified_text(t, context, indicator, project.period)),
+                (label("notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
+            ],
+            link: Some((label("notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
+        },
+        (Subject::Overdue { indicator_id, since }, Some(indicator)) => Section {
+            heading,
+            rows: vec![
+                (label("notice.label.target"), target_row(t, &indicator.target)),
+                (label("notice.label.due"), date_text(t, context.calendar, since)),
+                (label("notice.label.planned"), planned_text(t, indicator, since)),
+                (label("notice.label.verified"), verified_text(t, context, indicator, project.period)),
+                (label("notice.label.days_overdue"), as_of_nominal(i64::from(item.offset))),
+            ],
+            link: Some((label("notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
+        },
+        (Subject::Evidence { evidence_id, submitted_on, .. }, _) => Section {
+            heading,
+            rows: vec![
+                (label("notice.label.submitted"), date_text(t, context.calendar, submitted_on)),
+                (label("notice.label.waiting"), as_of_nominal(i64::from(item.offset))),
+            ],
+            link: Some((label("notice.action.review"), format!("{base}/evidence/{evidence_id}"))),
+        },
+        (Subject::Term { due_on }, _) => Section {
+            heading: t.get(&format!("notice.{}.heading", item.rule.as_str())).to_owned(),
+            rows: vec![
+                (label("notice.label.project"), format!("{} {}", project.code, project.title)),
+                (label("notice.label.date"), date_text(t, context.calendar, due_on)),
+                (label("notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
+            ],
+            link: Some((label("notice.action.project"), format!("{base}/projects/{}", project.code))),
+        },
+        // The indicator was deleted between planning and writing: say what is known.
+        (_, None) => Section { heading, rows: Vec::new(), link: None },
+    }
+}

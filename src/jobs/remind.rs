@@ -1,0 +1,470 @@
+//! The reminder sweep: decides which reminders fall due today and queues them in the outbox.
+//!
+//! It never talks to SMTP. Each reminder item, (rule, subject entity, step, recipient), has a key
+//! logged in `reminder_log` in the same transaction that queues the message carrying it, so a sweep
+//! that runs twice, or two instances sweeping one database, queue each item once. The items due
+//! together for one recipient, project and rule travel in one message.
+//!
+//! The sweep looks up only the due dates that matter today (see [`crate::domain::reminder`]) with
+//! indexed queries over the stored status timelines; it never loads every checkpoint.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::notices::{self, Recipient};
+use crate::db::reminder::{self as queries, ProjectContacts, Term};
+use crate::db::{DbConnection, project::TrackedIndicator};
+use crate::domain::reminder::{Audience, Direction, Ladder, RuleDays, Rules, due_dates, steps};
+use crate::domain::workdays::WorkCalendar;
+use crate::mail::message::{self, Envelope};
+
+/// What a sweep needs to know besides the database.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    /// The rules in force (see [`queries::rule_days`]).
+    pub rules: &'a RuleDays,
+    /// Working days.
+    pub calendar: &'a WorkCalendar,
+    /// Where links in messages point.
+    pub base_url: &'a str,
+    /// The users' time zone, in which "today" and submission days are counted.
+    pub timezone: Tz,
+    /// The status engine's warning window, for the values shown.
+    pub warning_days: i64,
+}
+
+/// Which rule a reminder follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A checkpoint is approaching and not yet met.
+    Upcoming,
+    /// An indicator is overdue: the escalation ladder.
+    Overdue,
+    /// Evidence has waited too long for review.
+    ReviewWaiting,
+    /// The mid-term check is approaching.
+    MidTerm,
+    /// The end-of-term acceptance is approaching.
+    Acceptance,
+}
+
+impl Rule {
+    /// The stored name, used in keys and templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Upcoming => "upcoming",
+            Rule::Overdue => "overdue",
+            Rule::ReviewWaiting => "review_waiting",
+            Rule::MidTerm => "mid_term",
+            Rule::Acceptance => "acceptance",
+        }
+    }
+}
+
+/// What a reminder item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    /// An indicator's checkpoint due on a date.
+    Checkpoint {
+        /// The indicator.
+        indicator_id: i64,
+        /// The checkpoint's due date.
+        due_on: NaiveDate,
+    },
+    /// An indicator overdue since a date.
+    Overdue {
+        /// The indicator.
+        indicator_id: i64,
+        /// The earliest due date that passed unmet.
+        since: NaiveDate,
+    },
+    /// Evidence waiting for review.
+    Evidence {
+        /// The evidence.
+        evidence_id: i64,
+        /// Its indicator.
+        indicator_id: i64,
+        /// The day it was submitted, in the users' time zone.
+        submitted_on: NaiveDate,
+    },
+    /// A term of the project ending on a date.
+    Term {
+        /// The mid-term check date or the period end.
+        due_on: NaiveDate,
+    },
+}
+
+/// One reminder item before it is addressed: a rule's step for one subject and audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Item {
+    /// The rule.
+    pub rule: Rule,
+    /// The project.
+    pub project_id: i64,
+    /// What it is about.
+    pub subject: Subject,
+    /// The step: days before or after the due date, or days waiting.
+    pub offset: u32,
+    /// Who it is for.
+    pub audience: Audience,
+    /// The day the step nominally falls on (a day off's reminders go out on the working day before).
+    pub nominal: NaiveDate,
+}
+
+impl Item {
+    fn entity(&self) -> String {
+        match self.subject {
+            Subject::Checkpoint { indicator_id, due_on } => format!("i{indicator_id}@{due_on}"),
+            Subject::Overdue { indicator_id, since } => format!("i{indicator_id}@{since}"),
+            Subject::Evidence { evidence_id, .. } => format!("e{evidence_id}"),
+            Subject::Term { due_on } => format!("p{}@{due_on}", self.project_id),
+        }
+    }
+
+    /// The item's idempotency key for one recipient: rule, subject entity, step, recipient.
+    pub fn key(&self, recipient: &str) -> String {
+        format!("{}:{}:{}:{recipient}", self.rule.as_str(), self.entity(), self.offset)
+    }
+
+    /// The indicator the item is about, if any.
+    pub fn indicator_id(&self) -> Option<i64> {
+        match self.subject {
+            Subject::Checkpoint { indicator_id, .. }
+            | Subject::Overdue { indicator_id, .. }
+            | Subject::Evidence { indicator_id, .. } => Some(indicator_id),
+            Subject::Term { .. } => None,
+        }
+    }
+}
+
+/// Every reminder item that falls due when sweeping on `today`; empty on a day off, whose
+/// reminders went out on the working day before.
+pub fn plan(conn: &mut DbConnection, settings: &Settings<'_>, today: NaiveDate) -> diesel::QueryResult<Vec<Item>> {
+    let days = settings.calendar.sends_for(today);
+    let rules = settings.rules.rules();
+    let mut items = Vec::new();
+    if days.is_empty() {
+        return Ok(items);
+    }
+    let ladder_items = |items: &mut Vec<Item>, ladder: &Ladder, rule: Rule, project_id: i64, subject: Subject, due: NaiveDate, direction| {
+        for step in steps(ladder, direction, due, &days) {
+            let nominal = match direction {
+                Direction::Before => due - chrono::Days::new(u64::from(step.offset)),
+                Direction::After => due + chrono::Days::new(u64::from(step.offset)),
+            };
+            for audience in step.audiences {
+                items.push(Item { rule, project_id, subject, offset: step.offset, audience, nominal });
+            }
+        }
+    };
+    let upcoming = queries::unmet_checkpoints(conn, &due_dates(&rules.upcoming, Direction::Before, &days))?;
+    for c in upcoming {
+        let subject = Subject::Checkpoint { indicator_id: c.indicator_id, due_on: c.due_on };
+        ladder_items(&mut items, &rules.upcoming, Rule::Upcoming, c.project_id, subject, c.due_on, Direction::Before);
+    }
+    for day in &days {
+        let sinces = due_dates(&rules.overdue, Direction::After, &[*day]);
+        for o in queries::overdue_since(conn, *day, &sinces)? {
+            let subject = Subject::Overdue { indicator_id: o.indicator_id, since: o.since };
+            ladder_items(&mut items, &rules.overdue, Rule::Overdue, o.project_id, subject, o.since, Direction::After);
+        }
+    }
+    for (term, project_id, due_on) in queries::terms_on(conn, &due_dates(&rules.term, Direction::Before, &days))? {
+        let rule = match term {
+            Term::MidTerm => Rule::MidTerm,
+            Term::Acceptance => Rule::Acceptance,
+        };
+        ladder_items(&mut items, &rules.term, rule, project_id, Subject::Term { due_on }, due_on, Direction::Before);
+    }
+    items.extend(waiting_items(conn, settings, &rules, &days)?);
+    items.sort_unstable();
+    items.dedup();
+    Ok(items)
+}
+
+/// Evidence waiting for review: a reminder to staff when it has waited the rule's days, and again
+/// every so many days after.
+fn waiting_items(
+    conn: &mut DbConnection,
+    settings: &Settings<'_>,
+    rules: &Rules,
+    days: &[NaiveDate],
+) -> diesel::QueryResult<Vec<Item>> {
+    let every = i64::from(rules.review_waiting_days.max(1));
+    let Some(first) = days.first() else { return Ok(Vec::new()) };
+    // Anything submitted on or after the start of (first day - every + 1) has not waited long enough.
+    let cutoff = local_midnight_utc(*first - chrono::Days::new((every - 1).unsigned_abs()), settings.timezone);
+    let mut items = Vec::new();
+    for (evidence_id, project_id, indicator_id, created_at) in queries::waiting_evidence(conn, cutoff)? {
+        let submitted_on = created_at.and_utc().with_timezone(&settings.timezone).date_naive();
+        for day in days {
+            let waited = (*day - submitted_on).num_days();
+            if waited >= every && waited % every == 0 {
+                items.push(Item {
+                    rule: Rule::ReviewWaiting,
+                    project_id,
+                    subject: Subject::Evidence { evidence_id, indicator_id, submitted_on },
+                    offset: u32::try_from(waited).unwrap_or(u32::MAX),
+                    audience: Audience::Staff,
+                    nominal: *day,
+                });
+            }
+        }
+    }
+    Ok(items)
+}
+
+fn local_midnight_utc(day: NaiveDate, tz: Tz) -> NaiveDateTime {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight).earliest().map(|t| t.naive_utc()).unwrap_or(midnight)
+}
+
+/// One message a sweep queued, or with `--dry-run` would queue.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Queued {
+    /// The rule.
+    pub rule: Rule,
+    /// The recipient's role for this message.
+    pub audience: Audience,
+    /// The address.
+    pub to: String,
+    /// The message's language.
+    pub locale: String,
+    /// Subject line.
+    pub subject: String,
+    /// The outbox key.
+    pub idempotency_key: String,
+    /// The project's code.
+    pub project: String,
+    /// The keys of the reminder items it carries.
+    pub items: Vec<String>,
+}
+
+/// What one sweep did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SweepReport {
+    /// The day swept.
+    pub as_of: Option<NaiveDate>,
+    /// The days whose reminders went out (today and the days off after it).
+    pub sending_for: Vec<NaiveDate>,
+    /// Messages queued (or that would be).
+    pub messages: Vec<Queued>,
+    /// Items with nobody to send them to (no active PI account, no research-office address, no
+    /// staff), by item key; logged so that they are visible, not queued.
+    pub unaddressed: Vec<String>,
+}
+
+/// Whether the sweep writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Queue the messages.
+    Queue,
+    /// Only say what would be queued.
+    DryRun,
+}
+
+/// One message's worth of items: same recipient, audience, rule and project.
+struct Group {
+    recipient: Recipient,
+    audience: Audience,
+    rule: Rule,
+    project_id: i64,
+    items: Vec<(String, Item)>,
+}
+
+/// Messages written per transaction: enough to keep a heavy day's commits few, small enough that a
+/// concurrent writer is not kept waiting long.
+const GROUPS_PER_TRANSACTION: usize = 200;
+
+/// Runs the sweep for `today` (`now` stamps what is queued).
+pub fn sweep(
+    conn: &mut DbConnection,
+    settings: &Settings<'_>,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    mode: Mode,
+) -> anyhow::Result<SweepReport> {
+    let mut report =
+        SweepReport { as_of: Some(today), sending_for: settings.calendar.sends_for(today), ..SweepReport::default() };
+    let items = plan(conn, settings, today)?;
+    if items.is_empty() {
+        return Ok(report);
+    }
+    let mut project_ids: Vec<i64> = items.iter().map(|i| i.project_id).collect();
+    project_ids.sort_unstable();
+    project_ids.dedup();
+    let contacts = queries::contacts(conn, &project_ids)?;
+    let needs_staff = items.iter().any(|i| matches!(i.audience, Audience::Staff | Audience::Officer));
+    let staff = if needs_staff { queries::staff(conn)? } else { Vec::new() };
+    let groups = address(&items, &contacts, &staff, &mut report.unaddressed);
+    if !report.unaddressed.is_empty() {
+        tracing::warn!(count = report.unaddressed.len(), "reminder items with nobody to send them to");
+    }
+    let all_keys: Vec<String> = groups.iter().flat_map(|g| g.items.iter().map(|(k, _)| k.clone())).collect();
+    let logged = queries::logged(conn, &all_keys)?;
+    let groups: Vec<Group> = groups
+        .into_iter()
+        .filter_map(|mut g| {
+            g.items.retain(|(key, _)| !logged.contains(key));
+            (!g.items.is_empty()).then_some(g)
+        })
+        .collect();
+    let indicators = load_indicators(conn, &groups)?;
+    let context = notices::Context { base_url: settings.base_url, calendar: settings.calendar, today, warning_days: settings.warning_days };
+    for batch in groups.chunks(GROUPS_PER_TRANSACTION) {
+        let queued = match mode {
+            Mode::DryRun => batch
+                .iter()
+                .map(|g| compose(&context, g, &g.items, &contacts, &indicators).map(|(q, _)| q))
+                .collect::<anyhow::Result<Vec<_>>>()?,
+            Mode::Queue => crate::db::write_transaction(conn, |conn| {
+                let mut queued = Vec::new();
+                for group in batch {
+                    let (summary, rendered) = compose(&context, group, &group.items, &contacts, &indicators)?;
+                    let mut fresh = Vec::new();
+                    for (key, item) in &group.items {
+                        if queries::log_item(conn, key, &summary.idempotency_key, now)? {
+                            fresh.push((key.clone(), *item));
+                        }
+                    }
+                    // Another sweep queued some of these items since this one looked: send the rest.
+                    let (summary, rendered) = if fresh.len() == group.items.len() {
+                        (summary, rendered)
+                    } else if fresh.is_empty() {
+                        continue;
+                    } else {
+                        compose(&context, group, &fresh, &contacts, &indicators)?
+                    };
+                    let envelope = Envelope {
+                        key: &summary.idempotency_key,
+                        kind: group.rule.as_str(),
+                        user_id: group.recipient.user_id(),
+                        to: &summary.to,
+                        locale: &summary.locale,
+                        list_unsubscribe: None,
+                    };
+                    if message::queue(conn, &envelope, &rendered, now)? {
+                        queued.push(summary);
+                    }
+                }
+                Ok::<_, anyhow::Error>(queued)
+            })?,
+        };
+        report.messages.extend(queued);
+    }
+    Ok(report)
+}
+
+/// Turns items into groups with a recipient each; items nobody can receive go to `unaddressed`.
+fn address(
+    items: &[Item],
+    contacts: &HashMap<i64, ProjectContacts>,
+    staff: &[queries::Person],
+    unaddressed: &mut Vec<String>,
+) -> Vec<Group> {
+    let mut groups: BTreeMap<(String, Audience, Rule, i64), Group> = BTreeMap::new();
+    for item in items {
+        let Some(project) = contacts.get(&item.project_id) else { continue };
+        let recipients: Vec<Recipient> = match item.audience {
+            Audience::Pi => project.pi.clone().map(Recipient::User).into_iter().collect(),
+            Audience::ResearchOffice => project.office.clone().map(Recipient::Office).into_iter().collect(),
+            // The officer in charge; every staff member when none is assigned, so nothing is dropped.
+            Audience::Officer | Audience::Staff => match &project.officer {
+                Some(officer) => vec![Recipient::User(officer.clone())],
+                None => staff.iter().cloned().map(Recipient::User).collect(),
+            },
+        };
+        if recipients.is_empty() {
+            unaddressed.push(item.key(item.audience.as_str()));
+        }
+        for recipient in recipients {
+            let key = recipient.key();
+            let group = groups.entry((key.clone(), item.audience, item.rule, item.project_id)).or_insert_with(|| Group {
+                recipient,
+                audience: item.audience,
+                rule: item.rule,
+                project_id: item.project_id,
+                items: Vec::new(),
+            });
+            group.items.push((item.key(&key), *item));
+        }
+    }
+    groups.into_values().collect()
+}
+
+fn load_indicators(conn: &mut DbConnection, groups: &[Group]) -> diesel::QueryResult<HashMap<i64, TrackedIndicator>> {
+    let mut ids: Vec<i64> = groups.iter().flat_map(|g| g.items.iter().filter_map(|(_, i)| i.indicator_id())).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(2_000) {
+        for tracked in crate::db::project::tracked_indicators_by_id(conn, chunk)? {
+            found.insert(tracked.id, tracked);
+        }
+    }
+    Ok(found)
+}
+
+/// Writes the message for some of a group's items.
+fn compose(
+    context: &notices::Context<'_>,
+    group: &Group,
+    items: &[(String, Item)],
+    contacts: &HashMap<i64, ProjectContacts>,
+    indicators: &HashMap<i64, TrackedIndicator>,
+) -> anyhow::Result<(Queued, message::Rendered)> {
+    let project = contacts.get(&group.project_id).ok_or_else(|| anyhow::anyhow!("project {} vanished", group.project_id))?;
+    let plain: Vec<Item> = items.iter().map(|(_, item)| *item).collect();
+    let notice = notices::reminder(context, &group.recipient, group.rule, group.audience, project, &plain, indicators);
+    let locale = group.recipient.locale();
+    let rendered = notice.render(locale.tag())?;
+    let mut keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
+    keys.sort_unstable();
+    let digest = Sha256::digest(keys.join("\n").as_bytes());
+    let idempotency_key = format!(
+        "{}:{}:p{}:{}:{}",
+        group.rule.as_str(),
+        group.recipient.key(),
+        group.project_id,
+        context.today,
+        &hex::encode(digest)[..16]
+    );
+    let queued = Queued {
+        rule: group.rule,
+        audience: group.audience,
+        to: group.recipient.address().to_owned(),
+        locale: locale.tag().to_owned(),
+        subject: rendered.subject.clone(),
+        idempotency_key,
+        project: project.code.clone(),
+        items: keys,
+    };
+    Ok((queued, rendered))
+}
+
+/// One sweep as `serve` and `remind run` do it: the rules in force, the configured calendar.
+pub fn run(
+    pool: &crate::db::DbPool,
+    config: &crate::config::Config,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    mode: Mode,
+) -> anyhow::Result<SweepReport> {
+    use anyhow::Context as _;
+    let mut conn = pool.get().context("database unavailable for the reminder sweep")?;
+    let rules = queries::rule_days(&mut conn, &config.reminders.rules)?;
+    let settings = Settings {
+        rules: &rules,
+        calendar: &config.reminders.calendar,
+        base_url: &config.base_url,
+        timezone: config.timezone,
+        warning_days: config.tracking.warning_days,
+    };
+    sweep(&mut conn, &settings, today, now, mode)
+}
