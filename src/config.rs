@@ -359,7 +359,12 @@ impl Config {
         let schedules = Schedules {
             outbox: schedule("schedules.outbox", "COOP_SCHEDULE_OUTBOX", file.schedules.outbox, "0 * * * * *")?,
             cleanup: schedule("schedules.cleanup", "COOP_SCHEDULE_CLEANUP", file.schedules.cleanup, "0 15 * * * *")?,
-            reminders: schedule("schedules.reminders", "COOP_SCHEDULE_REMINDERS", file.schedules.reminders, "0 9 * * *")?,
+            reminders: schedule(
+                "schedules.reminders",
+                "COOP_SCHEDULE_REMINDERS",
+                file.schedules.reminders,
+                "0 9 * * *",
+            )?,
             digest: schedule("schedules.digest", "COOP_SCHEDULE_DIGEST", file.schedules.digest, "30 8 * * Mon-Fri")?,
         };
         let rules = file.reminders.unwrap_or_default();
@@ -538,7 +543,7 @@ mod tests {
     fn flags_beat_environment_which_beats_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
-        std::fs::write(&file, "bind = \"0.0.0.0:1\"\nbase_url = \"https://x.example\"\n[mail]\nfrom = \"a@b.c\"\n")
+        std::fs::write(&file, "bind = \"0.0.0.0:1\"\nbase_url = \"https://x.example\"\n[smtp]\nfrom = \"a@b.c\"\n")
             .unwrap();
         let overrides = Overrides { config_file: Some(file), bind: Some("127.0.0.1:9".into()), ..in_temp(&dir) };
         let config = load(&[("COOP_BIND", "127.0.0.1:5"), ("DATABASE_URL", "postgres://u@h/db")], overrides).unwrap();
@@ -584,13 +589,11 @@ mod tests {
         assert_eq!(from_file.login_max_failures, defaults.login_max_failures);
         assert_eq!(from_file.db_pool_size, defaults.db_pool_size);
         assert_eq!(from_file.tracking, defaults.tracking);
-        assert_eq!(from_file.schedules.outbox.map(|s| s.to_string()), defaults.schedules.outbox.map(|s| s.to_string()));
-        assert_eq!(
-            from_file.schedules.cleanup.map(|s| s.to_string()),
-            defaults.schedules.cleanup.map(|s| s.to_string())
-        );
-        let schedule = |c: &Config| (c.schedules.reminders.as_ref().map(|s| s.to_string()), c.schedules.digest.as_ref().map(|s| s.to_string()));
-        assert_eq!(schedule(&from_file), schedule(&defaults));
+        let schedules = |c: &Config| {
+            let s = &c.schedules;
+            [&s.outbox, &s.cleanup, &s.reminders, &s.digest].map(|s| s.as_ref().map(|s| s.to_string()))
+        };
+        assert_eq!(schedules(&from_file), schedules(&defaults));
         assert_eq!(from_file.reminders.rules, defaults.reminders.rules);
         assert!(from_file.mail.smtp.is_none());
     }

@@ -41,20 +41,30 @@ pub fn run(config: &Config, as_of: Option<NaiveDate>, dry_run: bool, json: bool)
         Some(outbox::drain(&pool, &mailer, &sender, now)?)
     };
     if json {
-        let delivered = delivery.map(|d: DeliveryReport| Delivered { sent: d.sent, retrying: d.retrying, failed: d.failed });
+        let delivered =
+            delivery.map(|d: DeliveryReport| Delivered { sent: d.sent, retrying: d.retrying, failed: d.failed });
         println!("{}", serde_json::to_string(&Output { dry_run, sweep: &report, delivered })?);
         return Ok(());
     }
     let verb = if dry_run { "would queue" } else { "queued" };
     for message in &report.messages {
-        println!("{verb} {} to {}: {} [{}]", message.rule.as_str(), message.to, message.subject, message.idempotency_key);
+        println!(
+            "{verb} {} to {}: {} [{}]",
+            message.rule.as_str(),
+            message.to,
+            message.subject,
+            message.idempotency_key
+        );
     }
     if report.sending_for.is_empty() {
         println!("{today} is not a working day: its reminders went out on the working day before");
     }
     println!("{verb} {} message(s) for {today}", report.messages.len());
     if !report.unaddressed.is_empty() {
-        println!("{} reminder item(s) have nobody to send them to (no active account or address)", report.unaddressed.len());
+        println!(
+            "{} reminder item(s) have nobody to send them to (no active account or address)",
+            report.unaddressed.len()
+        );
     }
     if let Some(d) = delivery {
         println!("delivered {}, retrying later {}, given up {}", d.sent, d.retrying, d.failed);

@@ -65,7 +65,9 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage<'_>) -> Query
         DbConnection::Sqlite(c) => {
             diesel::insert_into(outbox::table).values(message).on_conflict_do_nothing().execute(c)?
         }
-        DbConnection::Pg(c) => diesel::insert_into(outbox::table).values(message).on_conflict_do_nothing().execute(c)?,
+        DbConnection::Pg(c) => {
+            diesel::insert_into(outbox::table).values(message).on_conflict_do_nothing().execute(c)?
+        }
     };
     Ok(inserted == 1)
 }

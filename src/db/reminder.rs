@@ -9,8 +9,8 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::{
-    evidence, indicator_status_spans as spans, indicators, institutions, milestones, projects, reminder_log,
-    settings, users,
+    evidence, indicator_status_spans as spans, indicators, institutions, milestones, projects, reminder_log, settings,
+    users,
 };
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
@@ -113,7 +113,11 @@ pub struct OverdueIndicator {
 }
 
 /// The indicators of open projects that are overdue or missed on `day` since one of `sinces`.
-pub fn overdue_since(conn: &mut DbConnection, day: NaiveDate, sinces: &[NaiveDate]) -> QueryResult<Vec<OverdueIndicator>> {
+pub fn overdue_since(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+    sinces: &[NaiveDate],
+) -> QueryResult<Vec<OverdueIndicator>> {
     if sinces.is_empty() {
         return Ok(Vec::new());
     }
@@ -128,7 +132,9 @@ pub fn overdue_since(conn: &mut DbConnection, day: NaiveDate, sinces: &[NaiveDat
         .load(conn)?;
     let mut overdue: Vec<OverdueIndicator> = rows
         .into_iter()
-        .filter_map(|(project_id, indicator_id, since)| Some(OverdueIndicator { project_id, indicator_id, since: since? }))
+        .filter_map(|(project_id, indicator_id, since)| {
+            Some(OverdueIndicator { project_id, indicator_id, since: since? })
+        })
         .collect();
     overdue.sort_unstable();
     Ok(overdue)
@@ -185,7 +191,10 @@ pub fn terms_on(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<
 }
 
 /// Evidence waiting for review: id, project, indicator, submitted at (UTC).
-pub fn waiting_evidence(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<(i64, i64, i64, NaiveDateTime)>> {
+pub fn waiting_evidence(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<(i64, i64, i64, NaiveDateTime)>> {
     evidence::table
         .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
         .filter(evidence::status.eq("pending"))
@@ -247,25 +256,25 @@ pub struct ProjectContacts {
 pub fn contacts(conn: &mut DbConnection, project_ids: &[i64]) -> QueryResult<HashMap<i64, ProjectContacts>> {
     let mut found = HashMap::new();
     for chunk in project_ids.chunks(5_000) {
-        type Row = (i64, String, String, NaiveDate, NaiveDate, i64, Option<i64>, i64, String, Option<String>, Option<String>);
-        let rows: Vec<Row> =
-            projects::table
-                .inner_join(institutions::table.on(institutions::id.eq(projects::lead_institution_id)))
-                .filter(projects::id.eq_any(chunk))
-                .select((
-                    projects::id,
-                    projects::code,
-                    projects::title,
-                    projects::execution_start,
-                    projects::execution_end,
-                    projects::pi_user_id,
-                    projects::officer_user_id,
-                    institutions::id,
-                    institutions::name,
-                    institutions::research_office_name,
-                    institutions::research_office_email,
-                ))
-                .load(conn)?;
+        type Row =
+            (i64, String, String, NaiveDate, NaiveDate, i64, Option<i64>, i64, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = projects::table
+            .inner_join(institutions::table.on(institutions::id.eq(projects::lead_institution_id)))
+            .filter(projects::id.eq_any(chunk))
+            .select((
+                projects::id,
+                projects::code,
+                projects::title,
+                projects::execution_start,
+                projects::execution_end,
+                projects::pi_user_id,
+                projects::officer_user_id,
+                institutions::id,
+                institutions::name,
+                institutions::research_office_name,
+                institutions::research_office_email,
+            ))
+            .load(conn)?;
         let user_ids: Vec<i64> = rows.iter().flat_map(|r| [Some(r.5), r.6]).flatten().collect();
         let people: HashMap<i64, Person> = users::table
             .filter(users::id.eq_any(&user_ids))
@@ -310,7 +319,12 @@ pub fn staff(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
 pub fn logged(conn: &mut DbConnection, keys: &[String]) -> QueryResult<std::collections::HashSet<String>> {
     let mut found = std::collections::HashSet::new();
     for chunk in keys.chunks(5_000) {
-        found.extend(reminder_log::table.filter(reminder_log::item_key.eq_any(chunk)).select(reminder_log::item_key).load::<String>(conn)?);
+        found.extend(
+            reminder_log::table
+                .filter(reminder_log::item_key.eq_any(chunk))
+                .select(reminder_log::item_key)
+                .load::<String>(conn)?,
+        );
     }
     Ok(found)
 }
@@ -327,7 +341,9 @@ pub fn log_item(conn: &mut DbConnection, item_key: &str, outbox_key: &str, now: 
         DbConnection::Sqlite(c) => {
             diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?
         }
-        DbConnection::Pg(c) => diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?,
+        DbConnection::Pg(c) => {
+            diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?
+        }
     };
     Ok(inserted == 1)
 }

@@ -84,25 +84,25 @@ pub struct Context<'a> {
 pub fn date_text(t: T, calendar: &WorkCalendar, day: NaiveDate) -> String {
     let weekday = t.get(WEEKDAYS[day.weekday().num_days_from_monday() as usize]);
     match calendar.day_off(day) {
-        None => t.fmt("notice.date", &[("date", &day), ("weekday", &weekday)]),
+        None => t.fmt("email.notice.date", &[("date", &day), ("weekday", &weekday)]),
         Some(off) => {
             let off = t.get(match off {
-                DayOff::Weekend => "notice.day_off.weekend",
-                DayOff::Holiday => "notice.day_off.holiday",
+                DayOff::Weekend => "email.notice.day_off.weekend",
+                DayOff::Holiday => "email.notice.day_off.holiday",
             });
-            t.fmt("notice.date_off", &[("date", &day), ("weekday", &weekday), ("off", &off)])
+            t.fmt("email.notice.date_off", &[("date", &day), ("weekday", &weekday), ("off", &off)])
         }
     }
 }
 
 const WEEKDAYS: [&str; 7] = [
-    "notice.weekday.mon",
-    "notice.weekday.tue",
-    "notice.weekday.wed",
-    "notice.weekday.thu",
-    "notice.weekday.fri",
-    "notice.weekday.sat",
-    "notice.weekday.sun",
+    "email.notice.weekday.mon",
+    "email.notice.weekday.tue",
+    "email.notice.weekday.wed",
+    "email.notice.weekday.thu",
+    "email.notice.weekday.fri",
+    "email.notice.weekday.sat",
+    "email.notice.weekday.sun",
 ];
 
 /// A value in the target's unit.
@@ -112,14 +112,26 @@ fn value_text(target: &Target, value: f64) -> String {
 }
 
 /// The verified value as of `today`, as the recipient reads it.
-fn verified_text(t: T, context: &Context<'_>, indicator: &TrackedIndicator, period: crate::domain::guide::model::Period) -> String {
-    let e = evaluate(&indicator.target, &indicator.checkpoints, &indicator.observations, period, context.today, context.warning_days);
+fn verified_text(
+    t: T,
+    context: &Context<'_>,
+    indicator: &TrackedIndicator,
+    period: crate::domain::guide::model::Period,
+) -> String {
+    let e = evaluate(
+        &indicator.target,
+        &indicator.checkpoints,
+        &indicator.observations,
+        period,
+        context.today,
+        context.warning_days,
+    );
     if indicator.target.op == crate::domain::guide::model::Op::Deliverable {
-        return t.get(if e.done { "notice.value.done" } else { "notice.value.not_done" }).to_owned();
+        return t.get(if e.done { "email.notice.value.done" } else { "email.notice.value.not_done" }).to_owned();
     }
     match e.current {
         Some(v) => value_text(&indicator.target, v),
-        None => t.get("notice.value.none").to_owned(),
+        None => t.get("email.notice.value.none").to_owned(),
     }
 }
 
@@ -127,17 +139,17 @@ fn verified_text(t: T, context: &Context<'_>, indicator: &TrackedIndicator, peri
 fn planned_text(t: T, indicator: &TrackedIndicator, due_on: NaiveDate) -> String {
     match indicator.checkpoints.iter().find(|c| c.due_on == due_on).and_then(|c| c.planned) {
         Some(v) => value_text(&indicator.target, v),
-        None => t.get("notice.value.whole_target").to_owned(),
+        None => t.get("email.notice.value.whole_target").to_owned(),
     }
 }
 
 fn target_row(t: T, target: &Target) -> String {
     let text = target_text(target);
-    if text.is_empty() { t.get("notice.value.deliverable").to_owned() } else { text }
+    if text.is_empty() { t.get("email.notice.value.deliverable").to_owned() } else { text }
 }
 
 fn days_text(t: T, n: i64) -> String {
-    t.fmt("notice.value.days", &[("n", &n)])
+    t.fmt("email.notice.value.days", &[("n", &n)])
 }
 
 /// A reminder for one recipient about some items of one rule and project.
@@ -163,14 +175,21 @@ pub fn reminder(
         .unwrap_or(context.today);
     let n = items.len();
     let subject_key = match (rule, audience) {
-        (Rule::Overdue, Audience::ResearchOffice | Audience::Officer) => "notice.overdue.subject_escalated".to_owned(),
-        _ => format!("notice.{rule_name}.subject"),
+        (Rule::Overdue, Audience::ResearchOffice | Audience::Officer) => {
+            "email.notice.overdue.subject_escalated".to_owned()
+        }
+        _ => format!("email.notice.{rule_name}.subject"),
     };
     let date = date_text(t, context.calendar, first_due);
-    let args: [(&str, &dyn std::fmt::Display); 5] =
-        [("code", &project.code), ("title", &project.title), ("n", &n), ("date", &date), ("days", &items.first().map_or(0, |i| i.offset))];
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("code", &project.code),
+        ("title", &project.title),
+        ("n", &n),
+        ("date", &date),
+        ("days", &items.first().map_or(0, |i| i.offset)),
+    ];
     let subject = t.fmt(&subject_key, &args);
-    let intro = t.fmt(&format!("notice.{rule_name}.intro_{}", audience.as_str()), &args);
+    let intro = t.fmt(&format!("email.notice.{rule_name}.intro_{}", audience.as_str()), &args);
     let sections = items.iter().map(|item| reminder_section(t, context, item, project, indicators)).collect();
     Notice {
         subject,
@@ -178,7 +197,7 @@ pub fn reminder(
         intro,
         sections,
         outro: None,
-        footer: t.get("notice.footer").to_owned(),
+        footer: t.get("email.notice.footer").to_owned(),
     }
 }
 
@@ -197,48 +216,48 @@ fn reminder_section(
         if item.nominal == context.today {
             days_text(t, n)
         } else {
-            t.fmt("notice.value.days_as_of", &[("n", &n), ("date", &item.nominal)])
+            t.fmt("email.notice.value.days_as_of", &[("n", &n), ("date", &item.nominal)])
         }
     };
     match (item.subject, indicator) {
         (Subject::Checkpoint { indicator_id, due_on }, Some(indicator)) => Section {
             heading,
             rows: vec![
-                (label("notice.label.target"), target_row(t, &indicator.target)),
-                (label("notice.label.due"), date_text(t, context.calendar, due_on)),
-                (label("notice.label.planned"), planned_text(t, indicator, due_on)),
-                (label("notice.label.verified"), verified_text(t, context, indicator, project.period)),
-                (label("notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
+                (label("email.notice.label.target"), target_row(t, &indicator.target)),
+                (label("email.notice.label.due"), date_text(t, context.calendar, due_on)),
+                (label("email.notice.label.planned"), planned_text(t, indicator, due_on)),
+                (label("email.notice.label.verified"), verified_text(t, context, indicator, project.period)),
+                (label("email.notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
             ],
-            link: Some((label("notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
+            link: Some((label("email.notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
         },
         (Subject::Overdue { indicator_id, since }, Some(indicator)) => Section {
             heading,
             rows: vec![
-                (label("notice.label.target"), target_row(t, &indicator.target)),
-                (label("notice.label.due"), date_text(t, context.calendar, since)),
-                (label("notice.label.planned"), planned_text(t, indicator, since)),
-                (label("notice.label.verified"), verified_text(t, context, indicator, project.period)),
-                (label("notice.label.days_overdue"), as_of_nominal(i64::from(item.offset))),
+                (label("email.notice.label.target"), target_row(t, &indicator.target)),
+                (label("email.notice.label.due"), date_text(t, context.calendar, since)),
+                (label("email.notice.label.planned"), planned_text(t, indicator, since)),
+                (label("email.notice.label.verified"), verified_text(t, context, indicator, project.period)),
+                (label("email.notice.label.days_overdue"), as_of_nominal(i64::from(item.offset))),
             ],
-            link: Some((label("notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
+            link: Some((label("email.notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
         },
         (Subject::Evidence { evidence_id, submitted_on, .. }, _) => Section {
             heading,
             rows: vec![
-                (label("notice.label.submitted"), date_text(t, context.calendar, submitted_on)),
-                (label("notice.label.waiting"), as_of_nominal(i64::from(item.offset))),
+                (label("email.notice.label.submitted"), date_text(t, context.calendar, submitted_on)),
+                (label("email.notice.label.waiting"), as_of_nominal(i64::from(item.offset))),
             ],
-            link: Some((label("notice.action.review"), format!("{base}/evidence/{evidence_id}"))),
+            link: Some((label("email.notice.action.review"), format!("{base}/evidence/{evidence_id}"))),
         },
         (Subject::Term { due_on }, _) => Section {
-            heading: t.get(&format!("notice.{}.heading", item.rule.as_str())).to_owned(),
+            heading: t.get(&format!("email.notice.{}.heading", item.rule.as_str())).to_owned(),
             rows: vec![
-                (label("notice.label.project"), format!("{} {}", project.code, project.title)),
-                (label("notice.label.date"), date_text(t, context.calendar, due_on)),
-                (label("notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
+                (label("email.notice.label.project"), format!("{} {}", project.code, project.title)),
+                (label("email.notice.label.date"), date_text(t, context.calendar, due_on)),
+                (label("email.notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
             ],
-            link: Some((label("notice.action.project"), format!("{base}/projects/{}", project.code))),
+            link: Some((label("email.notice.action.project"), format!("{base}/projects/{}", project.code))),
         },
         // The indicator was deleted between planning and writing: say what is known.
         (_, None) => Section { heading, rows: Vec::new(), link: None },

@@ -151,7 +151,13 @@ pub fn plan(conn: &mut DbConnection, settings: &Settings<'_>, today: NaiveDate) 
     if days.is_empty() {
         return Ok(items);
     }
-    let ladder_items = |items: &mut Vec<Item>, ladder: &Ladder, rule: Rule, project_id: i64, subject: Subject, due: NaiveDate, direction| {
+    let ladder_items = |items: &mut Vec<Item>,
+                        ladder: &Ladder,
+                        rule: Rule,
+                        project_id: i64,
+                        subject: Subject,
+                        due: NaiveDate,
+                        direction| {
         for step in steps(ladder, direction, due, &days) {
             let nominal = match direction {
                 Direction::Before => due - chrono::Days::new(u64::from(step.offset)),
@@ -316,7 +322,12 @@ pub fn sweep(
         })
         .collect();
     let indicators = load_indicators(conn, &groups)?;
-    let context = notices::Context { base_url: settings.base_url, calendar: settings.calendar, today, warning_days: settings.warning_days };
+    let context = notices::Context {
+        base_url: settings.base_url,
+        calendar: settings.calendar,
+        today,
+        warning_days: settings.warning_days,
+    };
     for batch in groups.chunks(GROUPS_PER_TRANSACTION) {
         let queued = match mode {
             Mode::DryRun => batch
@@ -385,13 +396,14 @@ fn address(
         }
         for recipient in recipients {
             let key = recipient.key();
-            let group = groups.entry((key.clone(), item.audience, item.rule, item.project_id)).or_insert_with(|| Group {
-                recipient,
-                audience: item.audience,
-                rule: item.rule,
-                project_id: item.project_id,
-                items: Vec::new(),
-            });
+            let group =
+                groups.entry((key.clone(), item.audience, item.rule, item.project_id)).or_insert_with(|| Group {
+                    recipient,
+                    audience: item.audience,
+                    rule: item.rule,
+                    project_id: item.project_id,
+                    items: Vec::new(),
+                });
             group.items.push((item.key(&key), *item));
         }
     }
@@ -419,7 +431,8 @@ fn compose(
     contacts: &HashMap<i64, ProjectContacts>,
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> anyhow::Result<(Queued, message::Rendered)> {
-    let project = contacts.get(&group.project_id).ok_or_else(|| anyhow::anyhow!("project {} vanished", group.project_id))?;
+    let project =
+        contacts.get(&group.project_id).ok_or_else(|| anyhow::anyhow!("project {} vanished", group.project_id))?;
     let plain: Vec<Item> = items.iter().map(|(_, item)| *item).collect();
     let notice = notices::reminder(context, &group.recipient, group.rule, group.audience, project, &plain, indicators);
     let locale = group.recipient.locale();

@@ -86,6 +86,10 @@ mod tests {
             assert!(part.contains("https://t.example/indicators/7"), "{part}");
         }
         assert!(rendered.text.contains("示范推广种植面积 <亩>"));
-        assert!(rendered.html.contains("示范推广种植面积 &#60;亩&#62;") || rendered.html.contains("&lt;亩&gt;"), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("示范推广种植面积 &#60;亩&#62;") || rendered.html.contains("&lt;亩&gt;"),
+            "{}",
+            rendered.html
+        );
     }
 }

@@ -78,7 +78,6 @@ struct Row {
     pending: Option<String>,
 }
 
-
 fn row(indicator: &IndicatorReport, tr: T) -> Row {
     let t = &indicator.target;
     let unit = t.unit.clone().unwrap_or_default();
