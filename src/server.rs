@@ -37,6 +37,9 @@ pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     tracing::info!(mail = mailer.describe(), database = ?config.database.backend, "starting");
+    if config.mail.smtp.is_none() {
+        println!("no SMTP server configured: e-mail is written as .eml files to {}", config.mail_dir().display());
+    }
     let state = AppState::new(config, pool, mailer, clock);
 
     let (stop, stopped) = mpsc::channel();
@@ -94,6 +97,26 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
                         }
                     }
                     Err(error) => tracing::warn!(error = format!("{error:#}"), "reminder sweep failed"),
+                }
+            }),
+        });
+    }
+    if let Some(schedule) = state.config.schedules.digest.clone() {
+        let state = state.clone();
+        jobs.push(Job {
+            name: "digest",
+            schedule,
+            run: Box::new(move |at| {
+                let today = at.with_timezone(&state.config.timezone).date_naive();
+                let now = at.with_timezone(&Utc).naive_utc();
+                match jobs::digest::run_on_pool(&state.pool, &state.config, today, now, jobs::remind::Mode::Queue) {
+                    Ok(report) => {
+                        tracing::info!(%today, queued = report.messages.len(), "weekly digest done");
+                        if let Err(error) = jobs::outbox::drain(&state.pool, &state.mailer, &state.instance, now) {
+                            tracing::warn!(error = format!("{error:#}"), "delivering digests failed");
+                        }
+                    }
+                    Err(error) => tracing::warn!(error = format!("{error:#}"), "weekly digest failed"),
                 }
             }),
         });

@@ -111,6 +111,19 @@ enum RemindCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Queues this week's digest to each staff member who has not opted out (once per ISO week;
+    /// empty digests are not sent), then delivers what is due.
+    Digest {
+        /// Run as if today were this day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Prints what would be queued and changes nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Prints {"messages": [...]} as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,7 +277,12 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             files::gc(&config, dry_run, std::time::Duration::from_secs(min_age_seconds))?
         }
         Command::Backup { to } => backup::run(&config, &to)?,
-        Command::Remind(RemindCommand::Run { as_of, dry_run, json }) => remind::run(&config, as_of, dry_run, json)?,
+        Command::Remind(RemindCommand::Run { as_of, dry_run, json }) => {
+            remind::run(&config, remind::Job::Sweep, as_of, dry_run, json)?
+        }
+        Command::Remind(RemindCommand::Digest { as_of, dry_run, json }) => {
+            remind::run(&config, remind::Job::Digest, as_of, dry_run, json)?
+        }
         Command::Demo(DemoCommand::Seed { projects, seed, as_of }) => demo::seed(&config, projects, seed, as_of)?,
     }
     Ok(())

@@ -27,12 +27,25 @@ struct Delivered {
     failed: usize,
 }
 
-/// Sweeps for `as_of` (today by default), then, unless this is a dry run, delivers what is due.
-pub fn run(config: &Config, as_of: Option<NaiveDate>, dry_run: bool, json: bool) -> anyhow::Result<()> {
+/// Which job to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// The reminder sweep.
+    Sweep,
+    /// The weekly digest.
+    Digest,
+}
+
+/// Runs the job for `as_of` (today by default), then, unless this is a dry run, delivers what is
+/// due.
+pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, json: bool) -> anyhow::Result<()> {
     let pool = db::connect(config)?;
     let (today, now) = when(config, as_of);
     let mode = if dry_run { Mode::DryRun } else { Mode::Queue };
-    let report = remind::run(&pool, config, today, now, mode)?;
+    let report = match job {
+        Job::Sweep => remind::run(&pool, config, today, now, mode)?,
+        Job::Digest => crate::jobs::digest::run_on_pool(&pool, config, today, now, mode)?,
+    };
     let delivery = if dry_run {
         None
     } else {
@@ -57,7 +70,7 @@ pub fn run(config: &Config, as_of: Option<NaiveDate>, dry_run: bool, json: bool)
         );
     }
     if report.sending_for.is_empty() {
-        println!("{today} is not a working day: its reminders went out on the working day before");
+        println!("{today} is not a working day: nothing is sent on it (reminders went out on the working day before)");
     }
     println!("{verb} {} message(s) for {today}", report.messages.len());
     if !report.unaddressed.is_empty() {

@@ -72,6 +72,11 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage<'_>) -> Query
     Ok(inserted == 1)
 }
 
+/// Whether a message with this key was ever queued.
+pub fn exists(conn: &mut DbConnection, key: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::idempotency_key.eq(key)))).get_result(conn)
+}
+
 /// Ids of pending messages whose time has come, oldest first.
 pub fn list_due(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
     outbox::table

@@ -347,3 +347,55 @@ pub fn log_item(conn: &mut DbConnection, item_key: &str, outbox_key: &str, now: 
     };
     Ok(inserted == 1)
 }
+
+/// One indicator needing attention on a day, for the digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attention {
+    /// The project's code.
+    pub code: String,
+    /// The project's title.
+    pub title: String,
+    /// The indicator's metric.
+    pub metric: String,
+    /// `overdue` or `at_risk`.
+    pub status: String,
+    /// Overdue since, or at risk with a checkpoint due on.
+    pub since: Option<NaiveDate>,
+}
+
+/// The overdue and at-risk indicators of open projects on `day`, grouped by project (in code
+/// order); only the projects `officer` is in charge of when given.
+pub fn attention(conn: &mut DbConnection, day: NaiveDate, officer: Option<i64>) -> QueryResult<Vec<Attention>> {
+    let mut query = spans::table
+        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+        .inner_join(indicators::table.on(indicators::id.eq(spans::indicator_id)))
+        .filter(spans::status.eq_any(["overdue", "at_risk"]))
+        .filter(spans::valid_from.le(day))
+        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(day)))
+        .filter(projects::state.ne_all(closed_states()))
+        .select((projects::code, projects::title, indicators::metric, spans::status, spans::since))
+        .order((projects::code.asc(), spans::status.desc(), spans::since.asc(), indicators::position.asc()))
+        .into_boxed();
+    if let Some(officer) = officer {
+        query = query.filter(projects::officer_user_id.eq(officer));
+    }
+    Ok(query
+        .load::<(String, String, String, String, Option<NaiveDate>)>(conn)?
+        .into_iter()
+        .map(|(code, title, metric, status, since)| Attention { code, title, metric, status, since })
+        .collect())
+}
+
+/// Whether anyone is the officer in charge of an open project; a staff member who is in charge of
+/// none receives the whole portfolio's digest.
+pub fn in_charge_of_any(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        projects::table.filter(projects::officer_user_id.eq(user_id)).filter(projects::state.ne_all(closed_states())),
+    ))
+    .get_result(conn)
+}
+
+/// Every active staff member who has not turned digests off.
+pub fn digest_readers(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
+    Ok(staff(conn)?.into_iter().filter(|p| !p.digest_opt_out).collect())
+}

@@ -3,7 +3,9 @@
 //! functions directly with a fixed `now`.
 
 pub mod cleanup;
+pub mod digest;
 pub mod notices;
 pub mod outbox;
 pub mod remind;
+pub mod review_notice;
 pub mod scheduler;

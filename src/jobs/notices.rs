@@ -80,6 +80,18 @@ pub struct Context<'a> {
     pub warning_days: i64,
 }
 
+impl<'a> Context<'a> {
+    /// The context the configuration gives, on `today`.
+    pub fn of(config: &'a crate::config::Config, today: NaiveDate) -> Self {
+        Context {
+            base_url: &config.base_url,
+            calendar: &config.reminders.calendar,
+            today,
+            warning_days: config.tracking.warning_days,
+        }
+    }
+}
+
 /// A date with its weekday, and whether it is a day off: `2026-10-03（星期六，法定节假日）`.
 pub fn date_text(t: T, calendar: &WorkCalendar, day: NaiveDate) -> String {
     let weekday = t.get(WEEKDAYS[day.weekday().num_days_from_monday() as usize]);

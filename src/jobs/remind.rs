@@ -51,6 +51,8 @@ pub enum Rule {
     MidTerm,
     /// The end-of-term acceptance is approaching.
     Acceptance,
+    /// The weekly digest to staff (see [`super::digest`]).
+    Digest,
 }
 
 impl Rule {
@@ -62,6 +64,7 @@ impl Rule {
             Rule::ReviewWaiting => "review_waiting",
             Rule::MidTerm => "mid_term",
             Rule::Acceptance => "acceptance",
+            Rule::Digest => "digest",
         }
     }
 }
@@ -246,8 +249,8 @@ pub struct Queued {
     pub subject: String,
     /// The outbox key.
     pub idempotency_key: String,
-    /// The project's code.
-    pub project: String,
+    /// The project's code; none for a digest.
+    pub project: Option<String>,
     /// The keys of the reminder items it carries.
     pub items: Vec<String>,
 }
@@ -455,7 +458,7 @@ fn compose(
         locale: locale.tag().to_owned(),
         subject: rendered.subject.clone(),
         idempotency_key,
-        project: project.code.clone(),
+        project: Some(project.code.clone()),
         items: keys,
     };
     Ok((queued, rendered))

@@ -17,6 +17,8 @@ use crate::db::evidence::{self, Decision, EvidenceView, QueueItem, Submitted};
 use crate::db::project::{self, Project};
 use crate::db::user::User;
 use crate::error::AppError;
+use crate::jobs::notices::Context;
+use crate::jobs::review_notice;
 use crate::web::evidence::{reportable, submit_single};
 use crate::web::evidence_download;
 use crate::web::evidence_upload;
@@ -205,6 +207,7 @@ pub async fn review(
     body: Json<ReviewRequest>,
 ) -> Result<Json<Reviewed>, AppError> {
     let (id, body, now, ip) = (id.into_inner(), body.into_inner(), state.clock.now(), client_ip(&req));
+    let (config, today) = (state.config.clone(), state.today());
     let reviewed = state
         .db(move |conn| {
             visible_evidence(conn, &user, id)?;
@@ -214,10 +217,15 @@ pub async fn review(
             // Parsed here rather than by serde so that a misspelt decision names its field.
             let decision =
                 Decision::parse(body.decision.trim()).ok_or(AppError::field("decision", "review.error.decision"))?;
-            let review_id = evidence::review(conn, &user, id, decision, &body.comment, (ip.as_deref(), now))?;
+            let review_id = crate::db::write_transaction(conn, |conn| {
+                let review_id = evidence::review(conn, &user, id, decision, &body.comment, (ip.as_deref(), now))?;
+                review_notice::queue(conn, review_id, &Context::of(&config, today), now)?;
+                Ok::<_, AppError>(review_id)
+            })?;
             Ok(Reviewed { review_id, status: decision.stored() })
         })
         .await?;
+    state.deliver_mail_soon();
     Ok(Json(reviewed))
 }
 

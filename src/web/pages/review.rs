@@ -9,6 +9,8 @@ use super::history::PageQuery;
 use crate::db::evidence::{self, Decision, QueueItem};
 use crate::db::project;
 use crate::error::{AppError, FieldError};
+use crate::jobs::notices::Context;
+use crate::jobs::review_notice;
 use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, see_other};
@@ -78,13 +80,21 @@ pub async fn review(
     let (id, now, user, ip) = (id.into_inner(), state.clock.now(), current.user.clone(), client_ip(&req));
     let result = match Decision::parse(&form.decision) {
         Some(decision) => {
-            let comment = form.comment.clone();
-            state
+            let (comment, config, today) = (form.comment.clone(), state.config.clone(), state.today());
+            let result = state
                 .db(move |conn| {
-                    evidence::review(conn, &user, id, decision, &comment, (ip.as_deref(), now))?;
+                    crate::db::write_transaction(conn, |conn| {
+                        let review_id = evidence::review(conn, &user, id, decision, &comment, (ip.as_deref(), now))?;
+                        review_notice::queue(conn, review_id, &Context::of(&config, today), now)?;
+                        Ok::<_, AppError>(())
+                    })?;
                     Ok(evidence::queue(conn, 0, 1)?.0.first().map(|item| item.evidence_id))
                 })
-                .await
+                .await;
+            if result.is_ok() {
+                state.deliver_mail_soon();
+            }
+            result
         }
         None => Err(AppError::field("decision", "review_page.decision_missing")),
     };

@@ -1,0 +1,100 @@
+//! Telling the PI at once when evidence is rejected or more is asked for: queued in the same
+//! transaction as the review, so a decision is never recorded without its message.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::notices::{Context, Recipient, date_text};
+use crate::db::DbConnection;
+use crate::db::reminder::{Person, contacts};
+use crate::db::schema::{evidence, indicators, reviews, users};
+use crate::mail::message::{self, Envelope};
+use crate::mail::notice::{Notice, Section};
+
+/// Queues the message for a review that rejected evidence or asked for more, to the PI and, when
+/// someone else submitted it, to the submitter too. An acceptance sends nothing. Returns how many
+/// messages were queued.
+pub fn queue(
+    conn: &mut DbConnection,
+    review_id: i64,
+    context: &Context<'_>,
+    now: NaiveDateTime,
+) -> anyhow::Result<usize> {
+    let (decision, reason, evidence_id, indicator_id, measured_on, submitted_by, metric, project_id): (
+        String,
+        Option<String>,
+        i64,
+        i64,
+        NaiveDate,
+        i64,
+        String,
+        i64,
+    ) = reviews::table
+        .inner_join(evidence::table.on(evidence::id.eq(reviews::evidence_id)))
+        .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
+        .filter(reviews::id.eq(review_id))
+        .select((
+            reviews::decision,
+            reviews::reason,
+            evidence::id,
+            indicators::id,
+            evidence::measured_on,
+            evidence::submitted_by,
+            indicators::metric,
+            indicators::project_id,
+        ))
+        .first(conn)?;
+    let kind = match decision.as_str() {
+        "rejected" => "rejected",
+        "needs_more" => "needs_more",
+        _ => return Ok(0),
+    };
+    let Some(project) = contacts(conn, &[project_id])?.remove(&project_id) else { return Ok(0) };
+    let mut people: Vec<Person> = project.pi.into_iter().collect();
+    if people.iter().all(|p| p.user_id != submitted_by) {
+        let submitter: Option<Person> = users::table
+            .filter(users::id.eq(submitted_by))
+            .filter(users::active.eq(true))
+            .select((users::id, users::email, users::name, users::locale, users::digest_opt_out))
+            .first(conn)
+            .optional()?;
+        people.extend(submitter);
+    }
+    let mut queued = 0;
+    for person in people {
+        let recipient = Recipient::User(person);
+        let t = recipient.locale().t();
+        let args: [(&str, &dyn std::fmt::Display); 3] =
+            [("code", &project.code), ("title", &project.title), ("metric", &metric)];
+        let base = context.base_url;
+        let notice = Notice {
+            subject: t.fmt(&format!("email.notice.review_{kind}.subject"), &args),
+            greeting: t.fmt("email.greeting", &[("name", &recipient.name())]),
+            intro: t.fmt(&format!("email.notice.review_{kind}.intro"), &args),
+            sections: vec![Section {
+                heading: metric.clone(),
+                rows: vec![
+                    (t.get("email.notice.label.measured").to_owned(), date_text(t, context.calendar, measured_on)),
+                    (t.get("email.notice.label.reason").to_owned(), reason.clone().unwrap_or_default()),
+                ],
+                link: Some((t.get("email.notice.action.answer").to_owned(), format!("{base}/evidence/{evidence_id}"))),
+            }],
+            outro: Some(t.fmt("email.notice.review_outro", &[("link", &format!("{base}/indicators/{indicator_id}"))])),
+            footer: t.get("email.notice.footer").to_owned(),
+        };
+        let rendered = notice.render(t.tag())?;
+        let key = format!("review_{kind}:r{review_id}:{}", recipient.key());
+        let envelope = Envelope {
+            key: &key,
+            kind: "review_decision",
+            user_id: recipient.user_id(),
+            to: recipient.address(),
+            locale: t.tag(),
+            list_unsubscribe: None,
+        };
+        if message::queue(conn, &envelope, &rendered, now)? {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
