@@ -473,7 +473,10 @@ fn smtp_settings(
     if password.is_some() && user.is_none() {
         return Err(ConfigError("smtp.password is set without smtp.user".into()));
     }
-    let timeout_seconds = file.timeout_seconds.unwrap_or(30);
+    let timeout_seconds = match env_string("COOP_SMTP_TIMEOUT_SECONDS") {
+        Some(v) => parse_value("COOP_SMTP_TIMEOUT_SECONDS", &v)?,
+        None => file.timeout_seconds.unwrap_or(30),
+    };
     if !(1..=600).contains(&timeout_seconds) {
         return Err(ConfigError(format!("smtp.timeout_seconds = {timeout_seconds} must be between 1 and 600")));
     }

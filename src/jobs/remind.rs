@@ -205,9 +205,10 @@ fn waiting_items(
     days: &[NaiveDate],
 ) -> diesel::QueryResult<Vec<Item>> {
     let every = i64::from(rules.review_waiting_days.max(1));
-    let Some(first) = days.first() else { return Ok(Vec::new()) };
-    // Anything submitted on or after the start of (first day - every + 1) has not waited long enough.
-    let cutoff = local_midnight_utc(*first - chrono::Days::new((every - 1).unsigned_abs()), settings.timezone);
+    let Some(last) = days.last() else { return Ok(Vec::new()) };
+    // Anything submitted on or after (last day - every + 1) has not waited long enough by any of the
+    // days, so the query need not return it.
+    let cutoff = local_midnight_utc(*last - chrono::Days::new((every - 1).unsigned_abs()), settings.timezone);
     let mut items = Vec::new();
     for (evidence_id, project_id, indicator_id, created_at) in queries::waiting_evidence(conn, cutoff)? {
         let submitted_on = created_at.and_utc().with_timezone(&settings.timezone).date_naive();

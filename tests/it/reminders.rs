@@ -1,0 +1,556 @@
+//! Reminders and digests: a day-by-day sweep through a whole execution period checked against the
+//! calendar worked out independently, delivery over real SMTP on loopback, SMTP faults, concurrent
+//! sweeps, review decisions and the weekly digest.
+
+use std::collections::BTreeSet;
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use coop_tracker::db::DbConnection;
+use coop_tracker::db::schema::{institutions, outbox, projects, reminder_log, users};
+use coop_tracker::domain::guide::model::Period;
+use coop_tracker::domain::role::Role;
+use coop_tracker::domain::status::{Status, evaluate};
+use coop_tracker::domain::workdays::WorkCalendar;
+use coop_tracker::jobs::outbox::drain;
+use coop_tracker::jobs::remind::{self, Mode, Queued, Rule};
+use coop_tracker::web::build_app;
+use diesel::prelude::*;
+
+use crate::common::{Browser, SmtpSink, TestApp, with_conn};
+use crate::projects::{Setup, registration, setup_with_env};
+
+const OFFICE: &str = "keyanchu@ecust.example";
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// 09:00 in Shanghai on `day`.
+fn morning(day: NaiveDate) -> NaiveDateTime {
+    day.and_hms_opt(1, 0, 0).unwrap()
+}
+
+/// The registered test project (2024-12-01 to 2026-11-30) with an officer in charge and a research
+/// office address; returns its id and the officer's.
+async fn project(s: &Setup) -> (i64, i64) {
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::with_token(&service, &s.staff_token);
+    let created = staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let project_id = with_conn(&s.app, |c| {
+        projects::table.filter(projects::code.eq("SH-KJ-2024-001")).select(projects::id).first::<i64>(c).unwrap()
+    });
+    let officer = with_conn(&s.app, |c| {
+        let officer: i64 =
+            users::table.filter(users::email.eq("staff@example.org")).select(users::id).first(c).unwrap();
+        diesel::update(projects::table.find(project_id)).set(projects::officer_user_id.eq(officer)).execute(c).unwrap();
+        diesel::update(institutions::table.filter(institutions::name.eq("华东理工大学")))
+            .set((institutions::research_office_name.eq("科研处"), institutions::research_office_email.eq(OFFICE)))
+            .execute(c)
+            .unwrap();
+        officer
+    });
+    (project_id, officer)
+}
+
+/// The first checkpoint due, and the day its 30-day overdue step goes out: PI, research office and
+/// officer together.
+fn escalation_day(app: &TestApp, project_id: i64) -> (NaiveDate, NaiveDate) {
+    let due = with_conn(app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .iter()
+        .flat_map(|i| i.checkpoints.iter().map(|c| c.due_on))
+        .min()
+        .unwrap();
+    (due, WorkCalendar::china().send_day(due + Days::new(30)))
+}
+
+/// Logs a value for an indicator through the page form, as a PI or member does.
+async fn submit<S, B>(browser: &mut Browser<'_, S>, indicator: i64)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let path = format!("/indicators/{indicator}/evidence");
+    let done =
+        browser.post_multipart(&path, &[("value", "90"), ("measured_on", "2026-11-20"), ("note", "")], &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}
+
+fn sweep(app: &TestApp, day: NaiveDate) -> Vec<Queued> {
+    remind::run(&app.state.pool, &app.state.config, day, morning(day), Mode::Queue).unwrap().messages
+}
+
+/// One reminder item as the test compares them: the day it went out, the rule, the audience, the
+/// subject entity (as in the item key) and the step.
+type Sent = (NaiveDate, Rule, &'static str, String, u32);
+
+fn audience_name(queued: &Queued) -> &'static str {
+    match serde_json::to_value(queued.audience).unwrap().as_str().unwrap() {
+        "pi" => "pi",
+        "research_office" => "research_office",
+        "officer" => "officer",
+        _ => "staff",
+    }
+}
+
+fn items_of(day: NaiveDate, messages: &[Queued]) -> Vec<Sent> {
+    messages
+        .iter()
+        .flat_map(|m| {
+            m.items.iter().map(move |key| {
+                let parts: Vec<&str> = key.split(':').collect();
+                (day, m.rule, audience_name(m), parts[1].to_owned(), parts[2].parse().unwrap())
+            })
+        })
+        .collect()
+}
+
+/// What the rules say should go out, worked out from the checkpoints and the status engine directly
+/// rather than from the stored timelines the sweep reads.
+fn expected(conn: &mut DbConnection, project_id: i64, until: NaiveDate) -> BTreeSet<Sent> {
+    let calendar = WorkCalendar::china();
+    let period = Period { start: date("2024-12-01"), end: date("2026-11-30") };
+    let mut expected = BTreeSet::new();
+    let mut add = |nominal: NaiveDate, rule: Rule, audience: &'static str, entity: String, offset: u32| {
+        let day = calendar.send_day(nominal);
+        if day <= until {
+            expected.insert((day, rule, audience, entity, offset));
+        }
+    };
+    let tracked = coop_tracker::db::project::tracked_indicators(conn, project_id).unwrap();
+    let mut mid_term = BTreeSet::new();
+    for i in &tracked {
+        let status_on = |day: NaiveDate| evaluate(&i.target, &i.checkpoints, &i.observations, period, day, 30);
+        for c in &i.checkpoints {
+            if c.kind == coop_tracker::domain::plan::CheckpointKind::MidTerm {
+                mid_term.insert(c.due_on);
+            }
+            // Upcoming: unmet as things stand on its due date.
+            let on_due = status_on(c.due_on);
+            let unmet = on_due.status == Status::Overdue
+                || (on_due.status == Status::AtRisk && on_due.due_soon == Some(c.due_on));
+            if unmet {
+                for offset in [30, 7, 1] {
+                    let entity = format!("i{}@{}", i.id, c.due_on);
+                    add(c.due_on - Days::new(offset), Rule::Upcoming, "pi", entity, offset as u32);
+                }
+            }
+            // Overdue: the ladder runs from the earliest due date that passed unmet.
+            for (offset, audiences) in [
+                (1, &["pi"][..]),
+                (7, &["pi"]),
+                (14, &["research_office"]),
+                (30, &["pi", "research_office", "officer"]),
+            ] {
+                let nominal = c.due_on + Days::new(offset);
+                let e = status_on(nominal);
+                if matches!(e.status, Status::Overdue | Status::Missed) && e.overdue_since == Some(c.due_on) {
+                    for audience in audiences {
+                        add(nominal, Rule::Overdue, audience, format!("i{}@{}", i.id, c.due_on), offset as u32);
+                    }
+                }
+            }
+        }
+    }
+    let terms = mid_term.into_iter().map(|d| (Rule::MidTerm, d)).chain([(Rule::Acceptance, period.end)]);
+    for (rule, due) in terms {
+        for offset in [60, 14] {
+            for audience in ["pi", "staff"] {
+                add(due - Days::new(offset), rule, audience, format!("p{project_id}@{due}"), offset as u32);
+            }
+        }
+    }
+    expected
+}
+
+#[actix_web::test]
+async fn a_day_by_day_sweep_through_the_whole_period_sends_exactly_what_the_rules_say() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    // One indicator meets its mid-term checkpoint early, so its upcoming and overdue reminders for
+    // that checkpoint must not go out.
+    let met = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .into_iter()
+        .find(|i| i.target.value == Some(95.0))
+        .unwrap();
+    crate::projects::verified(&s.app, met.id, s.pi, "2025-03-01", 96.0);
+
+    let (start, end) = (date("2024-11-01"), date("2027-01-31"));
+    let mut sent: BTreeSet<Sent> = BTreeSet::new();
+    let mut day = start;
+    while day <= end {
+        let messages = sweep(&s.app, day);
+        for item in items_of(day, &messages) {
+            assert!(sent.insert(item.clone()), "queued twice: {item:?}");
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let want = with_conn(&s.app, |c| expected(c, project_id, end));
+    let missing: Vec<_> = want.difference(&sent).collect();
+    let extra: Vec<_> = sent.difference(&want).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nunexpected {extra:#?}");
+
+    for rule in [Rule::Upcoming, Rule::Overdue, Rule::MidTerm, Rule::Acceptance] {
+        assert!(sent.iter().any(|s| s.1 == rule), "no {rule:?} reminder in two years");
+    }
+    for audience in ["pi", "research_office", "officer", "staff"] {
+        assert!(sent.iter().any(|s| s.2 == audience), "nothing to {audience}");
+    }
+    eprintln!("{} reminder items over the period", sent.len());
+
+    // The calendar and ladder properties the sweep must show, spelled out.
+    let calendar = WorkCalendar::china();
+    assert!(sent.iter().all(|(day, ..)| calendar.is_workday(*day)), "nothing goes out on a day off");
+    let acceptance_60 = format!("p{project_id}@2026-11-30");
+    assert!(
+        sent.contains(&(date("2026-09-30"), Rule::Acceptance, "pi", acceptance_60.clone(), 60)),
+        "60 days before 30 November is 1 October, National Day: sent on 30 September"
+    );
+    assert!(sent.contains(&(date("2026-09-30"), Rule::Acceptance, "staff", acceptance_60, 60)));
+    let overdue: Vec<&Sent> = sent.iter().filter(|s| s.1 == Rule::Overdue).collect();
+    assert!(!overdue.is_empty());
+    for (_, _, audience, _, offset) in &overdue {
+        match *audience {
+            "pi" => assert!([1, 7, 30].contains(offset)),
+            "research_office" => assert!([14, 30].contains(offset)),
+            "officer" => assert_eq!(*offset, 30),
+            other => panic!("overdue reminder to {other}"),
+        }
+    }
+    let met_entity = format!("i{}@", met.id);
+    let met_mid = met.checkpoints.iter().find(|c| c.planned.is_some_and(|p| p <= 96.0)).unwrap().due_on;
+    assert!(
+        !sent.iter().any(|s| s.3 == format!("{met_entity}{met_mid}")),
+        "a checkpoint already met is neither reminded of nor overdue"
+    );
+
+    // Sweeping a day again queues nothing new, and every item is logged once.
+    assert!(sweep(&s.app, date("2026-09-30")).is_empty());
+    let logged: i64 = with_conn(&s.app, |c| reminder_log::table.count().get_result(c).unwrap());
+    assert_eq!(logged as usize, sent.len());
+}
+
+/// The raw messages the sink received, parsed.
+fn parsed(raw: &[String]) -> Vec<mailparse::ParsedMail<'_>> {
+    raw.iter().map(|m| mailparse::parse_mail(m.as_bytes()).unwrap()).collect()
+}
+
+fn header(mail: &mailparse::ParsedMail<'_>, name: &str) -> Option<String> {
+    use mailparse::MailHeaderMap;
+    mail.headers.get_first_value(name)
+}
+
+fn part(mail: &mailparse::ParsedMail<'_>, mime: &str) -> String {
+    mail.subparts
+        .iter()
+        .find(|p| p.ctype.mimetype == mime)
+        .unwrap_or_else(|| panic!("no {mime} part"))
+        .get_body()
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn reminders_reach_a_real_smtp_server_in_each_recipients_language() {
+    let (sink, port) = SmtpSink::start();
+    let s = setup_with_env(&[
+        ("COOP_SMTP_HOST", "127.0.0.1"),
+        ("COOP_SMTP_PORT", &port),
+        ("COOP_SMTP_TLS", "none"),
+        ("COOP_BASE_URL", "https://tracker.example"),
+    ]);
+    let (project_id, _) = project(&s).await;
+    // The officer reads English.
+    with_conn(&s.app, |c| {
+        diesel::update(users::table.filter(users::email.eq("staff@example.org"))).set(users::locale.eq("en")).execute(c)
+    })
+    .unwrap();
+    let (due, day) = escalation_day(&s.app, project_id);
+    let queued = sweep(&s.app, day);
+    let overdue: Vec<&Queued> = queued.iter().filter(|m| m.rule == Rule::Overdue).collect();
+    assert_eq!(overdue.len(), 3, "{queued:#?}");
+    let report = drain(&s.app.state.pool, &s.app.state.mailer, "test", morning(day)).unwrap();
+    assert_eq!(report.sent, queued.len());
+    let raw = sink.wait_for(queued.len());
+    assert_eq!(raw.len(), queued.len());
+    let mails = parsed(&raw);
+    let find = |address: &str, marker: &str| {
+        mails
+            .iter()
+            .find(|m| {
+                header(m, "To").is_some_and(|t| t.contains(address))
+                    && header(m, "Subject").is_some_and(|s| s.contains(marker))
+            })
+            .unwrap_or_else(|| panic!("no {marker} message to {address}"))
+    };
+    let pi = find("pi@example.org", "【逾期提醒】");
+    let subject = header(pi, "Subject").unwrap();
+    assert!(subject.starts_with("【逾期提醒】SH-KJ-2024-001："), "{subject}");
+    assert_eq!(pi.ctype.mimetype, "multipart/alternative");
+    let (text, html) = (part(pi, "text/plain"), part(pi, "text/html"));
+    for body in [&text, &html] {
+        assert!(body.contains("考核目标") && body.contains("计划值") && body.contains("已核实值"), "{body}");
+        assert!(body.contains("逾期天数") && body.contains("30 天"), "{body}");
+        assert!(body.contains("https://tracker.example/indicators/"), "{body}");
+        assert!(body.contains(&due.to_string()), "{body}");
+    }
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    let office = find(OFFICE, "【逾期督办】");
+    assert!(header(office, "Subject").unwrap().starts_with("【逾期督办】"));
+    assert!(part(office, "text/plain").contains("华东理工大学科研处"));
+    let officer = find("staff@example.org", "Overdue");
+    let subject = header(officer, "Subject").unwrap();
+    assert!(subject.starts_with("Overdue, escalated: SH-KJ-2024-001"), "{subject}");
+    assert!(part(officer, "text/plain").contains("Days overdue"));
+    assert!(part(officer, "text/html").contains("<html lang=\"en\">"));
+    assert!(header(officer, "List-Unsubscribe").is_none(), "reminders cannot be unsubscribed from");
+
+    // Nothing is sent twice.
+    assert!(sweep(&s.app, day).is_empty());
+    assert_eq!(drain(&s.app.state.pool, &s.app.state.mailer, "test", morning(day)).unwrap().sent, 0);
+    assert_eq!(sink.wait_for(queued.len() + 1).len(), queued.len());
+}
+
+fn statuses(app: &TestApp) -> Vec<(String, i32)> {
+    with_conn(app, |c| {
+        outbox::table.order(outbox::id.asc()).select((outbox::status, outbox::attempts)).load(c).unwrap()
+    })
+}
+
+/// A mailer for the app's configuration with other SMTP settings, as after an operator's restart.
+fn mailer_with(app: &TestApp, vars: &[(&str, &str)]) -> coop_tracker::mail::Mailer {
+    let overrides = coop_tracker::config::Overrides {
+        data_dir: Some(app.state.config.data_dir.clone()),
+        database_url: Some("unused.sqlite3".into()),
+        ..Default::default()
+    };
+    let vars: std::collections::HashMap<String, String> =
+        vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let config = coop_tracker::config::Config::load(&overrides, &|k| vars.get(k).cloned()).unwrap();
+    coop_tracker::mail::Mailer::from_config(&config).unwrap()
+}
+
+#[actix_web::test]
+async fn with_smtp_refusing_then_silent_nothing_is_lost_and_everything_arrives_once_it_is_back() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    let (_, day) = escalation_day(&s.app, project_id);
+    let queued = sweep(&s.app, day);
+    assert!(queued.len() >= 3, "{queued:#?}");
+
+    // Refusing connections: a port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let refusing =
+        mailer_with(&s.app, &[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &closed), ("COOP_SMTP_TLS", "none")]);
+    let first = drain(&s.app.state.pool, &refusing, "test", morning(day)).unwrap();
+    assert_eq!((first.sent, first.retrying), (0, queued.len()));
+    assert!(statuses(&s.app).iter().all(|(status, attempts)| status == "pending" && *attempts == 1));
+
+    // Timing out: a server that accepts the connection and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port().to_string();
+    let timing_out = mailer_with(
+        &s.app,
+        &[
+            ("COOP_SMTP_HOST", "127.0.0.1"),
+            ("COOP_SMTP_PORT", &silent_port),
+            ("COOP_SMTP_TLS", "none"),
+            ("COOP_SMTP_TIMEOUT_SECONDS", "1"),
+        ],
+    );
+    // Still waiting out the back-off: nothing is tried.
+    assert_eq!(drain(&s.app.state.pool, &timing_out, "test", morning(day)).unwrap().retrying, 0);
+    let later = morning(day) + chrono::Duration::hours(1);
+    let second = drain(&s.app.state.pool, &timing_out, "test", later).unwrap();
+    assert_eq!((second.sent, second.retrying), (0, queued.len()));
+    let errors: Vec<Option<String>> = with_conn(&s.app, |c| {
+        coop_tracker::db::schema::outbox_attempts::table
+            .select(coop_tracker::db::schema::outbox_attempts::error)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(errors.len(), 2 * queued.len(), "every attempt is recorded");
+    assert!(errors.iter().all(Option::is_some));
+    drop(silent);
+
+    // Back: everything is delivered, once.
+    let (sink, port) = SmtpSink::start();
+    let back =
+        mailer_with(&s.app, &[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let tomorrow = morning(day) + chrono::Duration::days(1);
+    assert_eq!(drain(&s.app.state.pool, &back, "test", tomorrow).unwrap().sent, queued.len());
+    assert_eq!(drain(&s.app.state.pool, &back, "test", tomorrow).unwrap().sent, 0);
+    assert!(sweep(&s.app, day).is_empty(), "a sweep after the outage queues nothing again");
+    assert_eq!(sink.wait_for(queued.len() + 1).len(), queued.len());
+    assert!(statuses(&s.app).iter().all(|(status, attempts)| status == "sent" && *attempts == 3));
+}
+
+#[actix_web::test]
+async fn a_sender_that_stopped_mid_send_has_its_claim_released_and_the_message_still_goes() {
+    let s = setup_with_env(&[]);
+    project(&s).await;
+    let day = date("2026-09-30");
+    let queued = sweep(&s.app, day).len();
+    // A sender claimed one message and died before marking it.
+    with_conn(&s.app, |c| coop_tracker::db::outbox::claim(c, 1, "crashed", morning(day)).unwrap().unwrap());
+    let (sink, port) = SmtpSink::start();
+    let mailer =
+        mailer_with(&s.app, &[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    assert_eq!(
+        drain(&s.app.state.pool, &mailer, "test", morning(day)).unwrap().sent,
+        queued - 1,
+        "a fresh claim is left alone"
+    );
+    let later = morning(day) + chrono::Duration::minutes(20);
+    assert_eq!(drain(&s.app.state.pool, &mailer, "test", later).unwrap().sent, 1);
+    assert_eq!(sink.wait_for(queued).len(), queued);
+}
+
+#[actix_web::test]
+async fn two_sweeps_at_once_queue_each_reminder_once() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    let (_, day) = escalation_day(&s.app, project_id);
+    let expected = remind::run(&s.app.state.pool, &s.app.state.config, day, morning(day), Mode::DryRun).unwrap();
+    let items: usize = expected.messages.iter().map(|m| m.items.len()).sum();
+    assert!(items >= 4);
+    for _ in 0..3 {
+        with_conn(&s.app, |c| {
+            diesel::delete(outbox::table).execute(c).unwrap();
+            diesel::delete(reminder_log::table).execute(c).unwrap();
+        });
+        let barrier = std::sync::Barrier::new(2);
+        let queued: Vec<Vec<Queued>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait();
+                        sweep(&s.app, day)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let carried: usize = queued.iter().flatten().map(|m| m.items.len()).sum();
+        assert_eq!(carried, items, "each item in exactly one message: {queued:#?}");
+        let rows: i64 = with_conn(&s.app, |c| reminder_log::table.count().get_result(c).unwrap());
+        assert_eq!(rows as usize, items);
+    }
+}
+
+#[actix_web::test]
+async fn evidence_waiting_a_week_for_review_is_brought_to_staff_on_the_working_day_before() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    let indicator = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .into_iter()
+        .find(|i| i.target.value == Some(95.0))
+        .unwrap()
+        .id;
+    // Submitted on Sunday 22 November 2026 (test_now): seven days later is Sunday 29 November.
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    submit(&mut pi, indicator).await;
+    let waiting = |day: &str| -> Vec<Queued> {
+        sweep(&s.app, date(day)).into_iter().filter(|m| m.rule == Rule::ReviewWaiting).collect()
+    };
+    assert!(waiting("2026-11-26").is_empty(), "six days");
+    let friday = waiting("2026-11-27");
+    assert_eq!(friday.len(), 1, "sent on Friday for Sunday");
+    assert_eq!(friday[0].to, "staff@example.org", "to the officer in charge");
+    let step: Vec<&str> = friday[0].items[0].split(':').collect();
+    assert_eq!((step[0], step[2]), ("review_waiting", "7"), "{:?}", friday[0].items);
+    assert!(waiting("2026-11-30").is_empty());
+    assert_eq!(waiting("2026-12-04").len(), 1, "again after another week (Sunday 6 December, sent Friday)");
+}
+
+#[actix_web::test]
+async fn a_rejection_is_e_mailed_to_the_pi_at_once_with_the_reason() {
+    let (sink, port) = SmtpSink::start();
+    let s = setup_with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let (project_id, _) = project(&s).await;
+    let indicator = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .into_iter()
+        .find(|i| i.target.value == Some(95.0))
+        .unwrap()
+        .id;
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut member = Browser::new(&service);
+    member.login("member@example.org").await;
+    submit(&mut member, indicator).await;
+    let evidence_id: i64 = with_conn(&s.app, |c| {
+        coop_tracker::db::schema::evidence::table.select(coop_tracker::db::schema::evidence::id).first(c).unwrap()
+    });
+    let mut staff = Browser::with_token(&service, &s.staff_token);
+    let reviewed = staff
+        .json(
+            Method::POST,
+            &format!("/api/v1/evidence/{evidence_id}/review"),
+            Some(serde_json::json!({"decision": "reject", "comment": "检测报告缺少盖章页"})),
+        )
+        .await;
+    assert_eq!(reviewed.status, StatusCode::OK, "{}", reviewed.body);
+    let queued: i64 = with_conn(&s.app, |c| outbox::table.count().get_result(c).unwrap());
+    assert_eq!(queued, 2, "queued with the review itself");
+    // The handler also starts a delivery in the background, which cannot run while this test
+    // thread waits on the sink; deliver here instead (the claim makes the two exclusive).
+    drain(&s.app.state.pool, &s.app.state.mailer, "test", crate::common::test_now()).unwrap();
+    let raw = sink.wait_for(2);
+    let mails = parsed(&raw);
+    let recipients: BTreeSet<String> = mails.iter().map(|m| header(m, "To").unwrap()).collect();
+    assert_eq!(recipients, BTreeSet::from(["member@example.org".to_owned(), "pi@example.org".to_owned()]));
+    for mail in &mails {
+        assert!(header(mail, "Subject").unwrap().starts_with("【佐证材料未通过】SH-KJ-2024-001"));
+        for body in [part(mail, "text/plain"), part(mail, "text/html")] {
+            assert!(body.contains("检测报告缺少盖章页"), "{body}");
+            assert!(body.contains(&format!("/evidence/{evidence_id}")), "{body}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_weekly_digest_lists_overdue_indicators_once_a_week_and_respects_opt_out() {
+    let (sink, port) = SmtpSink::start();
+    let s = setup_with_env(&[
+        ("COOP_SMTP_HOST", "127.0.0.1"),
+        ("COOP_SMTP_PORT", &port),
+        ("COOP_SMTP_TLS", "none"),
+        ("COOP_BASE_URL", "https://tracker.example"),
+    ]);
+    project(&s).await;
+    let quiet = s.app.user("quiet@example.org", Role::Staff);
+    with_conn(&s.app, |c| diesel::update(users::table.find(quiet)).set(users::digest_opt_out.eq(true)).execute(c))
+        .unwrap();
+    let digest = |day: &str| {
+        coop_tracker::jobs::digest::run_on_pool(
+            &s.app.state.pool,
+            &s.app.state.config,
+            date(day),
+            morning(date(day)),
+            Mode::Queue,
+        )
+        .unwrap()
+        .messages
+    };
+    assert!(digest("2024-12-02").is_empty(), "nothing overdue or at risk: no digest");
+    let monday = digest("2026-01-05");
+    assert_eq!(monday.len(), 1, "{monday:#?}");
+    assert_eq!(monday[0].to, "staff@example.org");
+    assert!(digest("2026-01-06").is_empty(), "one digest a week");
+    drain(&s.app.state.pool, &s.app.state.mailer, "test", morning(date("2026-01-06"))).unwrap();
+    let raw = sink.wait_for(1);
+    let mail = &parsed(&raw)[0];
+    assert_eq!(header(mail, "List-Unsubscribe").as_deref(), Some("<https://tracker.example/account/notifications>"));
+    let subject = header(mail, "Subject").unwrap();
+    assert!(subject.starts_with("【每周汇总】"), "{subject}");
+    let text = part(mail, "text/plain");
+    assert!(text.contains("SH-KJ-2024-001") && text.contains("逾期"), "{text}");
+    assert!(part(mail, "text/html").contains("https://tracker.example/projects/SH-KJ-2024-001"));
+    assert_eq!(digest("2026-01-12").len(), 1, "the next week again");
+}
