@@ -38,7 +38,9 @@ pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     let mailer = Mailer::from_config(&config).context("cannot set up mail")?;
     tracing::info!(mail = mailer.describe(), database = ?config.database.backend, "starting");
     if config.mail.smtp.is_none() {
-        println!("no SMTP server configured: e-mail is written as .eml files to {}", config.mail_dir().display());
+        // A warning, not an error: a new installation reads its mail from the folder; a production
+        // one has forgotten its [smtp] section.
+        tracing::warn!("no SMTP server configured: e-mail is written as .eml files to {}", config.mail_dir().display());
     }
     let state = AppState::new(config, pool, mailer, clock);
 

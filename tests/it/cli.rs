@@ -34,10 +34,16 @@ fn configuration_mistakes_stop_with_one_line_and_exit_code_2() {
     let unwritable = blocker.join("sub");
     let bad_cron = dir.path().join("bad.toml");
     std::fs::write(&bad_cron, "[schedules]\noutbox = \"every day\"\n").unwrap();
-    let cases: [(&str, Vec<&str>); 3] = [
+    let bad_sweep = dir.path().join("bad-sweep.toml");
+    std::fs::write(&bad_sweep, "[schedules]\nreminders = \"0 9 * * Moonday\"\n").unwrap();
+    let cases: [(&str, Vec<&str>); 4] = [
         ("scheme 'mysql'", vec!["--data-dir", data, "--database-url", "mysql://root@localhost/x", "migrate"]),
         ("not writable", vec!["--data-dir", unwritable.to_str().unwrap(), "migrate"]),
         ("schedules.outbox", vec!["--data-dir", data, "--config", bad_cron.to_str().unwrap(), "migrate"]),
+        (
+            "schedules.reminders = '0 9 * * Moonday' is not a cron expression",
+            vec!["--data-dir", data, "--config", bad_sweep.to_str().unwrap(), "serve", "--bind", "127.0.0.1:1"],
+        ),
     ];
     for (expected, args) in cases {
         let out = run(&args, None);
@@ -109,7 +115,7 @@ fn users_are_added_listed_and_backed_up_on_a_fresh_data_folder() {
 fn help_documents_every_command() {
     let out = run(&["--help"], None);
     let help = text(&out.stdout);
-    for command in ["serve", "migrate", "user", "backup"] {
+    for command in ["serve", "migrate", "user", "backup", "remind"] {
         assert!(help.contains(command), "{help}");
     }
     let serve = text(&run(&["serve", "--help"], None).stdout);
@@ -198,4 +204,52 @@ fn the_command_line_parses_to_json_and_imports() {
     let refused = import(&nonsense);
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("line 1: no document number"), "{refused:?}");
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
+}
+
+#[test]
+fn remind_run_queues_each_reminder_once_and_a_dry_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let seeded = run(&["--data-dir", data, "demo", "seed", "--projects", "60", "--as-of", "2026-07-01"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let sweep = |extra: &[&str]| {
+        let mut args = vec!["--data-dir", data, "remind", "run", "--as-of", "2026-07-01", "--json"];
+        args.extend_from_slice(extra);
+        json(&run(&args, None))
+    };
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v["messages"].as_array().unwrap().iter().map(|m| m["idempotency_key"].as_str().unwrap().to_owned()).collect()
+    };
+    let mail_files = || std::fs::read_dir(dir.path().join("outbox-mail")).map(|d| d.count()).unwrap_or(0);
+
+    let dry = sweep(&["--dry-run"]);
+    assert_eq!(dry["dry_run"], true);
+    let messages = dry["messages"].as_array().unwrap();
+    assert!(!messages.is_empty(), "{dry}");
+    for m in messages {
+        for field in ["rule", "to", "subject", "idempotency_key", "audience", "locale"] {
+            assert!(m[field].is_string(), "{field} in {m}");
+        }
+    }
+    assert_eq!(keys(&sweep(&["--dry-run"])), keys(&dry), "a dry run changes nothing");
+    assert_eq!(mail_files(), 0);
+
+    let real = sweep(&[]);
+    assert_eq!(keys(&real), keys(&dry), "the run queues what the dry run said");
+    assert_eq!(real["delivered"]["sent"].as_u64().unwrap() as usize, messages.len());
+    assert_eq!(mail_files(), messages.len(), "without SMTP, one .eml file per message");
+    let again = sweep(&[]);
+    assert!(again["messages"].as_array().unwrap().is_empty(), "{again}");
+    assert_eq!(mail_files(), messages.len());
+
+    // A public holiday sends nothing; the working day before sent its reminders.
+    let holiday = json(&run(&["--data-dir", data, "remind", "run", "--as-of", "2026-10-01", "--json"], None));
+    assert!(
+        holiday["messages"].as_array().unwrap().is_empty() && holiday["sending_for"].as_array().unwrap().is_empty()
+    );
 }
