@@ -62,7 +62,7 @@ pub fn run(
             locale: t.tag().to_owned(),
             subject: rendered.subject.clone(),
             idempotency_key: key,
-            project: None,
+            projects: Vec::new(),
             items: Vec::new(),
         };
         if mode == Mode::Queue {

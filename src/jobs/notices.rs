@@ -164,13 +164,14 @@ fn days_text(t: T, n: i64) -> String {
     t.fmt("email.notice.value.days", &[("n", &n)])
 }
 
-/// A reminder for one recipient about some items of one rule and project.
+/// A reminder for one recipient about some items of one rule: of one project for a PI, of any
+/// number of projects for everyone else.
 pub fn reminder(
     context: &Context<'_>,
     recipient: &Recipient,
     rule: Rule,
     audience: Audience,
-    project: &ProjectContacts,
+    projects: &HashMap<i64, ProjectContacts>,
     items: &[Item],
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> Notice {
@@ -185,26 +186,33 @@ pub fn reminder(
         })
         .min()
         .unwrap_or(context.today);
-    let n = items.len();
-    let subject_key = match (rule, audience) {
-        (Rule::Overdue, Audience::ResearchOffice | Audience::Officer) => {
-            "email.notice.overdue.subject_escalated".to_owned()
-        }
-        _ => format!("email.notice.{rule_name}.subject"),
-    };
+    let mut project_ids: Vec<i64> = items.iter().map(|i| i.project_id).collect();
+    project_ids.dedup();
+    let single = audience == Audience::Pi;
+    let first = items.first().and_then(|i| projects.get(&i.project_id));
+    let (code, title) = first.map_or(("", ""), |p| (p.code.as_str(), p.title.as_str()));
     let date = date_text(t, context.calendar, first_due);
-    let args: [(&str, &dyn std::fmt::Display); 5] = [
-        ("code", &project.code),
-        ("title", &project.title),
-        ("n", &n),
+    let args: [(&str, &dyn std::fmt::Display); 6] = [
+        ("code", &code),
+        ("title", &title),
+        ("n", &items.len()),
+        ("projects", &project_ids.len()),
         ("date", &date),
         ("days", &items.first().map_or(0, |i| i.offset)),
     ];
-    let subject = t.fmt(&subject_key, &args);
+    let subject_key = if single {
+        format!("email.notice.{rule_name}.subject")
+    } else {
+        format!("email.notice.{rule_name}.subject_group")
+    };
     let intro = t.fmt(&format!("email.notice.{rule_name}.intro_{}", audience.as_str()), &args);
-    let sections = items.iter().map(|item| reminder_section(t, context, item, project, indicators)).collect();
+    let sections = items
+        .iter()
+        .filter_map(|item| projects.get(&item.project_id).map(|project| (item, project)))
+        .map(|(item, project)| reminder_section(t, context, item, project, indicators, !single))
+        .collect();
     Notice {
-        subject,
+        subject: t.fmt(&subject_key, &args),
         greeting: t.fmt("email.greeting", &[("name", &recipient.name())]),
         intro,
         sections,
@@ -219,11 +227,14 @@ fn reminder_section(
     item: &Item,
     project: &ProjectContacts,
     indicators: &HashMap<i64, TrackedIndicator>,
+    name_project: bool,
 ) -> Section {
     let base = context.base_url;
     let label = |key: &str| t.get(key).to_owned();
     let indicator = item.indicator_id().and_then(|id| indicators.get(&id));
-    let heading = indicator.map_or_else(String::new, |i| i.metric.clone());
+    let metric = indicator.map_or_else(String::new, |i| i.metric.clone());
+    // A message about several projects names each item's project in its heading.
+    let heading = if name_project { format!("{} · {metric}", project.code) } else { metric };
     let as_of_nominal = |n: i64| {
         if item.nominal == context.today {
             days_text(t, n)
@@ -263,7 +274,7 @@ fn reminder_section(
             link: Some((label("email.notice.action.review"), format!("{base}/evidence/{evidence_id}"))),
         },
         (Subject::Term { due_on }, _) => Section {
-            heading: t.get(&format!("email.notice.{}.heading", item.rule.as_str())).to_owned(),
+            heading: format!("{} · {}", t.get(&format!("email.notice.{}.heading", item.rule.as_str())), project.code),
             rows: vec![
                 (label("email.notice.label.project"), format!("{} {}", project.code, project.title)),
                 (label("email.notice.label.date"), date_text(t, context.calendar, due_on)),
@@ -273,5 +284,46 @@ fn reminder_section(
         },
         // The indicator was deleted between planning and writing: say what is known.
         (_, None) => Section { heading, rows: Vec::new(), link: None },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::keys;
+
+    #[test]
+    fn every_rule_and_audience_has_its_subject_and_intro_in_both_languages() {
+        let used: [(&str, &str); 9] = [
+            ("upcoming", "pi"),
+            ("overdue", "pi"),
+            ("overdue", "research_office"),
+            ("overdue", "officer"),
+            ("review_waiting", "staff"),
+            ("mid_term", "pi"),
+            ("mid_term", "staff"),
+            ("acceptance", "pi"),
+            ("acceptance", "staff"),
+        ];
+        for locale in [Locale::ZhCn, Locale::En] {
+            let catalogue = keys(locale);
+            for (rule, audience) in used {
+                let subject = if audience == "pi" { "subject" } else { "subject_group" };
+                for key in [format!("email.notice.{rule}.{subject}"), format!("email.notice.{rule}.intro_{audience}")] {
+                    assert!(catalogue.contains(&key.as_str()), "{key} missing in {locale:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dates_say_when_they_are_a_weekend_or_a_holiday() {
+        let calendar = WorkCalendar::china();
+        let t = Locale::ZhCn.t();
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert_eq!(date_text(t, &calendar, day("2026-11-30")), "2026-11-30（星期一）");
+        assert_eq!(date_text(t, &calendar, day("2026-11-29")), "2026-11-29（星期日，周末）");
+        assert_eq!(date_text(t, &calendar, day("2026-10-01")), "2026-10-01（星期四，法定节假日）");
+        assert_eq!(date_text(Locale::En.t(), &calendar, day("2026-10-01")), "2026-10-01 (Thursday, public holiday)");
     }
 }

@@ -3,7 +3,8 @@
 //! It never talks to SMTP. Each reminder item, (rule, subject entity, step, recipient), has a key
 //! logged in `reminder_log` in the same transaction that queues the message carrying it, so a sweep
 //! that runs twice, or two instances sweeping one database, queue each item once. The items due
-//! together for one recipient, project and rule travel in one message.
+//! together for one rule travel in one message: per project for a PI, across all their projects for
+//! a research office, an officer or staff, who would otherwise get one message per project.
 //!
 //! The sweep looks up only the due dates that matter today (see [`crate::domain::reminder`]) with
 //! indexed queries over the stored status timelines; it never loads every checkpoint.
@@ -250,8 +251,8 @@ pub struct Queued {
     pub subject: String,
     /// The outbox key.
     pub idempotency_key: String,
-    /// The project's code; none for a digest.
-    pub project: Option<String>,
+    /// The codes of the projects it is about; none for a digest.
+    pub projects: Vec<String>,
     /// The keys of the reminder items it carries.
     pub items: Vec<String>,
 }
@@ -279,12 +280,13 @@ pub enum Mode {
     DryRun,
 }
 
-/// One message's worth of items: same recipient, audience, rule and project.
+/// One message's worth of items: same recipient, audience and rule, and for a PI the same project.
 struct Group {
     recipient: Recipient,
     audience: Audience,
     rule: Rule,
-    project_id: i64,
+    /// The project of a PI's message; `None` for a message across projects.
+    project_id: Option<i64>,
     items: Vec<(String, Item)>,
 }
 
@@ -383,7 +385,7 @@ fn address(
     staff: &[queries::Person],
     unaddressed: &mut Vec<String>,
 ) -> Vec<Group> {
-    let mut groups: BTreeMap<(String, Audience, Rule, i64), Group> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, Audience, Rule, Option<i64>), Group> = BTreeMap::new();
     for item in items {
         let Some(project) = contacts.get(&item.project_id) else { continue };
         let recipients: Vec<Recipient> = match item.audience {
@@ -398,16 +400,16 @@ fn address(
         if recipients.is_empty() {
             unaddressed.push(item.key(item.audience.as_str()));
         }
+        let project_id = (item.audience == Audience::Pi).then_some(item.project_id);
         for recipient in recipients {
             let key = recipient.key();
-            let group =
-                groups.entry((key.clone(), item.audience, item.rule, item.project_id)).or_insert_with(|| Group {
-                    recipient,
-                    audience: item.audience,
-                    rule: item.rule,
-                    project_id: item.project_id,
-                    items: Vec::new(),
-                });
+            let group = groups.entry((key.clone(), item.audience, item.rule, project_id)).or_insert_with(|| Group {
+                recipient,
+                audience: item.audience,
+                rule: item.rule,
+                project_id,
+                items: Vec::new(),
+            });
             group.items.push((item.key(&key), *item));
         }
     }
@@ -435,23 +437,25 @@ fn compose(
     contacts: &HashMap<i64, ProjectContacts>,
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> anyhow::Result<(Queued, message::Rendered)> {
-    let project =
-        contacts.get(&group.project_id).ok_or_else(|| anyhow::anyhow!("project {} vanished", group.project_id))?;
     let plain: Vec<Item> = items.iter().map(|(_, item)| *item).collect();
-    let notice = notices::reminder(context, &group.recipient, group.rule, group.audience, project, &plain, indicators);
+    let notice = notices::reminder(context, &group.recipient, group.rule, group.audience, contacts, &plain, indicators);
     let locale = group.recipient.locale();
     let rendered = notice.render(locale.tag())?;
     let mut keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
     keys.sort_unstable();
     let digest = Sha256::digest(keys.join("\n").as_bytes());
+    let scope = group.project_id.map_or_else(|| "all".to_owned(), |id| format!("p{id}"));
     let idempotency_key = format!(
-        "{}:{}:p{}:{}:{}",
+        "{}:{}:{scope}:{}:{}",
         group.rule.as_str(),
         group.recipient.key(),
-        group.project_id,
         context.today,
         &hex::encode(digest)[..16]
     );
+    let mut projects: Vec<String> =
+        plain.iter().filter_map(|i| contacts.get(&i.project_id)).map(|p| p.code.clone()).collect();
+    projects.sort_unstable();
+    projects.dedup();
     let queued = Queued {
         rule: group.rule,
         audience: group.audience,
@@ -459,7 +463,7 @@ fn compose(
         locale: locale.tag().to_owned(),
         subject: rendered.subject.clone(),
         idempotency_key,
-        project: Some(project.code.clone()),
+        projects,
         items: keys,
     };
     Ok((queued, rendered))
