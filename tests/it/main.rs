@@ -29,4 +29,5 @@ mod password;
 mod project_form;
 mod project_state;
 mod projects;
+mod reminder_pages;
 mod roster;
