@@ -171,3 +171,107 @@ pub fn release_stale_claims(conn: &mut DbConnection, stale_before: NaiveDateTime
 pub fn count_with_status(conn: &mut DbConnection, status: &str) -> QueryResult<i64> {
     outbox::table.filter(outbox::status.eq(status)).count().get_result(conn)
 }
+
+/// A message as the outbox page shows it: everything but the bodies, which may carry secrets such
+/// as password-reset links and are no business of whoever looks after delivery.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxEntry {
+    /// Primary key.
+    pub id: i64,
+    /// The message type, e.g. `reminder`.
+    pub kind: String,
+    /// Recipient address.
+    pub to_address: String,
+    /// Subject line.
+    pub subject: String,
+    /// `pending`, `sending`, `sent` or `failed`.
+    pub status: String,
+    /// Attempts since it was queued (or last retried by hand).
+    pub attempts: i32,
+    /// The last send error.
+    pub last_error: Option<String>,
+    /// Earliest next send time (UTC).
+    pub next_attempt_at: NaiveDateTime,
+    /// Queue time (UTC).
+    pub created_at: NaiveDateTime,
+    /// When it was sent (UTC).
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// One delivery attempt of a message.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox_attempts)]
+pub struct OutboxAttempt {
+    /// Primary key.
+    pub id: i64,
+    /// The message.
+    pub outbox_id: i64,
+    /// When it was tried (UTC).
+    pub attempted_at: NaiveDateTime,
+    /// The instance that tried.
+    pub sender: String,
+    /// What went wrong; `None` when the server accepted the message.
+    pub error: Option<String>,
+}
+
+/// How many messages have each status; statuses without messages are absent.
+pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count(outbox::id)))
+        .order(outbox::status.asc())
+        .load(conn)
+}
+
+/// The newest dead letters (failed for good), at most `limit`.
+pub fn list_failed(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxEntry>> {
+    outbox::table
+        .filter(outbox::status.eq("failed"))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(OutboxEntry::as_select())
+        .load(conn)
+}
+
+/// The newest messages waiting for another try after a failed one, at most `limit`.
+pub fn list_retrying(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxEntry>> {
+    outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::attempts.gt(0))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(OutboxEntry::as_select())
+        .load(conn)
+}
+
+/// How many messages wait for another try after a failed one.
+pub fn count_retrying(conn: &mut DbConnection) -> QueryResult<i64> {
+    outbox::table.filter(outbox::status.eq("pending")).filter(outbox::attempts.gt(0)).count().get_result(conn)
+}
+
+/// One message, without its bodies.
+pub fn find_entry(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OutboxEntry>> {
+    outbox::table.find(id).select(OutboxEntry::as_select()).first(conn).optional()
+}
+
+/// The newest delivery attempts of a message, at most `limit`.
+pub fn list_attempts(conn: &mut DbConnection, outbox_id: i64, limit: i64) -> QueryResult<Vec<OutboxAttempt>> {
+    outbox_attempts::table
+        .filter(outbox_attempts::outbox_id.eq(outbox_id))
+        .order(outbox_attempts::id.desc())
+        .limit(limit)
+        .select(OutboxAttempt::as_select())
+        .load(conn)
+}
+
+/// Puts a dead letter back in the queue, due at `now` with a fresh count of attempts; false when
+/// the message is not failed (sent meanwhile, already retried, or no such message), in which case
+/// nothing changes. The condition is part of the update, so two people retrying at once queue it
+/// once.
+pub fn retry_failed(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::status.eq("failed")))
+        .set((outbox::status.eq("pending"), outbox::next_attempt_at.eq(now), outbox::attempts.eq(0)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -159,3 +159,17 @@ pub fn touch_login(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Quer
 pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.filter(users::role.eq(Role::Admin.as_str())).filter(users::active.eq(true)).count().get_result(conn)
 }
+
+/// Sets what the user chose on the notifications page: the language of their e-mails and whether
+/// they decline the weekly digest.
+pub fn set_notifications(
+    conn: &mut DbConnection,
+    id: i64,
+    locale: &str,
+    digest_opt_out: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::locale.eq(locale), users::digest_opt_out.eq(digest_opt_out), users::updated_at.eq(now)))
+        .execute(conn)
+}

@@ -56,14 +56,16 @@ pub struct PageCtx {
 
 /// Notices that may be requested with `?done=`; anything else is ignored, so the parameter cannot
 /// be used to show arbitrary text.
-const NOTICES: [(&str, &str); 12] = [
+const NOTICES: [(&str, &str); 14] = [
     ("annual_submitted", "annual_report.submitted"),
     ("evidence_submitted", "evidence_page.submitted"),
     ("imported", "notice.imported"),
     ("logged_out", "notice.logged_out"),
+    ("outbox_retried", "outbox_page.retried"),
     ("password_changed", "notice.password_changed"),
     ("password_reset", "notice.password_reset"),
     ("registered", "notice.registered"),
+    ("reminder_rules_reset", "reminders_page.reset_done"),
     ("reset_sent", "notice.reset_sent"),
     ("reviewed", "review_page.reviewed"),
     ("saved", "notice.saved"),

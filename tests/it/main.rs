@@ -29,5 +29,6 @@ mod password;
 mod project_form;
 mod project_state;
 mod projects;
+mod reminder_pages;
 mod reminders;
 mod roster;

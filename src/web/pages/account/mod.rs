@@ -1,5 +1,7 @@
-//! The logged-in user's own settings: password, API tokens and the calendar feed.
+//! The logged-in user's own settings: password, API tokens, the calendar feed and e-mail
+//! notifications.
 
+mod notifications;
 mod password;
 mod tokens;
 
@@ -12,6 +14,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/tokens", web::get().to(tokens::list))
         .route("/account/tokens", web::post().to(tokens::create))
         .route("/account/tokens/{id}/revoke", web::post().to(tokens::revoke))
+        .route("/account/notifications", web::get().to(notifications::form))
+        .route("/account/notifications", web::post().to(notifications::save))
         .route("/account/calendar", web::get().to(super::calendar::show))
         .route("/account/calendar", web::post().to(super::calendar::renew))
         .route("/calendar/{file}", web::get().to(super::calendar::feed));

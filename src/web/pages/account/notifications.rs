@@ -1,0 +1,116 @@
+//! The user's e-mail settings: the language their e-mails are written in and whether they receive
+//! the weekly digest. Digests link here in their `List-Unsubscribe` header, so this is also where
+//! a user turns them off.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::db::audit::{self, AuditEntry};
+use crate::db::user;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::identity::CurrentUser;
+use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "pages/account/notifications.html")]
+struct NotificationsPage {
+    ctx: PageCtx,
+    locales: [&'static str; 2],
+    /// The chosen language's tag (as submitted, when the form is shown again).
+    locale: String,
+    /// Whether the digest box is ticked.
+    digest: bool,
+    errors: FormErrors,
+}
+
+/// The settings form.
+#[derive(Debug, Deserialize)]
+pub struct NotificationsForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    locale: String,
+    /// A checkbox: present when ticked.
+    digest: Option<String>,
+}
+
+impl CsrfProtected for NotificationsForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+fn page(
+    req: &HttpRequest,
+    current: &CurrentUser,
+    status: StatusCode,
+    locale: String,
+    digest: bool,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let page = NotificationsPage {
+        ctx: PageCtx::new(req, Some(current)),
+        locales: [Locale::ZhCn.tag(), Locale::En.tag()],
+        locale,
+        digest,
+        errors,
+    };
+    render_with(status, &page)
+}
+
+/// `GET /account/notifications`.
+pub async fn form(req: HttpRequest, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    // The account was loaded for this request, so it shows what is stored now.
+    let (locale, digest) = (current.user.locale.clone(), !current.user.digest_opt_out);
+    page(&req, &current, StatusCode::OK, locale, digest, FormErrors::default())
+}
+
+/// `POST /account/notifications`: saves both settings, with an audit row.
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<NotificationsForm>,
+) -> Result<HttpResponse, AppError> {
+    let digest = form.digest.is_some();
+    // Only the offered languages: a stored tag the mail templates do not know would fall back
+    // silently, and the user would not learn why their e-mails stayed Chinese.
+    let Some(locale) = Locale::from_tag(&form.locale) else {
+        let errors = FormErrors(vec![crate::error::FieldError {
+            field: "locale",
+            message: "notifications_page.locale_invalid",
+        }]);
+        return page(&req, &current, StatusCode::UNPROCESSABLE_ENTITY, form.locale, digest, errors);
+    };
+    let (now, user_id) = (state.clock.now(), current.user.id);
+    state
+        .db(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                let before = user::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+                user::set_notifications(conn, user_id, locale.tag(), !digest, now)?;
+                let detail = json!({
+                    "before": { "locale": before.locale, "digest_opt_out": before.digest_opt_out },
+                    "after": { "locale": locale.tag(), "digest_opt_out": !digest },
+                });
+                let entry = AuditEntry {
+                    actor: Some(user_id),
+                    action: "user.notifications",
+                    entity: "user",
+                    entity_id: Some(user_id),
+                    project_id: None,
+                    detail,
+                    ip: None,
+                };
+                audit::record(conn, &entry, now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/account/notifications?done=saved"))
+}

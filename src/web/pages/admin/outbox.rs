@@ -1,0 +1,175 @@
+//! The e-mail outbox's health, for administrators and staff: how many messages are in each state,
+//! the dead letters and the messages being retried, each with its delivery attempts, and a button
+//! that puts a dead letter back in the queue. Message bodies are never shown: some carry secrets
+//! (password-reset links).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde_json::json;
+
+use crate::db::audit::{self, AuditEntry};
+use crate::db::outbox::{self, OutboxAttempt, OutboxEntry};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n::T;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::{PageCtx, render, see_other};
+use crate::web::state::AppState;
+
+/// Who may look after the outbox.
+const ROLES: [Role; 2] = [Role::Admin, Role::Staff];
+/// How many messages each list shows, newest first, so that a large backlog keeps the page quick.
+const LIST_LIMIT: i64 = 200;
+/// How many attempts a message's page shows, newest first.
+const ATTEMPT_LIMIT: i64 = 100;
+/// The statuses, in the order a message passes through them.
+const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
+
+#[derive(Template)]
+#[template(path = "pages/admin/outbox.html")]
+struct OutboxPage {
+    ctx: PageCtx,
+    /// Every status with its count, in [`STATUSES`] order.
+    counts: Vec<(&'static str, i64)>,
+    failed: Vec<OutboxEntry>,
+    failed_total: i64,
+    retrying: Vec<OutboxEntry>,
+    retrying_total: i64,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin/outbox_message.html")]
+struct MessagePage {
+    ctx: PageCtx,
+    entry: OutboxEntry,
+    attempts: Vec<OutboxAttempt>,
+}
+
+/// The catalogue key naming a status.
+fn status_key(status: &str) -> &'static str {
+    match status {
+        "pending" => "outbox_page.status.pending",
+        "sending" => "outbox_page.status.sending",
+        "sent" => "outbox_page.status.sent",
+        _ => "outbox_page.status.failed",
+    }
+}
+
+/// A message kind in the page's language; a kind without a name shows as stored.
+fn kind_label(t: T, kind: &str) -> &str {
+    t.get_or(&format!("outbox_page.kind.{kind}"), kind)
+}
+
+impl OutboxPage {
+    fn intro(&self) -> String {
+        self.ctx.t.fmt("outbox_page.intro", &[("max", &crate::jobs::outbox::MAX_ATTEMPTS)])
+    }
+
+    fn status_label(&self, status: &str) -> &'static str {
+        self.ctx.t.get(status_key(status))
+    }
+
+    fn kind_label<'a>(&self, kind: &'a str) -> &'a str {
+        kind_label(self.ctx.t, kind)
+    }
+
+    /// "The newest 200 of 1234 are shown", when a list is cut.
+    fn shown(&self, shown: usize, total: &i64) -> Option<String> {
+        (i64::try_from(shown).unwrap_or(i64::MAX) < *total)
+            .then(|| self.ctx.t.fmt("outbox_page.shown", &[("shown", &shown), ("total", total)]))
+    }
+}
+
+impl MessagePage {
+    fn status_label(&self, status: &str) -> &'static str {
+        self.ctx.t.get(status_key(status))
+    }
+
+    fn kind_label<'a>(&self, kind: &'a str) -> &'a str {
+        kind_label(self.ctx.t, kind)
+    }
+}
+
+/// `GET /admin/outbox`.
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    current.require(&ROLES)?;
+    let (by_status, failed, retrying, retrying_total) = state
+        .db(|conn| {
+            Ok((
+                outbox::count_by_status(conn)?,
+                outbox::list_failed(conn, LIST_LIMIT)?,
+                outbox::list_retrying(conn, LIST_LIMIT)?,
+                outbox::count_retrying(conn)?,
+            ))
+        })
+        .await?;
+    let count = |status: &str| by_status.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+    let counts: Vec<(&'static str, i64)> = STATUSES.into_iter().map(|s| (s, count(s))).collect();
+    let failed_total = count("failed");
+    let page =
+        OutboxPage { ctx: PageCtx::new(&req, Some(&current)), counts, failed, failed_total, retrying, retrying_total };
+    render(&page)
+}
+
+/// `GET /admin/outbox/{id}`: one message and its delivery attempts.
+pub async fn message(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    current.require(&ROLES)?;
+    let id = id.into_inner();
+    let (entry, attempts) = state
+        .db(move |conn| {
+            let entry = outbox::find_entry(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((entry, outbox::list_attempts(conn, id, ATTEMPT_LIMIT)?))
+        })
+        .await?;
+    render(&MessagePage { ctx: PageCtx::new(&req, Some(&current)), entry, attempts })
+}
+
+/// `POST /admin/outbox/{id}/retry`: a dead letter goes back in the queue, due now with a fresh
+/// count of attempts, and the next run of the outbox sender tries it. A message that is not failed
+/// is left alone (409): it was sent, or someone retried it first.
+pub async fn retry(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    _: CsrfForm<CsrfOnly>,
+) -> Result<HttpResponse, AppError> {
+    current.require(&ROLES)?;
+    let (now, actor, id) = (state.clock.now(), current.user.id, id.into_inner());
+    state
+        .db(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                let before = outbox::find_entry(conn, id)?.ok_or(AppError::NotFound)?;
+                if !outbox::retry_failed(conn, id, now)? {
+                    return Err(AppError::Conflict("outbox_page.not_failed"));
+                }
+                let detail = json!({
+                    "kind": before.kind,
+                    "before": { "status": before.status, "attempts": before.attempts, "last_error": before.last_error },
+                    "after": { "status": "pending", "attempts": 0, "next_attempt_at": now },
+                });
+                let entry = AuditEntry {
+                    actor: Some(actor),
+                    action: "outbox.retry",
+                    entity: "outbox",
+                    entity_id: Some(id),
+                    project_id: None,
+                    detail,
+                    ip: None,
+                };
+                audit::record(conn, &entry, now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other("/admin/outbox?done=outbox_retried"))
+}
