@@ -96,25 +96,25 @@ impl<'a> Context<'a> {
 pub fn date_text(t: T, calendar: &WorkCalendar, day: NaiveDate) -> String {
     let weekday = t.get(WEEKDAYS[day.weekday().num_days_from_monday() as usize]);
     match calendar.day_off(day) {
-        None => t.fmt("email.notice.date", &[("date", &day), ("weekday", &weekday)]),
+        None => t.fmt("day.date", &[("date", &day), ("weekday", &weekday)]),
         Some(off) => {
             let off = t.get(match off {
-                DayOff::Weekend => "email.notice.day_off.weekend",
-                DayOff::Holiday => "email.notice.day_off.holiday",
+                DayOff::Weekend => "day.off.weekend",
+                DayOff::Holiday => "day.off.holiday",
             });
-            t.fmt("email.notice.date_off", &[("date", &day), ("weekday", &weekday), ("off", &off)])
+            t.fmt("day.date_off", &[("date", &day), ("weekday", &weekday), ("off", &off)])
         }
     }
 }
 
 const WEEKDAYS: [&str; 7] = [
-    "email.notice.weekday.mon",
-    "email.notice.weekday.tue",
-    "email.notice.weekday.wed",
-    "email.notice.weekday.thu",
-    "email.notice.weekday.fri",
-    "email.notice.weekday.sat",
-    "email.notice.weekday.sun",
+    "day.weekday.mon",
+    "day.weekday.tue",
+    "day.weekday.wed",
+    "day.weekday.thu",
+    "day.weekday.fri",
+    "day.weekday.sat",
+    "day.weekday.sun",
 ];
 
 /// A value in the target's unit.

@@ -555,3 +555,28 @@ async fn the_weekly_digest_lists_overdue_indicators_once_a_week_and_respects_opt
     assert!(part(mail, "text/html").contains("https://tracker.example/projects/SH-KJ-2024-001"));
     assert_eq!(digest("2026-01-12").len(), 1, "the next week again");
 }
+
+#[actix_web::test]
+async fn pages_say_which_due_dates_fall_on_a_weekend_or_a_holiday() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    let tracked = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap());
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+    let calendar = WorkCalendar::china();
+    let mut days_off = 0;
+    for indicator in &tracked {
+        let page = staff.get(&format!("/indicators/{}", indicator.id)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for c in &indicator.checkpoints {
+            let t = coop_tracker::i18n::Locale::ZhCn.t();
+            let shown = coop_tracker::jobs::notices::date_text(t, &calendar, c.due_on);
+            assert!(page.body.contains(&shown), "{shown} not on the page");
+            days_off += usize::from(!calendar.is_workday(c.due_on));
+        }
+    }
+    assert!(days_off > 0, "the plan has a due date on a day off, shown as such");
+    let page = staff.get("/projects/SH-KJ-2024-001").await;
+    assert!(page.body.contains("（星期"), "the next due dates carry their weekday");
+}

@@ -15,7 +15,9 @@ use crate::domain::guide::model::Op;
 use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::role::Role;
 use crate::domain::target::Target;
+use crate::domain::workdays::WorkCalendar;
 use crate::error::{AppError, FieldError};
+use crate::jobs::notices::date_text;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::indicator_detail::{IndicatorDetail, load};
@@ -235,9 +237,16 @@ struct ShowPage {
     ops: &'static [(&'static str, &'static str)],
     adding: bool,
     evidence: EvidenceSection,
+    /// Says which due dates fall on a weekend or a public holiday.
+    calendar: WorkCalendar,
 }
 
 impl ShowPage {
+    /// A due date with its weekday and, on a day off, which kind.
+    fn due(&self, c: &Checkpoint) -> String {
+        date_text(self.ctx.t, &self.calendar, c.due_on)
+    }
+
     fn target(&self, t: &Target) -> String {
         match t.op {
             Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
@@ -342,6 +351,7 @@ pub(super) async fn show_page(
             ops: &OPS,
             adding: false,
             evidence,
+            calendar: state.config.reminders.calendar.clone(),
         },
     )
 }

@@ -16,8 +16,10 @@ use crate::domain::guide::model::Op;
 use crate::domain::project_state::ProjectState;
 use crate::domain::readiness::Band;
 use crate::domain::status::Status;
+use crate::domain::workdays::WorkCalendar;
 use crate::error::AppError;
 use crate::i18n::T;
+use crate::jobs::notices::date_text;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
@@ -78,7 +80,7 @@ struct Row {
     pending: Option<String>,
 }
 
-fn row(indicator: &IndicatorReport, tr: T) -> Row {
+fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar) -> Row {
     let t = &indicator.target;
     let unit = t.unit.clone().unwrap_or_default();
     let target = target_text(t);
@@ -100,7 +102,7 @@ fn row(indicator: &IndicatorReport, tr: T) -> Row {
         status: e.status,
         days_overdue: e.days_overdue,
         forecast: e.forecast.map(|f| (with_unit(f.at_end), f.meets_target)),
-        next_due: e.next_due.as_ref().map(|c| c.due_on.to_string()).unwrap_or_default(),
+        next_due: e.next_due.as_ref().map(|c| date_text(tr, calendar, c.due_on)).unwrap_or_default(),
         needs_baseline: e.needs_baseline,
         pending: indicator.pending.map(|p| {
             let value = value_text(tr, t, p.value, p.value_max, p.done);
@@ -287,7 +289,7 @@ async fn show_page(
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,
-        rows: report.indicators.iter().map(|i| row(i, ctx.t)).collect(),
+        rows: report.indicators.iter().map(|i| row(i, ctx.t, &state.config.reminders.calendar)).collect(),
         ctx,
         status: report.status,
         completion: percent(report.completion),
