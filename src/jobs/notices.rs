@@ -187,6 +187,7 @@ pub fn reminder(
         .min()
         .unwrap_or(context.today);
     let mut project_ids: Vec<i64> = items.iter().map(|i| i.project_id).collect();
+    project_ids.sort_unstable();
     project_ids.dedup();
     let single = audience == Audience::Pi;
     let first = items.first().and_then(|i| projects.get(&i.project_id));

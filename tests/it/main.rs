@@ -11,6 +11,7 @@ mod audit_cli;
 mod auth;
 mod browser;
 mod browser_evidence;
+mod browser_reminders;
 mod calendar;
 mod cli;
 mod common;
