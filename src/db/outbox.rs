@@ -72,6 +72,31 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewOutboxMessage<'_>) -> Query
     Ok(inserted == 1)
 }
 
+/// Queues many messages at once and returns the keys of those that were new (see [`enqueue`]).
+pub fn enqueue_many(
+    conn: &mut DbConnection,
+    messages: &[NewOutboxMessage<'_>],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut inserted = std::collections::HashSet::new();
+    // Eleven parameters a message; SQLite allows 32,766 in one statement.
+    for chunk in messages.chunks(1_000) {
+        let keys: Vec<String> = match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(outbox::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .returning(outbox::idempotency_key)
+                .get_results(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(outbox::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .returning(outbox::idempotency_key)
+                .get_results(c)?,
+        };
+        inserted.extend(keys);
+    }
+    Ok(inserted)
+}
+
 /// Whether a message with this key was ever queued.
 pub fn exists(conn: &mut DbConnection, key: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::idempotency_key.eq(key)))).get_result(conn)

@@ -329,23 +329,42 @@ pub fn logged(conn: &mut DbConnection, keys: &[String]) -> QueryResult<std::coll
     Ok(found)
 }
 
-/// Logs one item as carried by `outbox_key`; false when it was logged before (by an earlier sweep,
-/// or by another instance sweeping at the same moment, whose insert this one waits for).
-pub fn log_item(conn: &mut DbConnection, item_key: &str, outbox_key: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let row = (
-        reminder_log::item_key.eq(item_key),
-        reminder_log::outbox_key.eq(outbox_key),
-        reminder_log::created_at.eq(now),
-    );
-    let inserted = match conn {
-        DbConnection::Sqlite(c) => {
-            diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?
-        }
-        DbConnection::Pg(c) => {
-            diesel::insert_into(reminder_log::table).values(row).on_conflict_do_nothing().execute(c)?
-        }
-    };
-    Ok(inserted == 1)
+/// Logs items, each as carried by its message's outbox key, and returns the keys that were new:
+/// an item logged before (by an earlier sweep, or by another instance sweeping at the same moment,
+/// whose insert this one waits for) is left out.
+pub fn log_items(
+    conn: &mut DbConnection,
+    items: &[(&str, &str)],
+    now: NaiveDateTime,
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut fresh = std::collections::HashSet::new();
+    // Three parameters a row; SQLite allows 32,766 in one statement.
+    for chunk in items.chunks(2_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(item, message)| {
+                (
+                    reminder_log::item_key.eq(*item),
+                    reminder_log::outbox_key.eq(*message),
+                    reminder_log::created_at.eq(now),
+                )
+            })
+            .collect();
+        let inserted: Vec<String> = match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(reminder_log::table)
+                .values(&rows)
+                .on_conflict_do_nothing()
+                .returning(reminder_log::item_key)
+                .get_results(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(reminder_log::table)
+                .values(&rows)
+                .on_conflict_do_nothing()
+                .returning(reminder_log::item_key)
+                .get_results(c)?,
+        };
+        fresh.extend(inserted);
+    }
+    Ok(fresh)
 }
 
 /// One indicator needing attention on a day, for the digest.

@@ -17,11 +17,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::notices::{self, Recipient};
+use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
 use crate::db::{DbConnection, project::TrackedIndicator};
 use crate::domain::reminder::{Audience, Direction, Ladder, RuleDays, Rules, due_dates, steps};
 use crate::domain::workdays::WorkCalendar;
-use crate::mail::message::{self, Envelope};
+use crate::mail::message;
 
 /// What a sweep needs to know besides the database.
 #[derive(Debug, Clone, Copy)]
@@ -340,38 +341,62 @@ pub fn sweep(
                 .iter()
                 .map(|g| compose(&context, g, &g.items, &contacts, &indicators).map(|(q, _)| q))
                 .collect::<anyhow::Result<Vec<_>>>()?,
-            Mode::Queue => crate::db::write_transaction(conn, |conn| {
-                let mut queued = Vec::new();
-                for group in batch {
-                    let (summary, rendered) = compose(&context, group, &group.items, &contacts, &indicators)?;
-                    let mut fresh = Vec::new();
-                    for (key, item) in &group.items {
-                        if queries::log_item(conn, key, &summary.idempotency_key, now)? {
-                            fresh.push((key.clone(), *item));
-                        }
+            Mode::Queue => {
+                // Rendering happens before the transaction, so the write lock is held only for the
+                // inserts: one statement for the batch's item keys, one for its messages.
+                let composed = batch
+                    .iter()
+                    .map(|g| compose(&context, g, &g.items, &contacts, &indicators))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                crate::db::write_transaction(conn, |conn| {
+                    let rows: Vec<(&str, &str)> = batch
+                        .iter()
+                        .zip(&composed)
+                        .flat_map(|(g, (q, _))| {
+                            g.items.iter().map(|(key, _)| (key.as_str(), q.idempotency_key.as_str()))
+                        })
+                        .collect();
+                    let fresh = queries::log_items(conn, &rows, now)?;
+                    let mut messages = Vec::new();
+                    for (group, (summary, rendered)) in batch.iter().zip(composed) {
+                        let items: Vec<(String, Item)> =
+                            group.items.iter().filter(|(key, _)| fresh.contains(key)).cloned().collect();
+                        // Another sweep queued some of these items since this one looked: send the rest.
+                        let (summary, rendered) = if items.len() == group.items.len() {
+                            (summary, rendered)
+                        } else if items.is_empty() {
+                            continue;
+                        } else {
+                            compose(&context, group, &items, &contacts, &indicators)?
+                        };
+                        messages.push((group, summary, rendered));
                     }
-                    // Another sweep queued some of these items since this one looked: send the rest.
-                    let (summary, rendered) = if fresh.len() == group.items.len() {
-                        (summary, rendered)
-                    } else if fresh.is_empty() {
-                        continue;
-                    } else {
-                        compose(&context, group, &fresh, &contacts, &indicators)?
-                    };
-                    let envelope = Envelope {
-                        key: &summary.idempotency_key,
-                        kind: group.rule.as_str(),
-                        user_id: group.recipient.user_id(),
-                        to: &summary.to,
-                        locale: &summary.locale,
-                        list_unsubscribe: None,
-                    };
-                    if message::queue(conn, &envelope, &rendered, now)? {
-                        queued.push(summary);
-                    }
-                }
-                Ok::<_, anyhow::Error>(queued)
-            })?,
+                    let new: Vec<NewOutboxMessage<'_>> = messages
+                        .iter()
+                        .map(|(group, summary, rendered)| NewOutboxMessage {
+                            idempotency_key: &summary.idempotency_key,
+                            kind: group.rule.as_str(),
+                            to_user_id: group.recipient.user_id(),
+                            to_address: &summary.to,
+                            locale: &summary.locale,
+                            subject: &rendered.subject,
+                            body_text: &rendered.text,
+                            body_html: Some(&rendered.html),
+                            next_attempt_at: now,
+                            created_at: now,
+                            list_unsubscribe: None,
+                        })
+                        .collect();
+                    let inserted = outbox::enqueue_many(conn, &new)?;
+                    Ok::<_, anyhow::Error>(
+                        messages
+                            .into_iter()
+                            .map(|(_, summary, _)| summary)
+                            .filter(|summary| inserted.contains(&summary.idempotency_key))
+                            .collect::<Vec<_>>(),
+                    )
+                })?
+            }
         };
         report.messages.extend(queued);
     }
