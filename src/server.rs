@@ -4,7 +4,7 @@
 use std::sync::mpsc;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 
 use crate::account::{self, AccountInput};
 use crate::config::Config;
@@ -12,6 +12,7 @@ use crate::db::{self, DbPool, user};
 use crate::domain::clock::Clock;
 use crate::domain::role::Role;
 use crate::i18n::Locale;
+use crate::jobs::remind::{Mode, SweepReport};
 use crate::jobs::{self, scheduler::Job};
 use crate::mail::Mailer;
 use crate::web::{self, state::AppState};
@@ -83,42 +84,29 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
             }),
         });
     }
-    if let Some(schedule) = state.config.schedules.reminders.clone() {
+    type Queue = fn(&DbPool, &Config, NaiveDate, NaiveDateTime, Mode) -> anyhow::Result<SweepReport>;
+    let queue_jobs: [(&'static str, Option<cron::Schedule>, Queue); 2] = [
+        ("reminders", state.config.schedules.reminders.clone(), jobs::remind::run),
+        ("digest", state.config.schedules.digest.clone(), jobs::digest::run_on_pool),
+    ];
+    for (name, schedule, queue) in queue_jobs {
+        let Some(schedule) = schedule else { continue };
         let state = state.clone();
         jobs.push(Job {
-            name: "reminders",
+            name,
             schedule,
+            // Queue what falls due, then deliver it at once rather than at the outbox's next run.
             run: Box::new(move |at| {
                 let today = at.with_timezone(&state.config.timezone).date_naive();
                 let now = at.with_timezone(&Utc).naive_utc();
-                match jobs::remind::run(&state.pool, &state.config, today, now, jobs::remind::Mode::Queue) {
+                match queue(&state.pool, &state.config, today, now, Mode::Queue) {
                     Ok(report) => {
-                        tracing::info!(%today, queued = report.messages.len(), "reminder sweep done");
+                        tracing::info!(job = name, %today, queued = report.messages.len(), "queued");
                         if let Err(error) = jobs::outbox::drain(&state.pool, &state.mailer, &state.instance, now) {
-                            tracing::warn!(error = format!("{error:#}"), "delivering reminders failed");
+                            tracing::warn!(job = name, error = format!("{error:#}"), "delivery failed");
                         }
                     }
-                    Err(error) => tracing::warn!(error = format!("{error:#}"), "reminder sweep failed"),
-                }
-            }),
-        });
-    }
-    if let Some(schedule) = state.config.schedules.digest.clone() {
-        let state = state.clone();
-        jobs.push(Job {
-            name: "digest",
-            schedule,
-            run: Box::new(move |at| {
-                let today = at.with_timezone(&state.config.timezone).date_naive();
-                let now = at.with_timezone(&Utc).naive_utc();
-                match jobs::digest::run_on_pool(&state.pool, &state.config, today, now, jobs::remind::Mode::Queue) {
-                    Ok(report) => {
-                        tracing::info!(%today, queued = report.messages.len(), "weekly digest done");
-                        if let Err(error) = jobs::outbox::drain(&state.pool, &state.mailer, &state.instance, now) {
-                            tracing::warn!(error = format!("{error:#}"), "delivering digests failed");
-                        }
-                    }
-                    Err(error) => tracing::warn!(error = format!("{error:#}"), "weekly digest failed"),
+                    Err(error) => tracing::warn!(job = name, error = format!("{error:#}"), "job failed"),
                 }
             }),
         });

@@ -140,7 +140,7 @@ fn compose(context: &Context<'_>, recipient: &Recipient, rows: &[Attention], in_
 }
 
 /// The ISO week of a day, as digests name it (`2026-W49`).
-pub fn week_of(day: NaiveDate) -> String {
+fn week_of(day: NaiveDate) -> String {
     let week = day.iso_week();
     format!("{}-W{:02}", week.year(), week.week())
 }
