@@ -22,12 +22,12 @@ const ASSETS: [Asset; 4] = [
     Asset {
         name: "NotoSansSC-Regular.otf",
         content_type: "font/otf",
-        bytes: include_bytes!("../../assets/fonts/NotoSansSC-Regular-GBK.otf"),
+        bytes: crate::fonts::REGULAR,
     },
     Asset {
         name: "NotoSansSC-Bold.otf",
         content_type: "font/otf",
-        bytes: include_bytes!("../../assets/fonts/NotoSansSC-Bold-GB2312.otf"),
+        bytes: crate::fonts::BOLD,
     },
 ];
 
