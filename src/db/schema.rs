@@ -620,7 +620,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Generated reports; every kind but `portfolio` belongs to a project.
+    /// Submitted (frozen) reports: what each was made from and the SHA-256 of its files, which are in
+    /// the file store. Rows never change.
     reports (id) {
         /// Primary key.
         id -> BigInt,
@@ -628,18 +629,30 @@ diesel::table! {
         kind -> Text,
         /// The project reported on.
         project_id -> Nullable<BigInt>,
-        /// The guide a portfolio report covers.
+        /// The guide a portfolio report covers; none for the whole portfolio.
         guide_id -> Nullable<BigInt>,
         /// The as-of date the report was computed for.
         as_of -> Date,
-        /// Path of the HTML report.
-        html_path -> Text,
-        /// Path of the PDF report.
-        pdf_path -> Nullable<Text>,
-        /// Who generated it; none for the scheduler.
-        generated_by -> Nullable<BigInt>,
-        /// When it was generated (UTC).
-        created_at -> Timestamp,
+        /// `zh-CN` or `en`.
+        lang -> Text,
+        /// The report's title as printed.
+        title -> Text,
+        /// SHA-256 of the HTML file.
+        html_sha256 -> Text,
+        /// Its size.
+        html_bytes -> BigInt,
+        /// SHA-256 of the PDF file.
+        pdf_sha256 -> Text,
+        /// Its size.
+        pdf_bytes -> BigInt,
+        /// The data the report was made from (JSON).
+        data -> Text,
+        /// SHA-256 of `data`.
+        data_sha256 -> Text,
+        /// Who submitted it; none from the command line.
+        submitted_by -> Nullable<BigInt>,
+        /// When (UTC).
+        submitted_at -> Timestamp,
     }
 }
 
@@ -699,7 +712,7 @@ diesel::joinable!(audit_log -> projects (project_id));
 diesel::joinable!(outbox -> users (to_user_id));
 diesel::joinable!(reports -> projects (project_id));
 diesel::joinable!(reports -> guides (guide_id));
-diesel::joinable!(reports -> users (generated_by));
+diesel::joinable!(reports -> users (submitted_by));
 diesel::joinable!(settings -> users (updated_by));
 
 diesel::table! {

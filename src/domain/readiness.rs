@@ -120,6 +120,17 @@ pub enum Band {
     Fail,
 }
 
+impl Band {
+    /// The catalogue key naming it.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Band::Pass => "band.pass",
+            Band::ReReview => "band.re_review",
+            Band::Fail => "band.fail",
+        }
+    }
+}
+
 /// A project's acceptance readiness.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Readiness {

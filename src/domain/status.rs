@@ -75,6 +75,18 @@ impl Status {
         }
     }
 
+    /// The catalogue key naming it.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::NotStarted => "status.not_started",
+            Status::OnTrack => "status.on_track",
+            Status::AtRisk => "status.at_risk",
+            Status::Overdue => "status.overdue",
+            Status::Achieved => "status.achieved",
+            Status::Missed => "status.missed",
+        }
+    }
+
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|status| status.as_str() == s)

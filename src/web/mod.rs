@@ -18,7 +18,6 @@ pub mod overdue_list;
 pub mod page;
 mod pages;
 pub mod portfolio_query;
-pub mod project_report;
 pub mod rate_limit;
 pub mod state;
 pub mod upload;

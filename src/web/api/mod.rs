@@ -28,7 +28,7 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
         evidence::queue, evidence::history),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
-        crate::web::project_report::ProjectReport, crate::web::project_report::IndicatorReport,
+        crate::report::project::ProjectReport, crate::report::project::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
         crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
         indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName, indicators::ProofList,

@@ -14,7 +14,7 @@ use crate::domain::project_state::ProjectState;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
-use crate::web::project_report::{IndicatorReport, ProjectReport, load, report};
+use crate::report::project::{IndicatorReport, ProjectReport, load, report};
 use crate::web::state::AppState;
 
 /// Who registers projects.

@@ -17,7 +17,7 @@ use crate::i18n::T;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::overdue_list::{OverdueItem, all_items, page_items};
 use crate::web::page::{PageCtx, render};
-use crate::web::pages::projects::{number, status_key};
+use crate::web::pages::projects::number;
 use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
 use crate::web::state::AppState;
 
@@ -43,7 +43,7 @@ struct DashboardPage {
 
 impl DashboardPage {
     fn status_label(&self, status: &Status) -> &'static str {
-        self.ctx.t.get(status_key(*status))
+        self.ctx.t.get(status.label_key())
     }
 
     fn number(&self, value: &Option<f64>) -> String {
@@ -152,7 +152,7 @@ fn table(t: T, as_of: NaiveDate, items: Vec<OverdueItem>) -> Table {
                 Cell::Date(item.milestone_due),
                 Cell::number(item.planned),
                 Cell::number(item.verified),
-                Cell::Text(t.get(status_key(item.status)).to_owned()),
+                Cell::Text(t.get(item.status.label_key()).to_owned()),
                 Cell::Number(item.days_overdue as f64),
             ]
         })

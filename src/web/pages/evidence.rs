@@ -26,8 +26,8 @@ use crate::web::evidence::{reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators;
-use crate::web::pages::projects::{number, status_key as indicator_status_key, target_text};
-use crate::web::project_report::{IndicatorReport, load, report};
+use crate::web::pages::projects::{number, target_text};
+use crate::report::project::{IndicatorReport, load, report};
 use crate::web::state::AppState;
 use crate::web::{evidence_download, evidence_upload};
 
@@ -298,7 +298,7 @@ impl ShowPage {
     }
 
     fn indicator_status(&self) -> &'static str {
-        self.ctx.t.get(indicator_status_key(self.indicator.evaluation.status))
+        self.ctx.t.get(self.indicator.evaluation.status.label_key())
     }
 
     fn size(&self, bytes: &i64) -> String {

@@ -14,7 +14,6 @@ use crate::db::project::{self, Project};
 use crate::db::project_state;
 use crate::domain::guide::model::Op;
 use crate::domain::project_state::ProjectState;
-use crate::domain::readiness::Band;
 use crate::domain::status::Status;
 use crate::domain::workdays::WorkCalendar;
 use crate::error::AppError;
@@ -25,7 +24,7 @@ use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::pages::evidence::value_text;
 use crate::web::pages::history::{self, HistoryRow};
-use crate::web::project_report::{IndicatorReport, load, report};
+use crate::report::project::{IndicatorReport, load, report};
 use crate::web::state::AppState;
 
 /// Registers the project routes; the fixed paths come before `/projects/{code}`.
@@ -36,26 +35,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(roster::routes)
         .route("/projects/{code}", web::get().to(show))
         .route("/projects/{code}/state", web::post().to(change_state));
-}
-
-/// The catalogue key naming a status.
-pub fn status_key(status: Status) -> &'static str {
-    match status {
-        Status::NotStarted => "status.not_started",
-        Status::OnTrack => "status.on_track",
-        Status::AtRisk => "status.at_risk",
-        Status::Overdue => "status.overdue",
-        Status::Achieved => "status.achieved",
-        Status::Missed => "status.missed",
-    }
-}
-
-fn band_key(band: Band) -> &'static str {
-    match band {
-        Band::Pass => "band.pass",
-        Band::ReReview => "band.re_review",
-        Band::Fail => "band.fail",
-    }
 }
 
 pub(crate) use crate::domain::target::{number, target_text};
@@ -183,7 +162,7 @@ struct ShowPage {
 
 impl ShowPage {
     fn status_label(&self, status: &Status) -> &'static str {
-        self.ctx.t.get(status_key(*status))
+        self.ctx.t.get(status.label_key())
     }
 
     fn days_overdue(&self, days: &i64) -> String {
@@ -294,7 +273,7 @@ async fn show_page(
         status: report.status,
         completion: percent(report.completion),
         readiness: percent(report.readiness.score),
-        band: band_key(report.readiness.band),
+        band: report.readiness.band.label_key(),
         open: !project_state.is_closed(),
         contributes,
         history,

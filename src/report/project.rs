@@ -49,6 +49,10 @@ pub struct IndicatorReport {
     pub added_after_baseline: bool,
     /// The latest value awaiting review, shown beside the verified one; it does not count yet.
     pub pending: Option<Pending>,
+    /// The evaluation against the frozen target (the current one when none is frozen): what acceptance
+    /// judges. Reports show it; the API gives `frozen` for clients to compare.
+    #[serde(skip)]
+    pub acceptance: Evaluation,
 }
 
 /// A project with what its report is made from.
@@ -87,7 +91,6 @@ pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectR
     let Loaded { project, tracked, mut pending } = loaded;
     let period = Period { start: project.execution_start, end: project.execution_end };
     let frozen_baseline = project.baseline_frozen_at.is_some();
-    let mut acceptance = Vec::new();
     let indicators: Vec<IndicatorReport> = tracked
         .into_iter()
         .map(|t| {
@@ -96,11 +99,12 @@ pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectR
             };
             let evaluation = evaluate(&t.target);
             // Acceptance holds the project to the targets it froze, whatever was changed since.
-            acceptance.push(match &t.frozen {
-                Some(frozen) => (frozen.clone(), evaluate(frozen)),
-                None => (t.target.clone(), evaluation.clone()),
-            });
+            let acceptance = match &t.frozen {
+                Some(frozen) => evaluate(frozen),
+                None => evaluation.clone(),
+            };
             IndicatorReport {
+                acceptance,
                 added_after_baseline: frozen_baseline && t.frozen.is_none(),
                 frozen: t.frozen,
                 id: t.id,
@@ -114,7 +118,10 @@ pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectR
             }
         })
         .collect();
-    let items: Vec<ReadinessItem> = acceptance.iter().map(|(target, e)| ReadinessItem::new(target, e)).collect();
+    let items: Vec<ReadinessItem> = indicators
+        .iter()
+        .map(|i| ReadinessItem::new(i.frozen.as_ref().unwrap_or(&i.target), &i.acceptance))
+        .collect();
     ProjectReport {
         status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
         completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),

@@ -1,0 +1,211 @@
+//! Reads what a report is made from, as of a date. The only step of a report that touches the
+//! database; everything after it is a pure function of the facts.
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::facts::{ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, Partner, ProjectFacts, ProjectInfo};
+use super::project::{IndicatorReport, Loaded, report};
+use crate::config::Tracking;
+use crate::db::DbConnection;
+use crate::db::evidence;
+use crate::db::project::{self, Project};
+use crate::db::schema::{audit_log, directions, guides, institutions, project_partners, regions, topics, users};
+use crate::db::user::User;
+use crate::domain::target::{Target, target_text};
+use crate::error::AppError;
+
+/// Audit actions a report lists as the project's change history.
+const CHANGE_ACTIONS: [&str; 5] =
+    ["project.extend", "project.state", "project.baseline_freeze", "indicator.update", "indicator.add"];
+
+/// The project with this code, if `caller` may see it (`None`: the command line, which sees all).
+/// Unknown and hidden projects are both "not found", so codes of others' projects leak nothing.
+pub fn find_project(conn: &mut DbConnection, caller: Option<&User>, code: &str) -> Result<Project, AppError> {
+    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
+    if let Some(user) = caller
+        && !project::can_view(conn, user, &project)?
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(project)
+}
+
+/// Everything one project's report shows, as of `as_of`. Refused for a date before the project starts.
+pub fn project_facts(
+    conn: &mut DbConnection,
+    project: Project,
+    kind: Kind,
+    as_of: NaiveDate,
+    tracking: &Tracking,
+    now: NaiveDateTime,
+) -> Result<ProjectFacts, AppError> {
+    if as_of < project.execution_start {
+        return Err(AppError::field("as_of", "report.before_start"));
+    }
+    let info = project_info(conn, &project)?;
+    let tracked = project::tracked_indicators(conn, project.id)?;
+    let ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();
+    let mut evidence_by_indicator: HashMap<i64, Vec<EvidenceFacts>> = HashMap::new();
+    for view in evidence::for_project(conn, project.id)? {
+        // Evidence measured after the date did not exist yet as far as the report is concerned.
+        if view.measured_on > as_of {
+            continue;
+        }
+        let reviewed = view.reviews.last().map(|r| (r.reviewer.clone(), r.at));
+        evidence_by_indicator.entry(view.indicator_id).or_default().push(EvidenceFacts {
+            id: view.id,
+            measured_on: view.measured_on,
+            value: view.value,
+            value_max: view.value_max,
+            done: view.done,
+            status: view.status,
+            note: view.note,
+            submitted_by: view.submitted_by,
+            files: view.files.into_iter().map(|f| (f.name, f.sha256)).collect(),
+            reviewed,
+        });
+    }
+    let pending = evidence::pending_by_indicator(conn, &ids)?;
+    let changes = changes(conn, project.id)?;
+    let evaluated = report(Loaded { project, tracked, pending }, as_of, tracking);
+    let indicators = evaluated
+        .indicators
+        .into_iter()
+        .map(|i: IndicatorReport| {
+            let mut evidence = evidence_by_indicator.remove(&i.id).unwrap_or_default();
+            evidence.sort_by_key(|e| (e.measured_on, e.id));
+            IndicatorFacts {
+                acceptance: i.acceptance,
+                position: i.position,
+                metric: i.metric,
+                condition: i.condition,
+                target: i.target,
+                frozen: i.frozen,
+                added_after_baseline: i.added_after_baseline,
+                evaluation: i.evaluation,
+                checkpoints: i.checkpoints,
+                evidence,
+            }
+        })
+        .collect();
+    let covers_from = match kind {
+        Kind::Annual => as_of.checked_sub_months(Months::new(12)).map_or(info.execution_start, |d| d.max(info.execution_start)),
+        _ => info.execution_start,
+    };
+    Ok(ProjectFacts {
+        kind,
+        as_of,
+        covers_from,
+        generated_at: now,
+        project: info,
+        status: evaluated.status,
+        completion: evaluated.completion,
+        readiness: evaluated.readiness,
+        indicators,
+        changes,
+    })
+}
+
+/// The names behind a project's ids.
+fn project_info(conn: &mut DbConnection, project: &Project) -> Result<ProjectInfo, AppError> {
+    let (guide, guide_doc_number, topic_number, topic, direction): (String, String, i32, String, String) =
+        directions::table
+            .inner_join(topics::table.inner_join(guides::table))
+            .filter(directions::id.eq(project.direction_id))
+            .select((guides::title, guides::doc_number, topics::number, topics::title, directions::title))
+            .first(conn)?;
+    let lead_institution =
+        institutions::table.find(project.lead_institution_id).select(institutions::name).first(conn)?;
+    let partners = project_partners::table
+        .inner_join(institutions::table)
+        .left_join(regions::table)
+        .filter(project_partners::project_id.eq(project.id))
+        .order(project_partners::id.asc())
+        .select((institutions::name, regions::name.nullable()))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(name, region)| Partner { name, region })
+        .collect();
+    let pi = users::table.find(project.pi_user_id).select(users::name).first(conn)?;
+    let officer = match project.officer_user_id {
+        Some(id) => users::table.find(id).select(users::name).first(conn).optional()?,
+        None => None,
+    };
+    Ok(ProjectInfo {
+        code: project.code.clone(),
+        title: project.title.clone(),
+        guide,
+        guide_doc_number,
+        topic: format!("{topic_number}. {topic}"),
+        direction,
+        lead_institution,
+        partners,
+        pi,
+        officer,
+        funding_yuan: project.funding_yuan,
+        execution_start: project.execution_start,
+        execution_end: project.execution_end,
+        original_end: project.original_end,
+        contract_number: project.contract_number.clone(),
+        state: project.state.clone(),
+        baseline_frozen_at: project.baseline_frozen_at,
+    })
+}
+
+/// The project's extensions, target changes, added indicators, baseline freeze and state changes from
+/// its audit log, oldest first.
+fn changes(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ChangeFacts>, AppError> {
+    let rows: Vec<(NaiveDateTime, String, String, Option<String>)> = audit_log::table
+        .left_join(users::table)
+        .filter(audit_log::project_id.eq(project_id))
+        .filter(audit_log::action.eq_any(CHANGE_ACTIONS))
+        .order(audit_log::id.asc())
+        .select((audit_log::at, audit_log::action, audit_log::detail, users::name.nullable()))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(at, action, detail, by)| change(at, &action, &detail, by)).collect())
+}
+
+/// One audit row as a change; `None` for details that do not parse (they are still in the history page).
+fn change(at: NaiveDateTime, action: &str, detail: &str, by: Option<String>) -> Option<ChangeFacts> {
+    let detail: Value = serde_json::from_str(detail).ok()?;
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let target = |v: &Value| serde_json::from_value::<Target>(v.clone()).ok().map(|t| target_text(&t));
+    let reason = text(&detail["reason"]).filter(|r| !r.trim().is_empty());
+    let change = |kind, subject, before, after, reason| ChangeFacts { at, kind, by: by.clone(), subject, before, after, reason };
+    Some(match action {
+        "project.extend" => change(
+            ChangeKind::Extension,
+            None,
+            text(&detail["before"]["execution_end"]),
+            text(&detail["after"]["execution_end"]),
+            reason,
+        ),
+        "project.state" => change(
+            ChangeKind::State,
+            None,
+            text(&detail["before"]),
+            text(&detail["after"]),
+            text(&detail["note"]).filter(|r| !r.trim().is_empty()),
+        ),
+        "project.baseline_freeze" => change(ChangeKind::BaselineFrozen, None, None, None, None),
+        "indicator.add" => {
+            // Indicators registered with the project are not changes; only those added later are.
+            if detail["after_baseline_freeze"] != Value::Bool(true) && reason.is_none() {
+                return None;
+            }
+            change(ChangeKind::IndicatorAdded, text(&detail["metric"]), None, target(&detail["after"]), reason)
+        }
+        "indicator.update" => {
+            let (before, after) = (target(&detail["before"]["target"]), target(&detail["after"]["target"]));
+            if before == after {
+                return None;
+            }
+            change(ChangeKind::TargetChange, text(&detail["after"]["metric"]), before, after, reason)
+        }
+        _ => return None,
+    })
+}
