@@ -3,18 +3,25 @@
 
 use std::collections::HashMap;
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::facts::{ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, Partner, ProjectFacts, ProjectInfo};
+use super::facts::{
+    ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, OverdueFacts, Partner, PortfolioFacts, ProjectFacts,
+    ProjectInfo, ProjectSummary,
+};
 use super::project::{IndicatorReport, Loaded, report};
 use crate::config::Tracking;
 use crate::db::DbConnection;
 use crate::db::evidence;
-use crate::db::project::{self, Project};
-use crate::db::schema::{audit_log, directions, guides, institutions, project_partners, regions, topics, users};
+use crate::db::project::{self, Project, TrackedIndicator};
+use crate::db::schema::{
+    audit_log, directions, guides, indicators, institutions, project_partners, projects, regions, topics, users,
+};
 use crate::db::user::User;
+use crate::domain::guide::model::Period;
+use crate::domain::status::{self, Status, StatusSpan};
 use crate::domain::target::{Target, target_text};
 use crate::error::AppError;
 
@@ -208,4 +215,166 @@ fn change(at: NaiveDateTime, action: &str, detail: &str, by: Option<String>) -> 
         }
         _ => return None,
     })
+}
+
+/// How many projects are evaluated per round trip: few enough that `IN (…)` lists stay well inside
+/// both databases' parameter limits, many enough that round trips do not dominate.
+const PROJECTS_PER_BATCH: usize = 200;
+
+/// Everything the portfolio report shows: the projects of one guide (`None`: all), as of `as_of`.
+/// `progress(done, total)` is called after each batch of projects, for the command line's bar.
+pub fn portfolio_facts(
+    conn: &mut DbConnection,
+    guide_id: Option<i64>,
+    as_of: NaiveDate,
+    tracking: &Tracking,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<PortfolioFacts, AppError> {
+    let guide = match guide_id {
+        Some(id) => Some(
+            guides::table.find(id).select((guides::doc_number, guides::title)).first::<(String, String)>(conn)?,
+        ),
+        None => None,
+    };
+    let mut query = projects::table
+        .inner_join(directions::table.inner_join(topics::table))
+        .order(projects::code.asc())
+        .select((Project::as_select(), topics::number, topics::title))
+        .into_boxed();
+    if let Some(id) = guide_id {
+        query = query.filter(topics::guide_id.eq(id));
+    }
+    let projects: Vec<(Project, i32, String)> = query.load(conn)?;
+    let total = projects.len();
+    let mut summaries = Vec::with_capacity(total);
+    let mut overdue = Vec::new();
+    let mut trend_dates = month_ends(projects.iter().map(|(p, _, _)| p.execution_start).min(), as_of);
+    let mut trend_counts = vec![0usize; trend_dates.len()];
+    for batch in projects.chunks(PROJECTS_PER_BATCH) {
+        let ids: Vec<i64> = batch.iter().map(|(p, _, _)| p.id).collect();
+        let names = batch_names(conn, batch)?;
+        let mut regions: HashMap<i64, Vec<String>> = HashMap::new();
+        for (project_id, region) in project_partners::table
+            .inner_join(regions::table)
+            .filter(project_partners::project_id.eq_any(&ids))
+            .order(project_partners::id.asc())
+            .select((project_partners::project_id, regions::name))
+            .load::<(i64, String)>(conn)?
+        {
+            let list = regions.entry(project_id).or_default();
+            if !list.contains(&region) {
+                list.push(region);
+            }
+        }
+        let indicator_ids: Vec<i64> =
+            indicators::table.filter(indicators::project_id.eq_any(&ids)).select(indicators::id).load(conn)?;
+        let mut tracked: HashMap<i64, Vec<TrackedIndicator>> = HashMap::new();
+        for t in project::tracked_indicators_by_id(conn, &indicator_ids)? {
+            tracked.entry(t.project_id).or_default().push(t);
+        }
+        for (project, topic_number, topic) in batch {
+            let mut tracked = tracked.remove(&project.id).unwrap_or_default();
+            tracked.sort_by_key(|t| t.position);
+            let period = Period { start: project.execution_start, end: project.execution_end };
+            for t in &tracked {
+                let spans = status::timeline(&t.target, &t.checkpoints, &t.observations, period, tracking.warning_days);
+                count_overdue(&spans, &trend_dates, &mut trend_counts);
+            }
+            let evaluated = report(Loaded { project: project.clone(), tracked, pending: HashMap::new() }, as_of, tracking);
+            let mut counts = [0usize; 6];
+            for i in &evaluated.indicators {
+                counts[super::view::status_index(i.evaluation.status)] += 1;
+                if matches!(i.evaluation.status, Status::Overdue | Status::Missed) {
+                    overdue.push(OverdueFacts {
+                        code: project.code.clone(),
+                        metric: i.metric.clone(),
+                        target: i.target.clone(),
+                        status: i.evaluation.status,
+                        since: i.evaluation.overdue_since,
+                        days: i.evaluation.days_overdue,
+                        planned: i.evaluation.planned_to_date,
+                        current: i.evaluation.current,
+                    });
+                }
+            }
+            let (lead_institution, pi) = names.get(&project.id).cloned().unwrap_or_default();
+            summaries.push(ProjectSummary {
+                code: project.code.clone(),
+                title: project.title.clone(),
+                topic: format!("{topic_number}. {topic}"),
+                regions: regions.remove(&project.id).unwrap_or_default(),
+                lead_institution,
+                pi,
+                execution_end: project.execution_end,
+                state: project.state.clone(),
+                status: evaluated.status,
+                completion: evaluated.completion,
+                readiness: evaluated.readiness,
+                counts,
+            });
+        }
+        progress(summaries.len(), total);
+    }
+    overdue.sort_by(|a, b| b.days.cmp(&a.days).then_with(|| a.code.cmp(&b.code)));
+    trend_dates.truncate(trend_counts.len());
+    Ok(PortfolioFacts {
+        as_of,
+        generated_at: now,
+        guide,
+        projects: summaries,
+        overdue,
+        overdue_trend: trend_dates.into_iter().zip(trend_counts).collect(),
+    })
+}
+
+/// Lead institution and PI names of a batch of projects, by project id.
+fn batch_names(conn: &mut DbConnection, batch: &[(Project, i32, String)]) -> QueryResult<HashMap<i64, (String, String)>> {
+    let leads: Vec<i64> = batch.iter().map(|(p, _, _)| p.lead_institution_id).collect();
+    let pis: Vec<i64> = batch.iter().map(|(p, _, _)| p.pi_user_id).collect();
+    let institutions: HashMap<i64, String> = institutions::table
+        .filter(institutions::id.eq_any(&leads))
+        .select((institutions::id, institutions::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let people = crate::db::user::names(conn, &pis)?;
+    Ok(batch
+        .iter()
+        .map(|(p, _, _)| {
+            let lead = institutions.get(&p.lead_institution_id).cloned().unwrap_or_default();
+            let pi = people.get(&p.pi_user_id).cloned().unwrap_or_default();
+            (p.id, (lead, pi))
+        })
+        .collect())
+}
+
+/// The last day of every month from `first`'s month to `as_of`'s, and `as_of` itself as the last point.
+fn month_ends(first: Option<NaiveDate>, as_of: NaiveDate) -> Vec<NaiveDate> {
+    let Some(first) = first.filter(|f| *f <= as_of) else { return vec![as_of] };
+    let mut dates = Vec::new();
+    let mut month = first.with_day(1).unwrap_or(first);
+    while let Some(next) = month.checked_add_months(Months::new(1)) {
+        let end = next.pred_opt().unwrap_or(next);
+        if end >= as_of {
+            break;
+        }
+        dates.push(end);
+        month = next;
+    }
+    dates.push(as_of);
+    dates
+}
+
+/// Adds one indicator's overdue days among `dates` to `counts`.
+fn count_overdue(spans: &[StatusSpan], dates: &[NaiveDate], counts: &mut [usize]) {
+    for span in spans.iter().filter(|s| s.status == Status::Overdue) {
+        for (date, count) in dates.iter().zip(counts.iter_mut()) {
+            let started = span.from.is_none_or(|from| from <= *date);
+            let ongoing = span.until.is_none_or(|until| *date < until);
+            if started && ongoing {
+                *count += 1;
+            }
+        }
+    }
 }

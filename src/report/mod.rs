@@ -4,3 +4,5 @@
 pub mod project;
 pub mod facts;
 pub mod gather;
+pub mod view;
+pub mod html;

@@ -1,0 +1,630 @@
+//! The facts put into words in one language: every figure formatted, every label looked up. The HTML
+//! template and the PDF template both print this, so the two formats say exactly the same.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::facts::{ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, PortfolioFacts, ProjectFacts};
+use crate::domain::guide::model::Op;
+use crate::domain::status::{Evaluation, Status};
+use crate::domain::target::{Target, number, target_text};
+use crate::i18n::{Locale, T};
+
+/// A label and its value, for tables of particulars and summaries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// What it is.
+    pub label: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A project report ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectView {
+    /// `zh-CN` or `en`.
+    pub lang: &'static str,
+    /// The report's title (结题验收报告).
+    pub title: String,
+    /// The project's code and title.
+    pub code: String,
+    /// The project's title.
+    pub project_title: String,
+    /// "As of 2026-11-30", the period covered, when generated.
+    pub dateline: String,
+    /// Every label the templates print, by short name.
+    pub labels: Labels,
+    /// The particulars: code, title, direction, institutions, PI, funding, period, contract.
+    pub particulars: Vec<Pair>,
+    /// Status, completion, readiness score and band.
+    pub summary: Vec<Pair>,
+    /// The readiness band's key (`pass`, `re_review`, `fail`), for colour.
+    pub band: &'static str,
+    /// What stands between the project and acceptance.
+    pub missing: Vec<String>,
+    /// One row per indicator.
+    pub indicators: Vec<IndicatorRow>,
+    /// Changes on record.
+    pub changes: Vec<ChangeRow>,
+    /// Whether the signature and opinion blocks are printed (the acceptance report).
+    pub signatures: bool,
+}
+
+/// The fixed words of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    /// Section: particulars.
+    pub particulars: String,
+    /// Section: summary.
+    pub summary: String,
+    /// Section: indicators.
+    pub indicators: String,
+    /// Section: evidence.
+    pub evidence: String,
+    /// Section: charts.
+    pub charts: String,
+    /// Section: change history.
+    pub changes: String,
+    /// Section: opinions and signatures.
+    pub signatures: String,
+    /// Heading: what is missing.
+    pub missing: String,
+    /// Nothing is missing.
+    pub nothing_missing: String,
+    /// No changes.
+    pub no_changes: String,
+    /// No evidence.
+    pub no_evidence: String,
+    /// Column headings of the indicator table.
+    pub columns: Vec<String>,
+    /// Column headings of the change table.
+    pub change_columns: Vec<String>,
+    /// Column headings of the evidence list.
+    pub evidence_columns: Vec<String>,
+    /// The expert group's opinion block.
+    pub expert_opinion: String,
+    /// The commission's opinion block.
+    pub commission_opinion: String,
+    /// "Signature".
+    pub signature: String,
+    /// "Date".
+    pub date: String,
+    /// "Page".
+    pub page: String,
+    /// Table of contents.
+    pub contents: String,
+    /// Charts: project overview.
+    pub overview_chart: String,
+    /// Charts: timeline.
+    pub timeline_chart: String,
+}
+
+/// One indicator's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    /// 1, 2, …
+    pub n: i32,
+    /// What is measured, with its test condition.
+    pub metric: String,
+    /// The task-book target.
+    pub task_book: String,
+    /// The current target when it differs from the task book.
+    pub changed_to: Option<String>,
+    /// Planned by the date.
+    pub planned: String,
+    /// The verified value.
+    pub achieved: String,
+    /// The latest value awaiting review, when there is one.
+    pub pending: Option<String>,
+    /// Progress towards the task-book target.
+    pub completion: String,
+    /// 达标 / 未达标 / 尚未达标.
+    pub verdict: String,
+    /// Whether the task-book target is met.
+    pub met: bool,
+    /// The status as of the date, in words.
+    pub status: String,
+    /// The status's stored name, for colour.
+    pub status_key: &'static str,
+    /// Overdue since / next due, in words.
+    pub timing: String,
+    /// The evidence behind the figures.
+    pub evidence: Vec<EvidenceRow>,
+    /// Whether it has a progress chart (quantitative indicators do).
+    pub charted: bool,
+}
+
+/// One piece of evidence as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRow {
+    /// When measured.
+    pub date: String,
+    /// The value reported.
+    pub value: String,
+    /// Its review status in words.
+    pub status: String,
+    /// Whether it counts (accepted).
+    pub counts: bool,
+    /// Files: name and the first 12 hex digits of the SHA-256.
+    pub files: String,
+    /// The PI's note and who reviewed it.
+    pub note: String,
+}
+
+/// One change as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeRow {
+    /// When.
+    pub date: String,
+    /// What kind, in words.
+    pub kind: String,
+    /// What changed: "indicator: before → after".
+    pub what: String,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by: String,
+}
+
+fn percent(x: f64) -> String {
+    format!("{}%", (x * 100.0).round() as i64)
+}
+
+/// A value in the target's terms with its unit.
+fn value_text(target: &Target, value: Option<f64>, value_max: Option<f64>) -> Option<String> {
+    let unit = if target.change.is_some() { "%".to_owned() } else { target.unit.clone().unwrap_or_default() };
+    let value = value?;
+    Some(match value_max {
+        Some(max) => format!("{}–{} {unit}", number(value), number(max)),
+        None => format!("{} {unit}", number(value)),
+    })
+    .map(|s| s.trim_end().to_owned())
+}
+
+/// The verified value as judged, in words.
+fn achieved_text(t: T, target: &Target, e: &Evaluation) -> String {
+    if target.op == Op::Deliverable {
+        return t.get(if e.done { "report.delivered" } else { "report.not_delivered" }).to_owned();
+    }
+    if e.needs_baseline {
+        return t.get("report.needs_baseline").to_owned();
+    }
+    value_text(target, e.current, e.current_max).unwrap_or_else(|| t.get("report.none").to_owned())
+}
+
+/// The target's formula; a deliverable's is "delivered by the end".
+fn target_words(t: T, target: &Target) -> String {
+    match target.op {
+        Op::Deliverable => t.get("report.deliverable").to_owned(),
+        _ => target_text(target).trim_end().to_owned(),
+    }
+}
+
+fn evidence_row(t: T, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
+    let value = if target.op == Op::Deliverable {
+        t.get(if e.done { "report.delivered" } else { "report.not_delivered" }).to_owned()
+    } else {
+        // Evidence is reported in the measured unit, also for relative targets.
+        let unit = target.unit.clone().unwrap_or_default();
+        match (e.value, e.value_max) {
+            (Some(v), Some(max)) => format!("{}–{} {unit}", number(v), number(max)),
+            (Some(v), None) => format!("{} {unit}", number(v)),
+            _ => t.get("report.none").to_owned(),
+        }
+        .trim_end()
+        .to_owned()
+    };
+    let files = e.files.iter().map(|(name, sha)| format!("{name} ({})", &sha[..sha.len().min(12)])).collect::<Vec<_>>();
+    let mut note = e.note.trim().to_owned();
+    if let Some((by, at)) = &e.reviewed {
+        let reviewed = t.fmt("report.reviewed_by", &[("name", by), ("date", &at.date())]);
+        note = if note.is_empty() { reviewed } else { format!("{note} · {reviewed}") };
+    }
+    EvidenceRow {
+        date: e.measured_on.to_string(),
+        value,
+        status: t.get_or(&format!("report.evidence_status.{}", e.status), &e.status).to_owned(),
+        counts: e.status == "accepted",
+        files: files.join("; "),
+        note,
+    }
+}
+
+fn indicator_row(t: T, i: &IndicatorFacts, as_of: NaiveDate, ended: bool) -> IndicatorRow {
+    let task_book = i.task_book();
+    let e = &i.acceptance;
+    let met = e.status == Status::Achieved;
+    let verdict = t.get(match (met, ended) {
+        (true, _) => "report.met",
+        (false, true) => "report.not_met",
+        (false, false) => "report.not_yet_met",
+    });
+    let timing = match (i.evaluation.overdue_since, &i.evaluation.next_due) {
+        (Some(since), _) => t.fmt("report.overdue_since", &[("date", &since), ("days", &i.evaluation.days_overdue)]),
+        (None, Some(next)) if !met => t.fmt("report.next_due", &[("date", &next.due_on)]),
+        _ => String::new(),
+    };
+    let pending = i
+        .evidence
+        .iter()
+        .rev()
+        .find(|e| e.status == "pending")
+        .map(|p| evidence_row(t, &i.target, p).value);
+    let metric = match &i.condition {
+        Some(c) if !c.trim().is_empty() => format!("{} ({})", i.metric, c.trim()),
+        _ => i.metric.clone(),
+    };
+    IndicatorRow {
+        n: i.position,
+        metric,
+        task_book: target_words(t, task_book),
+        changed_to: (i.frozen.is_some() && i.frozen.as_ref() != Some(&i.target)).then(|| target_words(t, &i.target)),
+        planned: value_text(&i.target, i.evaluation.planned_to_date, None).unwrap_or_else(|| "—".to_owned()),
+        achieved: achieved_text(t, task_book, e),
+        pending,
+        completion: percent(e.progress),
+        verdict: verdict.to_owned(),
+        met,
+        status: t.get(i.evaluation.status.label_key()).to_owned(),
+        status_key: i.evaluation.status.as_str(),
+        timing,
+        evidence: i.evidence.iter().filter(|e| e.measured_on <= as_of).map(|e| evidence_row(t, &i.target, e)).collect(),
+        charted: i.target.op != Op::Deliverable,
+    }
+}
+
+fn change_row(t: T, c: &ChangeFacts) -> ChangeRow {
+    let kind = match c.kind {
+        ChangeKind::Extension => "report.change.extension",
+        ChangeKind::TargetChange => "report.change.target",
+        ChangeKind::IndicatorAdded => "report.change.indicator_added",
+        ChangeKind::BaselineFrozen => "report.change.baseline_frozen",
+        ChangeKind::State => "report.change.state",
+    };
+    let state = |s: &Option<String>| {
+        s.as_deref().map(|s| t.get_or(&format!("project_state.{s}"), s).to_owned()).unwrap_or_default()
+    };
+    let (before, after) = match c.kind {
+        ChangeKind::State => (state(&c.before), state(&c.after)),
+        _ => (c.before.clone().unwrap_or_default(), c.after.clone().unwrap_or_default()),
+    };
+    let arrow = match (before.is_empty(), after.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => after,
+        _ => format!("{before} → {after}"),
+    };
+    let what = match &c.subject {
+        Some(subject) if arrow.is_empty() => subject.clone(),
+        Some(subject) => format!("{subject}: {arrow}"),
+        None => arrow,
+    };
+    ChangeRow {
+        date: c.at.date().to_string(),
+        kind: t.get(kind).to_owned(),
+        what,
+        reason: c.reason.clone().unwrap_or_default(),
+        by: c.by.clone().unwrap_or_default(),
+    }
+}
+
+fn labels(t: T) -> Labels {
+    let s = |key: &str| t.get(key).to_owned();
+    Labels {
+        particulars: s("report.section.particulars"),
+        summary: s("report.section.summary"),
+        indicators: s("report.section.indicators"),
+        evidence: s("report.section.evidence"),
+        charts: s("report.section.charts"),
+        changes: s("report.section.changes"),
+        signatures: s("report.section.signatures"),
+        missing: s("report.missing"),
+        nothing_missing: s("report.nothing_missing"),
+        no_changes: s("report.no_changes"),
+        no_evidence: s("report.no_evidence"),
+        columns: ["n", "metric", "task_book", "planned", "achieved", "completion", "verdict", "status"]
+            .iter()
+            .map(|c| s(&format!("report.column.{c}")))
+            .collect(),
+        change_columns: ["date", "kind", "what", "reason", "by"]
+            .iter()
+            .map(|c| s(&format!("report.change_column.{c}")))
+            .collect(),
+        evidence_columns: ["date", "value", "status", "files", "note"]
+            .iter()
+            .map(|c| s(&format!("report.evidence_column.{c}")))
+            .collect(),
+        expert_opinion: s("report.expert_opinion"),
+        commission_opinion: s("report.commission_opinion"),
+        signature: s("report.signature"),
+        date: s("report.date"),
+        page: s("report.page"),
+        contents: s("report.contents"),
+        overview_chart: s("report.chart.overview"),
+        timeline_chart: s("report.chart.timeline"),
+    }
+}
+
+/// Funding in 万元 (10⁴ yuan), as the commission states it.
+fn funding(t: T, yuan: i64) -> String {
+    t.fmt("report.funding_wan", &[("amount", &number(yuan as f64 / 10_000.0))])
+}
+
+/// One project's report in one language.
+pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
+    let t = locale.t();
+    let p = &facts.project;
+    let pair = |key: &str, value: String| Pair { label: t.get(key).to_owned(), value };
+    let partners = p
+        .partners
+        .iter()
+        .map(|x| match &x.region {
+            Some(region) => format!("{} ({region})", x.name),
+            None => x.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let period = if p.original_end == p.execution_end {
+        format!("{} – {}", p.execution_start, p.execution_end)
+    } else {
+        t.fmt(
+            "report.period_extended",
+            &[("start", &p.execution_start), ("end", &p.execution_end), ("original", &p.original_end)],
+        )
+    };
+    let particulars = vec![
+        pair("report.field.code", p.code.clone()),
+        pair("report.field.title", p.title.clone()),
+        pair("report.field.guide", format!("{} ({})", p.guide, p.guide_doc_number)),
+        pair("report.field.direction", format!("{} · {}", p.topic, p.direction)),
+        pair("report.field.lead", p.lead_institution.clone()),
+        pair("report.field.partners", if partners.is_empty() { "—".to_owned() } else { partners }),
+        pair("report.field.pi", p.pi.clone()),
+        pair("report.field.officer", p.officer.clone().unwrap_or_else(|| "—".to_owned())),
+        pair("report.field.funding", funding(t, p.funding_yuan)),
+        pair("report.field.period", period),
+        pair("report.field.contract", p.contract_number.clone().unwrap_or_else(|| "—".to_owned())),
+        pair("report.field.state", t.get_or(&format!("project_state.{}", p.state), &p.state).to_owned()),
+    ];
+    let summary = vec![
+        pair("report.field.status", facts.status.map_or_else(|| "—".to_owned(), |s| t.get(s.label_key()).to_owned())),
+        pair("report.field.completion", percent(facts.completion)),
+        pair(
+            "report.field.readiness",
+            t.fmt(
+                "report.readiness_score",
+                &[("score", &format!("{:.1}", facts.readiness.score * 100.0)), ("band", &t.get(facts.readiness.band.label_key()))],
+            ),
+        ),
+        pair("report.field.met_count", {
+            let met = facts.indicators.iter().filter(|i| i.acceptance.status == Status::Achieved).count();
+            t.fmt("report.met_count", &[("met", &met), ("total", &facts.indicators.len())])
+        }),
+    ];
+    let mut missing: Vec<String> = facts
+        .indicators
+        .iter()
+        .filter(|i| i.acceptance.status != Status::Achieved)
+        .map(|i| {
+            let target = i.task_book();
+            t.fmt(
+                "report.missing_item",
+                &[
+                    ("metric", &i.metric),
+                    ("target", &target_words(t, target)),
+                    ("achieved", &achieved_text(t, target, &i.acceptance)),
+                ],
+            )
+        })
+        .collect();
+    let waiting = facts.indicators.iter().flat_map(|i| &i.evidence).filter(|e| e.status == "pending").count();
+    if waiting > 0 {
+        missing.push(t.fmt("report.missing_review", &[("count", &waiting)]));
+    }
+    if p.baseline_frozen_at.is_none() {
+        missing.push(t.get("report.missing_baseline").to_owned());
+    }
+    let ended = facts.as_of >= p.execution_end;
+    let dateline = match facts.kind {
+        Kind::Annual => t.fmt("report.dateline_period", &[("from", &facts.covers_from), ("to", &facts.as_of)]),
+        _ => t.fmt("report.dateline", &[("date", &facts.as_of)]),
+    };
+    ProjectView {
+        lang: locale.tag(),
+        title: t.get(facts.kind.title_key()).to_owned(),
+        code: p.code.clone(),
+        project_title: p.title.clone(),
+        dateline,
+        labels: labels(t),
+        particulars,
+        summary,
+        band: match facts.readiness.band {
+            crate::domain::readiness::Band::Pass => "pass",
+            crate::domain::readiness::Band::ReReview => "re_review",
+            crate::domain::readiness::Band::Fail => "fail",
+        },
+        missing,
+        indicators: facts.indicators.iter().map(|i| indicator_row(t, i, facts.as_of, ended)).collect(),
+        changes: facts.changes.iter().map(|c| change_row(t, c)).collect(),
+        signatures: facts.kind == Kind::Acceptance,
+    }
+}
+
+/// The portfolio report ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioView {
+    /// `zh-CN` or `en`.
+    pub lang: &'static str,
+    /// The report's title.
+    pub title: String,
+    /// The guide covered, or "the whole portfolio".
+    pub scope: String,
+    /// "As of …".
+    pub dateline: String,
+    /// Section and column headings.
+    pub labels: PortfolioLabels,
+    /// Projects, indicators and each status's count.
+    pub summary: Vec<Pair>,
+    /// One row per project.
+    pub projects: Vec<PortfolioRow>,
+    /// One row per overdue indicator.
+    pub overdue: Vec<OverdueRow>,
+}
+
+/// The fixed words of the portfolio report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioLabels {
+    /// Section: summary.
+    pub summary: String,
+    /// Section: charts.
+    pub charts: String,
+    /// Section: projects.
+    pub projects: String,
+    /// Section: overdue indicators.
+    pub overdue: String,
+    /// Column headings of the project table.
+    pub project_columns: Vec<String>,
+    /// Column headings of the overdue table.
+    pub overdue_columns: Vec<String>,
+    /// Nothing overdue.
+    pub nothing_overdue: String,
+    /// Table of contents.
+    pub contents: String,
+    /// "Page".
+    pub page: String,
+    /// Chart captions: by region, by topic, overdue over time.
+    pub chart_region: String,
+    /// By topic.
+    pub chart_topic: String,
+    /// Overdue over time.
+    pub chart_trend: String,
+}
+
+/// One project in the portfolio table.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioRow {
+    /// Code.
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Lead institution and PI.
+    pub lead: String,
+    /// Regions.
+    pub regions: String,
+    /// Execution end.
+    pub end: String,
+    /// Worst status in words.
+    pub status: String,
+    /// Its stored name.
+    pub status_key: &'static str,
+    /// Completion.
+    pub completion: String,
+    /// Readiness score and band.
+    pub readiness: String,
+    /// Overdue (and missed) indicators.
+    pub overdue: usize,
+}
+
+/// One overdue indicator in the portfolio.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueRow {
+    /// Project code.
+    pub code: String,
+    /// What is measured.
+    pub metric: String,
+    /// Target.
+    pub target: String,
+    /// Planned by the date.
+    pub planned: String,
+    /// Verified so far.
+    pub current: String,
+    /// Overdue since.
+    pub since: String,
+    /// Days overdue.
+    pub days: i64,
+    /// Overdue or missed, in words.
+    pub status: String,
+}
+
+/// Where a status sits in [`Status::ALL`].
+pub fn status_index(status: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or_default()
+}
+
+/// The portfolio report in one language.
+pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
+    let t = locale.t();
+    let s = |key: &str| t.get(key).to_owned();
+    let columns = |prefix: &str, names: &[&str]| names.iter().map(|c| s(&format!("{prefix}.{c}"))).collect();
+    let mut totals = [0usize; 6];
+    for p in &facts.projects {
+        for (total, n) in totals.iter_mut().zip(p.counts) {
+            *total += n;
+        }
+    }
+    let mut summary = vec![
+        Pair { label: s("report.portfolio.projects_count"), value: facts.projects.len().to_string() },
+        Pair { label: s("report.portfolio.indicators_count"), value: totals.iter().sum::<usize>().to_string() },
+    ];
+    summary.extend(Status::ALL.iter().zip(totals).map(|(status, n)| Pair { label: s(status.label_key()), value: n.to_string() }));
+    let overdue_index = [status_index(Status::Overdue), status_index(Status::Missed)];
+    PortfolioView {
+        lang: locale.tag(),
+        title: s(Kind::Portfolio.title_key()),
+        scope: match &facts.guide {
+            Some((doc, title)) => format!("{title} ({doc})"),
+            None => s("report.portfolio.everything"),
+        },
+        dateline: t.fmt("report.dateline", &[("date", &facts.as_of)]),
+        labels: PortfolioLabels {
+            summary: s("report.section.summary"),
+            charts: s("report.section.charts"),
+            projects: s("report.portfolio.projects"),
+            overdue: s("report.portfolio.overdue"),
+            project_columns: columns(
+                "report.portfolio.column",
+                &["code", "title", "lead", "regions", "end", "status", "completion", "readiness", "overdue"],
+            ),
+            overdue_columns: columns(
+                "report.portfolio.overdue_column",
+                &["code", "metric", "target", "planned", "current", "since", "days"],
+            ),
+            nothing_overdue: s("report.portfolio.nothing_overdue"),
+            contents: s("report.contents"),
+            page: s("report.page"),
+            chart_region: s("report.chart.by_region"),
+            chart_topic: s("report.chart.by_topic"),
+            chart_trend: s("report.chart.overdue_trend"),
+        },
+        summary,
+        projects: facts
+            .projects
+            .iter()
+            .map(|p| PortfolioRow {
+                code: p.code.clone(),
+                title: p.title.clone(),
+                lead: format!("{} · {}", p.lead_institution, p.pi),
+                regions: p.regions.join(", "),
+                end: p.execution_end.to_string(),
+                status: p.status.map_or_else(|| "—".to_owned(), |s| t.get(s.label_key()).to_owned()),
+                status_key: p.status.map_or("none", Status::as_str),
+                completion: percent(p.completion),
+                readiness: format!("{:.0} · {}", p.readiness.score * 100.0, t.get(p.readiness.band.label_key())),
+                overdue: overdue_index.iter().map(|&i| p.counts[i]).sum(),
+            })
+            .collect(),
+        overdue: facts
+            .overdue
+            .iter()
+            .map(|o| OverdueRow {
+                code: o.code.clone(),
+                metric: o.metric.clone(),
+                target: target_words(t, &o.target),
+                planned: value_text(&o.target, o.planned, None).unwrap_or_else(|| "—".to_owned()),
+                current: value_text(&o.target, o.current, None).unwrap_or_else(|| "—".to_owned()),
+                since: o.since.map_or_else(String::new, |d| d.to_string()),
+                days: o.days,
+                status: s(o.status.label_key()),
+            })
+            .collect(),
+    }
+}
