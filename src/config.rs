@@ -136,6 +136,8 @@ pub struct Reminders {
 pub struct Config {
     /// Holds the SQLite database, stored files and mail written to disk.
     pub data_dir: PathBuf,
+    /// Where generated reports are written: `<reports_dir>/<project code>/<kind>-<as-of>.{html,pdf}`.
+    pub reports_dir: PathBuf,
     /// The database to use.
     pub database: DatabaseUrl,
     /// Address `serve` listens on.
@@ -187,6 +189,7 @@ pub struct Tracking {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     data_dir: Option<PathBuf>,
+    reports_dir: Option<PathBuf>,
     database_url: Option<String>,
     bind: Option<String>,
     base_url: Option<String>,
@@ -285,6 +288,10 @@ impl Config {
             .or_else(|| env_string("COOP_DATA_DIR").map(PathBuf::from))
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from("data"));
+        let reports_dir = env_string("COOP_REPORTS_DIR")
+            .map(PathBuf::from)
+            .or(file.reports_dir)
+            .unwrap_or_else(|| PathBuf::from("reports"));
         let database_url = overrides
             .database_url
             .clone()
@@ -391,6 +398,7 @@ impl Config {
             tracking: Tracking { warning_days, readiness },
             uploads: UploadLimits { max_file_bytes: max_file_mb * 1024 * 1024, max_files },
             data_dir,
+            reports_dir,
         };
         ensure_writable(&config.data_dir)?;
         Ok(config)

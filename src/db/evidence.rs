@@ -777,9 +777,17 @@ pub fn set_proof_list(
     })
 }
 
-/// Every stored file's hash: what the file store must keep.
+/// Every stored file's hash, evidence files and submitted reports': what the file store must keep.
 pub fn stored_hashes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    files::table.select(files::sha256).load(conn)
+    use super::schema::reports;
+    let mut hashes: Vec<String> = files::table.select(files::sha256).load(conn)?;
+    for (html, pdf) in
+        reports::table.select((reports::html_sha256, reports::pdf_sha256)).load::<(String, String)>(conn)?
+    {
+        hashes.push(html);
+        hashes.push(pdf);
+    }
+    Ok(hashes)
 }
 
 /// A value awaiting review, shown beside the verified one.

@@ -39,6 +39,7 @@ pub mod project;
 pub mod project_state;
 pub mod registration;
 pub mod reminder;
+pub mod report;
 pub mod roster;
 pub mod schema;
 pub mod session;

@@ -100,6 +100,19 @@ impl FileStore {
         Ok(Incoming { file, path, hasher: Sha256::new(), size: 0, limit, head: Vec::new(), kept: false })
     }
 
+    /// Stores content made by the program itself (a submitted report) and returns its SHA-256.
+    pub fn store_bytes(&self, bytes: &[u8]) -> io::Result<String> {
+        let mut incoming = self.receive(u64::MAX)?;
+        incoming.write(bytes).map_err(|e| match e {
+            ReceiveError::Io(e) => e,
+            other => io::Error::other(other),
+        })?;
+        let received = incoming.finish()?;
+        let sha256 = received.sha256.clone();
+        self.keep(received)?;
+        Ok(sha256)
+    }
+
     /// Moves a received upload into the store (once per content: a second copy is dropped) and
     /// makes the move durable. Returns whether the content was new.
     pub fn keep(&self, mut received: Received) -> io::Result<bool> {

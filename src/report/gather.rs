@@ -100,7 +100,9 @@ pub fn project_facts(
         })
         .collect();
     let covers_from = match kind {
-        Kind::Annual => as_of.checked_sub_months(Months::new(12)).map_or(info.execution_start, |d| d.max(info.execution_start)),
+        Kind::Annual => {
+            as_of.checked_sub_months(Months::new(12)).map_or(info.execution_start, |d| d.max(info.execution_start))
+        }
         _ => info.execution_start,
     };
     Ok(ProjectFacts {
@@ -182,7 +184,8 @@ fn change(at: NaiveDateTime, action: &str, detail: &str, by: Option<String>) -> 
     let text = |v: &Value| v.as_str().map(str::to_owned);
     let target = |v: &Value| serde_json::from_value::<Target>(v.clone()).ok().map(|t| target_text(&t));
     let reason = text(&detail["reason"]).filter(|r| !r.trim().is_empty());
-    let change = |kind, subject, before, after, reason| ChangeFacts { at, kind, by: by.clone(), subject, before, after, reason };
+    let change =
+        |kind, subject, before, after, reason| ChangeFacts { at, kind, by: by.clone(), subject, before, after, reason };
     Some(match action {
         "project.extend" => change(
             ChangeKind::Extension,
@@ -232,9 +235,9 @@ pub fn portfolio_facts(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<PortfolioFacts, AppError> {
     let guide = match guide_id {
-        Some(id) => Some(
-            guides::table.find(id).select((guides::doc_number, guides::title)).first::<(String, String)>(conn)?,
-        ),
+        Some(id) => {
+            Some(guides::table.find(id).select((guides::doc_number, guides::title)).first::<(String, String)>(conn)?)
+        }
         None => None,
     };
     let mut query = projects::table
@@ -281,7 +284,8 @@ pub fn portfolio_facts(
                 let spans = status::timeline(&t.target, &t.checkpoints, &t.observations, period, tracking.warning_days);
                 count_overdue(&spans, &trend_dates, &mut trend_counts);
             }
-            let evaluated = report(Loaded { project: project.clone(), tracked, pending: HashMap::new() }, as_of, tracking);
+            let evaluated =
+                report(Loaded { project: project.clone(), tracked, pending: HashMap::new() }, as_of, tracking);
             let mut counts = [0usize; 6];
             for i in &evaluated.indicators {
                 counts[super::view::status_index(i.evaluation.status)] += 1;
@@ -329,7 +333,10 @@ pub fn portfolio_facts(
 }
 
 /// Lead institution and PI names of a batch of projects, by project id.
-fn batch_names(conn: &mut DbConnection, batch: &[(Project, i32, String)]) -> QueryResult<HashMap<i64, (String, String)>> {
+fn batch_names(
+    conn: &mut DbConnection,
+    batch: &[(Project, i32, String)],
+) -> QueryResult<HashMap<i64, (String, String)>> {
     let leads: Vec<i64> = batch.iter().map(|(p, _, _)| p.lead_institution_id).collect();
     let pis: Vec<i64> = batch.iter().map(|(p, _, _)| p.pi_user_id).collect();
     let institutions: HashMap<i64, String> = institutions::table

@@ -1,8 +1,9 @@
 //! Progress, acceptance and portfolio reports with their charts. Three separate steps: gathering the
 //! data as of a date (the only one that reads the database), drawing the charts, and rendering HTML and
 //! PDF from the data and the charts; the last two are pure.
-pub mod project;
 pub mod facts;
 pub mod gather;
-pub mod view;
 pub mod html;
+pub mod output;
+pub mod project;
+pub mod view;

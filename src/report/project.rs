@@ -118,10 +118,8 @@ pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectR
             }
         })
         .collect();
-    let items: Vec<ReadinessItem> = indicators
-        .iter()
-        .map(|i| ReadinessItem::new(i.frozen.as_ref().unwrap_or(&i.target), &i.acceptance))
-        .collect();
+    let items: Vec<ReadinessItem> =
+        indicators.iter().map(|i| ReadinessItem::new(i.frozen.as_ref().unwrap_or(&i.target), &i.acceptance)).collect();
     ProjectReport {
         status: readiness::project_status(indicators.iter().map(|i| i.evaluation.status)),
         completion: readiness::completion(indicators.iter().map(|i| i.evaluation.progress)),

@@ -244,12 +244,7 @@ fn indicator_row(t: T, i: &IndicatorFacts, as_of: NaiveDate, ended: bool) -> Ind
         (None, Some(next)) if !met => t.fmt("report.next_due", &[("date", &next.due_on)]),
         _ => String::new(),
     };
-    let pending = i
-        .evidence
-        .iter()
-        .rev()
-        .find(|e| e.status == "pending")
-        .map(|p| evidence_row(t, &i.target, p).value);
+    let pending = i.evidence.iter().rev().find(|e| e.status == "pending").map(|p| evidence_row(t, &i.target, p).value);
     let metric = match &i.condition {
         Some(c) if !c.trim().is_empty() => format!("{} ({})", i.metric, c.trim()),
         _ => i.metric.clone(),
@@ -392,7 +387,10 @@ pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
             "report.field.readiness",
             t.fmt(
                 "report.readiness_score",
-                &[("score", &format!("{:.1}", facts.readiness.score * 100.0)), ("band", &t.get(facts.readiness.band.label_key()))],
+                &[
+                    ("score", &format!("{:.1}", facts.readiness.score * 100.0)),
+                    ("band", &t.get(facts.readiness.band.label_key())),
+                ],
             ),
         ),
         pair("report.field.met_count", {
@@ -565,7 +563,9 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
         Pair { label: s("report.portfolio.projects_count"), value: facts.projects.len().to_string() },
         Pair { label: s("report.portfolio.indicators_count"), value: totals.iter().sum::<usize>().to_string() },
     ];
-    summary.extend(Status::ALL.iter().zip(totals).map(|(status, n)| Pair { label: s(status.label_key()), value: n.to_string() }));
+    summary.extend(
+        Status::ALL.iter().zip(totals).map(|(status, n)| Pair { label: s(status.label_key()), value: n.to_string() }),
+    );
     let overdue_index = [status_index(Status::Overdue), status_index(Status::Missed)];
     PortfolioView {
         lang: locale.tag(),

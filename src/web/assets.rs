@@ -19,16 +19,8 @@ const ASSETS: [Asset; 4] = [
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../assets/app.js"),
     },
-    Asset {
-        name: "NotoSansSC-Regular.otf",
-        content_type: "font/otf",
-        bytes: crate::fonts::REGULAR,
-    },
-    Asset {
-        name: "NotoSansSC-Bold.otf",
-        content_type: "font/otf",
-        bytes: crate::fonts::BOLD,
-    },
+    Asset { name: "NotoSansSC-Regular.otf", content_type: "font/otf", bytes: crate::fonts::REGULAR },
+    Asset { name: "NotoSansSC-Bold.otf", content_type: "font/otf", bytes: crate::fonts::BOLD },
 ];
 
 /// `GET /static/{name}`.

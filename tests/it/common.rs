@@ -83,7 +83,10 @@ impl TestApp {
             database_url: pg.as_ref().map(|(url, _)| url.clone()),
             ..Overrides::default()
         };
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        // Reports go to the test's own folder, never into the checkout's reports/.
+        vars.entry("COOP_REPORTS_DIR".into())
+            .or_insert_with(|| dir.path().join("reports").to_string_lossy().into_owned());
         let config = Config::load(&overrides, &|k| vars.get(k).cloned()).unwrap();
         let pool = db::connect(&config).unwrap();
         let mailer = Mailer::from_config(&config).unwrap();

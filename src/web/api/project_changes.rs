@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use crate::db::{extension, indicator, project};
 use crate::error::AppError;
-use crate::web::identity::{ApiUser, RoleCheck};
 use crate::report::project::{ProjectReport, load, report};
+use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
 
 use super::indicators::STAFF;

@@ -13,8 +13,8 @@ use crate::db::registration::{self, NewProject};
 use crate::domain::project_state::ProjectState;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::web::identity::{ApiUser, RoleCheck};
 use crate::report::project::{IndicatorReport, ProjectReport, load, report};
+use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
 
 /// Who registers projects.

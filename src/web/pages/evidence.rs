@@ -21,13 +21,13 @@ use crate::domain::proof::{self, ProofKind};
 use crate::domain::target::Target;
 use crate::error::{AppError, FieldError};
 use crate::i18n::T;
+use crate::report::project::{IndicatorReport, load, report};
 use crate::web::csrf::CsrfProtected;
 use crate::web::evidence::{reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators;
 use crate::web::pages::projects::{number, target_text};
-use crate::report::project::{IndicatorReport, load, report};
 use crate::web::state::AppState;
 use crate::web::{evidence_download, evidence_upload};
 

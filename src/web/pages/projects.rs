@@ -19,12 +19,12 @@ use crate::domain::workdays::WorkCalendar;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::jobs::notices::date_text;
+use crate::report::project::{IndicatorReport, load, report};
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::pages::evidence::value_text;
 use crate::web::pages::history::{self, HistoryRow};
-use crate::report::project::{IndicatorReport, load, report};
 use crate::web::state::AppState;
 
 /// Registers the project routes; the fixed paths come before `/projects/{code}`.
