@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `user …`, `guide …`, `project import`, `audit verify`,
-//! `files gc`, `remind run`, `backup`. Each
+//! `files gc`, `remind run`, `report …`, `backup`. Each
 //! command prints one clear line and exits non-zero on failure: 2 for a configuration or usage
 //! mistake, 1 for anything else.
 
@@ -10,6 +10,7 @@ mod files;
 mod guide;
 mod project;
 mod remind;
+mod report;
 mod user;
 
 use std::path::PathBuf;
@@ -72,6 +73,9 @@ enum Command {
     /// Reminder e-mails.
     #[command(subcommand)]
     Remind(RemindCommand),
+    /// Generates progress, acceptance and portfolio reports (HTML and PDF).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Writes a consistent copy of the SQLite database, safe while the server runs.
     Backup {
         /// The file to write; it must not exist yet.
@@ -124,6 +128,68 @@ enum RemindCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// What every project report takes.
+#[derive(Debug, clap::Args)]
+struct ProjectReportArgs {
+    /// The project's code (项目编号).
+    #[arg(long, value_name = "CODE")]
+    project: String,
+    #[command(flatten)]
+    common: ReportArgs,
+}
+
+/// What every report takes.
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// Evaluate as of this day [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<chrono::NaiveDate>,
+    /// zh (default) or en.
+    #[arg(long, default_value = "zh", value_parser = ["zh", "zh-CN", "en"])]
+    lang: String,
+    /// Write into this folder instead of the configured reports folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Freeze the report as submitted: its files and data are kept exactly as they are.
+    #[arg(long)]
+    submit: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// A project's progress report (进展报告) as of a date.
+    Progress(ProjectReportArgs),
+    /// A project's annual progress report (年度进展报告): the year up to the date.
+    Annual(ProjectReportArgs),
+    /// A project's mid-term check report (中期检查).
+    MidTerm(ProjectReportArgs),
+    /// A project's end-of-term acceptance report (结题验收报告).
+    Acceptance(ProjectReportArgs),
+    /// The portfolio progress report for the commission.
+    Portfolio {
+        /// Only the projects of the guide with this document number [default: every project].
+        #[arg(long, value_name = "DOC_NUMBER")]
+        guide: Option<String>,
+        #[command(flatten)]
+        common: ReportArgs,
+    },
+}
+
+impl ReportCommand {
+    fn request(self) -> report::Request {
+        use crate::report::facts::Kind;
+        let (kind, scope, common) = match self {
+            ReportCommand::Progress(a) => (Kind::Progress, Some(a.project), a.common),
+            ReportCommand::Annual(a) => (Kind::Annual, Some(a.project), a.common),
+            ReportCommand::MidTerm(a) => (Kind::MidTerm, Some(a.project), a.common),
+            ReportCommand::Acceptance(a) => (Kind::Acceptance, Some(a.project), a.common),
+            ReportCommand::Portfolio { guide, common } => (Kind::Portfolio, guide, common),
+        };
+        let locale = if common.lang == "en" { crate::i18n::Locale::En } else { crate::i18n::Locale::ZhCn };
+        report::Request { kind, scope, as_of: common.as_of, locale, out: common.out, submit: common.submit }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,7 +311,7 @@ pub fn run() -> ExitCode {
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("COOP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn,usvg=error"));
     // Logs go to stderr so that commands such as `guide parse --json` keep stdout clean.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
@@ -277,6 +343,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             files::gc(&config, dry_run, std::time::Duration::from_secs(min_age_seconds))?
         }
         Command::Backup { to } => backup::run(&config, &to)?,
+        Command::Report(command) => report::run(&config, command.request())?,
         Command::Remind(RemindCommand::Run { as_of, dry_run, json }) => {
             remind::run(&config, remind::Job::Sweep, as_of, dry_run, json)?
         }

@@ -87,7 +87,7 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
 
 /// The day swept and the instant stamped on what is queued: now, or the same time of day on the
 /// `--as-of` date.
-fn when(config: &Config, as_of: Option<NaiveDate>) -> (NaiveDate, NaiveDateTime) {
+pub(super) fn when(config: &Config, as_of: Option<NaiveDate>) -> (NaiveDate, NaiveDateTime) {
     let local = Clock::System.now_utc().with_timezone(&config.timezone);
     match as_of {
         None => (local.date_naive(), local.naive_utc()),

@@ -1,5 +1,6 @@
 //! Portfolio-wide reads for the home pages and the dashboard: counts, own projects, filter choices.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -96,4 +97,33 @@ pub fn filter_options(conn: &mut DbConnection) -> QueryResult<FilterOptions> {
         institutions,
         pis,
     })
+}
+
+/// How many indicators have each status on `as_of`, per cooperation region of their projects'
+/// partners (a project with partners in two regions counts in both): (region, status, count).
+pub fn status_by_region(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<(String, String, i64)>> {
+    use super::schema::{indicator_status_spans as spans, project_partners, regions};
+    spans::table
+        .inner_join(project_partners::table.on(project_partners::project_id.eq(spans::project_id)))
+        .inner_join(regions::table.on(project_partners::region_id.eq(regions::id.nullable())))
+        .filter(spans::valid_from.le(as_of))
+        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(as_of)))
+        .group_by((regions::name, spans::status))
+        .select((regions::name, spans::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// How many indicators have each status on `as_of`, per topic: ("number. title", status, count).
+pub fn status_by_topic(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<(String, String, i64)>> {
+    use super::schema::{directions, indicator_status_spans as spans, topics};
+    let rows: Vec<(i32, String, String, i64)> = spans::table
+        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+        .inner_join(directions::table.on(directions::id.eq(projects::direction_id)))
+        .inner_join(topics::table.on(topics::id.eq(directions::topic_id)))
+        .filter(spans::valid_from.le(as_of))
+        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(as_of)))
+        .group_by((topics::number, topics::title, spans::status))
+        .select((topics::number, topics::title, spans::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(number, title, status, n)| (format!("{number}. {title}"), status, n)).collect())
 }

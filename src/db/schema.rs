@@ -815,3 +815,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     settings,
 );
+
+// The dashboard's charts count statuses per region and per topic.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    regions::name,
+    topics::number,
+    topics::title,
+    indicator_status_spans::status,
+);

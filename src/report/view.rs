@@ -75,6 +75,8 @@ pub struct Labels {
     pub no_changes: String,
     /// No evidence.
     pub no_evidence: String,
+    /// Beside a value awaiting review.
+    pub pending: String,
     /// Column headings of the indicator table.
     pub columns: Vec<String>,
     /// Column headings of the change table.
@@ -316,6 +318,7 @@ fn labels(t: T) -> Labels {
         nothing_missing: s("report.nothing_missing"),
         no_changes: s("report.no_changes"),
         no_evidence: s("report.no_evidence"),
+        pending: s("report.evidence_status.pending"),
         columns: ["n", "metric", "task_book", "planned", "achieved", "completion", "verdict", "status"]
             .iter()
             .map(|c| s(&format!("report.column.{c}")))

@@ -56,7 +56,7 @@ pub struct PageCtx {
 
 /// Notices that may be requested with `?done=`; anything else is ignored, so the parameter cannot
 /// be used to show arbitrary text.
-const NOTICES: [(&str, &str); 14] = [
+const NOTICES: [(&str, &str); 15] = [
     ("annual_submitted", "annual_report.submitted"),
     ("evidence_submitted", "evidence_page.submitted"),
     ("imported", "notice.imported"),
@@ -66,6 +66,7 @@ const NOTICES: [(&str, &str); 14] = [
     ("password_reset", "notice.password_reset"),
     ("registered", "notice.registered"),
     ("reminder_rules_reset", "reminders_page.reset_done"),
+    ("report_submitted", "report.submitted_done"),
     ("reset_sent", "notice.reset_sent"),
     ("reviewed", "review_page.reviewed"),
     ("saved", "notice.saved"),

@@ -253,3 +253,78 @@ fn remind_run_queues_each_reminder_once_and_a_dry_run_changes_nothing() {
         holiday["messages"].as_array().unwrap().is_empty() && holiday["sending_for"].as_array().unwrap().is_empty()
     );
 }
+
+/// The code of the first demo project (in code order) in a data folder.
+fn first_project_code(data: &str) -> String {
+    use coop_tracker::db::schema::projects;
+    use diesel::prelude::*;
+    let overrides = coop_tracker::config::Overrides { data_dir: Some(data.into()), ..Default::default() };
+    let config = coop_tracker::config::Config::load(&overrides, &|_| None).unwrap();
+    let pool = coop_tracker::db::connect(&config).unwrap();
+    projects::table.order(projects::code.asc()).select(projects::code).first(&mut pool.get().unwrap()).unwrap()
+}
+
+#[test]
+fn report_writes_html_and_pdf_freezes_on_submit_and_refuses_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let seeded = run(&["--data-dir", data, "demo", "seed", "--projects", "12", "--as-of", "2026-07-01"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let code = first_project_code(data);
+
+    let made = run(
+        &[
+            "--data-dir",
+            data,
+            "report",
+            "acceptance",
+            "--project",
+            &code,
+            "--as-of",
+            "2026-07-01",
+            "--out",
+            out,
+            "--submit",
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let printed = text(&made.stdout);
+    let pdf = dir.path().join(format!("out/{code}/acceptance-2026-07-01.pdf"));
+    assert!(printed.contains(pdf.to_str().unwrap()), "{printed}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    assert!(dir.path().join(format!("out/{code}/acceptance-2026-07-01.html")).exists());
+    assert!(printed.contains("submitted as report 1"), "{printed}");
+
+    let english =
+        run(&["--data-dir", data, "report", "mid-term", "--project", &code, "--lang", "en", "--out", out], None);
+    assert!(english.status.success(), "{}", text(&english.stderr));
+    assert!(text(&english.stdout).contains(".en.pdf"));
+
+    let portfolio = run(&["--data-dir", data, "report", "portfolio", "--as-of", "2026-07-01", "--out", out], None);
+    assert!(portfolio.status.success(), "{}", text(&portfolio.stderr));
+    assert!(dir.path().join("out/portfolio/portfolio-2026-07-01.pdf").exists());
+
+    let refused = |args: &[&str], says: &str| {
+        let mut all = vec!["--data-dir", data, "report"];
+        all.extend_from_slice(args);
+        let output = run(&all, None);
+        assert!(!output.status.success(), "{args:?} should fail");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    };
+    refused(&["progress", "--project", "NO-SUCH", "--out", out], "no project with code 'NO-SUCH'");
+    refused(
+        &["progress", "--project", &code, "--as-of", "2020-01-01", "--out", out],
+        "before the project's execution period",
+    );
+    refused(&["portfolio", "--guide", "沪科〔1999〕1号", "--out", out], "no call guide");
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, b"a file, not a folder").unwrap();
+    let unwritable = blocker.join("reports");
+    refused(&["progress", "--project", &code, "--out", unwritable.to_str().unwrap()], "cannot write the report");
+}

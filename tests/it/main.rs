@@ -32,4 +32,5 @@ mod project_state;
 mod projects;
 mod reminder_pages;
 mod reminders;
+mod reports;
 mod roster;

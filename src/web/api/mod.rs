@@ -8,6 +8,7 @@ mod me;
 mod overdue;
 mod project_changes;
 mod projects;
+mod reports;
 mod roster;
 mod tokens;
 
@@ -25,7 +26,7 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
         projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list,
         indicators::show, indicators::add, indicators::update, indicators::plan, indicators::set_proof, project_changes::freeze_baseline,
         project_changes::extend, evidence::submit, evidence::list, evidence::show, evidence::download, evidence::review,
-        evidence::queue, evidence::history),
+        evidence::queue, evidence::history, reports::list, reports::create, reports::download),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::report::project::ProjectReport, crate::report::project::IndicatorReport,
@@ -35,7 +36,8 @@ use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
         project_changes::Extension,
         evidence::EvidenceUpload, crate::db::evidence::Submitted, crate::db::evidence::EvidenceView, crate::db::evidence::FileView,
         crate::db::evidence::ReviewView, crate::db::evidence::Decision, evidence::ReviewRequest, evidence::Reviewed,
-        evidence::ReviewQueue, crate::db::evidence::QueueItem, evidence::AuditPage, evidence::AuditEntryView)),
+        evidence::ReviewQueue, crate::db::evidence::QueueItem, evidence::AuditPage, evidence::AuditEntryView,
+        reports::SubmittedReport, reports::ReportRequest, reports::GeneratedReport, crate::db::report::Snapshot)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -99,4 +101,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/evidence/{id}/review", web::post().to(evidence::review))
         .route("/evidence/{id}/files/{n}", web::get().to(evidence::download))
         .route("/review-queue", web::get().to(evidence::queue))
+        .route("/projects/{code}/reports", web::get().to(reports::list))
+        .route("/projects/{code}/reports", web::post().to(reports::create))
+        .route("/reports/{id}/{format}", web::get().to(reports::download))
 }

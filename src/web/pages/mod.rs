@@ -5,6 +5,7 @@ mod admin;
 mod annual_report;
 mod calendar;
 mod dashboard;
+mod dashboard_charts;
 pub mod evidence;
 mod guides;
 mod history;
@@ -14,8 +15,9 @@ mod institutions;
 mod lang;
 mod password_reset;
 mod project_changes;
-mod project_form;
+pub(crate) mod project_form;
 pub mod projects;
+mod reports;
 mod review;
 mod roster;
 mod session;
@@ -27,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::show))
         .route("/dashboard", web::get().to(dashboard::show))
         .route("/dashboard/export.{format}", web::get().to(dashboard::export))
+        .route("/dashboard/charts/{name}.png", web::get().to(dashboard_charts::png))
         .route("/login", web::get().to(session::form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))
@@ -45,5 +48,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(review::routes)
         .configure(history::routes)
         .configure(annual_report::routes)
+        .configure(reports::routes)
         .configure(admin::routes);
 }

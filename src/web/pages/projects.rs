@@ -13,12 +13,14 @@ use crate::db::evidence::can_contribute;
 use crate::db::project::{self, Project};
 use crate::db::project_state;
 use crate::domain::guide::model::Op;
+use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
 use crate::domain::status::Status;
 use crate::domain::workdays::WorkCalendar;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::jobs::notices::date_text;
+use crate::report::figures;
 use crate::report::project::{IndicatorReport, load, report};
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -158,6 +160,8 @@ struct ShowPage {
     history: Vec<HistoryRow>,
     /// Whether there are older changes.
     more_history: bool,
+    /// The overview and timeline charts as SVG (text escaped by the drawing).
+    charts: Vec<String>,
 }
 
 impl ShowPage {
@@ -262,7 +266,19 @@ async fn show_page(
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
     let project_state = state_of(&report.project);
     let ctx = PageCtx::new(req, Some(current));
+    let period = Period { start: report.project.execution_start, end: report.project.execution_end };
+    let overview = figures::overview_chart(
+        report.indicators.iter().map(|i| (i.metric.as_str(), i.acceptance.progress, i.evaluation.status)),
+    );
+    let timeline = figures::timeline_chart(
+        period,
+        as_of,
+        state.config.tracking.warning_days,
+        report.indicators.iter().map(|i| (i.metric.as_str(), &i.target, &i.evaluation, i.checkpoints.as_slice())),
+    );
+    let charts = figures::page_svgs(&overview, &timeline, ctx.t.0);
     let page = ShowPage {
+        charts,
         state: project_state.label_key(),
         manages: current.user.role.sees_portfolio(),
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),

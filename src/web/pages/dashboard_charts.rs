@@ -1,0 +1,98 @@
+//! The dashboard's charts as PNG images, each its own request so that the dashboard page itself stays
+//! as fast as its list: indicators by status per cooperation region and per topic, and overdue
+//! indicators at each month's end over the last two years.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{Months, NaiveDate};
+use serde::Deserialize;
+
+use crate::db::overdue::{Filter, count_by_status};
+use crate::db::portfolio;
+use crate::domain::status::Status;
+use crate::error::AppError;
+use crate::report::chart::{BreakdownChart, BreakdownGroup, Chart, OverdueTrendChart};
+use crate::report::figures;
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::request_locale;
+use crate::web::pages::project_form::STAFF;
+use crate::web::state::AppState;
+
+/// How many month ends the overdue trend shows.
+const TREND_MONTHS: u32 = 24;
+
+/// `?as_of=YYYY-MM-DD`.
+#[derive(Debug, Deserialize)]
+pub struct ChartQuery {
+    as_of: Option<NaiveDate>,
+}
+
+/// Stacked bars from (group, status, count) rows, groups in name order.
+fn breakdown(rows: Vec<(String, String, i64)>) -> BreakdownChart {
+    let mut groups: Vec<BreakdownGroup> = Vec::new();
+    let mut rows = rows;
+    rows.sort();
+    for (label, status, n) in rows {
+        let Some(status) = Status::parse(&status) else { continue };
+        if groups.last().is_none_or(|g| g.label != label) {
+            groups.push(BreakdownGroup { label, counts: Vec::new() });
+        }
+        if let Some(group) = groups.last_mut() {
+            group.counts.push((status, u32::try_from(n).unwrap_or(u32::MAX)));
+        }
+    }
+    BreakdownChart { title: String::new(), groups }
+}
+
+/// `GET /dashboard/charts/{region|topic|trend}.png` (staff).
+pub async fn png(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    name: web::Path<String>,
+    query: web::Query<ChartQuery>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let as_of = query.as_of.unwrap_or_else(|| state.today());
+    let locale = request_locale(&req, Some(&current));
+    enum Data {
+        Breakdown(BreakdownChart),
+        Trend(OverdueTrendChart),
+    }
+    let name = name.into_inner();
+    let data = match name.as_str() {
+        "region" => Data::Breakdown(breakdown(state.db(move |c| Ok(portfolio::status_by_region(c, as_of)?)).await?)),
+        "topic" => Data::Breakdown(breakdown(state.db(move |c| Ok(portfolio::status_by_topic(c, as_of)?)).await?)),
+        "trend" => {
+            let dates: Vec<NaiveDate> =
+                (0..TREND_MONTHS).rev().filter_map(|back| as_of.checked_sub_months(Months::new(back))).collect();
+            let points = state
+                .db(move |c| {
+                    let mut points = Vec::with_capacity(dates.len());
+                    for date in dates {
+                        let counts = count_by_status(c, date, &Filter::default(), &[Status::Overdue])?;
+                        let n = counts.first().map_or(0, |(_, n)| *n);
+                        points.push((date, u32::try_from(n).unwrap_or(u32::MAX)));
+                    }
+                    Ok(points)
+                })
+                .await?;
+            Data::Trend(OverdueTrendChart { title: String::new(), as_of, points })
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let labels = figures::labels(locale);
+    let png = web::block(move || match &data {
+        Data::Breakdown(chart) => Chart::Breakdown(chart).png(&labels),
+        Data::Trend(chart) => Chart::OverdueTrend(chart).png(&labels),
+    })
+    .await?;
+    match png {
+        Ok(png) => Ok(HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "image/png"))
+            .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+            .body(png)),
+        Err(crate::report::chart::ChartError::NothingToDraw) => Ok(HttpResponse::NoContent().finish()),
+        Err(other) => Err(AppError::Internal(other.into())),
+    }
+}

@@ -1,0 +1,268 @@
+//! Report pages: a project's reports (generate any kind as of a date, in either language; staff
+//! submit and freeze one; every submitted report listed for download), the portfolio report for
+//! staff, and downloads of submitted reports exactly as they were frozen.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::db::guide;
+use crate::db::project::{self, Project};
+use crate::db::report::{self as stored, Snapshot};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::report::facts::Kind;
+use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::page::{PageCtx, encode_path_segment, render, see_other};
+use crate::web::pages::evidence::client_ip;
+use crate::web::pages::project_form::STAFF;
+use crate::web::report_files::{self, Format};
+use crate::web::state::AppState;
+
+/// Registers the report routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/projects/{code}/reports", web::get().to(project_page))
+        .route("/projects/{code}/reports", web::post().to(project_submit))
+        .route("/projects/{code}/reports/generate", web::get().to(project_generate))
+        .route("/reports", web::get().to(portfolio_page))
+        .route("/reports", web::post().to(portfolio_submit))
+        .route("/reports/generate", web::get().to(portfolio_generate))
+        .route("/reports/{id}/{format}", web::get().to(download));
+}
+
+/// What to generate: kind, as-of date (today when empty), language (the page's when empty), format.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    kind: Option<String>,
+    as_of: Option<String>,
+    lang: Option<String>,
+    format: Option<String>,
+    guide: Option<String>,
+}
+
+/// The submit form: the same fields, with the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct SubmitForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    guide: String,
+    csrf_token: String,
+}
+
+impl CsrfProtected for SubmitForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// A submitted report as listed.
+struct Listed {
+    snapshot: Snapshot,
+    kind_key: &'static str,
+}
+
+fn listed(snapshots: Vec<Snapshot>) -> Vec<Listed> {
+    snapshots
+        .into_iter()
+        .map(|snapshot| Listed {
+            kind_key: Kind::parse(&snapshot.kind).map_or("report.list", Kind::title_key),
+            snapshot,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "pages/reports/project.html")]
+struct ProjectPage {
+    ctx: PageCtx,
+    project: Project,
+    kinds: Vec<(&'static str, &'static str)>,
+    today: NaiveDate,
+    staff: bool,
+    submitted: Vec<Listed>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/reports/portfolio.html")]
+struct PortfolioPage {
+    ctx: PageCtx,
+    guides: Vec<(String, String)>,
+    today: NaiveDate,
+    submitted: Vec<Listed>,
+}
+
+impl ProjectPage {
+    fn short(&self, sha: &str) -> String {
+        sha.chars().take(12).collect()
+    }
+}
+
+impl PortfolioPage {
+    fn short(&self, sha: &str) -> String {
+        sha.chars().take(12).collect()
+    }
+}
+
+/// The as-of date typed (`None` for an empty field); a date that does not parse is refused.
+fn parse_as_of(text: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(today),
+        Some(text) => {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AppError::field("as_of", "report.date_invalid"))
+        }
+    }
+}
+
+fn parse_locale(text: Option<&str>, fallback: Locale) -> Locale {
+    text.and_then(Locale::from_tag).unwrap_or(fallback)
+}
+
+fn parse_project_kind(text: Option<&str>) -> Result<Kind, AppError> {
+    text.and_then(Kind::parse)
+        .filter(|k| *k != Kind::Portfolio)
+        .ok_or_else(|| AppError::field("kind", "report.unknown_kind"))
+}
+
+/// `GET /projects/{code}/reports`.
+pub async fn project_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (user, code) = (current.user.clone(), code.into_inner());
+    let (project, submitted) = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            if !project::can_view(conn, &user, &project)? {
+                return Err(AppError::NotFound);
+            }
+            let submitted = stored::for_project(conn, project.id)?;
+            Ok((project, submitted))
+        })
+        .await?;
+    render(&ProjectPage {
+        ctx: PageCtx::new(&req, Some(&current)),
+        project,
+        kinds: Kind::PROJECT.iter().map(|k| (k.as_str(), k.title_key())).collect(),
+        today: state.today(),
+        staff: current.user.role.sees_portfolio(),
+        submitted: listed(submitted),
+    })
+}
+
+/// `GET /projects/{code}/reports/generate?kind=&as_of=&lang=&format=`: the report, made now.
+pub async fn project_generate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page_locale = crate::web::page::request_locale(&req, Some(&current));
+    let kind = parse_project_kind(query.kind.as_deref())?;
+    let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;
+    let locale = parse_locale(query.lang.as_deref(), page_locale);
+    let format = Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::NotFound)?;
+    let generated = report_files::project_report(&state, &current.user, code.into_inner(), kind, as_of, locale).await?;
+    Ok(report_files::send_made(&generated.made, format))
+}
+
+/// `POST /projects/{code}/reports`: staff generate and freeze a report.
+pub async fn project_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+    CsrfForm(form): CsrfForm<SubmitForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let page_locale = crate::web::page::request_locale(&req, Some(&current));
+    let kind = parse_project_kind(Some(&form.kind))?;
+    let as_of = parse_as_of(Some(&form.as_of), state.today())?;
+    let locale = parse_locale(Some(&form.lang), page_locale);
+    let code = code.into_inner();
+    let generated = report_files::project_report(&state, &current.user, code.clone(), kind, as_of, locale).await?;
+    report_files::submit(&state, generated, current.user.id, client_ip(&req)).await?;
+    Ok(see_other(&format!("/projects/{}/reports?done=report_submitted", encode_path_segment(&code))))
+}
+
+/// The guide of a portfolio report by its id as chosen on the form (empty: every project).
+async fn chosen_guide(state: &AppState, text: Option<&str>) -> Result<Option<i64>, AppError> {
+    let Some(number) = text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned) else { return Ok(None) };
+    let id = state.db(move |conn| Ok(guide::find_id_by_doc_number(conn, &number)?)).await?;
+    id.map(Some).ok_or_else(|| AppError::field("guide", "report.unknown_guide"))
+}
+
+/// `GET /reports`: the portfolio report form and the submitted portfolio reports (staff).
+pub async fn portfolio_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let (guides, submitted) = state
+        .db(|conn| {
+            let guides = guide::list(conn)?.into_iter().map(|g| (g.doc_number, g.title)).collect();
+            Ok((guides, stored::portfolio(conn)?))
+        })
+        .await?;
+    render(&PortfolioPage {
+        ctx: PageCtx::new(&req, Some(&current)),
+        guides,
+        today: state.today(),
+        submitted: listed(submitted),
+    })
+}
+
+/// `GET /reports/generate?guide=&as_of=&lang=&format=` (staff).
+pub async fn portfolio_generate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let page_locale = crate::web::page::request_locale(&req, Some(&current));
+    let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;
+    let locale = parse_locale(query.lang.as_deref(), page_locale);
+    let format = Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::NotFound)?;
+    let guide_id = chosen_guide(&state, query.guide.as_deref()).await?;
+    let generated = report_files::portfolio_report(&state, guide_id, as_of, locale).await?;
+    Ok(report_files::send_made(&generated.made, format))
+}
+
+/// `POST /reports`: staff generate and freeze a portfolio report.
+pub async fn portfolio_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<SubmitForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let page_locale = crate::web::page::request_locale(&req, Some(&current));
+    let as_of = parse_as_of(Some(&form.as_of), state.today())?;
+    let locale = parse_locale(Some(&form.lang), page_locale);
+    let guide_id = chosen_guide(&state, Some(&form.guide)).await?;
+    let generated = report_files::portfolio_report(&state, guide_id, as_of, locale).await?;
+    report_files::submit(&state, generated, current.user.id, client_ip(&req)).await?;
+    Ok(see_other("/reports?done=report_submitted"))
+}
+
+/// `GET /reports/{id}/{html|pdf}`: a submitted report as it was frozen.
+pub async fn download(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, format) = path.into_inner();
+    let format = Format::parse(&format).ok_or(AppError::NotFound)?;
+    report_files::send_frozen(&state, &current.user, id, format).await
+}

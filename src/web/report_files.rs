@@ -1,0 +1,207 @@
+//! Reports for the pages and the API alike: generating one (gathered on a pooled connection, drawn and
+//! rendered on the blocking pool, written to the reports folder), freezing it, and sending a file.
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::web;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::state::AppState;
+use crate::db::project;
+use crate::db::report::{self as stored, Snapshot};
+use crate::db::user::User;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::report::facts::Kind;
+use crate::report::make::{self, Made};
+use crate::report::{gather, output};
+
+/// A report file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The HTML file.
+    Html,
+    /// The PDF file.
+    Pdf,
+}
+
+impl Format {
+    /// `html` or `pdf`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "html" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// A generated report and what it belongs to.
+pub struct Generated {
+    /// The report.
+    pub made: Made,
+    /// Its project (none for the portfolio).
+    pub project_id: Option<i64>,
+    /// Its guide (portfolio reports of one guide).
+    pub guide_id: Option<i64>,
+}
+
+/// Generates one project's report as `user` (404 for a project they may not see) and writes it to the
+/// reports folder.
+pub async fn project_report(
+    state: &AppState,
+    user: &User,
+    code: String,
+    kind: Kind,
+    as_of: NaiveDate,
+    locale: Locale,
+) -> Result<Generated, AppError> {
+    let (user, now, tracking) = (user.clone(), state.clock.now(), state.config.tracking);
+    let facts = state
+        .db(move |conn| {
+            let project = gather::find_project(conn, Some(&user), &code)?;
+            let id = project.id;
+            Ok((gather::project_facts(conn, project, kind, as_of, &tracking, now)?, id))
+        })
+        .await?;
+    let (facts, project_id) = facts;
+    let warning_days = state.config.tracking.warning_days;
+    let made = web::block(move || make::project_report(&facts, locale, warning_days)).await??;
+    write(state, made, Some(project_id), None).await
+}
+
+/// Generates the portfolio report (of one guide, or of everything) and writes it to the reports folder.
+pub async fn portfolio_report(
+    state: &AppState,
+    guide_id: Option<i64>,
+    as_of: NaiveDate,
+    locale: Locale,
+) -> Result<Generated, AppError> {
+    let (now, tracking) = (state.clock.now(), state.config.tracking);
+    let facts =
+        state.db(move |conn| gather::portfolio_facts(conn, guide_id, as_of, &tracking, now, &mut |_, _| {})).await?;
+    let made = web::block(move || make::portfolio_report(&facts, locale)).await??;
+    write(state, made, None, guide_id).await
+}
+
+async fn write(
+    state: &AppState,
+    made: Made,
+    project_id: Option<i64>,
+    guide_id: Option<i64>,
+) -> Result<Generated, AppError> {
+    let dir = state.config.reports_dir.clone();
+    let made = web::block(move || {
+        let base = output::base_path(&dir, &made.scope, made.kind, made.as_of, made.locale);
+        output::write(&base, &made.html, &made.pdf).map(|_| made).map_err(|e| {
+            tracing::error!(folder = %dir.display(), error = %e, "cannot write a report");
+            AppError::field("reports_dir", "report.output_unwritable")
+        })
+    })
+    .await??;
+    Ok(Generated { made, project_id, guide_id })
+}
+
+/// Freezes a generated report on behalf of `by`.
+pub async fn submit(state: &AppState, generated: Generated, by: i64, ip: Option<String>) -> Result<Snapshot, AppError> {
+    let (files, now) = (state.files(), state.clock.now());
+    state
+        .db(move |conn| {
+            make::submit(
+                conn,
+                &files,
+                &generated.made,
+                generated.project_id,
+                generated.guide_id,
+                Some(by),
+                now,
+                ip.as_deref(),
+            )
+        })
+        .await
+}
+
+/// Sends a freshly generated report's file.
+pub fn send_made(made: &Made, format: Format) -> HttpResponse {
+    let name = output::download_name(&made.scope, made.kind, made.as_of, made.locale.tag(), format.extension());
+    let body = match format {
+        Format::Html => made.html.clone().into_bytes(),
+        Format::Pdf => made.pdf.clone(),
+    };
+    send(body, &name, format)
+}
+
+/// Sends a submitted report's file, exactly as it was frozen: refused when the stored bytes no longer
+/// match the recorded SHA-256. 404 for a report the user may not see.
+pub async fn send_frozen(state: &AppState, user: &User, id: i64, format: Format) -> Result<HttpResponse, AppError> {
+    let user = user.clone();
+    let (snapshot, scope) = state
+        .db(move |conn| {
+            let snapshot = stored::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let scope = match snapshot.project_id {
+                Some(project_id) => {
+                    let project = project::find_by_id(conn, project_id)?.ok_or(AppError::NotFound)?;
+                    if !project::can_view(conn, &user, &project)? {
+                        return Err(AppError::NotFound);
+                    }
+                    project.code
+                }
+                None if user.role.sees_portfolio() => "portfolio".to_owned(),
+                None => return Err(AppError::NotFound),
+            };
+            Ok((snapshot, scope))
+        })
+        .await?;
+    let sha256 = match format {
+        Format::Html => snapshot.html_sha256.clone(),
+        Format::Pdf => snapshot.pdf_sha256.clone(),
+    };
+    let path = state.files().path_of(&sha256);
+    let bytes = web::block(move || std::fs::read(path)).await?.map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context(format!("submitted report file {sha256} is missing")))
+    })?;
+    if hex::encode(Sha256::digest(&bytes)) != sha256 {
+        tracing::error!(report = id, %sha256, "a submitted report's file does not match its recorded hash");
+        return Err(AppError::Conflict("report.hash_mismatch"));
+    }
+    let kind = Kind::parse(&snapshot.kind).unwrap_or(Kind::Progress);
+    let name = output::download_name(&scope, kind, snapshot.as_of, &snapshot.lang, format.extension());
+    Ok(send(bytes, &name, format))
+}
+
+/// A report file response: HTML shown in the browser (with its own inline styles and embedded images,
+/// and no scripts), PDF as a download.
+fn send(body: Vec<u8>, name: &str, format: Format) -> HttpResponse {
+    let (content_type, disposition) = match format {
+        Format::Html => ("text/html; charset=utf-8", DispositionType::Inline),
+        Format::Pdf => ("application/pdf", DispositionType::Attachment),
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header(ContentDisposition {
+            disposition,
+            parameters: vec![
+                DispositionParam::Filename(name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect()),
+                DispositionParam::FilenameExt(header::ExtendedValue {
+                    charset: header::Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: name.as_bytes().to_vec(),
+                }),
+            ],
+        })
+        // A report page carries its styles inline; it runs no script and loads only our fonts.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'; frame-ancestors 'none'",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(body)
+}
