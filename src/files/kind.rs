@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn unknown_content_and_misleading_names_are_refused() {
         assert_eq!(check("tool.exe", b"MZ\x90\0"), Err(Refusal::UnknownContent));
-        assert_eq!(check("report.pdf", b"\x7fELF\x02\x01"), Err(Refusal::UnknownContent));
+        assert_eq!(check("summary.pdf", b"\x7fELF\x02\x01"), Err(Refusal::UnknownContent));
         assert_eq!(
             check("page.html", b"<script>alert(1)</script>"),
             Err(Refusal::UnknownContent),
@@ -251,7 +251,7 @@ mod tests {
         );
         assert_eq!(check("notes.txt", b"binary\0data"), Err(Refusal::UnknownContent));
         assert_eq!(
-            check("report.pdf", b"\x89PNG\r\n\x1a\n"),
+            check("summary.pdf", b"\x89PNG\r\n\x1a\n"),
             Err(Refusal::Mismatch { content: "PNG", extension: "pdf".into() })
         );
     }

@@ -25,9 +25,14 @@ use crate::domain::status::{self, Status, StatusSpan};
 use crate::domain::target::{Target, target_text};
 use crate::error::AppError;
 
-/// Audit actions a report lists as the project's change history.
-const CHANGE_ACTIONS: [&str; 5] =
-    ["project.extend", "project.state", "project.baseline_freeze", "indicator.update", "indicator.add"];
+/// The audit actions a report lists as the project's change history, and the kind of change each is.
+const CHANGE_ACTIONS: [(&str, ChangeKind); 5] = [
+    ("project.extend", ChangeKind::Extension),               // audit action
+    ("project.state", ChangeKind::State),                    // audit action
+    ("project.baseline_freeze", ChangeKind::BaselineFrozen), // audit action
+    ("indicator.update", ChangeKind::TargetChange),          // audit action
+    ("indicator.add", ChangeKind::IndicatorAdded),           // audit action
+];
 
 /// The project with this code, if `caller` may see it (`None`: the command line, which sees all).
 /// Unknown and hidden projects are both "not found", so codes of others' projects leak nothing.
@@ -171,7 +176,7 @@ fn changes(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ChangeFacts>,
     let rows: Vec<(NaiveDateTime, String, String, Option<String>)> = audit_log::table
         .left_join(users::table)
         .filter(audit_log::project_id.eq(project_id))
-        .filter(audit_log::action.eq_any(CHANGE_ACTIONS))
+        .filter(audit_log::action.eq_any(CHANGE_ACTIONS.map(|(action, _)| action)))
         .order(audit_log::id.asc())
         .select((audit_log::at, audit_log::action, audit_log::detail, users::name.nullable()))
         .load(conn)?;
@@ -180,44 +185,38 @@ fn changes(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ChangeFacts>,
 
 /// One audit row as a change; `None` for details that do not parse (they are still in the history page).
 fn change(at: NaiveDateTime, action: &str, detail: &str, by: Option<String>) -> Option<ChangeFacts> {
+    let kind = CHANGE_ACTIONS.iter().find(|(name, _)| *name == action).map(|(_, kind)| *kind)?;
     let detail: Value = serde_json::from_str(detail).ok()?;
     let text = |v: &Value| v.as_str().map(str::to_owned);
     let target = |v: &Value| serde_json::from_value::<Target>(v.clone()).ok().map(|t| target_text(&t));
     let reason = text(&detail["reason"]).filter(|r| !r.trim().is_empty());
-    let change =
-        |kind, subject, before, after, reason| ChangeFacts { at, kind, by: by.clone(), subject, before, after, reason };
-    Some(match action {
-        "project.extend" => change(
-            ChangeKind::Extension,
-            None,
-            text(&detail["before"]["execution_end"]),
-            text(&detail["after"]["execution_end"]),
-            reason,
-        ),
-        "project.state" => change(
-            ChangeKind::State,
+    let (subject, before, after, reason) = match kind {
+        ChangeKind::Extension => {
+            (None, text(&detail["before"]["execution_end"]), text(&detail["after"]["execution_end"]), reason)
+        }
+        ChangeKind::State => (
             None,
             text(&detail["before"]),
             text(&detail["after"]),
             text(&detail["note"]).filter(|r| !r.trim().is_empty()),
         ),
-        "project.baseline_freeze" => change(ChangeKind::BaselineFrozen, None, None, None, None),
-        "indicator.add" => {
+        ChangeKind::BaselineFrozen => (None, None, None, None),
+        ChangeKind::IndicatorAdded => {
             // Indicators registered with the project are not changes; only those added later are.
             if detail["after_baseline_freeze"] != Value::Bool(true) && reason.is_none() {
                 return None;
             }
-            change(ChangeKind::IndicatorAdded, text(&detail["metric"]), None, target(&detail["after"]), reason)
+            (text(&detail["metric"]), None, target(&detail["after"]), reason)
         }
-        "indicator.update" => {
+        ChangeKind::TargetChange => {
             let (before, after) = (target(&detail["before"]["target"]), target(&detail["after"]["target"]));
             if before == after {
                 return None;
             }
-            change(ChangeKind::TargetChange, text(&detail["after"]["metric"]), before, after, reason)
+            (text(&detail["after"]["metric"]), before, after, reason)
         }
-        _ => return None,
-    })
+    };
+    Some(ChangeFacts { at, kind, by, subject, before, after, reason })
 }
 
 /// How many projects are evaluated per round trip: few enough that `IN (…)` lists stay well inside

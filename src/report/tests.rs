@@ -160,7 +160,7 @@ fn the_pdf_holds_the_title_code_and_every_figure() {
     let facts = sample();
     let made = make::project_report(&facts, Locale::ZhCn, 30).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.pdf");
+    let path = dir.path().join("acceptance.pdf");
     std::fs::write(&path, &made.pdf).unwrap();
     let out = std::process::Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])

@@ -555,7 +555,7 @@ pub fn status_index(status: Status) -> usize {
 pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
     let t = locale.t();
     let s = |key: &str| t.get(key).to_owned();
-    let columns = |prefix: &str, names: &[&str]| names.iter().map(|c| s(&format!("{prefix}.{c}"))).collect();
+    let columns = |keys: &[&str]| keys.iter().map(|key| s(key)).collect();
     let mut totals = [0usize; 6];
     for p in &facts.projects {
         for (total, n) in totals.iter_mut().zip(p.counts) {
@@ -583,14 +583,26 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
             charts: s("report.section.charts"),
             projects: s("report.portfolio.projects"),
             overdue: s("report.portfolio.overdue"),
-            project_columns: columns(
-                "report.portfolio.column",
-                &["code", "title", "lead", "regions", "end", "status", "completion", "readiness", "overdue"],
-            ),
-            overdue_columns: columns(
-                "report.portfolio.overdue_column",
-                &["code", "metric", "target", "planned", "current", "since", "days"],
-            ),
+            project_columns: columns(&[
+                "report.portfolio.column.code",
+                "report.portfolio.column.title",
+                "report.portfolio.column.lead",
+                "report.portfolio.column.regions",
+                "report.portfolio.column.end",
+                "report.portfolio.column.status",
+                "report.portfolio.column.completion",
+                "report.portfolio.column.readiness",
+                "report.portfolio.column.overdue",
+            ]),
+            overdue_columns: columns(&[
+                "report.portfolio.overdue_column.code",
+                "report.portfolio.overdue_column.metric",
+                "report.portfolio.overdue_column.target",
+                "report.portfolio.overdue_column.planned",
+                "report.portfolio.overdue_column.current",
+                "report.portfolio.overdue_column.since",
+                "report.portfolio.overdue_column.days",
+            ]),
             nothing_overdue: s("report.portfolio.nothing_overdue"),
             contents: s("report.contents"),
             page: s("report.page"),
