@@ -12,6 +12,7 @@ mod auth;
 mod browser;
 mod browser_evidence;
 mod browser_reminders;
+mod browser_reports;
 mod calendar;
 mod cli;
 mod common;

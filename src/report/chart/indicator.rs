@@ -165,7 +165,10 @@ pub(super) fn draw<DB: DrawingBackend>(
         ))?;
     }
     if !planned.is_empty() {
-        plot.draw_series(LineSeries::new(planned.iter().copied(), PLANNED.stroke_width(2)))?;
+        // A line needs two points; one alone is its marker (a one-point polyline is invalid SVG).
+        if planned.len() > 1 {
+            plot.draw_series(LineSeries::new(planned.iter().copied(), PLANNED.stroke_width(2)))?;
+        }
         plot.draw_series(checkpoints.iter().map(|point| {
             EmptyElement::at(*point)
                 + Rectangle::new([(-5, -5), (5, 5)], WHITE.filled())
@@ -187,7 +190,9 @@ pub(super) fn draw<DB: DrawingBackend>(
         root.draw(&Text::new(label, (x, y), anchored(style, HPos::Right, v)))?;
     }
     if !verified.is_empty() {
-        plot.draw_series(LineSeries::new(verified.iter().copied(), verified_colour.stroke_width(3)))?;
+        if verified.len() > 1 {
+            plot.draw_series(LineSeries::new(verified.iter().copied(), verified_colour.stroke_width(3)))?;
+        }
         plot.draw_series(verified.iter().map(|point| Circle::new(*point, 5, verified_colour.filled())))?;
     }
     plot.draw_series(pending.iter().map(|point| {

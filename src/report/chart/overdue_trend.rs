@@ -67,7 +67,9 @@ pub(super) fn draw<DB: DrawingBackend>(
     outline.extend(points.iter().copied());
     outline.push((last.0, 0));
     plot.draw_series([Polygon::new(outline, colour.mix(0.15).filled())])?;
-    plot.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(3)))?;
+    if points.len() > 1 {
+        plot.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(3)))?;
+    }
     if points.len() <= MOST_DOTS {
         plot.draw_series(points.iter().map(|point| Circle::new(*point, 4, colour.filled())))?;
     }

@@ -89,7 +89,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         let centre = row_centre(index, rows);
         Rectangle::new([(0.0, centre - 0.3), (100.0, centre + 0.3)], TRACK.filled())
     }))?;
-    plot.draw_series(chart.rows.iter().enumerate().map(|(index, row)| {
+    // A bar of no length is left out: a zero-width rectangle is invalid SVG, which PDF rendering warns of.
+    plot.draw_series(chart.rows.iter().enumerate().filter(|(_, row)| drawn(row) > 0.0).map(|(index, row)| {
         let centre = row_centre(index, rows);
         Rectangle::new([(0.0, centre - 0.3), (drawn(row), centre + 0.3)], status_colour(row.status).filled())
     }))?;
@@ -159,9 +160,11 @@ pub(super) mod tests {
         decode(&png, (800, rows_height(7)));
         assert_svg_text_in_bundled_font(&svg);
         assert_eq!(bars(&svg, Status::Achieved), 2);
-        for status in [Status::OnTrack, Status::Overdue, Status::AtRisk, Status::Missed, Status::NotStarted] {
+        for status in [Status::OnTrack, Status::Overdue, Status::AtRisk, Status::Missed] {
             assert_eq!(bars(&svg, status), 1, "{status:?}");
         }
+        assert_eq!(bars(&svg, Status::NotStarted), 0, "a 0% bar is not drawn, only its label");
+        assert!(!svg.contains("width=\"0\""), "no zero-width rectangles");
         for text in ["发酵产量预测精度", "培养技术人员", "97%", "38%", "260%", "100%", "完成率", "已达标", "逾期"]
         {
             assert!(svg.contains(text), "{text} missing");
