@@ -158,6 +158,27 @@ pub fn page_svgs(overview: &OverviewChart, timeline: &TimelineChart, locale: Loc
         .collect()
 }
 
+/// One indicator's progress chart as SVG for its page, untitled (the page says which); `None` for a
+/// deliverable or when there is nothing to draw.
+pub fn indicator_svg(
+    indicator: &IndicatorFacts,
+    period: Period,
+    as_of: NaiveDate,
+    warning_days: i64,
+    locale: Locale,
+) -> Option<String> {
+    let mut chart = indicator_chart(indicator, period, as_of, warning_days)?;
+    chart.title.clear();
+    match Chart::Indicator(&chart).svg(&labels(locale)) {
+        Ok(svg) => Some(svg),
+        Err(ChartError::NothingToDraw) => None,
+        Err(error) => {
+            tracing::error!(%error, "a chart could not be drawn");
+            None
+        }
+    }
+}
+
 /// Where a checkpoint stands as of the date: met when the value as of the date reaches its planned
 /// value (a deliverable: when delivered).
 fn milestone_state(

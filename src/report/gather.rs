@@ -14,7 +14,7 @@ use super::facts::{
 use super::project::{IndicatorReport, Loaded, report};
 use crate::config::Tracking;
 use crate::db::DbConnection;
-use crate::db::evidence;
+use crate::db::evidence::{self, EvidenceView};
 use crate::db::project::{self, Project, TrackedIndicator};
 use crate::db::schema::{
     audit_log, directions, guides, indicators, institutions, project_partners, projects, regions, topics, users,
@@ -67,19 +67,7 @@ pub fn project_facts(
         if view.measured_on > as_of {
             continue;
         }
-        let reviewed = view.reviews.last().map(|r| (r.reviewer.clone(), r.at));
-        evidence_by_indicator.entry(view.indicator_id).or_default().push(EvidenceFacts {
-            id: view.id,
-            measured_on: view.measured_on,
-            value: view.value,
-            value_max: view.value_max,
-            done: view.done,
-            status: view.status,
-            note: view.note,
-            submitted_by: view.submitted_by,
-            files: view.files.into_iter().map(|f| (f.name, f.sha256)).collect(),
-            reviewed,
-        });
+        evidence_by_indicator.entry(view.indicator_id).or_default().push(evidence_facts(view));
     }
     let pending = evidence::pending_by_indicator(conn, &ids)?;
     let changes = changes(conn, project.id)?;
@@ -122,6 +110,22 @@ pub fn project_facts(
         indicators,
         changes,
     })
+}
+
+/// A piece of evidence as a report shows it.
+pub fn evidence_facts(view: EvidenceView) -> EvidenceFacts {
+    EvidenceFacts {
+        reviewed: view.reviews.last().map(|r| (r.reviewer.clone(), r.at)),
+        id: view.id,
+        measured_on: view.measured_on,
+        value: view.value,
+        value_max: view.value_max,
+        done: view.done,
+        status: view.status,
+        note: view.note,
+        submitted_by: view.submitted_by,
+        files: view.files.into_iter().map(|f| (f.name, f.sha256)).collect(),
+    }
 }
 
 /// The names behind a project's ids.

@@ -21,14 +21,15 @@ async fn staff_see_the_charts_and_open_a_report_in_chromium() {
         return;
     };
     let s = setup();
-    {
+    let accuracy_id = {
         let service = test::init_service(build_app(s.app.state.clone())).await;
         let mut staff = Browser::with_token(&service, &s.staff_token);
         let created = staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
         let project: serde_json::Value = serde_json::from_str(&created.body).unwrap();
         let accuracy = project["indicators"].as_array().unwrap().iter().find(|i| i["value"] == 95.0).unwrap();
         verified(&s.app, accuracy["id"].as_i64().unwrap(), s.pi, "2025-10-20", 96.5);
-    }
+        accuracy["id"].as_i64().unwrap()
+    };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = s.app.state.clone();
@@ -71,6 +72,13 @@ async fn staff_see_the_charts_and_open_a_report_in_chromium() {
     client.execute("document.getElementById('project-charts').scrollIntoView();", vec![]).await.unwrap();
     let shot = client.screenshot().await.unwrap();
     std::fs::write(std::env::temp_dir().join("coop-project-charts.png"), shot).unwrap();
+
+    // The indicator's own page draws its progress: the verified value and the target are labelled.
+    client.goto(&format!("{base}/indicators/{accuracy_id}")).await.unwrap();
+    let chart = client.find(Locator::Css("#indicator-chart svg")).await.unwrap();
+    let text = chart.text().await.unwrap();
+    assert!(text.contains("目标 95%"), "{text}");
+    client.goto(&format!("{base}/projects/SH-KJ-2024-001?as_of=2026-01-15")).await.unwrap();
 
     // The report page's HTML button opens the report itself.
     client.find(Locator::Id("reports-link")).await.unwrap().click().await.unwrap();

@@ -8,16 +8,21 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::db::evidence::EvidenceView;
 use crate::db::indicator::{self, is_closed};
 use crate::db::milestone::{self, PlanRequest};
 use crate::db::project::{self, Project};
-use crate::domain::guide::model::Op;
+use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::role::Role;
-use crate::domain::target::Target;
+use crate::domain::status;
+use crate::domain::target::{Observation, Target};
 use crate::domain::workdays::WorkCalendar;
 use crate::error::{AppError, FieldError};
+use crate::i18n::Locale;
 use crate::jobs::notices::date_text;
+use crate::report::facts::IndicatorFacts;
+use crate::report::{figures, gather};
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::indicator_detail::{IndicatorDetail, load};
@@ -239,6 +244,8 @@ struct ShowPage {
     evidence: EvidenceSection,
     /// Says which due dates fall on a weekend or a public holiday.
     calendar: WorkCalendar,
+    /// The progress chart as SVG (text escaped by the drawing); none for a deliverable.
+    chart: Option<String>,
 }
 
 impl ShowPage {
@@ -323,6 +330,7 @@ pub(super) async fn show_page(
         .await?;
     let today = state.today();
     let ctx = PageCtx::new(req, Some(current));
+    let chart = progress_chart(&project, &detail, &items, today, state.config.tracking.warning_days, ctx.t.0);
     let evidence = EvidenceSection {
         t: ctx.t,
         target: detail.target.clone(),
@@ -352,8 +360,41 @@ pub(super) async fn show_page(
             adding: false,
             evidence,
             calendar: state.config.reminders.calendar.clone(),
+            chart,
         },
     )
+}
+
+/// The indicator's progress chart as of today, from the same evidence the page lists.
+fn progress_chart(
+    project: &Project,
+    detail: &IndicatorDetail,
+    items: &[EvidenceView],
+    today: NaiveDate,
+    warning_days: i64,
+    locale: Locale,
+) -> Option<String> {
+    let period = Period { start: project.execution_start, end: project.execution_end };
+    let evidence: Vec<_> = items.iter().cloned().map(gather::evidence_facts).collect();
+    let observations: Vec<Observation> = evidence
+        .iter()
+        .filter(|e| e.status == "accepted")
+        .map(|e| Observation { measured_on: e.measured_on, value: e.value, value_max: e.value_max, done: e.done })
+        .collect();
+    let evaluation = status::evaluate(&detail.target, &detail.checkpoints, &observations, period, today, warning_days);
+    let facts = IndicatorFacts {
+        position: 0,
+        metric: detail.metric.clone(),
+        condition: detail.condition.clone(),
+        target: detail.target.clone(),
+        frozen: detail.frozen.clone(),
+        added_after_baseline: detail.added_after_baseline,
+        acceptance: evaluation.clone(),
+        evaluation,
+        checkpoints: detail.checkpoints.clone(),
+        evidence,
+    };
+    figures::indicator_svg(&facts, period, today, warning_days, locale)
 }
 
 /// How a refused change shows on the page: field errors beside their fields, a conflict at the top.
