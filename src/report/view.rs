@@ -232,7 +232,7 @@ fn evidence_row(t: T, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     }
 }
 
-fn indicator_row(t: T, i: &IndicatorFacts, as_of: NaiveDate, ended: bool) -> IndicatorRow {
+fn indicator_row(t: T, i: &IndicatorFacts, (covers_from, as_of): (NaiveDate, NaiveDate), ended: bool) -> IndicatorRow {
     let task_book = i.task_book();
     let e = &i.acceptance;
     let met = e.status == Status::Achieved;
@@ -265,7 +265,13 @@ fn indicator_row(t: T, i: &IndicatorFacts, as_of: NaiveDate, ended: bool) -> Ind
         status: t.get(i.evaluation.status.label_key()).to_owned(),
         status_key: i.evaluation.status.as_str(),
         timing,
-        evidence: i.evidence.iter().filter(|e| e.measured_on <= as_of).map(|e| evidence_row(t, &i.target, e)).collect(),
+        // The evidence of the period the report covers (an annual report: the year up to the date).
+        evidence: i
+            .evidence
+            .iter()
+            .filter(|e| (covers_from..=as_of).contains(&e.measured_on))
+            .map(|e| evidence_row(t, &i.target, e))
+            .collect(),
         charted: i.target.op != Op::Deliverable,
     }
 }
@@ -444,7 +450,11 @@ pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
             crate::domain::readiness::Band::Fail => "fail",
         },
         missing,
-        indicators: facts.indicators.iter().map(|i| indicator_row(t, i, facts.as_of, ended)).collect(),
+        indicators: facts
+            .indicators
+            .iter()
+            .map(|i| indicator_row(t, i, (facts.covers_from, facts.as_of), ended))
+            .collect(),
         changes: facts.changes.iter().map(|c| change_row(t, c)).collect(),
         signatures: facts.kind == Kind::Acceptance,
     }

@@ -7,10 +7,61 @@ use std::time::Duration;
 
 use coop_tracker::domain::role::Role;
 use coop_tracker::web::build_app;
-use fantoccini::{ClientBuilder, Locator};
+use coop_tracker::web::state::AppState;
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
 use crate::common::{PASSWORD, TestApp};
+
+/// The app as a real server on a loopback port, for a browser to visit.
+pub(crate) struct Served {
+    /// `http://127.0.0.1:<port>`.
+    pub(crate) base: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Served {
+    /// Serves the app on a free port with one worker, on the test's runtime.
+    pub(crate) fn start(state: AppState) -> Served {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server =
+            actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        Served { base, handle }
+    }
+
+    /// Stops the server.
+    pub(crate) async fn stop(self) {
+        self.handle.stop(true).await;
+    }
+}
+
+/// A headless Chromium session through the chromedriver on `port`, with a window of `width`×`height`.
+pub(crate) async fn headless(port: u16, (width, height): (u32, u32)) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-default-apps", "--disable-extensions", format!("--window-size={width},{height}")] }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap()
+}
+
+/// Logs in through the login form and waits for the home page.
+pub(crate) async fn log_in(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client.find(Locator::Id("email")).await.unwrap().send_keys(email).await.unwrap();
+    client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Id("welcome")).await.unwrap();
+}
 
 /// Stops chromedriver when the test ends, however it ends.
 pub(crate) struct Driver(Child);
@@ -49,26 +100,9 @@ async fn log_in_see_the_home_page_and_log_out_in_chromium() {
     };
     let app = TestApp::new();
     app.user("pi@example.org", Role::Pi);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = app.state.clone();
-    let server =
-        actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
-    let server_handle = server.handle();
-    actix_web::rt::spawn(server);
-
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--disable-default-apps", "--disable-extensions", "--window-size=1280,800"] }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap();
+    let served = Served::start(app.state.clone());
+    let base = served.base.clone();
+    let client = headless(port, (1280, 800)).await;
 
     client.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
@@ -92,5 +126,5 @@ async fn log_in_see_the_home_page_and_log_out_in_chromium() {
     assert_eq!(client.current_url().await.unwrap().path(), "/login", "the session is gone");
 
     client.close().await.unwrap();
-    server_handle.stop(true).await;
+    served.stop().await;
 }

@@ -2,40 +2,14 @@
 //! the file input, the value shows as awaiting review, and staff accept it from the review queue.
 //! Skipped, with a message, where chromedriver is not installed (`.ci/run` installs it).
 
-use std::net::TcpListener;
-
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use coop_tracker::web::build_app;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 
-use crate::browser::start_chromedriver;
-use crate::common::{Browser, PASSWORD};
+use crate::browser::{Served, headless, log_in, start_chromedriver};
+use crate::common::Browser;
 use crate::projects::{body, registration, setup};
-
-async fn headless(port: u16) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--disable-default-apps", "--disable-extensions", "--window-size=1280,800"] }),
-    );
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap()
-}
-
-async fn log_in(client: &Client, base: &str, email: &str) {
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client.find(Locator::Id("email")).await.unwrap().send_keys(email).await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Id("welcome")).await.unwrap();
-}
 
 #[actix_web::test]
 async fn a_pi_logs_evidence_with_a_file_and_staff_accept_it_in_chromium() {
@@ -52,18 +26,13 @@ async fn a_pi_logs_evidence_with_a_file_and_staff_accept_it_in_chromium() {
         let project = body(&page);
         project["indicators"].as_array().unwrap().iter().find(|i| i["unit"] == "%").unwrap()["id"].as_i64().unwrap()
     };
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = s.app.state.clone();
-    let server =
-        actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
-    let server_handle = server.handle();
-    actix_web::rt::spawn(server);
+    let served = Served::start(s.app.state.clone());
+    let base = served.base.clone();
 
     let report = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("检测报告.pdf");
     std::fs::write(&report, b"%PDF-1.4\n% a test report\n%%EOF\n").unwrap();
 
-    let pi = headless(port).await;
+    let pi = headless(port, (1280, 800)).await;
     log_in(&pi, &base, "pi@example.org").await;
     pi.goto(&format!("{base}/indicators/{indicator_id}")).await.unwrap();
     pi.find(Locator::Id("ev-value")).await.unwrap().send_keys("96.5").await.unwrap();
@@ -79,7 +48,7 @@ async fn a_pi_logs_evidence_with_a_file_and_staff_accept_it_in_chromium() {
     assert!(row.find(Locator::Css(".evidence-pending")).await.is_ok(), "{text}");
     pi.close().await.unwrap();
 
-    let staff = headless(port).await;
+    let staff = headless(port, (1280, 800)).await;
     log_in(&staff, &base, "staff@example.org").await;
     staff.goto(&format!("{base}/review")).await.unwrap();
     staff.find(Locator::Css("main table a[href^='/evidence/']")).await.unwrap().click().await.unwrap();
@@ -94,5 +63,5 @@ async fn a_pi_logs_evidence_with_a_file_and_staff_accept_it_in_chromium() {
     let Ok(row) = row else { panic!("{}", staff.source().await.unwrap()) };
     assert!(row.find(Locator::Css(".evidence-accepted")).await.is_ok(), "{}", row.text().await.unwrap());
     staff.close().await.unwrap();
-    server_handle.stop(true).await;
+    served.stop().await;
 }

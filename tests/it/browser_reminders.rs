@@ -1,17 +1,13 @@
 //! In a real headless Chromium: a staff member turns the weekly digest off and chooses English for
 //! their e-mail, then looks at the outbox page. Skipped, with a message, without chromedriver.
 
-use std::net::TcpListener;
-
 use coop_tracker::db::schema::users;
 use coop_tracker::domain::role::Role;
-use coop_tracker::web::build_app;
 use diesel::prelude::*;
-use fantoccini::{ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 
-use crate::browser::start_chromedriver;
-use crate::common::{PASSWORD, TestApp, with_conn};
+use crate::browser::{Served, headless, log_in, start_chromedriver};
+use crate::common::{TestApp, with_conn};
 
 #[actix_web::test]
 async fn staff_turn_the_digest_off_choose_english_mail_and_see_the_outbox_in_chromium() {
@@ -21,30 +17,11 @@ async fn staff_turn_the_digest_off_choose_english_mail_and_see_the_outbox_in_chr
     };
     let app = TestApp::new();
     let staff = app.user("staff@example.org", Role::Staff);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = app.state.clone();
-    let server =
-        actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
-    let server_handle = server.handle();
-    actix_web::rt::spawn(server);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--no-first-run", "--disable-extensions", "--window-size=1280,800"] }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap();
+    let served = Served::start(app.state.clone());
+    let base = served.base.clone();
+    let client = headless(port, (1280, 800)).await;
 
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client.find(Locator::Id("email")).await.unwrap().send_keys("staff@example.org").await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Id("welcome")).await.unwrap();
+    log_in(&client, &base, "staff@example.org").await;
 
     client.goto(&format!("{base}/account/notifications")).await.unwrap();
     let digest = client.find(Locator::Id("digest")).await.unwrap();
@@ -74,5 +51,5 @@ async fn staff_turn_the_digest_off_choose_english_mail_and_see_the_outbox_in_chr
     assert!(source.contains("E-mail delivery") || source.contains("邮件发送状态"), "{source}");
 
     client.close().await.unwrap();
-    server_handle.stop(true).await;
+    served.stop().await;
 }

@@ -2,16 +2,13 @@
 //! HTML from the project's report page, and see the dashboard's charts load. Skipped, with a message,
 //! without chromedriver.
 
-use std::net::TcpListener;
-
 use actix_web::http::Method;
 use actix_web::test;
 use coop_tracker::web::build_app;
-use fantoccini::{ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 
-use crate::browser::start_chromedriver;
-use crate::common::{Browser, PASSWORD};
+use crate::browser::{Served, headless, log_in, start_chromedriver};
+use crate::common::Browser;
 use crate::projects::{registration, setup, verified};
 
 #[actix_web::test]
@@ -30,30 +27,11 @@ async fn staff_see_the_charts_and_open_a_report_in_chromium() {
         verified(&s.app, accuracy["id"].as_i64().unwrap(), s.pi, "2025-10-20", 96.5);
         accuracy["id"].as_i64().unwrap()
     };
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = s.app.state.clone();
-    let server =
-        actix_web::HttpServer::new(move || build_app(state.clone())).workers(1).listen(listener).unwrap().run();
-    let server_handle = server.handle();
-    actix_web::rt::spawn(server);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--no-first-run", "--disable-extensions", "--window-size=1280,1600"] }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap();
+    let served = Served::start(s.app.state.clone());
+    let base = served.base.clone();
+    let client = headless(port, (1280, 1600)).await;
 
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client.find(Locator::Id("email")).await.unwrap().send_keys("staff@example.org").await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    client.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Id("welcome")).await.unwrap();
+    log_in(&client, &base, "staff@example.org").await;
 
     // The overview and the timeline, inline SVG laid out at a real size, with the indicators' names.
     client.goto(&format!("{base}/projects/SH-KJ-2024-001?as_of=2026-01-15")).await.unwrap();
@@ -87,7 +65,7 @@ async fn staff_see_the_charts_and_open_a_report_in_chromium() {
     let mut title = String::new();
     for _ in 0..100 {
         title = client.title().await.unwrap();
-        if title.contains("SH-KJ-2024-001") {
+        if title.contains("项目进展报告") {
             break;
         }
         actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -120,5 +98,5 @@ async fn staff_see_the_charts_and_open_a_report_in_chromium() {
     assert_eq!(loaded, 3, "region, topic and trend charts load");
 
     client.close().await.unwrap();
-    server_handle.stop(true).await;
+    served.stop().await;
 }
