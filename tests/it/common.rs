@@ -168,6 +168,16 @@ where
         client
     }
 
+    /// The same browser sent to another instance of the app, as a load balancer would: same cookies
+    /// and headers.
+    pub fn switch_to<'b, S2, B2>(&self, service: &'b S2) -> Browser<'b, S2>
+    where
+        S2: Service<actix_http::Request, Response = ServiceResponse<B2>, Error = actix_web::Error>,
+        B2: MessageBody,
+    {
+        Browser { service, cookies: self.cookies.clone(), headers: self.headers.clone() }
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }

@@ -60,7 +60,8 @@ fn png() -> Vec<u8> {
     bytes
 }
 
-async fn upload<S, B>(
+/// Submits evidence of an indicator over the API, as a multipart form.
+pub(crate) async fn upload<S, B>(
     client: &mut Browser<'_, S>,
     indicator: i64,
     fields: &[(&str, &str)],

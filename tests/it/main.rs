@@ -35,3 +35,4 @@ mod reminder_pages;
 mod reminders;
 mod reports;
 mod roster;
+mod scale_out;
