@@ -9,7 +9,7 @@ use super::chart::{
     BreakdownChart, BreakdownGroup, Chart, ChartError, IndicatorChart, Labels, MilestoneState, OverdueTrendChart,
     OverviewChart, OverviewRow, TimelineChart, TimelineRow,
 };
-use super::facts::{IndicatorFacts, PortfolioFacts, ProjectFacts};
+use super::facts::{EvidenceFacts, IndicatorFacts, PortfolioFacts, ProjectFacts};
 use super::html::{Charts, Figure};
 use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::Checkpoint;
@@ -54,9 +54,8 @@ fn figure(chart: Chart<'_>, caption: String, labels: &Labels) -> Result<Option<F
 }
 
 /// Accepted evidence as the status engine reads it.
-fn verified(indicator: &IndicatorFacts) -> Vec<Observation> {
-    indicator
-        .evidence
+pub fn verified(evidence: &[EvidenceFacts]) -> Vec<Observation> {
+    evidence
         .iter()
         .filter(|e| e.status == "accepted")
         .map(|e| Observation { measured_on: e.measured_on, value: e.value, value_max: e.value_max, done: e.done })
@@ -74,7 +73,7 @@ pub fn indicator_chart(
     if target.op == Op::Deliverable {
         return None;
     }
-    let observations = verified(indicator);
+    let observations = verified(&indicator.evidence);
     let current_on = |observations: &[Observation], day: NaiveDate| {
         status::evaluate(target, &indicator.checkpoints, observations, period, day, warning_days).current
     };
@@ -147,15 +146,21 @@ pub fn page_svgs(overview: &OverviewChart, timeline: &TimelineChart, locale: Loc
     let labels = labels(locale);
     [Chart::Overview(overview), Chart::Timeline(timeline)]
         .into_iter()
-        .filter_map(|chart| match chart.svg(&labels) {
-            Ok(svg) => Some(svg),
-            Err(ChartError::NothingToDraw) => None,
-            Err(error) => {
-                tracing::error!(%error, "a chart could not be drawn");
-                None
-            }
-        })
+        .filter_map(|chart| page_svg(chart, &labels))
         .collect()
+}
+
+/// A chart as SVG for a page; `None` when it has nothing to show, or (logged) when drawing failed, so
+/// that a chart never stops the page around it.
+fn page_svg(chart: Chart<'_>, labels: &Labels) -> Option<String> {
+    match chart.svg(labels) {
+        Ok(svg) => Some(svg),
+        Err(ChartError::NothingToDraw) => None,
+        Err(error) => {
+            tracing::error!(%error, "a chart could not be drawn");
+            None
+        }
+    }
 }
 
 /// One indicator's progress chart as SVG for its page, untitled (the page says which); `None` for a
@@ -169,14 +174,7 @@ pub fn indicator_svg(
 ) -> Option<String> {
     let mut chart = indicator_chart(indicator, period, as_of, warning_days)?;
     chart.title.clear();
-    match Chart::Indicator(&chart).svg(&labels(locale)) {
-        Ok(svg) => Some(svg),
-        Err(ChartError::NothingToDraw) => None,
-        Err(error) => {
-            tracing::error!(%error, "a chart could not be drawn");
-            None
-        }
-    }
+    page_svg(Chart::Indicator(&chart), &labels(locale))
 }
 
 /// Where a checkpoint stands as of the date: met when the value as of the date reaches its planned

@@ -16,7 +16,7 @@ use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::role::Role;
 use crate::domain::status;
-use crate::domain::target::{Observation, Target};
+use crate::domain::target::Target;
 use crate::domain::workdays::WorkCalendar;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
@@ -376,11 +376,7 @@ fn progress_chart(
 ) -> Option<String> {
     let period = Period { start: project.execution_start, end: project.execution_end };
     let evidence: Vec<_> = items.iter().cloned().map(gather::evidence_facts).collect();
-    let observations: Vec<Observation> = evidence
-        .iter()
-        .filter(|e| e.status == "accepted")
-        .map(|e| Observation { measured_on: e.measured_on, value: e.value, value_max: e.value_max, done: e.done })
-        .collect();
+    let observations = figures::verified(&evidence);
     let evaluation = status::evaluate(&detail.target, &detail.checkpoints, &observations, period, today, warning_days);
     let facts = IndicatorFacts {
         position: 0,
