@@ -282,6 +282,15 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Issues an API token for an existing, active account and prints it (once: only its hash is kept).
+    Token {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// A name that says what the token is for; it shows in the account's token list.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 /// What stops a command.

@@ -1,6 +1,8 @@
 //! `coop-tracker remind run`: one reminder sweep, for use with the system's own cron instead of (or
 //! beside) the scheduler in `serve`; the outbox keys make running both harmless.
 
+use std::time::Instant;
+
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -18,6 +20,15 @@ struct Output<'a> {
     #[serde(flatten)]
     sweep: &'a SweepReport,
     delivered: Option<Delivered>,
+    /// Wall-clock seconds of the sweep (planning, rendering, queuing) and of the delivery after it,
+    /// for an operator's monitoring of the cron job and for the benchmark script.
+    seconds: Seconds,
+}
+
+#[derive(Serialize)]
+struct Seconds {
+    sweep: f64,
+    delivery: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -42,10 +53,13 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
     let pool = db::connect(config)?;
     let (today, now) = when(config, as_of);
     let mode = if dry_run { Mode::DryRun } else { Mode::Queue };
+    let started = Instant::now();
     let report = match job {
         Job::Sweep => remind::run(&pool, config, today, now, mode)?,
         Job::Digest => crate::jobs::digest::run_on_pool(&pool, config, today, now, mode)?,
     };
+    let sweep_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
     let delivery = if dry_run {
         None
     } else {
@@ -53,10 +67,11 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
         let sender = format!("remind-run-{}", std::process::id());
         Some(outbox::drain(&pool, &mailer, &sender, now)?)
     };
+    let seconds = Seconds { sweep: sweep_seconds, delivery: delivery.as_ref().map(|_| started.elapsed().as_secs_f64()) };
     if json {
         let delivered =
             delivery.map(|d: DeliveryReport| Delivered { sent: d.sent, retrying: d.retrying, failed: d.failed });
-        println!("{}", serde_json::to_string(&Output { dry_run, sweep: &report, delivered })?);
+        println!("{}", serde_json::to_string(&Output { dry_run, sweep: &report, delivered, seconds })?);
         return Ok(());
     }
     let verb = if dry_run { "would queue" } else { "queued" };

@@ -52,6 +52,15 @@ pub(super) fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 println!("password set for {}", found.email);
             }
         }
+        UserCommand::Token { email, name } => {
+            let found =
+                user::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with e-mail {email}"))?;
+            if !found.active {
+                bail!("the account {email} is deactivated; activate it before issuing a token");
+            }
+            let (_, token) = account::issue_token(&mut conn, found.id, &name, None, now).map_err(explain)?;
+            println!("API token: {token}");
+        }
     }
     Ok(())
 }

@@ -782,6 +782,16 @@ diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(indicator_status_spans -> indicators (indicator_id));
 diesel::joinable!(indicator_status_spans -> projects (project_id));
 
+diesel::table! {
+    /// One row counting the changes to what portfolio-wide reads show (bumped by triggers).
+    data_version (id) {
+        /// Always 1.
+        id -> Integer,
+        /// The counter.
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     reminder_log,
     outbox_attempts,

@@ -19,6 +19,7 @@ pub mod page;
 mod pages;
 pub mod portfolio_query;
 pub mod rate_limit;
+pub mod read_cache;
 pub mod report_files;
 pub mod state;
 pub mod upload;

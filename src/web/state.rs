@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 
 use super::rate_limit::LoginLimiter;
+use super::read_cache::ReadCache;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::domain::clock::Clock;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Names this process in outbox claims.
     pub instance: Arc<str>,
+    /// Portfolio-wide answers, kept until the data changes.
+    pub read_cache: Arc<ReadCache>,
 }
 
 impl AppState {
@@ -33,7 +36,7 @@ impl AppState {
     pub fn new(config: Config, pool: DbPool, mailer: Mailer, clock: Clock) -> Self {
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
         let instance = format!("{}-{}", hostname(), std::process::id()).into();
-        Self { config: Arc::new(config), pool, mailer, clock, login_limiter, instance }
+        Self { config: Arc::new(config), pool, mailer, clock, login_limiter, instance, read_cache: Arc::default() }
     }
 
     /// Today's date where the commission works (the configured time zone), the default "as of".

@@ -98,6 +98,14 @@ fn users_are_added_listed_and_backed_up_on_a_fresh_data_folder() {
     let out = run(&["--data-dir", data, "user", "set-password", "--email", "zhang@example.org"], None);
     assert!(text(&out.stdout).contains("one-time password"), "{}", text(&out.stdout));
 
+    let out = run(&["--data-dir", data, "user", "token", "--email", "zhang@example.org", "--name", "load test"], None);
+    let second = text(&out.stdout);
+    let first = stdout.lines().find(|l| l.starts_with("API token: ")).unwrap();
+    assert!(second.starts_with("API token: coop_") && second.trim_end() != first, "a new token each time: {second}");
+    let out = run(&["--data-dir", data, "user", "token", "--email", "nobody@example.org"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no user with e-mail nobody@example.org"), "{}", text(&out.stderr));
+
     let list = text(&run(&["--data-dir", data, "user", "list"], None).stdout);
     assert!(list.contains("zhang@example.org\tstaff\tactive\t张敏"), "{list}");
 
@@ -242,6 +250,8 @@ fn remind_run_queues_each_reminder_once_and_a_dry_run_changes_nothing() {
     let real = sweep(&[]);
     assert_eq!(keys(&real), keys(&dry), "the run queues what the dry run said");
     assert_eq!(real["delivered"]["sent"].as_u64().unwrap() as usize, messages.len());
+    assert!(real["seconds"]["sweep"].as_f64().unwrap() > 0.0 && real["seconds"]["delivery"].as_f64().is_some(), "{real}");
+    assert!(dry["seconds"]["delivery"].is_null(), "{dry}");
     assert_eq!(mail_files(), messages.len(), "without SMTP, one .eml file per message");
     let again = sweep(&[]);
     assert!(again["messages"].as_array().unwrap().is_empty(), "{again}");

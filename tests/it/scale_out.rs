@@ -1,6 +1,7 @@
 //! Two instances of the service on one database and one files folder, as behind a load balancer:
 //! a session or token made on one is valid on the other, a file uploaded through one downloads
-//! through the other, and the scheduler's work run by both at once is done once. On PostgreSQL when
+//! through the other, a portfolio list kept by one follows a write made through the other, and the
+//! scheduler's work run by both at once is done once. On PostgreSQL when
 //! `TEST_DATABASE_URL` is set (the scale-out backend), else on one SQLite file.
 
 use actix_web::http::{Method, StatusCode};
@@ -60,6 +61,23 @@ async fn two_instances_share_sessions_files_and_do_scheduled_work_once() {
     let downloaded = pi_api.switch_to(&two).get(&format!("/api/v1/evidence/{id}/files/1")).await;
     assert_eq!(downloaded.status, StatusCode::OK);
     assert_eq!(downloaded.bytes.as_ref(), report.as_slice());
+
+    // The overdue list read (and kept) on instance two follows a review made on instance one.
+    let overdue = "/api/v1/overdue?as_of=2026-11-20&limit=100";
+    let listed = |page: &serde_json::Value| {
+        page["items"].as_array().unwrap().iter().any(|item| item["indicator_id"].as_i64() == Some(indicator))
+    };
+    let mut staff_two = staff.switch_to(&two);
+    let before = body(&staff_two.get(overdue).await);
+    assert!(listed(&before), "the indicator is overdue before its evidence is accepted: {before}");
+    assert_eq!(body(&staff_two.get(overdue).await), before, "read again, unchanged");
+    let accepted = staff
+        .json(Method::POST, &format!("/api/v1/evidence/{id}/review"), Some(serde_json::json!({"decision": "accept"})))
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let after = body(&staff_two.get(overdue).await);
+    assert!(!listed(&after), "instance two sees the review at once: {after}");
+    assert_eq!(after["total"].as_i64().unwrap(), before["total"].as_i64().unwrap() - 1);
 
     // Both instances' schedulers sweep the same day at the same moment: every reminder is queued once.
     let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();

@@ -2,6 +2,8 @@
 //! portfolio on a date: counts per status, filters, most days overdue first, a page at a time, and
 //! the same list as a spreadsheet (`/dashboard/export.csv`, `/dashboard/export.xlsx`).
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -29,19 +31,24 @@ const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 
 #[derive(Template)]
 #[template(path = "pages/dashboard.html")]
-struct DashboardPage {
+struct DashboardPage<'a> {
     ctx: PageCtx,
     as_of: NaiveDate,
     query: PortfolioQuery,
+    data: &'a DashboardData,
+    offset: i64,
+    limit: i64,
+}
+
+/// What the dashboard reads from the database, kept in the read cache until the data changes.
+struct DashboardData {
     counts: Vec<(Status, i64)>,
     options: FilterOptions,
     total: i64,
-    offset: i64,
-    limit: i64,
     items: Vec<OverdueItem>,
 }
 
-impl DashboardPage {
+impl DashboardPage<'_> {
     fn status_label(&self, status: &Status) -> &'static str {
         self.ctx.t.get(status.label_key())
     }
@@ -55,7 +62,7 @@ impl DashboardPage {
     }
 
     fn pages(&self) -> i64 {
-        ((self.total + self.limit - 1) / self.limit).max(1)
+        ((self.data.total + self.limit - 1) / self.limit).max(1)
     }
 
     /// This view's query string with another offset (or status), for links.
@@ -100,26 +107,20 @@ pub async fn show(
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let (limit, offset) = query.page(PAGE_SIZE)?;
     let warning = state.config.tracking.warning_days;
-    let (items, counts, total, options) = state
+    let cache = Arc::clone(&state.read_cache);
+    let key = format!("dashboard:{as_of}:{filter:?}:{order:?}:{limit}:{offset}:{warning}");
+    let data: Arc<DashboardData> = state
         .db(move |conn| {
-            let counts = count_by_status(conn, as_of, &filter, &LISTED_STATUSES)?;
-            // The listed total is the listed statuses' counts, not another count query.
-            let total = counts.iter().filter(|(s, _)| filter.statuses.contains(s)).map(|(_, n)| n).sum();
-            let items = page_items(conn, as_of, &filter, order, (limit, offset), warning)?;
-            Ok((items, counts, total, filter_options(conn)?))
+            cache.get_or_compute(conn, key, |conn| {
+                let counts = count_by_status(conn, as_of, &filter, &LISTED_STATUSES)?;
+                // The listed total is the listed statuses' counts, not another count query.
+                let total = counts.iter().filter(|(s, _)| filter.statuses.contains(s)).map(|(_, n)| n).sum();
+                let items = page_items(conn, as_of, &filter, order, (limit, offset), warning)?;
+                Ok(DashboardData { items, counts, total, options: filter_options(conn)? })
+            })
         })
         .await?;
-    render(&DashboardPage {
-        ctx: PageCtx::new(&req, Some(&current)),
-        as_of,
-        query,
-        counts,
-        options,
-        total,
-        offset,
-        limit,
-        items,
-    })
+    render(&DashboardPage { ctx: PageCtx::new(&req, Some(&current)), as_of, query, data: &data, offset, limit })
 }
 
 /// The spreadsheet's columns, in the user's language.

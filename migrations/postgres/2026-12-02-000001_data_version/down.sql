@@ -1,0 +1,14 @@
+DROP TRIGGER guides_data_version ON guides;
+DROP TRIGGER topics_data_version ON topics;
+DROP TRIGGER directions_data_version ON directions;
+DROP TRIGGER regions_data_version ON regions;
+DROP TRIGGER institutions_data_version ON institutions;
+DROP TRIGGER projects_data_version ON projects;
+DROP TRIGGER project_partners_data_version ON project_partners;
+DROP TRIGGER indicators_data_version ON indicators;
+DROP TRIGGER milestones_data_version ON milestones;
+DROP TRIGGER evidence_data_version ON evidence;
+DROP TRIGGER indicator_status_spans_data_version ON indicator_status_spans;
+DROP TRIGGER users_name_data_version ON users;
+DROP FUNCTION bump_data_version();
+DROP TABLE data_version;

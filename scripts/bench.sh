@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# The benchmark suite of a release build against seeded portfolios (issue 8): for each backend and
+# portfolio size it seeds (timed), starts `serve` five times (start-up to the first answered request),
+# runs the HTTP load (wrk, 8 and 64 connections, checking statuses and a sample of bodies), times one
+# project's acceptance report with its PDF and the portfolio report, reads the server's peak memory,
+# times the overdue list's own SQL run directly in SQLite, and runs one real reminder sweep. Each
+# result is a JSON file in benches/results/; scripts/bench_table.py then rewrites the README's table.
+#
+# Usage: scripts/bench.sh [--sizes 1000,10000,100000] [--backends sqlite,postgres] [--seconds 10]
+# PostgreSQL runs on the server at $BENCH_PG (default postgres://postgres@127.0.0.1:5432), in a
+# database it creates and drops. Needs wrk (installed with apt-get when missing), curl, jq, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=1000,10000,100000
+backends=sqlite,postgres
+seconds=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --backends) backends="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+pg_server="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
+
+for tool in wrk curl jq; do
+  command -v "$tool" >/dev/null || apt-get install -y "$tool" >/dev/null
+done
+bin=target/release/coop-tracker
+cargo build --release --quiet
+mkdir -p benches/results
+as_of=2026-11-22
+sweep_day=2026-11-23
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# One wrk run printing request.lua's JSON line; the environment describes the request.
+load() {
+  local conns="$1" path="$2"
+  wrk --threads 1 --connections "$conns" --duration "${seconds}s" --timeout 10s \
+    --script benches/load/request.lua "http://127.0.0.1:$port$path" | tail -n 1
+}
+
+# Warm-up for 2 s (discarded), then the measured run at 8 and 64 connections (and 1 for the overdue
+# list, the latency compared with its raw SQL).
+endpoint() {
+  local name="$1" path="$2" conns
+  seconds=2 load 8 "$path" >/dev/null
+  for conns in $3; do
+    local result
+    result="$(load "$conns" "$path")"
+    log "  $name @$conns: $result"
+    echo "\"${name}_c$conns\": $result,"
+  done
+}
+
+run_one() {
+  local backend="$1" projects="$2"
+  local data database_url="" pg_db=""
+  data="$(mktemp -d)"
+  pid=""
+  trap 'kill "$pid" 2>/dev/null || true' EXIT
+  if [ "$backend" = postgres ]; then
+    pg_db="coop_bench_$projects"
+    psql "$pg_server/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" -c "CREATE DATABASE $pg_db" >/dev/null
+    database_url="$pg_server/$pg_db"
+  fi
+  export COOP_DATA_DIR="$data" COOP_DATABASE_URL="$database_url" COOP_LOG=warn
+  [ -n "$database_url" ] || unset COOP_DATABASE_URL
+  local out="benches/results/$backend-$projects.json"
+  log "$backend, $projects projects"
+
+  local t0 seed_ms seeded
+  t0=$(now_ms)
+  seeded="$("$bin" demo seed --projects "$projects" --seed 1 --as-of "$as_of" 2>/dev/null | tail -n 1)"
+  seed_ms=$(( $(now_ms) - t0 ))
+  log "  seeded in $seed_ms ms: $seeded"
+
+  local staff_token pi_token
+  staff_token="$("$bin" user add --email bench-staff@example.org --name Bench --role staff --token \
+    | sed -n 's/^API token: //p')"
+  pi_token="$("$bin" user token --email pi@coop.example --name bench | sed -n 's/^API token: //p')"
+
+  port=$((20000 + RANDOM % 20000))
+  local startups=()
+  for run in 1 2 3 4 5; do
+    t0=$(now_ms)
+    "$bin" serve --bind "127.0.0.1:$port" >/dev/null 2>"$data/serve.log" &
+    pid=$!
+    until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.002; done
+    startups+=($(( $(now_ms) - t0 )))
+    if [ "$run" -lt 5 ]; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  done
+  log "  start-up (ms): ${startups[*]}"
+
+  # A session of the demo staff account, for the pages.
+  local jar="$data/cookies" csrf cookie
+  csrf="$(curl -sf -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -n 1 | cut -d'"' -f4)"
+  curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$csrf" \
+    --data-urlencode "email=staff@coop.example" --data-urlencode "password=demo-password-2024" \
+    "http://127.0.0.1:$port/login"
+  cookie="Cookie: $(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$jar")"
+
+  # Two projects of the demo PI: the first for the pages and the report, the last for the evidence
+  # load (so that the thousands of reports it submits do not weigh on the other measurements).
+  local code reported indicator
+  code="$(curl -sf -H "Authorization: Bearer $pi_token" "http://127.0.0.1:$port/api/v1/projects" \
+    | jq -r '[.[] | select(.state == "active")][0].code')"
+  reported="$(curl -sf -H "Authorization: Bearer $pi_token" "http://127.0.0.1:$port/api/v1/projects" \
+    | jq -r '[.[] | select(.state == "active")][-1].code')"
+  indicator="$(curl -sf -H "Authorization: Bearer $pi_token" "http://127.0.0.1:$port/api/v1/projects/$reported/indicators" \
+    | jq -r '[.[] | select(.op == ">=" or .op == ">")][0].id')"
+  local body="$data/evidence.multipart"
+  printf -- '--bench\r\nContent-Disposition: form-data; name="value"\r\n\r\n1\r\n--bench\r\nContent-Disposition: form-data; name="measured_on"\r\n\r\n%s\r\n--bench\r\nContent-Disposition: form-data; name="note"\r\n\r\nload test\r\n--bench--\r\n' \
+    "$as_of" >"$body"
+  log "  project page and report: $code; evidence: indicator $indicator of $reported"
+
+  local loads
+  loads="$(
+    LOAD_HEADER_1="Authorization: Bearer $staff_token" LOAD_EXPECT='"items":[{"project_code":' \
+      endpoint overdue "/api/v1/overdue?as_of=$as_of&limit=100" "1 8 64"
+    LOAD_HEADER_1="$cookie" LOAD_EXPECT='<h1' endpoint dashboard "/dashboard" "8 64"
+    LOAD_HEADER_1="$cookie" LOAD_EXPECT="$code" endpoint project "/projects/$code" "8 64"
+    LOAD_METHOD=POST LOAD_STATUS=201 LOAD_BODY_FILE="$body" LOAD_EXPECT='"evidence_ids":[' \
+      LOAD_HEADER_1="Authorization: Bearer $pi_token" LOAD_HEADER_2="Content-Type: multipart/form-data; boundary=bench" \
+      endpoint evidence "/api/v1/indicators/$indicator/evidence" "8 64"
+  )"
+
+  # One project's acceptance report with its PDF, made by the running server: 2 warm-up runs, then 9.
+  local report_ms=()
+  for run in $(seq 1 11); do
+    t0=$(date +%s%N)
+    curl -sf -b "$jar" -o "$data/report.pdf" \
+      "http://127.0.0.1:$port/projects/$code/reports/generate?kind=acceptance&as_of=$as_of&format=pdf"
+    [ "$run" -gt 2 ] && report_ms+=("$(( ($(date +%s%N) - t0) / 1000 ))")
+  done
+  head -c 5 "$data/report.pdf" | grep -q '%PDF-'
+  local report_median
+  report_median="$(printf '%s\n' "${report_ms[@]}" | median)"
+  log "  acceptance report with PDF: median $report_median us"
+
+  local peak
+  peak="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
+  log "  peak resident memory: $peak kB"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+
+  local raw_sql=null
+  if [ "$backend" = sqlite ]; then
+    raw_sql="$(python3 scripts/bench_table.py raw-sql "$data/coop-tracker.sqlite3" "$as_of")"
+    log "  overdue list's SQL run directly: $raw_sql"
+  fi
+
+  t0=$(now_ms)
+  "$bin" report portfolio --as-of "$as_of" --out "$data/reports" >/dev/null 2>&1
+  local portfolio_ms=$(( $(now_ms) - t0 ))
+  log "  portfolio report (CLI, HTML and PDF): $portfolio_ms ms"
+
+  local sweep
+  sweep="$("$bin" remind run --as-of "$sweep_day" --json | jq -c '{messages: (.messages | length), seconds}')"
+  log "  reminder sweep: $sweep"
+
+  cat >"$out" <<EOF
+{
+  "backend": "$backend", "projects": $projects,
+  "date": "$(date -u +%F)", "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)",
+  "machine": "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)",
+  "seeded": $(jq -Rn --arg s "$seeded" '$s'), "seed_ms": $seed_ms,
+  "startup_ms": [$(IFS=,; echo "${startups[*]}")],
+  $loads
+  "acceptance_report_us": $report_median,
+  "portfolio_report_ms": $portfolio_ms,
+  "peak_rss_kb": $peak,
+  "overdue_raw_sql": $raw_sql,
+  "sweep": $sweep
+}
+EOF
+  jq . "$out" >/dev/null
+  kill "$pid" 2>/dev/null || true
+  rm -rf "$data"
+  if [ -n "$pg_db" ]; then psql "$pg_server/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null; fi
+}
+
+for backend in ${backends//,/ }; do
+  for projects in ${sizes//,/ }; do
+    run_one "$backend" "$projects"
+  done
+done
+python3 scripts/bench_table.py table
