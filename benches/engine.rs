@@ -97,7 +97,7 @@ fn engine(c: &mut Criterion) {
     });
     group.finish();
 
-    c.bench_function(format!("milestone planning, one project ({} indicators, half-yearly)", heaviest.len()), |b| {
+    c.bench_function(&format!("milestone planning, one project ({} indicators, half-yearly)", heaviest.len()), |b| {
         b.iter(|| {
             for t in heaviest {
                 let _ = black_box(plan::plan(
@@ -123,9 +123,10 @@ fn engine(c: &mut Criterion) {
                 *period,
                 as_of,
                 warning,
-                facts.indicators.iter().map(|i| {
-                    (i.metric.as_str(), &i.target, &i.evaluation, i.checkpoints.as_slice())
-                }),
+                facts
+                    .indicators
+                    .iter()
+                    .map(|i| (i.metric.as_str(), &i.target, &i.evaluation, i.checkpoints.as_slice())),
             );
             figures::page_svgs(&overview, &timeline, Locale::ZhCn)
         })

@@ -130,6 +130,11 @@ run_one() {
       endpoint evidence "/api/v1/indicators/$indicator/evidence" "8 64"
   )"
 
+  # Peak memory under the HTTP load, before any PDF is made (typst's fonts and caches come after).
+  local http_peak
+  http_peak="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
+  log "  peak resident memory after the HTTP load: $http_peak kB"
+
   # One project's acceptance report with its PDF, made by the running server: 2 warm-up runs, then 9.
   local report_ms=()
   for run in $(seq 1 11); do
@@ -143,9 +148,10 @@ run_one() {
   report_median="$(printf '%s\n' "${report_ms[@]}" | median)"
   log "  acceptance report with PDF: median $report_median us"
 
-  local peak
+  local peak anon
   peak="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
-  log "  peak resident memory: $peak kB"
+  anon="$(awk '/RssAnon/ { print $2 }' "/proc/$pid/status")"
+  log "  peak resident memory after the reports: $peak kB (heap now: $anon kB)"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 
   local raw_sql=null
@@ -173,7 +179,7 @@ run_one() {
   $loads
   "acceptance_report_us": $report_median,
   "portfolio_report_ms": $portfolio_ms,
-  "peak_rss_kb": $peak,
+  "http_peak_rss_kb": $http_peak, "peak_rss_kb": $peak, "anon_rss_kb": $anon,
   "overdue_raw_sql": $raw_sql,
   "sweep": $sweep
 }

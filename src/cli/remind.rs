@@ -67,7 +67,8 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
         let sender = format!("remind-run-{}", std::process::id());
         Some(outbox::drain(&pool, &mailer, &sender, now)?)
     };
-    let seconds = Seconds { sweep: sweep_seconds, delivery: delivery.as_ref().map(|_| started.elapsed().as_secs_f64()) };
+    let seconds =
+        Seconds { sweep: sweep_seconds, delivery: delivery.as_ref().map(|_| started.elapsed().as_secs_f64()) };
     if json {
         let delivered =
             delivery.map(|d: DeliveryReport| Delivered { sent: d.sent, retrying: d.retrying, failed: d.failed });

@@ -250,7 +250,10 @@ fn remind_run_queues_each_reminder_once_and_a_dry_run_changes_nothing() {
     let real = sweep(&[]);
     assert_eq!(keys(&real), keys(&dry), "the run queues what the dry run said");
     assert_eq!(real["delivered"]["sent"].as_u64().unwrap() as usize, messages.len());
-    assert!(real["seconds"]["sweep"].as_f64().unwrap() > 0.0 && real["seconds"]["delivery"].as_f64().is_some(), "{real}");
+    assert!(
+        real["seconds"]["sweep"].as_f64().unwrap() > 0.0 && real["seconds"]["delivery"].as_f64().is_some(),
+        "{real}"
+    );
     assert!(dry["seconds"]["delivery"].is_null(), "{dry}");
     assert_eq!(mail_files(), messages.len(), "without SMTP, one .eml file per message");
     let again = sweep(&[]);
