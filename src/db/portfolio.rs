@@ -39,13 +39,11 @@ pub struct FilterOptions {
     pub regions: Vec<(i64, String)>,
     /// Lead institutions of projects.
     pub institutions: Vec<(i64, String)>,
-    /// PIs of projects.
-    pub pis: Vec<(i64, String)>,
 }
 
 /// The choices for the dashboard's filters: only what occurs in the portfolio.
 pub fn filter_options(conn: &mut DbConnection) -> QueryResult<FilterOptions> {
-    use super::schema::{directions, institutions, project_partners, regions, topics, users};
+    use super::schema::{directions, institutions, project_partners, regions, topics};
     let guides: Vec<(i64, String, Option<chrono::NaiveDate>)> = guides::table
         .order(guides::issued_on.desc())
         .select((guides::id, guides::title, guides::issued_on))
@@ -82,12 +80,6 @@ pub fn filter_options(conn: &mut DbConnection) -> QueryResult<FilterOptions> {
         .order(institutions::name.asc())
         .select((institutions::id, institutions::name))
         .load(conn)?;
-    let used_pis = projects::table.select(projects::pi_user_id).distinct();
-    let pis = users::table
-        .filter(users::id.eq_any(used_pis))
-        .order(users::name.asc())
-        .select((users::id, users::name))
-        .load(conn)?;
     Ok(FilterOptions {
         years,
         guides: guides.into_iter().map(|(id, title, _)| (id, title)).collect(),
@@ -95,8 +87,27 @@ pub fn filter_options(conn: &mut DbConnection) -> QueryResult<FilterOptions> {
         directions,
         regions,
         institutions,
-        pis,
     })
+}
+
+/// The PIs of any project whose e-mail (any case) or name is exactly `text`; at most two, enough to
+/// tell one from several.
+pub fn find_pis(conn: &mut DbConnection, text: &str) -> QueryResult<Vec<i64>> {
+    use super::schema::users;
+    let pis = projects::table.select(projects::pi_user_id).distinct();
+    users::table
+        .filter(users::id.eq_any(pis))
+        .filter(users::email.eq(super::user::normalize_email(text)).or(users::name.eq(text)))
+        .order(users::id.asc())
+        .select(users::id)
+        .limit(2)
+        .load(conn)
+}
+
+/// A user's e-mail, shown in the dashboard's PI field when the list is filtered by that PI.
+pub fn email_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<String>> {
+    use super::schema::users;
+    users::table.find(user_id).select(users::email).first(conn).optional()
 }
 
 /// How many indicators have each status on `as_of`, per cooperation region of their projects'

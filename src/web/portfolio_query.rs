@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 use crate::db::overdue::{Filter, Order};
+use crate::db::portfolio::find_pis;
 use crate::domain::status::Status;
 use crate::error::AppError;
+use crate::web::state::AppState;
 
 /// The most rows one request returns.
 pub const MAX_LIMIT: i64 = 500;
@@ -17,7 +19,7 @@ pub const MAX_LIMIT: i64 = 500;
 /// `?as_of=YYYY-MM-DD&status=overdue,missed&year=&guide=&topic=&direction=&region=&institution=&pi=
 /// &sort=most_overdue|least_overdue&limit=N&offset=M`. Empty values count as absent, as a form with
 /// an unselected field sends them.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct PortfolioQuery {
     /// The date to evaluate at; today (configured time zone) when absent.
     #[serde(default, deserialize_with = "empty_as_none")]
@@ -48,6 +50,10 @@ pub struct PortfolioQuery {
     /// PI user id.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub pi: Option<i64>,
+    /// A PI by exact e-mail or name, as typed in the dashboard's field (a portfolio has thousands of
+    /// PIs, too many for a list); turned into `pi`. A name several PIs share is refused: use the e-mail.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub pi_name: Option<String>,
     /// `most_overdue` (default) or `least_overdue`.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub sort: Option<String>,
@@ -75,6 +81,21 @@ where
 }
 
 impl PortfolioQuery {
+    /// The query with `pi_name` turned into `pi`; an unknown name, or one several PIs share, is a
+    /// field error. No database work when there is no name.
+    pub async fn resolved(mut self, state: &AppState) -> Result<Self, AppError> {
+        let Some(text) = self.pi_name.take() else { return Ok(self) };
+        let found = state.db(move |conn| Ok(find_pis(conn, text.trim())?)).await?;
+        match found.as_slice() {
+            [id] => {
+                self.pi = Some(*id);
+                Ok(self)
+            }
+            [] => Err(AppError::field("pi_name", "dashboard.pi_not_found")),
+            _ => Err(AppError::field("pi_name", "dashboard.pi_ambiguous")),
+        }
+    }
+
     /// The filter and order asked for; `default_statuses` when no status is given. An unknown status
     /// or order is a bad request.
     pub fn filter(&self, default_statuses: &[Status]) -> Result<(Filter, Order), AppError> {

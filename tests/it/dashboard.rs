@@ -97,6 +97,7 @@ async fn the_overdue_api_filters_the_portfolio() {
         (format!("&region={tibet}"), b),
         (format!("&institution={sjtu}"), b),
         (format!("&pi={}", p.pi_b), b),
+        ("&pi_name=other-pi%40example.org".to_owned(), b),
         (format!("&guide={}", p.guide_id), total),
         (format!("&guide={}", p.guide_id + 1000), 0),
         ("&year=2024".to_owned(), total),
@@ -188,6 +189,19 @@ async fn the_dashboard_counts_filters_pages_and_exports_what_the_api_lists() {
     assert_eq!(filtered.status, StatusCode::OK, "empty filter fields are ignored");
     assert!(!filtered.body.contains("/projects/A-001") && filtered.body.contains("/projects/B-001"));
     assert!(staff.get("/dashboard?as_of=2024-12-10").await.body.contains("该日期没有符合条件的指标"));
+
+    // A PI is found by e-mail (any case) or by a name no other PI has; the field then shows the e-mail.
+    let by_email = staff.get("/dashboard?as_of=2026-01-15&pi_name=Other-PI%40Example.org").await;
+    assert_eq!(by_email.status, StatusCode::OK, "{}", by_email.body);
+    assert!(!by_email.body.contains("/projects/A-001") && by_email.body.contains("/projects/B-001"));
+    assert!(by_email.body.contains("name=\"pi_name\" type=\"search\" value=\"other-pi@example.org\""));
+    let unknown = staff.get("/dashboard?as_of=2026-01-15&pi_name=nobody%40example.org").await;
+    assert!(unknown.status.is_client_error(), "{}", unknown.status);
+    assert!(unknown.body.contains("没有以此姓名或邮箱登记的项目负责人"), "{}", unknown.body);
+    // Both PIs of the fixture are called 测试pi.
+    let shared = staff.get("/dashboard?as_of=2026-01-15&pi_name=%E6%B5%8B%E8%AF%95pi").await;
+    assert!(shared.status.is_client_error(), "{}", shared.status);
+    assert!(shared.body.contains("有多位项目负责人同名，请输入邮箱"), "{}", shared.body);
 
     // Pages of 5 follow one another through the whole list.
     let mut seen = 0;

@@ -30,6 +30,7 @@ pub async fn list(
     query: web::Query<PortfolioQuery>,
 ) -> Result<HttpResponse, AppError> {
     user.require(STAFF)?;
+    let query = query.into_inner().resolved(&state).await?;
     let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&[Status::Overdue, Status::Missed])?;
     let page = query.page(50)?;

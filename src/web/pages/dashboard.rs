@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::db::overdue::count_by_status;
-use crate::db::portfolio::{FilterOptions, filter_options};
+use crate::db::portfolio::{FilterOptions, email_of, filter_options};
 use crate::domain::role::Role;
 use crate::domain::status::Status;
 use crate::error::AppError;
@@ -44,6 +44,8 @@ struct DashboardPage<'a> {
 struct DashboardData {
     counts: Vec<(Status, i64)>,
     options: FilterOptions,
+    /// The e-mail of the PI the list is filtered by, shown in the PI field.
+    pi_email: Option<String>,
     total: i64,
     items: Vec<OverdueItem>,
 }
@@ -102,7 +104,7 @@ pub async fn show(
     query: web::Query<PortfolioQuery>,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let query = query.into_inner();
+    let query = query.into_inner().resolved(&state).await?;
     let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let (limit, offset) = query.page(PAGE_SIZE)?;
@@ -116,7 +118,8 @@ pub async fn show(
                 // The listed total is the listed statuses' counts, not another count query.
                 let total = counts.iter().filter(|(s, _)| filter.statuses.contains(s)).map(|(_, n)| n).sum();
                 let items = page_items(conn, as_of, &filter, order, (limit, offset), warning)?;
-                Ok(DashboardData { items, counts, total, options: filter_options(conn)? })
+                let pi_email = filter.pi_user_id.map(|id| email_of(conn, id)).transpose()?.flatten();
+                Ok(DashboardData { items, counts, total, options: filter_options(conn)?, pi_email })
             })
         })
         .await?;
@@ -178,6 +181,7 @@ pub async fn export(
     if format != "csv" && format != "xlsx" {
         return Err(AppError::NotFound);
     }
+    let query = query.into_inner().resolved(&state).await?;
     let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let warning = state.config.tracking.warning_days;
