@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::DbConnection;
 use super::schema::{api_tokens, users};
+use super::session::TOUCH_AFTER_SECONDS;
 use super::user::User;
 
 /// A stored token (never its secret).
@@ -66,7 +67,8 @@ pub fn list_for_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<A
         .load(conn)
 }
 
-/// The active user behind a live token, recording its use.
+/// The active user behind a live token, recording its use (at most once every
+/// [`TOUCH_AFTER_SECONDS`], so that reads through the API do not each write).
 pub fn authenticate(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<User>> {
     let found = api_tokens::table
         .inner_join(users::table)
@@ -74,13 +76,15 @@ pub fn authenticate(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTim
         .filter(api_tokens::revoked_at.is_null())
         .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
         .filter(users::active.eq(true))
-        .select((api_tokens::id, User::as_select()))
-        .first::<(i64, User)>(conn)
+        .select((api_tokens::id, api_tokens::last_used_at, User::as_select()))
+        .first::<(i64, Option<NaiveDateTime>, User)>(conn)
         .optional()?;
-    if let Some((id, _)) = &found {
+    if let Some((id, last_used, _)) = &found
+        && last_used.is_none_or(|at| (now - at).num_seconds() >= TOUCH_AFTER_SECONDS)
+    {
         diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(now)).execute(conn)?;
     }
-    Ok(found.map(|(_, user)| user))
+    Ok(found.map(|(_, _, user)| user))
 }
 
 /// Revokes one of the user's own tokens; returns whether a live token was revoked.

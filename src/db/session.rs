@@ -52,6 +52,10 @@ pub fn find_live(
         .optional()
 }
 
+/// `last_seen_at` of a session (and `last_used_at` of an API token) is written at most this often,
+/// so that most requests do not write.
+pub const TOUCH_AFTER_SECONDS: i64 = 60;
+
 /// Marks the session as used now.
 pub fn touch(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(sessions::table.find(id)).set(sessions::last_seen_at.eq(now)).execute(conn)

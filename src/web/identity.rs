@@ -22,8 +22,6 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "coop_session";
 /// A session ends after this long even when in use.
 pub const SESSION_MAX_DAYS: i64 = 7;
-/// `last_seen_at` is written at most this often, so most requests do not write.
-const TOUCH_AFTER_SECONDS: i64 = 60;
 /// HTML paths a user with a generated password may still reach.
 const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/account/password", "/logout"];
 
@@ -102,7 +100,7 @@ async fn load_session(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError
         .db(move |conn| {
             let found = session::find_live(conn, &token_hash, now, idle_since)?;
             if let Some((id, last_seen, _)) = &found
-                && (now - *last_seen).num_seconds() >= TOUCH_AFTER_SECONDS
+                && (now - *last_seen).num_seconds() >= session::TOUCH_AFTER_SECONDS
             {
                 session::touch(conn, *id, now)?;
             }

@@ -7,7 +7,7 @@ use coop_tracker::domain::role::Role;
 use coop_tracker::web::build_app;
 use serde_json::{Value, json};
 
-use crate::common::{Browser, TestApp, test_now};
+use crate::common::{Browser, TestApp, test_now, with_conn};
 
 #[actix_web::test]
 async fn a_valid_token_identifies_its_owner() {
@@ -88,6 +88,30 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
     let names: Vec<_> = listed.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, ["报表脚本", "test"]);
     assert!(!listed.to_string().contains(secret), "the secret is never listed");
+
+    // Use is recorded, at most once a minute, so that reads through the API do not each write.
+    assert_eq!(listed[1]["last_used_at"], "2026-11-22T02:00:00", "{listed}");
+    assert!(listed[0]["last_used_at"].is_null(), "the new token is unused: {listed}");
+    let last_used = |seconds_ago: i64| {
+        use coop_tracker::db::schema::api_tokens;
+        use diesel::prelude::*;
+        let at = test_now() - Duration::seconds(seconds_ago);
+        with_conn(&app, |c| {
+            diesel::update(api_tokens::table.filter(api_tokens::name.eq("test")))
+                .set(api_tokens::last_used_at.eq(at))
+                .execute(c)
+                .unwrap()
+        });
+    };
+    let recorded = || async {
+        let listed: Value =
+            serde_json::from_str(&Browser::with_token(&service, &token).get("/api/v1/tokens").await.body).unwrap();
+        listed[1]["last_used_at"].as_str().unwrap().to_owned()
+    };
+    last_used(30);
+    assert_eq!(recorded().await, "2026-11-22T01:59:30", "used 30 s ago: not written again");
+    last_used(61);
+    assert_eq!(recorded().await, "2026-11-22T02:00:00", "used over a minute ago: written");
 
     let foreign = client.json(Method::DELETE, &format!("/api/v1/tokens/{other_token_id}"), None).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "another user's token cannot be revoked");
