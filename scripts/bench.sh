@@ -160,9 +160,14 @@ run_one() {
     log "  overdue list's SQL run directly: $raw_sql"
   fi
 
+  # A failure here is recorded (null) rather than ending the whole run.
+  local portfolio_ms=null
   t0=$(now_ms)
-  "$bin" report portfolio --as-of "$as_of" --out "$data/reports" >/dev/null 2>&1
-  local portfolio_ms=$(( $(now_ms) - t0 ))
+  if "$bin" report portfolio --as-of "$as_of" --out "$data/reports" >/dev/null 2>"$data/portfolio.log"; then
+    portfolio_ms=$(( $(now_ms) - t0 ))
+  else
+    log "  portfolio report FAILED: $(tail -n 3 "$data/portfolio.log")"
+  fi
   log "  portfolio report (CLI, HTML and PDF): $portfolio_ms ms"
 
   local sweep

@@ -155,7 +155,8 @@ def table():
     row("overdue list's SQL run directly (SQLite), median",
         lambda r: f"{fmt_ms(r['overdue_raw_sql']['median_ms'])} ms" if r.get("overdue_raw_sql") else "–")
     row("acceptance report with PDF (server), median of 9", lambda r: f"{fmt_ms(r['acceptance_report_us'] / 1000)} ms")
-    row("portfolio report, HTML and PDF (CLI)", lambda r: f"{r['portfolio_report_ms'] / 1000:.1f} s")
+    row("portfolio report, HTML and PDF (CLI)",
+        lambda r: "**failed**" if r["portfolio_report_ms"] is None else f"{r['portfolio_report_ms'] / 1000:.1f} s")
     row("reminder sweep (messages queued)",
         lambda r: f"{r['sweep']['seconds']['sweep']:.2f} s ({r['sweep']['messages']:,})")
     row("server's peak resident memory (VmHWM) under the HTTP load",

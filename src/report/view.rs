@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::facts::{ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, PortfolioFacts, ProjectFacts};
+use super::facts::{
+    ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, PortfolioFacts, ProjectFacts, ProjectSummary,
+};
 use crate::domain::guide::model::Op;
 use crate::domain::status::{Evaluation, Status};
 use crate::domain::target::{Target, number, target_text};
@@ -475,11 +477,20 @@ pub struct PortfolioView {
     pub labels: PortfolioLabels,
     /// Projects, indicators and each status's count.
     pub summary: Vec<Pair>,
-    /// One row per project.
+    /// One row per project, at most [`MAX_ROWS`].
     pub projects: Vec<PortfolioRow>,
-    /// One row per overdue indicator.
+    /// Says which projects are listed when not all are.
+    pub projects_cut: Option<String>,
+    /// One row per overdue indicator, at most [`MAX_ROWS`], most overdue first.
     pub overdue: Vec<OverdueRow>,
+    /// Says which indicators are listed when not all are.
+    pub overdue_cut: Option<String>,
 }
+
+/// Rows a table of the portfolio report lists at most, so that the document stays readable, and its
+/// PDF quick to make and small, whatever the portfolio's size (every row of 100,000 projects would be
+/// thousands of pages). The dashboard's export has every row.
+pub const MAX_ROWS: usize = 500;
 
 /// The fixed words of the portfolio report.
 #[derive(Debug, Clone, Serialize)]
@@ -580,6 +591,17 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
         Status::ALL.iter().zip(totals).map(|(status, n)| Pair { label: s(status.label_key()), value: n.to_string() }),
     );
     let overdue_index = [status_index(Status::Overdue), status_index(Status::Missed)];
+    let overdue_of = |p: &ProjectSummary| -> usize { overdue_index.iter().map(|&i| p.counts[i]).sum() };
+    let mut projects: Vec<&ProjectSummary> = facts.projects.iter().collect();
+    let projects_cut = (projects.len() > MAX_ROWS).then(|| {
+        projects.sort_by(|a, b| {
+            overdue_of(b).cmp(&overdue_of(a)).then(a.completion.total_cmp(&b.completion)).then(a.code.cmp(&b.code))
+        });
+        projects.truncate(MAX_ROWS);
+        t.fmt("report.portfolio.projects_cut", &[("total", &facts.projects.len()), ("shown", &MAX_ROWS)])
+    });
+    let overdue_cut = (facts.overdue.len() > MAX_ROWS)
+        .then(|| t.fmt("report.portfolio.overdue_cut", &[("total", &facts.overdue.len()), ("shown", &MAX_ROWS)]));
     PortfolioView {
         lang: locale.tag(),
         title: s(Kind::Portfolio.title_key()),
@@ -621,9 +643,8 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
             chart_trend: s("report.chart.overdue_trend"),
         },
         summary,
-        projects: facts
-            .projects
-            .iter()
+        projects: projects
+            .into_iter()
             .map(|p| PortfolioRow {
                 code: p.code.clone(),
                 title: p.title.clone(),
@@ -634,12 +655,14 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
                 status_key: p.status.map_or("none", Status::as_str),
                 completion: percent(p.completion),
                 readiness: format!("{:.0} · {}", p.readiness.score * 100.0, t.get(p.readiness.band.label_key())),
-                overdue: overdue_index.iter().map(|&i| p.counts[i]).sum(),
+                overdue: overdue_of(p),
             })
             .collect(),
+        projects_cut,
         overdue: facts
             .overdue
             .iter()
+            .take(MAX_ROWS)
             .map(|o| OverdueRow {
                 code: o.code.clone(),
                 metric: o.metric.clone(),
@@ -651,5 +674,70 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
                 status: s(o.status.label_key()),
             })
             .collect(),
+        overdue_cut,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::readiness::{Band, Readiness};
+
+    fn summary(n: usize, overdue: usize, completion: f64) -> ProjectSummary {
+        let mut counts = [0; 6];
+        counts[status_index(Status::Overdue)] = overdue;
+        ProjectSummary {
+            code: format!("P-{n:06}"),
+            title: format!("项目{n}"),
+            topic: "1. 专题".into(),
+            regions: vec![],
+            lead_institution: "单位".into(),
+            pi: "负责人".into(),
+            execution_end: NaiveDate::from_ymd_opt(2026, 11, 30).expect("a date"),
+            state: "active".into(),
+            status: Some(Status::OnTrack),
+            completion,
+            readiness: Readiness { score: completion, band: Band::Pass },
+            counts,
+        }
+    }
+
+    fn facts(projects: Vec<ProjectSummary>) -> PortfolioFacts {
+        PortfolioFacts {
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date"),
+            generated_at: NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date").and_hms_opt(2, 0, 0).expect("a time"),
+            guide: None,
+            projects,
+            overdue: vec![],
+            overdue_trend: vec![],
+        }
+    }
+
+    #[test]
+    fn a_large_portfolio_lists_the_projects_needing_most_attention_and_says_so() {
+        // Every project on track and complete, but for a few that are overdue or behind.
+        let mut projects: Vec<ProjectSummary> = (0..MAX_ROWS * 3).map(|n| summary(n, 0, 1.0)).collect();
+        projects[1200] = summary(1200, 3, 0.5);
+        projects[7] = summary(7, 1, 0.9);
+        projects[900] = summary(900, 0, 0.2);
+        let view = portfolio(&facts(projects), Locale::ZhCn);
+        assert_eq!(view.projects.len(), MAX_ROWS);
+        let first: Vec<&str> = view.projects.iter().take(3).map(|p| p.code.as_str()).collect();
+        assert_eq!(first, ["P-001200", "P-000007", "P-000900"], "most overdue, then least complete");
+        assert_eq!(
+            view.projects_cut.as_deref(),
+            Some(
+                "共 1500 个项目，此处列出最需关注的 500 个（逾期指标最多、完成率最低者在前）；完整清单请在管理看板导出。"
+            )
+        );
+        assert!(view.summary.iter().any(|p| p.value == "1500"), "the summary still counts every project");
+    }
+
+    #[test]
+    fn a_small_portfolio_lists_every_project_by_code() {
+        let view = portfolio(&facts((0..3).rev().map(|n| summary(n, n, 0.5)).collect()), Locale::En);
+        let codes: Vec<&str> = view.projects.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["P-000002", "P-000001", "P-000000"], "the order the facts come in");
+        assert!(view.projects_cut.is_none() && view.overdue_cut.is_none());
     }
 }
