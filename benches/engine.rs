@@ -7,14 +7,15 @@
 #![expect(missing_docs, reason = "criterion's macros generate undocumented entry points")]
 #![expect(clippy::unwrap_used, reason = "a benchmark that cannot set up should stop")]
 
+mod common;
+
 use std::collections::HashMap;
 use std::hint::black_box;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use coop_tracker::config::{Config, Overrides};
+use chrono::NaiveDate;
+use common::now;
 use coop_tracker::db::project::{TrackedIndicator, tracked_indicators_by_id};
 use coop_tracker::db::schema::{indicators, projects};
-use coop_tracker::demo::{self, portfolio};
 use coop_tracker::domain::guide::model::Period;
 use coop_tracker::domain::plan::{self, Profile, Schedule};
 use coop_tracker::domain::status;
@@ -23,10 +24,6 @@ use coop_tracker::report::facts::Kind;
 use coop_tracker::report::{figures, gather};
 use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::prelude::*;
-
-fn now() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap().and_hms_opt(2, 0, 0).unwrap()
-}
 
 /// Every project's period and tracked indicators.
 struct Portfolio {
@@ -54,15 +51,8 @@ fn load(conn: &mut coop_tracker::db::DbConnection) -> Portfolio {
 }
 
 fn engine(c: &mut Criterion) {
-    let size: usize = std::env::var("BENCH_PROJECTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
-    let dir = tempfile::tempdir().unwrap();
-    let overrides = Overrides { data_dir: Some(dir.path().to_owned()), ..Overrides::default() };
-    let config = Config::load(&overrides, &|_| None).unwrap();
-    let pool = coop_tracker::db::connect(&config).unwrap();
+    let (_dir, config, pool, size) = common::seeded_sqlite(10_000);
     let mut conn = pool.get().unwrap();
-    demo::seed(&mut conn, now()).unwrap();
-    let options = portfolio::Options { projects: size, seed: 1, today: now().date(), warning_days: 30 };
-    portfolio::seed(&mut conn, options, now(), &mut |_, _| {}).unwrap();
     let portfolio = load(&mut conn);
     let as_of = now().date();
     let warning = config.tracking.warning_days;

@@ -5,31 +5,20 @@
 #![expect(missing_docs, reason = "criterion's macros generate undocumented entry points")]
 #![expect(clippy::unwrap_used, reason = "a benchmark that cannot set up should stop")]
 
+mod common;
+
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use coop_tracker::config::{Config, Overrides};
-use coop_tracker::demo::{self, portfolio};
+use common::now;
 use coop_tracker::i18n::Locale;
 use coop_tracker::report::facts::Kind;
 use coop_tracker::report::{gather, make};
 use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::prelude::*;
 
-fn now() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap().and_hms_opt(2, 0, 0).unwrap()
-}
-
 fn reports(c: &mut Criterion) {
-    let projects: usize = std::env::var("BENCH_PROJECTS").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000);
-    let dir = tempfile::tempdir().unwrap();
-    let overrides = Overrides { data_dir: Some(dir.path().to_owned()), ..Overrides::default() };
-    let config = Config::load(&overrides, &|_| None).unwrap();
-    let pool = coop_tracker::db::connect(&config).unwrap();
+    let (_dir, config, pool, projects) = common::seeded_sqlite(1_000);
     let mut conn = pool.get().unwrap();
-    demo::seed(&mut conn, now()).unwrap();
-    let options = portfolio::Options { projects, seed: 1, today: now().date(), warning_days: 30 };
-    portfolio::seed(&mut conn, options, now(), &mut |_, _| {}).unwrap();
     let as_of = now().date();
     let tracking = config.tracking;
     // The project with the most indicators: the heaviest single report.
