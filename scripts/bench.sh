@@ -177,7 +177,7 @@ run_one() {
   cat >"$out" <<EOF
 {
   "backend": "$backend", "projects": $projects,
-  "date": "$(date -u +%F)", "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)",
+  "date": "$(date -u +%F)", "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!benches/results' ':!README.md' || echo +changes)",
   "machine": "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)",
   "seeded": $(jq -Rn --arg s "$seeded" '$s'), "seed_ms": $seed_ms,
   "startup_ms": [$(IFS=,; echo "${startups[*]}")],
