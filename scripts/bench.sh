@@ -7,6 +7,10 @@
 # result is a JSON file in benches/results/; scripts/bench_table.py then rewrites the README's table.
 #
 # Usage: scripts/bench.sh [--sizes 1000,10000,100000] [--backends sqlite,postgres] [--seconds 10]
+#        scripts/bench.sh --soak MINUTES [--sizes 10000] [--backends sqlite]
+# --soak runs the soak test instead (issue 9): mixed reads and writes on 64 connections for that long
+# (the overdue API on 24, the dashboard and a project page on 16 each, evidence submission on 8),
+# reading the server's resident memory every 10 s; benches/results/soak-<backend>-<size>.json.
 # PostgreSQL runs on the server at $BENCH_PG (default postgres://postgres@127.0.0.1:5432), in a
 # database it creates and drops. Needs wrk (installed with apt-get when missing), curl, jq, python3.
 set -euo pipefail
@@ -15,8 +19,10 @@ cd "$(dirname "$0")/.."
 sizes=1000,10000,100000
 backends=sqlite,postgres
 seconds=10
+soak=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --soak) soak="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
     --backends) backends="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
@@ -56,6 +62,42 @@ endpoint() {
     log "  $name @$conns: $result"
     echo "\"${name}_c$conns\": $result,"
   done
+}
+
+# The soak: four wrk runs at once for $soak minutes (64 connections in all), the server's RSS read
+# every 10 s meanwhile. Zero errors and a flat memory curve are what it is for.
+soak_one() {
+  local backend="$1" projects="$2" code="$3" indicator="$4" staff_token="$5" pi_token="$6" cookie="$7" body="$8"
+  local out="benches/results/soak-$backend-$projects.json" run_seconds=$(( soak * 60 )) dir
+  dir="$(mktemp -d)"
+  log "  soak: $soak min, 64 connections"
+  seconds=$run_seconds
+  LOAD_HEADER_1="Authorization: Bearer $staff_token" LOAD_EXPECT='"items":[{"project_code":' \
+    load 24 "/api/v1/overdue?as_of=$as_of&limit=100" >"$dir/overdue" &
+  LOAD_HEADER_1="$cookie" LOAD_EXPECT='<h1' load 16 "/dashboard" >"$dir/dashboard" &
+  LOAD_HEADER_1="$cookie" LOAD_EXPECT="$code" load 16 "/projects/$code" >"$dir/project" &
+  LOAD_METHOD=POST LOAD_STATUS=201 LOAD_BODY_FILE="$body" LOAD_EXPECT='"evidence_ids":[' \
+    LOAD_HEADER_1="Authorization: Bearer $pi_token" LOAD_HEADER_2="Content-Type: multipart/form-data; boundary=bench" \
+    load 8 "/api/v1/indicators/$indicator/evidence" >"$dir/evidence" &
+  local rss=() elapsed=0
+  while [ "$elapsed" -lt "$run_seconds" ]; do
+    sleep 10
+    elapsed=$(( elapsed + 10 ))
+    rss+=("$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")")
+  done
+  wait
+  log "  soak RSS (kB, every 10 s): ${rss[*]}"
+  cat >"$out" <<EOF
+{
+  "backend": "$backend", "projects": $projects, "minutes": $soak,
+  "date": "$(date -u +%F)", "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)",
+  "overdue": $(cat "$dir/overdue"), "dashboard": $(cat "$dir/dashboard"), "project": $(cat "$dir/project"),
+  "evidence": $(cat "$dir/evidence"),
+  "rss_kb": [$(IFS=,; echo "${rss[*]}")]
+}
+EOF
+  jq . "$out" >/dev/null
+  rm -rf "$dir"
 }
 
 run_one() {
@@ -118,6 +160,13 @@ run_one() {
   printf -- '--bench\r\nContent-Disposition: form-data; name="value"\r\n\r\n1\r\n--bench\r\nContent-Disposition: form-data; name="measured_on"\r\n\r\n%s\r\n--bench\r\nContent-Disposition: form-data; name="note"\r\n\r\nload test\r\n--bench--\r\n' \
     "$as_of" >"$body"
   log "  project page and report: $code; evidence: indicator $indicator of $reported"
+  if [ "$soak" != 0 ]; then
+    soak_one "$backend" "$projects" "$code" "$indicator" "$staff_token" "$pi_token" "$cookie" "$body"
+    kill "$pid" 2>/dev/null || true
+    rm -rf "$data"
+    if [ -n "$pg_db" ]; then psql "$pg_server/postgres" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null; fi
+    return
+  fi
 
   local loads
   loads="$(

@@ -56,7 +56,7 @@ pub fn check_email(email: &str) -> Result<String, FieldError> {
 /// Checks a display name: present, printable, not too long.
 pub fn check_name(name: &str) -> Result<String, FieldError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+    if name.is_empty() || !crate::domain::text::is_line(name, MAX_NAME_CHARS) {
         Err(FieldError { field: "name", message: "account.name_invalid" })
     } else {
         Ok(name.to_owned())
@@ -183,7 +183,7 @@ pub fn issue_token(
     now: NaiveDateTime,
 ) -> Result<(i64, String), AppError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+    if name.is_empty() || !crate::domain::text::is_line(name, MAX_NAME_CHARS) {
         return Err(AppError::field("name", "token.name_invalid"));
     }
     let token = secret::api_token();

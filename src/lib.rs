@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -22,3 +23,10 @@ pub mod report;
 pub mod roster;
 pub mod server;
 pub mod web;
+
+/// How many cases each property test (the fuzzing of the parsers) tries: its own default, or
+/// `COOP_FUZZ_CASES` for a longer run (`scripts/fuzz.sh`).
+#[cfg(test)]
+pub(crate) fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("COOP_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+}

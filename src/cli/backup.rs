@@ -1,27 +1,30 @@
-//! `coop-tracker backup --to FILE`: a consistent copy of the SQLite database while it is in use.
+//! `coop-tracker backup --to DIR`, `backup verify DIR` and `restore --from DIR [--replace]`: the
+//! command-line face of [`crate::backup`].
 
 use std::path::Path;
 
-use anyhow::{Context, bail};
-use diesel::RunQueryDsl;
+use crate::backup::{self, Manifest};
+use crate::config::Config;
 
-use crate::config::{Backend, Config};
-use crate::db;
+fn describe(manifest: &Manifest) -> String {
+    format!("{} database and {} files, {} bytes", manifest.backend, manifest.files.len(), manifest.bytes())
+}
 
-pub(super) fn run(config: &Config, to: &Path) -> anyhow::Result<()> {
-    if config.database.backend == Backend::Postgres {
-        bail!("backup copies the SQLite database; for PostgreSQL use pg_dump");
-    }
-    if to.exists() {
-        bail!("{} already exists; choose a new file so that no earlier backup is overwritten", to.display());
-    }
-    let target = to.to_str().context("the backup path must be valid UTF-8")?;
-    let pool = db::connect(config)?;
-    let mut conn = pool.get()?;
-    // VACUUM INTO reads one snapshot of the database, so writers may go on meanwhile.
-    diesel::sql_query(format!("VACUUM INTO '{}'", target.replace('\'', "''")))
-        .execute(&mut conn)
-        .with_context(|| format!("cannot write the backup to {}", to.display()))?;
-    println!("backup written to {}", to.display());
+pub(super) fn create(config: &Config, to: &Path) -> anyhow::Result<()> {
+    let now = crate::domain::clock::Clock::System.now();
+    let manifest = backup::create(config, to, now)?;
+    println!("backup written to {}: {}", to.display(), describe(&manifest));
+    Ok(())
+}
+
+pub(super) fn verify(from: &Path) -> anyhow::Result<()> {
+    let manifest = backup::verify(from)?;
+    println!("{} is whole: {}", from.display(), describe(&manifest));
+    Ok(())
+}
+
+pub(super) fn restore(config: &Config, from: &Path, replace: bool) -> anyhow::Result<()> {
+    let manifest = backup::restore(config, from, replace)?;
+    println!("restored from {}: {}", from.display(), describe(&manifest));
     Ok(())
 }

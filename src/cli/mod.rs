@@ -76,11 +76,23 @@ enum Command {
     /// Generates progress, acceptance and portfolio reports (HTML and PDF).
     #[command(subcommand)]
     Report(ReportCommand),
-    /// Writes a consistent copy of the SQLite database, safe while the server runs.
+    /// Backs up the database and the evidence files into a new folder, safe while the server runs.
     Backup {
-        /// The file to write; it must not exist yet.
-        #[arg(long, value_name = "FILE")]
+        /// The folder to write; it must not exist yet.
+        #[arg(long, value_name = "DIR")]
         to: PathBuf,
+    },
+    /// Restores a backup made by `backup` (stop the server first).
+    Restore {
+        /// The backup folder.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Overwrites a database that already holds data.
+        #[arg(long)]
+        replace: bool,
+        /// Only checks the backup against its manifest; changes nothing.
+        #[arg(long, conflicts_with = "replace")]
+        dry_run: bool,
     },
 }
 
@@ -351,7 +363,9 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Files(FilesCommand::Gc { dry_run, min_age_seconds }) => {
             files::gc(&config, dry_run, std::time::Duration::from_secs(min_age_seconds))?
         }
-        Command::Backup { to } => backup::run(&config, &to)?,
+        Command::Backup { to } => backup::create(&config, &to)?,
+        Command::Restore { from, dry_run: true, .. } => backup::verify(&from)?,
+        Command::Restore { from, replace, dry_run: false } => backup::restore(&config, &from, replace)?,
         Command::Report(command) => report::run(&config, command.request())?,
         Command::Remind(RemindCommand::Run { as_of, dry_run, json }) => {
             remind::run(&config, remind::Job::Sweep, as_of, dry_run, json)?

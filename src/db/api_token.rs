@@ -26,12 +26,16 @@ pub struct ApiToken {
     /// The first characters of the token.
     pub token_prefix: String,
     /// Creation (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// Last use (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub last_used_at: Option<NaiveDateTime>,
     /// Expiry (UTC), if any.
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub expires_at: Option<NaiveDateTime>,
     /// Revocation (UTC), if revoked.
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

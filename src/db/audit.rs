@@ -45,6 +45,7 @@ pub struct AuditRow {
     /// Position in the log.
     pub id: i64,
     /// When (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub at: NaiveDateTime,
     /// Who; none for the system.
     pub actor_user_id: Option<i64>,

@@ -307,6 +307,9 @@ pub fn review(
     if comment.chars().count() > 2000 {
         return Err(AppError::field("comment", "review.error.too_long"));
     }
+    if !crate::domain::text::is_paragraphs(comment, 2000) {
+        return Err(AppError::field("comment", "error.text_invalid"));
+    }
     crate::db::write_transaction(conn, |conn| {
         let (indicator_id, status): (i64, String) = evidence::table
             .find(evidence_id)
@@ -387,6 +390,7 @@ pub struct ReviewView {
     /// The reviewer's name.
     pub reviewer: String,
     /// When (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub at: NaiveDateTime,
 }
 
@@ -418,6 +422,7 @@ pub struct EvidenceView {
     /// `pending`, `accepted`, `rejected`, `needs_more` or `withdrawn`.
     pub status: String,
     /// When it was submitted (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// The evidence it answers.
     pub responds_to: Option<i64>,
@@ -663,6 +668,7 @@ pub struct QueueItem {
     /// Who submitted it.
     pub submitted_by: String,
     /// When (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
 }
 

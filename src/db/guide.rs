@@ -71,10 +71,13 @@ pub struct GuideSummary {
     /// Signing date.
     pub issued_on: Option<NaiveDate>,
     /// Applications open (Shanghai time).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub opens_at: Option<NaiveDateTime>,
     /// Applications close (Shanghai time).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub closes_at: Option<NaiveDateTime>,
     /// Last import (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -45,6 +45,7 @@ pub struct Revision {
     /// 1, 2, … per indicator.
     pub revision: i32,
     /// When (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub changed_at: NaiveDateTime,
     /// Who, by display name.
     pub changed_by: Option<String>,

@@ -20,6 +20,7 @@ use crate::domain::guide::model::{Change, Indicator, Op, Period};
 use crate::domain::plan::{self, Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::role::Role;
 use crate::domain::target::{Aggregation, IndicatorClass, Observation, Target};
+use crate::domain::text;
 use crate::error::{AppError, FieldError};
 
 /// What staff enter to register a project.
@@ -83,10 +84,13 @@ pub struct Project {
     /// active, mid_term, in_acceptance, accepted, accepted_rectified, failed, terminated, extended.
     pub state: String,
     /// When staff froze the baseline.
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub baseline_frozen_at: Option<NaiveDateTime>,
     /// Registered (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// Last change (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -168,12 +172,19 @@ pub fn register(
 ) -> Result<i64, AppError> {
     let mut errors = Vec::new();
     let code = input.code.trim();
-    if code.is_empty() || code.chars().count() > 60 || code.chars().any(char::is_control) {
+    if code.is_empty() || !text::is_line(code, 60) {
         errors.push(field("code", "project.code_invalid"));
     }
     let title = input.title.trim();
-    if title.is_empty() || title.chars().count() > 300 {
+    if title.is_empty() || !text::is_line(title, 300) {
         errors.push(field("title", "project.title_invalid"));
+    }
+    for (name, value) in
+        [("contract_number", &input.contract_number), ("recommendation_ref", &input.recommendation_ref)]
+    {
+        if value.as_deref().is_some_and(|v| !text::is_line(v, 200)) {
+            errors.push(field(name, "error.text_invalid"));
+        }
     }
     if input.funding_yuan < 0 {
         errors.push(field("funding_wan_yuan", "project.funding_invalid"));

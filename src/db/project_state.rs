@@ -29,6 +29,9 @@ pub fn change(
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(AppError::field("note", "project_state.note_too_long"));
     }
+    if note.is_some_and(|n| !crate::domain::text::is_paragraphs(n, MAX_NOTE_CHARS)) {
+        return Err(AppError::field("note", "error.text_invalid"));
+    }
     crate::db::write_transaction(conn, |conn| {
         let current: String = projects::table
             .find(project_id)

@@ -76,6 +76,7 @@ pub struct Snapshot {
     /// Who submitted it.
     pub submitted_by: Option<String>,
     /// When (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub submitted_at: NaiveDateTime,
 }
 

@@ -197,6 +197,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(500)))]
+
+        #[test]
+        fn fuzz_any_text_is_a_value_within_bounds_or_a_problem(
+            text in "\\PC{0,40}",
+            unit in proptest::sample::select(vec!["", "%", "亩", "人次", "万元"]),
+            op in proptest::sample::select(vec![Op::Ge, Op::Le, Op::Between, Op::Deliverable]),
+        ) {
+            let target = target(op, Some(unit).filter(|u| !u.is_empty()));
+            if let Ok(reported) = parse_value(&text, &target) {
+                proptest::prop_assert!(reported.value.is_finite() && reported.value.abs() <= MAX_MAGNITUDE);
+                if let Some(hi) = reported.value_max {
+                    proptest::prop_assert!(op == Op::Between && hi >= reported.value);
+                }
+            }
+        }
+
+        #[test]
+        fn fuzz_a_number_as_written_reads_back(value in -1e12f64..1e12, grouped in proptest::bool::ANY) {
+            let written = if grouped { format!("{value:.2}") } else { format!("{value}") };
+            let read = parse_value(&written, &target(Op::Ge, Some("亩"))).map(|r| r.value);
+            let exact = written.parse::<f64>().unwrap();
+            // Fifteen significant digits are kept; anything typed beyond them is dropped.
+            proptest::prop_assert!(read.is_ok_and(|r| (r - exact).abs() <= 1e-13 * exact.abs().max(1.0)), "{written}: {read:?}");
+        }
+    }
+
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }

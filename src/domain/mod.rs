@@ -16,4 +16,6 @@ pub mod role;
 pub mod status;
 pub mod target;
 pub mod target_check;
+pub mod text;
+pub mod timestamp;
 pub mod workdays;

@@ -130,6 +130,31 @@ fn cell(data: &Data) -> Cell {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(300)))]
+
+        #[test]
+        fn fuzz_any_bytes_are_read_or_refused(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4000)) {
+            let _ = read(&bytes);
+        }
+
+        #[test]
+        fn fuzz_zip_looking_bytes_are_read_or_refused(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4000)) {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend(tail);
+            let _ = read(&bytes);
+        }
+
+        #[test]
+        fn fuzz_csv_shaped_text_keeps_every_row(rows in proptest::collection::vec(proptest::collection::vec("[^,\"\r\n]{0,12}", 1..6), 1..20)) {
+            let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+            let sheet = read(text.as_bytes()).unwrap();
+            // A line holding one empty field is a blank line, which CSV skips.
+            let kept: Vec<usize> = rows.iter().filter(|r| !(r.len() == 1 && r[0].is_empty())).map(Vec::len).collect();
+            proptest::prop_assert_eq!(sheet.rows.iter().map(|(_, cells)| cells.len()).collect::<Vec<_>>(), kept);
+        }
+    }
+
     #[test]
     fn csv_with_a_byte_order_mark_reads_like_without() {
         let plain = read("项目编号,项目名称\nA-1, 课题 \n".as_bytes()).unwrap();

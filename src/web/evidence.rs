@@ -129,6 +129,8 @@ fn checked_entry(
     .ok();
     if note.chars().count() > MAX_NOTE_CHARS {
         errors.push(FieldError { field: "note", message: "evidence.error.note_too_long" });
+    } else if !crate::domain::text::is_paragraphs(note, MAX_NOTE_CHARS) {
+        errors.push(FieldError { field: "note", message: "error.text_invalid" });
     }
     let responds_to = match responds_to.trim() {
         "" => None,

@@ -163,6 +163,16 @@ impl TargetChanges {
                 None => errors.push(FieldError { field: "class", message: "indicator.class_invalid" }),
             }
         }
+        if self.metric.as_deref().is_some_and(|m| m.trim().is_empty() || !crate::domain::text::is_line(m, 300)) {
+            errors.push(FieldError { field: "metric", message: "error.text_invalid" });
+        }
+        if self
+            .condition
+            .as_ref()
+            .is_some_and(|c| c.as_deref().is_some_and(|c| !crate::domain::text::is_paragraphs(c, 2000)))
+        {
+            errors.push(FieldError { field: "condition", message: "error.text_invalid" });
+        }
         if !errors.is_empty() {
             return Err(errors);
         }

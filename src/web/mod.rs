@@ -1,6 +1,7 @@
 //! The HTTP side: HTML pages, the JSON API under `/api/v1`, and what they share (identity, CSRF,
 //! errors, headers). Handlers stay thin: they parse, check rights, call `db`/`account`, render.
 
+mod access_log;
 pub mod api;
 mod assets;
 pub mod csrf;
@@ -21,6 +22,7 @@ pub mod portfolio_query;
 pub mod rate_limit;
 pub mod read_cache;
 pub mod report_files;
+pub mod route_table;
 pub mod state;
 pub mod upload;
 
@@ -30,17 +32,26 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, web};
 
 use crate::error::AppError;
+use route_table::{Listed, Routes};
 use state::AppState;
 
 /// Largest accepted form or JSON body; file uploads get their own limit.
 const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
-/// Registers every route. Kept apart from [`build_app`] so that tests can list the routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(health::check))
-        .route("/static/{name}", web::get().to(assets::serve))
-        .service(api::scope())
+/// Registers every route.
+fn routes(r: &mut Routes<'_>) {
+    r.get("/healthz", health::check)
+        .get("/static/{name}", assets::serve)
+        .configure(api::routes)
         .configure(pages::routes);
+}
+
+/// Every route the application serves, as [`build_app`] registers them: for tests that must visit
+/// them all.
+pub fn route_list() -> Vec<Listed> {
+    let mut listed = Vec::new();
+    let _app = App::new().configure(|cfg| routes(&mut Routes::new(cfg, &mut listed)));
+    listed
 }
 
 /// The application with its middleware, as `serve` runs it and the tests drive it.
@@ -57,22 +68,14 @@ pub fn build_app(
 > {
     App::new()
         .app_data(web::Data::new(state))
-        .app_data(
-            web::FormConfig::default()
-                .limit(BODY_LIMIT_BYTES)
-                .error_handler(|_, _| AppError::BadRequest("error.bad_form").into()),
-        )
-        .app_data(
-            web::JsonConfig::default()
-                .limit(BODY_LIMIT_BYTES)
-                .error_handler(|_, _| AppError::BadRequest("error.bad_json").into()),
-        )
+        // Forms and the JSON API read their bodies as bytes (see `csrf::CsrfForm`, `api::json_body`).
+        .app_data(web::PayloadConfig::default().limit(BODY_LIMIT_BYTES))
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
         .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest("error.bad_query").into()))
-        .configure(routes)
+        .configure(|cfg| routes(&mut Routes::new(cfg, &mut Vec::new())))
         .default_service(web::to(error_page::not_found))
         .wrap(from_fn(csrf::ensure_token))
         .wrap(from_fn(error_page::render_errors))
         .wrap(headers::security_headers())
-        .wrap(actix_web::middleware::Logger::new("%r %s %Dms").exclude("/healthz"))
+        .wrap(access_log::logger())
 }

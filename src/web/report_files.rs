@@ -54,6 +54,13 @@ pub struct Generated {
     pub guide_id: Option<i64>,
 }
 
+/// Not found unless `user` may see the project: checked before a request's other parameters, so that
+/// someone without access learns nothing from how those are refused.
+pub async fn ensure_visible(state: &AppState, user: &User, code: &str) -> Result<(), AppError> {
+    let (user, code) = (user.clone(), code.to_owned());
+    state.db(move |conn| gather::find_project(conn, Some(&user), &code).map(|_| ())).await
+}
+
 /// Generates one project's report as `user` (404 for a project they may not see) and writes it to the
 /// reports folder.
 pub async fn project_report(

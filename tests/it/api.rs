@@ -82,7 +82,7 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
     let created: Value = serde_json::from_str(&created.body).unwrap();
     let secret = created["token"].as_str().unwrap();
     assert!(secret.starts_with("coop_"));
-    assert_eq!(created["expires_at"], "2026-12-22T02:00:00");
+    assert_eq!(created["expires_at"], "2026-12-22T02:00:00Z");
 
     let listed: Value = serde_json::from_str(&client.get("/api/v1/tokens").await.body).unwrap();
     let names: Vec<_> = listed.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
@@ -90,7 +90,7 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
     assert!(!listed.to_string().contains(secret), "the secret is never listed");
 
     // Use is recorded, at most once a minute, so that reads through the API do not each write.
-    assert_eq!(listed[1]["last_used_at"], "2026-11-22T02:00:00", "{listed}");
+    assert_eq!(listed[1]["last_used_at"], "2026-11-22T02:00:00Z", "{listed}");
     assert!(listed[0]["last_used_at"].is_null(), "the new token is unused: {listed}");
     let last_used = |seconds_ago: i64| {
         use coop_tracker::db::schema::api_tokens;
@@ -109,9 +109,9 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
         listed[1]["last_used_at"].as_str().unwrap().to_owned()
     };
     last_used(30);
-    assert_eq!(recorded().await, "2026-11-22T01:59:30", "used 30 s ago: not written again");
+    assert_eq!(recorded().await, "2026-11-22T01:59:30Z", "used 30 s ago: not written again");
     last_used(61);
-    assert_eq!(recorded().await, "2026-11-22T02:00:00", "used over a minute ago: written");
+    assert_eq!(recorded().await, "2026-11-22T02:00:00Z", "used over a minute ago: written");
 
     let foreign = client.json(Method::DELETE, &format!("/api/v1/tokens/{other_token_id}"), None).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "another user's token cannot be revoked");

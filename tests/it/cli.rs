@@ -109,21 +109,31 @@ fn users_are_added_listed_and_backed_up_on_a_fresh_data_folder() {
     let list = text(&run(&["--data-dir", data, "user", "list"], None).stdout);
     assert!(list.contains("zhang@example.org\tstaff\tactive\t张敏"), "{list}");
 
-    let backup = dir.path().join("copy.sqlite3");
+    let backup = dir.path().join("backup");
     let out = run(&["--data-dir", data, "backup", "--to", backup.to_str().unwrap()], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let copied = run(&["--data-dir", data, "--database-url", backup.to_str().unwrap(), "user", "list"], None);
-    assert!(text(&copied.stdout).contains("zhang@example.org"), "the backup holds the data");
+    assert!(text(&out.stdout).contains("backup written to"), "{}", text(&out.stdout));
     let again = run(&["--data-dir", data, "backup", "--to", backup.to_str().unwrap()], None);
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("already exists"));
+    let checked = run(&["--data-dir", data, "restore", "--from", backup.to_str().unwrap(), "--dry-run"], None);
+    assert!(text(&checked.stdout).contains("is whole"), "{}", text(&checked.stderr));
+
+    let fresh = dir.path().join("fresh");
+    let fresh = fresh.to_str().unwrap();
+    let restored = run(&["--data-dir", fresh, "restore", "--from", backup.to_str().unwrap()], None);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    assert!(text(&run(&["--data-dir", fresh, "user", "list"], None).stdout).contains("zhang@example.org"));
+    let over = run(&["--data-dir", data, "restore", "--from", backup.to_str().unwrap()], None);
+    assert_eq!(over.status.code(), Some(1));
+    assert!(text(&over.stderr).contains("--replace"), "{}", text(&over.stderr));
 }
 
 #[test]
 fn help_documents_every_command() {
     let out = run(&["--help"], None);
     let help = text(&out.stdout);
-    for command in ["serve", "migrate", "user", "backup", "remind"] {
+    for command in ["serve", "migrate", "user", "backup", "restore", "remind"] {
         assert!(help.contains(command), "{help}");
     }
     let serve = text(&run(&["serve", "--help"], None).stdout);

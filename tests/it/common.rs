@@ -76,11 +76,17 @@ impl TestApp {
 
     /// A fresh app with extra `COOP_*` settings.
     pub fn with_env(vars: &[(&str, &str)]) -> Self {
+        Self::connected_through(vars, |url| url.to_owned())
+    }
+
+    /// A fresh app whose PostgreSQL URL is rewritten first (to reach the server through a proxy
+    /// that a test can cut).
+    pub fn connected_through(vars: &[(&str, &str)], rewrite: impl Fn(&str) -> String) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let pg = fresh_database();
         let overrides = Overrides {
             data_dir: Some(dir.path().to_owned()),
-            database_url: pg.as_ref().map(|(url, _)| url.clone()),
+            database_url: pg.as_ref().map(|(url, _)| rewrite(url)),
             ..Overrides::default()
         };
         let mut vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -333,4 +339,52 @@ impl SmtpSink {
         }
         self.received.lock().unwrap().clone()
     }
+}
+
+/// The tables whose rows a refused request must leave as they were.
+pub const TABLES: [&str; 22] = [
+    "users",
+    "sessions",
+    "api_tokens",
+    "password_resets",
+    "institutions",
+    "guides",
+    "topics",
+    "directions",
+    "projects",
+    "project_partners",
+    "project_members",
+    "indicators",
+    "indicator_revisions",
+    "milestones",
+    "submissions",
+    "evidence",
+    "files",
+    "evidence_files",
+    "reviews",
+    "audit_log",
+    "outbox",
+    "reports",
+];
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Every table's row count: what "changes nothing" is checked on.
+pub fn row_counts(app: &TestApp) -> Vec<(String, i64)> {
+    with_conn(app, row_counts_in)
+}
+
+/// [`row_counts`] over any connection.
+pub fn row_counts_in(c: &mut DbConnection) -> Vec<(String, i64)> {
+    TABLES
+        .iter()
+        .map(|table| {
+            let count: Count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result(c).unwrap();
+            ((*table).to_owned(), count.n)
+        })
+        .collect()
 }

@@ -136,18 +136,20 @@ fn check_consistency(conn: &mut DbConnection, data: &Path) -> Vec<String> {
     stored.into_iter().map(|(_, sha256, _)| sha256).collect()
 }
 
-/// Uploads from several threads until `stop`, ignoring the answers: the kill cuts many of them off.
+/// Uploads from several threads until `stop`; each thread returns the evidence ids the server
+/// acknowledged with 201 (the kill cuts many other requests off, which is expected).
 fn upload_until(
     port: u16,
     token: &str,
     indicator: i64,
     stop: &Arc<AtomicBool>,
     round: usize,
-) -> Vec<std::thread::JoinHandle<()>> {
+) -> Vec<std::thread::JoinHandle<Vec<i64>>> {
     (0..8)
         .map(|worker| {
             let (stop, token) = (Arc::clone(stop), token.to_owned());
             std::thread::spawn(move || {
+                let mut accepted = Vec::new();
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
@@ -160,8 +162,14 @@ fn upload_until(
                     let auth = format!("Bearer {token}");
                     let path = format!("/api/v1/indicators/{indicator}/evidence");
                     let headers = [("Authorization", auth.as_str()), ("Content-Type", content_type.as_str())];
-                    let _ = http(port, "POST", &path, &headers, &body);
+                    if let Ok((201, answer)) = http(port, "POST", &path, &headers, &body) {
+                        let submitted: serde_json::Value = serde_json::from_str(&answer).unwrap();
+                        accepted.extend(
+                            submitted["evidence_ids"].as_array().unwrap().iter().map(|id| id.as_i64().unwrap()),
+                        );
+                    }
                 }
+                accepted
             })
         })
         .collect()
@@ -210,6 +218,7 @@ fn killing_the_server_during_uploads_leaves_a_consistent_store_that_gc_cleans() 
             .as_i64()
             .unwrap();
 
+    let mut accepted_total = 0;
     // Early (uploads still arriving), in the thick of it, and later on.
     for (round, kill_after) in [150u64, 700, 1800].into_iter().enumerate() {
         let stop = Arc::new(AtomicBool::new(false));
@@ -218,12 +227,24 @@ fn killing_the_server_during_uploads_leaves_a_consistent_store_that_gc_cleans() 
         server.kill().unwrap(); // SIGKILL on Unix: no shutdown code runs.
         server.wait().unwrap();
         stop.store(true, Ordering::Relaxed);
-        for worker in workers {
-            worker.join().unwrap();
-        }
+        let accepted: Vec<i64> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
 
         let pool = connect(data);
-        check_consistency(&mut pool.get().unwrap(), data);
+        let conn = &mut pool.get().unwrap();
+        check_consistency(conn, data);
+        let stored: Vec<i64> = {
+            use coop_tracker::db::schema::evidence;
+            evidence::table.filter(evidence::id.eq_any(&accepted)).select(evidence::id).load(conn).unwrap()
+        };
+        assert_eq!(stored.len(), accepted.len(), "round {round}: every acknowledged upload is stored");
+        #[derive(QueryableByName)]
+        struct Check {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            integrity_check: String,
+        }
+        let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(conn).unwrap();
+        assert_eq!(check.integrity_check, "ok", "round {round}");
+        accepted_total += accepted.len();
         let verify = run(data, &["audit", "verify"]);
         assert!(verify.status.success(), "round {round}: {}", String::from_utf8_lossy(&verify.stderr));
 
@@ -233,6 +254,7 @@ fn killing_the_server_during_uploads_leaves_a_consistent_store_that_gc_cleans() 
     }
     server.kill().unwrap();
     server.wait().unwrap();
+    assert!(accepted_total > 0, "some uploads were acknowledged before the kills");
 
     let pool = connect(data);
     let referenced = check_consistency(&mut pool.get().unwrap(), data);

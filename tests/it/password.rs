@@ -10,7 +10,7 @@ use coop_tracker::web::build_app;
 use crate::common::{Browser, PASSWORD, SmtpSink, TestApp, test_now, with_conn};
 
 /// The decoded text of every base64 part of a raw MIME message (lettre encodes non-ASCII bodies so).
-fn decoded_parts(message: &str) -> String {
+pub(crate) fn decoded_parts(message: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for part in message.split("Content-Transfer-Encoding: base64").skip(1) {
@@ -32,7 +32,7 @@ fn decoded_parts(message: &str) -> String {
 }
 
 /// The reset link (path and query) in a message.
-fn reset_link(text: &str) -> String {
+pub(crate) fn reset_link(text: &str) -> String {
     let start = text.find("/password/reset?token=").expect("no reset link in the message");
     text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "/?=_-".contains(*c)).collect()
 }

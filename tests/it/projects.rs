@@ -93,6 +93,12 @@ pub(crate) fn setup_with_env(vars: &[(&str, &str)]) -> Setup {
     Setup { app, staff_token, pi, direction_id }
 }
 
+/// The id of a registered project's first indicator with a numeric target (`≥ 95 %`, say), for
+/// tests that log a value; deliverables take "done" instead.
+pub(crate) fn numeric_indicator(project: &Value) -> i64 {
+    project["indicators"].as_array().unwrap().iter().find(|i| i["op"] == ">=").unwrap()["id"].as_i64().unwrap()
+}
+
 pub(crate) fn registration(direction_id: i64) -> Value {
     json!({
         "code": "SH-KJ-2024-001",

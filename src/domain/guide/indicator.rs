@@ -1963,20 +1963,20 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(200)))]
 
         #[test]
-        fn arbitrary_text_never_panics(text in ".{0,400}") {
+        fn fuzz_arbitrary_text_never_panics(text in ".{0,400}") {
             checked(&text);
         }
 
         #[test]
-        fn marker_soup_never_panics(picks in proptest::collection::vec(0usize..1000, 0..400)) {
+        fn fuzz_marker_soup_never_panics(picks in proptest::collection::vec(0usize..1000, 0..400)) {
             checked(&from_vocab(&picks));
         }
 
         #[test]
-        fn long_marker_soup_is_fast(picks in proptest::collection::vec(0usize..1000, 1..40), times in 100usize..3000) {
+        fn fuzz_long_marker_soup_is_fast(picks in proptest::collection::vec(0usize..1000, 1..40), times in 100usize..3000) {
             let text = from_vocab(&picks).repeat(times);
             let started = Instant::now();
             checked(&text);

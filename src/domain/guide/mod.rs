@@ -187,15 +187,15 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(300)))]
 
         #[test]
-        fn any_text_parses_without_panicking(text in "\\PC*") {
+        fn fuzz_any_text_parses_without_panicking(text in "\\PC*") {
             let _ = parse(&text);
         }
 
         #[test]
-        fn guide_shaped_text_parses_without_panicking(text in vocabulary()) {
+        fn fuzz_guide_shaped_text_parses_without_panicking(text in vocabulary()) {
             let guide = parse(&text);
             for direction in guide.topics.iter().flat_map(|t| &t.directions) {
                 for indicator in &direction.indicators {
@@ -205,7 +205,7 @@ mod tests {
         }
 
         #[test]
-        fn any_bytes_are_parsed_or_refused_naming_a_line(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000)) {
+        fn fuzz_any_bytes_are_parsed_or_refused_naming_a_line(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000)) {
             match parse_bytes(&bytes) {
                 Ok(_) => {}
                 Err(error) => proptest::prop_assert!(error.line >= 1 && error.line <= bytes.len() + 1),

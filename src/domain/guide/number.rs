@@ -171,12 +171,14 @@ fn ascii_number(t: &str, b: usize, limit: usize, negative: bool) -> Option<Num> 
     if bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
         i += 1;
         while let Some(d) = bytes.get(i).filter(|d| d.is_ascii_digit()) {
-            digits += 1;
-            if digits > MAX_DIGITS {
-                return None;
+            // Decimals beyond what the mantissa holds exactly are dropped: a value typed to sixteen
+            // places is still that value (the fuzzing of evidence values found 673795585667.8287
+            // refused as "not a number"). Too many integer digits still mark a serial number.
+            if digits < MAX_DIGITS {
+                digits += 1;
+                mantissa = push(mantissa, *d);
+                frac += 1;
             }
-            mantissa = push(mantissa, *d);
-            frac += 1;
             i += 1;
         }
     }

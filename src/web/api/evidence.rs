@@ -4,6 +4,7 @@
 //! Visibility comes before rights: evidence of a project the caller may not see answers 404 (its
 //! existence is not confirmed), and only then does a missing right answer 403.
 
+use super::json_body::JsonBody;
 use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
 use actix_web::web::{self, Json};
@@ -204,9 +205,9 @@ pub async fn review(
     req: HttpRequest,
     ApiUser(user): ApiUser,
     id: web::Path<i64>,
-    body: Json<ReviewRequest>,
+    body: JsonBody<ReviewRequest>,
 ) -> Result<Json<Reviewed>, AppError> {
-    let (id, body, now, ip) = (id.into_inner(), body.into_inner(), state.clock.now(), client_ip(&req));
+    let (id, now, ip) = (id.into_inner(), state.clock.now(), client_ip(&req));
     let (config, today) = (state.config.clone(), state.today());
     let reviewed = state
         .db(move |conn| {
@@ -214,6 +215,7 @@ pub async fn review(
             if !evidence::can_review(&user) {
                 return Err(AppError::Forbidden);
             }
+            let body = body.parse()?;
             // Parsed here rather than by serde so that a misspelt decision names its field.
             let decision =
                 Decision::parse(body.decision.trim()).ok_or(AppError::field("decision", "review.error.decision"))?;
@@ -259,6 +261,7 @@ pub struct AuditEntryView {
     /// Position in the audit log.
     pub id: i64,
     /// When (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub at: NaiveDateTime,
     /// Who; none for the system (command line, scheduler).
     pub actor_user_id: Option<i64>,

@@ -1,5 +1,6 @@
 //! Call guides over the API: list, show, and import from text (or only parse it, with `dry_run`).
 
+use super::json_body::JsonBody;
 use actix_web::web::{self, Json};
 use actix_web::{HttpResponse, http::StatusCode};
 use serde::{Deserialize, Serialize};
@@ -65,9 +66,13 @@ pub async fn show(
         (status = 400, body = crate::web::error_page::ErrorBody), (status = 401, body = crate::web::error_page::ErrorBody),
         (status = 403, body = crate::web::error_page::ErrorBody), (status = 409, body = crate::web::error_page::ErrorBody),
         (status = 413, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, user: ApiUser, body: Json<NewGuide>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    user: ApiUser,
+    body: JsonBody<NewGuide>,
+) -> Result<HttpResponse, AppError> {
     user.require(STAFF)?;
-    let NewGuide { text, dry_run } = body.into_inner();
+    let NewGuide { text, dry_run } = body.parse()?;
     let parsed = parser::parse(&text);
     if dry_run {
         return Ok(HttpResponse::Ok().json(parsed));

@@ -2,6 +2,7 @@
 //! from the task book, change a target (with a reason once the baseline is frozen), and re-plan its
 //! checkpoints. Commission staff and administrators change; whoever may see the project reads.
 
+use super::json_body::JsonBody;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
@@ -85,11 +86,11 @@ pub async fn add(
     state: web::Data<AppState>,
     caller: ApiUser,
     code: web::Path<String>,
-    body: Json<TargetChanges>,
+    body: JsonBody<TargetChanges>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
-    let (code, body) = (code.into_inner(), body.into_inner());
+    let (code, body) = (code.into_inner(), body.parse()?);
     let detail = state
         .db(move |conn| {
             let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
@@ -113,11 +114,11 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: ApiUser,
     id: web::Path<i64>,
-    body: Json<TargetChanges>,
+    body: JsonBody<TargetChanges>,
 ) -> Result<Json<IndicatorDetail>, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
-    let (id, body) = (id.into_inner(), body.into_inner());
+    let (id, body) = (id.into_inner(), body.parse()?);
     let detail = state
         .db(move |conn| {
             let (_, current) = load(conn, &user, id)?;
@@ -145,11 +146,11 @@ pub async fn plan(
     state: web::Data<AppState>,
     caller: ApiUser,
     id: web::Path<i64>,
-    body: Json<NewPlan>,
+    body: JsonBody<NewPlan>,
 ) -> Result<Json<IndicatorDetail>, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
-    let (id, body) = (id.into_inner(), body.into_inner());
+    let (id, body) = (id.into_inner(), body.parse()?);
     let detail = state
         .db(move |conn| {
             let (_, current) = load(conn, &user, id)?;
@@ -203,9 +204,10 @@ pub async fn set_proof(
     state: web::Data<AppState>,
     caller: ApiUser,
     id: web::Path<i64>,
-    body: Json<ProofList>,
+    body: JsonBody<ProofList>,
 ) -> Result<Json<IndicatorDetail>, AppError> {
     caller.require(STAFF)?;
+    let body = body.parse()?;
     let kinds = crate::domain::proof::parse_list(&body.kinds.join(","))
         .map_err(|_| AppError::field("kinds", "proof.unknown"))?;
     let (now, ApiUser(user), id) = (state.clock.now(), caller, id.into_inner());

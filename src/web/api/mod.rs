@@ -4,6 +4,7 @@
 mod evidence;
 mod guides;
 mod indicators;
+mod json_body;
 mod me;
 mod overdue;
 mod project_changes;
@@ -12,11 +13,13 @@ mod reports;
 mod roster;
 mod tokens;
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error_page::{ErrorBody, ErrorDetail, FieldMessage, RowMessage};
+use crate::web::route_table::Routes;
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
@@ -60,48 +63,45 @@ async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// The `/api/v1` scope.
-pub fn scope() -> actix_web::Scope {
-    web::scope("/api/v1")
-        .route("/openapi.json", web::get().to(openapi))
-        .route("/me", web::get().to(me::show))
-        .route("/tokens", web::get().to(tokens::list))
-        .route("/tokens", web::post().to(tokens::create))
-        .route("/tokens/{id}", web::delete().to(tokens::revoke))
-        .route("/guides", web::get().to(guides::list))
-        .service(
-            web::resource("/guides")
-                // A guide is larger than other bodies; its text is escaped inside the JSON.
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(2 * crate::web::upload::MAX_GUIDE_BYTES)
-                        .error_handler(|_, _| crate::error::AppError::BadRequest("error.bad_json").into()),
-                )
-                .route(web::post().to(guides::create)),
-        )
-        .route("/guides/{id}", web::get().to(guides::show))
-        .route("/projects", web::get().to(projects::list))
-        .route("/projects", web::post().to(projects::create))
-        .route("/projects/import", web::post().to(roster::import))
-        .route("/projects/{code}", web::get().to(projects::show))
-        .route("/projects/{code}/indicators", web::get().to(projects::indicators))
-        .route("/projects/{code}/state", web::post().to(projects::change_state))
-        .route("/projects/{code}/indicators", web::post().to(indicators::add))
-        .route("/projects/{code}/baseline", web::post().to(project_changes::freeze_baseline))
-        .route("/projects/{code}/extension", web::post().to(project_changes::extend))
-        .route("/indicators/{id}", web::get().to(indicators::show))
-        .route("/indicators/{id}", web::patch().to(indicators::update))
-        .route("/indicators/{id}/plan", web::put().to(indicators::plan))
-        .route("/indicators/{id}/proof", web::put().to(indicators::set_proof))
-        .route("/overdue", web::get().to(overdue::list))
-        .route("/indicators/{id}/evidence", web::post().to(evidence::submit))
-        .route("/projects/{code}/evidence", web::get().to(evidence::list))
-        .route("/projects/{code}/audit", web::get().to(evidence::history))
-        .route("/evidence/{id}", web::get().to(evidence::show))
-        .route("/evidence/{id}/review", web::post().to(evidence::review))
-        .route("/evidence/{id}/files/{n}", web::get().to(evidence::download))
-        .route("/review-queue", web::get().to(evidence::queue))
-        .route("/projects/{code}/reports", web::get().to(reports::list))
-        .route("/projects/{code}/reports", web::post().to(reports::create))
-        .route("/reports/{id}/{format}", web::get().to(reports::download))
+/// Registers the API's routes under `/api/v1`.
+pub fn routes(r: &mut Routes<'_>) {
+    r.scope("/api/v1", |r| {
+        r.get("/openapi.json", openapi)
+            .get("/me", me::show)
+            .get("/tokens", tokens::list)
+            .post("/tokens", tokens::create)
+            .at(Method::DELETE, "/tokens/{id}", tokens::revoke)
+            .get("/guides", guides::list)
+            // A guide is larger than other bodies; its text is escaped inside the JSON.
+            .post_with(
+                "/guides",
+                web::PayloadConfig::default().limit(2 * crate::web::upload::MAX_GUIDE_BYTES),
+                guides::create,
+            )
+            .get("/guides/{id}", guides::show)
+            .get("/projects", projects::list)
+            .post("/projects", projects::create)
+            .post("/projects/import", roster::import)
+            .get("/projects/{code}", projects::show)
+            .get("/projects/{code}/indicators", projects::indicators)
+            .post("/projects/{code}/state", projects::change_state)
+            .post("/projects/{code}/indicators", indicators::add)
+            .post("/projects/{code}/baseline", project_changes::freeze_baseline)
+            .post("/projects/{code}/extension", project_changes::extend)
+            .get("/indicators/{id}", indicators::show)
+            .at(Method::PATCH, "/indicators/{id}", indicators::update)
+            .at(Method::PUT, "/indicators/{id}/plan", indicators::plan)
+            .at(Method::PUT, "/indicators/{id}/proof", indicators::set_proof)
+            .get("/overdue", overdue::list)
+            .post("/indicators/{id}/evidence", evidence::submit)
+            .get("/projects/{code}/evidence", evidence::list)
+            .get("/projects/{code}/audit", evidence::history)
+            .get("/evidence/{id}", evidence::show)
+            .post("/evidence/{id}/review", evidence::review)
+            .get("/evidence/{id}/files/{n}", evidence::download)
+            .get("/review-queue", evidence::queue)
+            .get("/projects/{code}/reports", reports::list)
+            .post("/projects/{code}/reports", reports::create)
+            .get("/reports/{id}/{format}", reports::download);
+    });
 }

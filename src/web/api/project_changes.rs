@@ -1,6 +1,7 @@
 //! Changes to a whole project over the API: freezing its baseline, and extending its execution period
 //! (延期). Commission staff and administrators only.
 
+use super::json_body::JsonBody;
 use actix_web::web::{self, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -59,11 +60,11 @@ pub async fn extend(
     state: web::Data<AppState>,
     caller: ApiUser,
     code: web::Path<String>,
-    body: Json<Extension>,
+    body: JsonBody<Extension>,
 ) -> Result<Json<ProjectReport>, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
-    let (code, body) = (code.into_inner(), body.into_inner());
+    let (code, body) = (code.into_inner(), body.parse()?);
     let loaded = state
         .db(move |conn| {
             let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;

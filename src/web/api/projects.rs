@@ -1,6 +1,7 @@
 //! Approved projects over the API: register one, list those the caller may see, read a project
 //! with its indicators evaluated by the status engine as of a date, and move it between states.
 
+use super::json_body::JsonBody;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
@@ -40,11 +41,11 @@ fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
 pub async fn create(
     state: web::Data<AppState>,
     caller: ApiUser,
-    body: Json<NewProject>,
+    body: JsonBody<NewProject>,
 ) -> Result<HttpResponse, AppError> {
     caller.require(STAFF)?;
     let (now, today) = (state.clock.now(), state.today());
-    let body = body.into_inner();
+    let body = body.parse()?;
     let ApiUser(user) = caller;
     let loaded = state
         .db(move |conn| {
@@ -127,12 +128,13 @@ pub async fn change_state(
     state: web::Data<AppState>,
     caller: ApiUser,
     code: web::Path<String>,
-    body: Json<StateChange>,
+    body: JsonBody<StateChange>,
 ) -> Result<Json<StateChanged>, AppError> {
     caller.require(STAFF)?;
+    let body = body.parse()?;
     let to = ProjectState::parse(&body.state).ok_or(AppError::field("state", "project_state.unknown"))?;
     let (now, actor, code) = (state.clock.now(), caller.0.id, code.into_inner());
-    let note = body.into_inner().note;
+    let note = body.note;
     let lookup = code.clone();
     let previous = state
         .db(move |conn| {

@@ -1,6 +1,7 @@
 //! A project's reports over the API: list the submitted ones, generate one (written to the reports
 //! folder, and frozen when staff ask to submit it), download a submitted one's files.
 
+use super::json_body::JsonBody;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
@@ -112,8 +113,10 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: ApiUser,
     code: web::Path<String>,
-    body: Json<ReportRequest>,
+    body: JsonBody<ReportRequest>,
 ) -> Result<HttpResponse, AppError> {
+    report_files::ensure_visible(&state, &caller.0, &code).await?;
+    let body = body.parse()?;
     if body.submit {
         caller.require(STAFF)?;
     }

@@ -1,5 +1,6 @@
 //! The caller's own API tokens.
 
+use super::json_body::JsonBody;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
@@ -22,12 +23,16 @@ pub struct TokenView {
     /// Its first characters.
     pub prefix: String,
     /// Creation (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// Last use (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub last_used_at: Option<NaiveDateTime>,
     /// Expiry (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub expires_at: Option<NaiveDateTime>,
     /// Revocation (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 
@@ -63,6 +68,7 @@ pub struct CreatedToken {
     /// The bearer token.
     pub token: String,
     /// Expiry (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub expires_at: Option<NaiveDateTime>,
 }
 
@@ -81,10 +87,10 @@ pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<
 pub async fn create(
     state: web::Data<AppState>,
     ApiUser(user): ApiUser,
-    body: Json<NewToken>,
+    body: JsonBody<NewToken>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let body = body.into_inner();
+    let body = body.parse()?;
     let expires_at = account::token_expiry(body.expires_in_days, now)?;
     let (id, token) = state.db(move |conn| account::issue_token(conn, user.id, &body.name, expires_at, now)).await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(CreatedToken { id, token, expires_at }))

@@ -19,12 +19,12 @@ use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
 use crate::web::pages::evidence::{client_ip, refused};
 use crate::web::pages::projects::target_text;
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Registers the annual report routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects/{code}/annual-report", web::get().to(form))
-        .route("/projects/{code}/annual-report", web::post().to(submit));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/projects/{code}/annual-report", form).post("/projects/{code}/annual-report", submit);
 }
 
 /// One indicator's row.

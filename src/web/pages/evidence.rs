@@ -28,14 +28,13 @@ use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators;
 use crate::web::pages::projects::{number, target_text};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 use crate::web::{evidence_download, evidence_upload};
 
 /// Registers the evidence routes (the review form's is in `review`).
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/indicators/{id}/evidence", web::post().to(submit))
-        .route("/evidence/{id}", web::get().to(show))
-        .route("/evidence/{id}/files/{n}", web::get().to(file));
+pub fn routes(r: &mut Routes<'_>) {
+    r.post("/indicators/{id}/evidence", submit).get("/evidence/{id}", show).get("/evidence/{id}/files/{n}", file);
 }
 
 /// The catalogue key naming an evidence status (or a review decision, which uses the same words).

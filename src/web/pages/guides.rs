@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 use crate::web::upload::{self, MAX_GUIDE_BYTES};
 
@@ -26,16 +27,12 @@ use crate::web::upload::{self, MAX_GUIDE_BYTES};
 const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 
 /// Registers the guide routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/guides", web::get().to(list))
-        .service(
-            web::resource("/guides")
-                .app_data(web::FormConfig::default().limit(MAX_GUIDE_BYTES + 64 * 1024))
-                .route(web::post().to(save)),
-        )
-        .route("/guides/new", web::get().to(new_form))
-        .route("/guides/preview", web::post().to(preview))
-        .route("/guides/{id}", web::get().to(show));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/guides", list)
+        .post_with("/guides", web::PayloadConfig::default().limit(MAX_GUIDE_BYTES + 64 * 1024), save)
+        .get("/guides/new", new_form)
+        .post("/guides/preview", preview)
+        .get("/guides/{id}", show);
 }
 
 /// A piece of a direction's 考核指标 text: plain, or the source of some indicators.

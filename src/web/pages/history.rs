@@ -11,14 +11,15 @@ use crate::db::{DbConnection, audit, user};
 use crate::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Rows per page of the full history.
 const PER_PAGE: i64 = 50;
 
 /// Registers the history route.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects/{code}/history", web::get().to(show));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/projects/{code}/history", show);
 }
 
 /// One audit row as listed.

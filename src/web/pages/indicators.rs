@@ -30,6 +30,7 @@ use crate::web::indicator_input::TargetChanges;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::evidence::{EntryForm, EvidenceSection, section_parts};
 use crate::web::pages::projects::{number, target_text};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Who changes indicators, freezes baselines and extends projects.
@@ -47,12 +48,12 @@ const OPS: [(&str, &str); 7] = [
 ];
 
 /// Registers the indicator routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/indicators/{id}", web::get().to(show))
-        .route("/indicators/{id}", web::post().to(update))
-        .route("/indicators/{id}/plan", web::post().to(replan))
-        .route("/projects/{code}/indicators/new", web::get().to(new_form))
-        .route("/projects/{code}/indicators", web::post().to(add));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/indicators/{id}", show)
+        .post("/indicators/{id}", update)
+        .post("/indicators/{id}/plan", replan)
+        .get("/projects/{code}/indicators/new", new_form)
+        .post("/projects/{code}/indicators", add);
 }
 
 /// The target fields of the edit and add forms, as typed.

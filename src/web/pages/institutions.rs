@@ -14,18 +14,19 @@ use crate::error::{AppError, FieldError};
 use crate::web::csrf::{CsrfForm, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Who may manage institutions.
 const MANAGERS: &[Role] = &[Role::Admin, Role::Staff];
 
 /// Registers the institution routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/institutions", web::get().to(list))
-        .route("/institutions", web::post().to(create))
-        .route("/institutions/new", web::get().to(new_form))
-        .route("/institutions/{id}", web::get().to(edit_form))
-        .route("/institutions/{id}", web::post().to(update));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/institutions", list)
+        .post("/institutions", create)
+        .get("/institutions/new", new_form)
+        .get("/institutions/{id}", edit_form)
+        .post("/institutions/{id}", update);
 }
 
 #[derive(Template)]
@@ -98,7 +99,7 @@ impl InstitutionForm {
     fn check(&self) -> Result<Checked, AppError> {
         let mut errors = Vec::new();
         let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        if name.is_empty() || !crate::domain::text::is_line(name, 200) {
             errors.push(FieldError { field: "name", message: "institution.name_invalid" });
         }
         let office_email = match self.research_office_email.trim() {

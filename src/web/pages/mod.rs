@@ -22,22 +22,22 @@ mod review;
 mod roster;
 mod session;
 
-use actix_web::web;
+use crate::web::route_table::Routes;
 
 /// Registers the page routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::show))
-        .route("/dashboard", web::get().to(dashboard::show))
-        .route("/dashboard/export.{format}", web::get().to(dashboard::export))
-        .route("/dashboard/charts/{name}.png", web::get().to(dashboard_charts::png))
-        .route("/login", web::get().to(session::form))
-        .route("/login", web::post().to(session::login))
-        .route("/logout", web::post().to(session::logout))
-        .route("/lang/{tag}", web::get().to(lang::switch))
-        .route("/password/forgot", web::get().to(password_reset::request_form))
-        .route("/password/forgot", web::post().to(password_reset::request))
-        .route("/password/reset", web::get().to(password_reset::reset_form))
-        .route("/password/reset", web::post().to(password_reset::reset))
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/", home::show)
+        .get("/dashboard", dashboard::show)
+        .get("/dashboard/export.{format}", dashboard::export)
+        .get("/dashboard/charts/{name}.png", dashboard_charts::png)
+        .get("/login", session::form)
+        .post("/login", session::login)
+        .post("/logout", session::logout)
+        .get("/lang/{tag}", lang::switch)
+        .get("/password/forgot", password_reset::request_form)
+        .post("/password/forgot", password_reset::request)
+        .get("/password/reset", password_reset::reset_form)
+        .post("/password/reset", password_reset::reset)
         .configure(account::routes)
         .configure(institutions::routes)
         .configure(guides::routes)

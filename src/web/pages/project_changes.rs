@@ -13,12 +13,12 @@ use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators::STAFF;
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Registers the routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects/{code}/baseline", web::post().to(freeze_baseline))
-        .route("/projects/{code}/extension", web::post().to(extend));
+pub fn routes(r: &mut Routes<'_>) {
+    r.post("/projects/{code}/baseline", freeze_baseline).post("/projects/{code}/extension", extend);
 }
 
 /// `POST /projects/{code}/baseline`: back to the project page; freezing twice shows the conflict.

@@ -27,16 +27,17 @@ use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::pages::evidence::value_text;
 use crate::web::pages::history::{self, HistoryRow};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Registers the project routes; the fixed paths come before `/projects/{code}`.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects", web::get().to(list))
-        .route("/projects", web::post().to(project_form::create))
-        .route("/projects/new", web::get().to(project_form::new_form))
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/projects", list)
+        .post("/projects", project_form::create)
+        .get("/projects/new", project_form::new_form)
         .configure(roster::routes)
-        .route("/projects/{code}", web::get().to(show))
-        .route("/projects/{code}/state", web::post().to(change_state));
+        .get("/projects/{code}", show)
+        .post("/projects/{code}/state", change_state);
 }
 
 pub(crate) use crate::domain::target::{number, target_text};

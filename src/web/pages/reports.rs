@@ -19,17 +19,18 @@ use crate::web::page::{PageCtx, encode_path_segment, render, see_other};
 use crate::web::pages::evidence::client_ip;
 use crate::web::pages::project_form::STAFF;
 use crate::web::report_files::{self, Format};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Registers the report routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects/{code}/reports", web::get().to(project_page))
-        .route("/projects/{code}/reports", web::post().to(project_submit))
-        .route("/projects/{code}/reports/generate", web::get().to(project_generate))
-        .route("/reports", web::get().to(portfolio_page))
-        .route("/reports", web::post().to(portfolio_submit))
-        .route("/reports/generate", web::get().to(portfolio_generate))
-        .route("/reports/{id}/{format}", web::get().to(download));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/projects/{code}/reports", project_page)
+        .post("/projects/{code}/reports", project_submit)
+        .get("/projects/{code}/reports/generate", project_generate)
+        .get("/reports", portfolio_page)
+        .post("/reports", portfolio_submit)
+        .get("/reports/generate", portfolio_generate)
+        .get("/reports/{id}/{format}", download);
 }
 
 /// What to generate: kind, as-of date (today when empty), language (the page's when empty), format.
@@ -166,6 +167,7 @@ pub async fn project_generate(
     code: web::Path<String>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
+    report_files::ensure_visible(&state, &current.user, &code).await?;
     let page_locale = crate::web::page::request_locale(&req, Some(&current));
     let kind = parse_project_kind(query.kind.as_deref())?;
     let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;

@@ -16,14 +16,15 @@ use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, see_other};
 use crate::web::pages::evidence::{ReviewForm, client_ip, show_page};
 use crate::web::pages::indicators::STAFF;
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
 /// Items per page of the queue.
 const PER_PAGE: i64 = 50;
 
 /// Registers the review routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/review", web::get().to(queue)).route("/evidence/{id}/review", web::post().to(review));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/review", queue).post("/evidence/{id}/review", review);
 }
 
 #[derive(Template)]

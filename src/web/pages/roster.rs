@@ -14,14 +14,13 @@ use crate::error::AppError;
 use crate::roster::{self, Column, MAX_ROSTER_BYTES, RosterRow};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
+use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 use crate::web::upload;
 
 /// Registers the import routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects/import", web::get().to(form))
-        .route("/projects/import", web::post().to(confirm))
-        .route("/projects/import/check", web::post().to(check));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/projects/import", form).post("/projects/import", confirm).post("/projects/import/check", check);
 }
 
 /// One problem as the error table shows it.

@@ -5,18 +5,18 @@ mod notifications;
 mod password;
 mod tokens;
 
-use actix_web::web;
+use crate::web::route_table::Routes;
 
 /// Registers the account routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/account/password", web::get().to(password::form))
-        .route("/account/password", web::post().to(password::change))
-        .route("/account/tokens", web::get().to(tokens::list))
-        .route("/account/tokens", web::post().to(tokens::create))
-        .route("/account/tokens/{id}/revoke", web::post().to(tokens::revoke))
-        .route("/account/notifications", web::get().to(notifications::form))
-        .route("/account/notifications", web::post().to(notifications::save))
-        .route("/account/calendar", web::get().to(super::calendar::show))
-        .route("/account/calendar", web::post().to(super::calendar::renew))
-        .route("/calendar/{file}", web::get().to(super::calendar::feed));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/account/password", password::form)
+        .post("/account/password", password::change)
+        .get("/account/tokens", tokens::list)
+        .post("/account/tokens", tokens::create)
+        .post("/account/tokens/{id}/revoke", tokens::revoke)
+        .get("/account/notifications", notifications::form)
+        .post("/account/notifications", notifications::save)
+        .get("/account/calendar", super::calendar::show)
+        .post("/account/calendar", super::calendar::renew)
+        .get("/calendar/{file}", super::calendar::feed);
 }

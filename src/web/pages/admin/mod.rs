@@ -5,20 +5,20 @@ mod outbox;
 mod reminders;
 mod users;
 
-use actix_web::web;
+use crate::web::route_table::Routes;
 
 /// Registers the admin routes.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/users", web::get().to(users::list))
-        .route("/admin/users", web::post().to(users::create))
-        .route("/admin/users/new", web::get().to(users::new_form))
-        .route("/admin/users/{id}", web::get().to(users::edit_form))
-        .route("/admin/users/{id}", web::post().to(users::update))
-        .route("/admin/users/{id}/password", web::post().to(users::reset_password))
-        .route("/admin/reminders", web::get().to(reminders::form))
-        .route("/admin/reminders", web::post().to(reminders::save))
-        .route("/admin/reminders/reset", web::post().to(reminders::reset))
-        .route("/admin/outbox", web::get().to(outbox::show))
-        .route("/admin/outbox/{id}", web::get().to(outbox::message))
-        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
+pub fn routes(r: &mut Routes<'_>) {
+    r.get("/admin/users", users::list)
+        .post("/admin/users", users::create)
+        .get("/admin/users/new", users::new_form)
+        .get("/admin/users/{id}", users::edit_form)
+        .post("/admin/users/{id}", users::update)
+        .post("/admin/users/{id}/password", users::reset_password)
+        .get("/admin/reminders", reminders::form)
+        .post("/admin/reminders", reminders::save)
+        .post("/admin/reminders/reset", reminders::reset)
+        .get("/admin/outbox", outbox::show)
+        .get("/admin/outbox/{id}", outbox::message)
+        .post("/admin/outbox/{id}/retry", outbox::retry);
 }
