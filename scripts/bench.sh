@@ -74,18 +74,23 @@ soak_one() {
   seconds=$run_seconds
   LOAD_HEADER_1="Authorization: Bearer $staff_token" LOAD_EXPECT='"items":[{"project_code":' \
     load 24 "/api/v1/overdue?as_of=$as_of&limit=100" >"$dir/overdue" &
+  local loads=($!)
   LOAD_HEADER_1="$cookie" LOAD_EXPECT='<h1' load 16 "/dashboard" >"$dir/dashboard" &
+  loads+=($!)
   LOAD_HEADER_1="$cookie" LOAD_EXPECT="$code" load 16 "/projects/$code" >"$dir/project" &
+  loads+=($!)
   LOAD_METHOD=POST LOAD_STATUS=201 LOAD_BODY_FILE="$body" LOAD_EXPECT='"evidence_ids":[' \
     LOAD_HEADER_1="Authorization: Bearer $pi_token" LOAD_HEADER_2="Content-Type: multipart/form-data; boundary=bench" \
     load 8 "/api/v1/indicators/$indicator/evidence" >"$dir/evidence" &
+  loads+=($!)
   local rss=() elapsed=0
   while [ "$elapsed" -lt "$run_seconds" ]; do
     sleep 10
     elapsed=$(( elapsed + 10 ))
     rss+=("$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")")
   done
-  wait
+  # The loads only: a bare `wait` would wait for the server too.
+  wait "${loads[@]}"
   log "  soak RSS (kB, every 10 s): ${rss[*]}"
   cat >"$out" <<EOF
 {

@@ -4,6 +4,12 @@
 //! has not moved: one indexed single-row read instead of counting and walking thousands of status
 //! spans. A write on any instance moves the counter, so no instance serves an answer older than the
 //! data it was read from.
+//!
+//! Under a steady stream of writes every answer is soon stale, and the soak test (mixed reads and
+//! writes on 64 connections) showed what followed: each of the requests waiting for the same answer
+//! worked it out itself, 24 at a time, and the overdue list fell to 100 requests a second. Now one
+//! request works an answer out while the others for the same key wait and take it, provided it was
+//! read from the data as it stood when they arrived or later.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -24,6 +30,8 @@ struct Entry {
 #[derive(Default)]
 pub struct ReadCache {
     entries: Mutex<HashMap<String, Entry>>,
+    /// One lock per key being worked out, so that a key is worked out by one request at a time.
+    flights: Mutex<HashMap<String, Arc<Mutex<()>>>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -43,12 +51,20 @@ impl ReadCache {
         V: Send + Sync + 'static,
         F: FnOnce(&mut DbConnection) -> Result<V, AppError>,
     {
+        // The data as this request found it: any answer read from this version or a later one will do.
+        let arrived = data_version::current(conn)?;
+        if let Some(value) = self.lookup::<V>(&key, arrived) {
+            return Ok(value);
+        }
+        let flight = self.flight(&key);
+        let _turn = flight.lock().unwrap_or_else(PoisonError::into_inner);
+        // Whoever held the turn may have worked out an answer this request can take.
+        if let Some(value) = self.lookup::<V>(&key, arrived) {
+            return Ok(value);
+        }
         // Read before computing: the answer then reflects this version or a later one, never an
         // earlier one.
         let version = data_version::current(conn)?;
-        if let Some(value) = self.lookup::<V>(&key, version) {
-            return Ok(value);
-        }
         let value = Arc::new(compute(conn)?);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= CAPACITY {
@@ -61,10 +77,20 @@ impl ReadCache {
         Ok(value)
     }
 
-    fn lookup<V: Send + Sync + 'static>(&self, key: &str, version: i64) -> Option<Arc<V>> {
+    /// The answer for `key` if it was read from version `at_least` or a later one.
+    fn lookup<V: Send + Sync + 'static>(&self, key: &str, at_least: i64) -> Option<Arc<V>> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = entries.get(key).filter(|e| e.version == version)?;
+        let entry = entries.get(key).filter(|e| e.version >= at_least)?;
         Arc::clone(&entry.value).downcast::<V>().ok()
+    }
+
+    fn flight(&self, key: &str) -> Arc<Mutex<()>> {
+        let mut flights = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        if flights.len() >= CAPACITY {
+            // Locks nobody holds or waits for can go.
+            flights.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        Arc::clone(flights.entry(key.to_owned()).or_default())
     }
 }
 
@@ -113,5 +139,28 @@ mod tests {
         cache.get_or_compute(&mut conn, "k".into(), |_| Ok(1_u32)).expect("a number");
         let text = cache.get_or_compute(&mut conn, "k".into(), |_| Ok("text")).expect("text");
         assert_eq!(*text, "text");
+    }
+
+    #[test]
+    fn requests_waiting_for_the_same_answer_take_it_instead_of_working_it_out_again() {
+        let (_dir, pool) = connection();
+        let cache = Arc::new(ReadCache::default());
+        let computed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                let (pool, cache, computed) = (pool.clone(), Arc::clone(&cache), Arc::clone(&computed));
+                scope.spawn(move || {
+                    let mut conn = pool.get().expect("connection");
+                    cache
+                        .get_or_compute(&mut conn, "test:slow".into(), |_| {
+                            computed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            std::thread::sleep(std::time::Duration::from_millis(200));
+                            Ok(42)
+                        })
+                        .expect("answer")
+                });
+            }
+        });
+        assert_eq!(computed.load(std::sync::atomic::Ordering::SeqCst), 1, "worked out once for eight requests");
     }
 }

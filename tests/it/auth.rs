@@ -147,3 +147,60 @@ async fn idle_sessions_expire_and_cleanup_removes_them() {
     assert_eq!(cleanup::run(&app.state.pool, later, 12).unwrap().sessions, 1);
     assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER, "the removed session no longer logs in");
 }
+
+#[actix_web::test]
+async fn a_session_planted_before_login_is_replaced_and_the_cookies_carry_their_flags() {
+    let app = TestApp::new();
+    app.user("pi@example.org", Role::Pi);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut browser = Browser::new(&service);
+    let form = browser.get("/login").await;
+    let csrf_cookie = form
+        .headers
+        .get_all("set-cookie")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("coop_csrf="));
+    let csrf_cookie = csrf_cookie.unwrap();
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"), "{csrf_cookie}");
+    // Session fixation: a session id chosen by an attacker before login must not become the session.
+    browser.plant_cookie("coop_session", "planted-by-an-attacker");
+    let page = browser.post("/login", &[("email", "pi@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let session = page
+        .headers
+        .get_all("set-cookie")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("coop_session="));
+    let session = session.unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"),
+        "{session}"
+    );
+    assert_ne!(browser.cookie("coop_session"), Some("planted-by-an-attacker"));
+    let mut attacker = Browser::new(&service);
+    attacker.plant_cookie("coop_session", "planted-by-an-attacker");
+    assert_eq!(attacker.get("/account/password").await.status, StatusCode::SEE_OTHER, "the planted id opens nothing");
+}
+
+#[actix_web::test]
+async fn an_expired_reset_link_is_refused() {
+    let app = TestApp::new();
+    let user = app.user("pi@example.org", Role::Pi);
+    let token = coop_tracker::auth::secret::random_token();
+    let issued = crate::common::test_now() - chrono::Duration::hours(3);
+    crate::common::with_conn(&app, |c| {
+        let hash = coop_tracker::auth::secret::hash(&token);
+        coop_tracker::db::password_reset::insert(c, user, &hash, issued, issued + chrono::Duration::hours(2)).unwrap()
+    });
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut browser = Browser::new(&service);
+    let page = browser.get(&format!("/password/reset?token={token}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
+    let changed = browser
+        .post(
+            "/password/reset",
+            &[("token", &token), ("password", "a new long password"), ("confirm", "a new long password")],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::NOT_FOUND, "{}", changed.body);
+}

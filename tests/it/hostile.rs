@@ -136,10 +136,14 @@ async fn markup_in_free_text_comes_back_escaped_on_every_page() {
     let mut api = Browser::with_token(&service, &s.staff_token);
     crate::projects::institution(&s.app, &format!("研究院{MARKUP}"));
     let mut registered = registration(s.direction_id);
-    registered["title"] = json!(format!("合成生物{MARKUP}\u{202e}\u{200b}🧪e\u{301}"));
+    // Markup, an SQL-looking string, a right-to-left override, a zero-width space, an emoji and a
+    // combining accent: all text, stored and shown as typed.
+    let title = format!("合成生物{MARKUP}'; DROP TABLE projects; --\u{202e}\u{200b}🧪e\u{301}");
+    registered["title"] = json!(title);
     registered["lead_institution"] = json!(format!("研究院{MARKUP}"));
     let created = api.json(Method::POST, "/api/v1/projects", Some(registered)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(body(&created)["title"], title, "stored exactly as typed");
     let indicator = crate::projects::numeric_indicator(&body(&created));
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;
