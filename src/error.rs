@@ -43,6 +43,10 @@ pub enum AppError {
     /// The request itself is malformed (bad JSON, wrong types); the key names the message.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A body whose shape is wrong at one field (unknown, missing, or of the wrong type): the key
+    /// names the problem, the string the field.
+    #[error("bad field {1}: {0}")]
+    BadField(&'static str, String),
     /// The input is well-formed but breaks a rule.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
@@ -105,7 +109,7 @@ impl AppError {
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Csrf => "csrf",
             AppError::RateLimited(_) => "rate_limited",
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::BadField(..) => "bad_request",
             AppError::Validation(_) | AppError::Rows(_) => "validation",
             AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
             AppError::Unusable(..) | AppError::Guide(_) => "unusable",
@@ -126,7 +130,7 @@ impl AppError {
             AppError::PasswordChangeRequired => "error.password_change_required",
             AppError::Csrf => "error.csrf",
             AppError::RateLimited(_) => "error.rate_limited",
-            AppError::BadRequest(key) | AppError::Conflict(key) => key,
+            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::BadField(key, _) => key,
             AppError::ConflictWith(key, _) | AppError::Unusable(key, _) => key,
             AppError::TooLarge => "error.too_large",
             AppError::FileTooLarge(..) => "evidence.error.file_too_large",
@@ -156,6 +160,7 @@ impl AppError {
                     args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
                 t.fmt(key, &args)
             }
+            AppError::BadField(key, field) => t.fmt(key, &[("field", field)]),
             AppError::Guide(error) => {
                 let message = t.fmt(error.problem.message_key(), &[("name", &error.problem.name())]);
                 t.fmt("guide.at_line", &[("line", &error.line), ("message", &message)])
@@ -177,7 +182,7 @@ impl ResponseError for AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadField(..) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::ConflictWith(..) => StatusCode::CONFLICT,
             AppError::Unusable(..) | AppError::Guide(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -27,26 +27,10 @@ pub const CSRF_COOKIE: &str = "coop_csrf";
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// A form that carries the CSRF token in its `csrf_token` field. [`CsrfForm`] checks the token in the
-/// raw body, before it reads the form.
-pub trait CsrfProtected {
-    /// The submitted token.
-    fn csrf_token(&self) -> &str;
-}
-
 /// A form with nothing but the token (logout, revoke buttons).
 #[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    /// The submitted token.
-    #[serde(default)]
-    pub csrf_token: String,
-}
-
-impl CsrfProtected for CsrfOnly {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
+#[serde(deny_unknown_fields)]
+pub struct CsrfOnly {}
 
 /// Makes sure the browser has a token: reuses the cookie's, or issues one with the response.
 pub async fn ensure_token(
@@ -87,11 +71,12 @@ pub fn verify(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A URL-encoded form whose CSRF token matched the cookie.
+/// A URL-encoded form whose CSRF token (the `csrf_token` field) matched the cookie; `T` is the
+/// rest of the form, so form types declare only their own fields.
 #[derive(Debug)]
 pub struct CsrfForm<T>(pub T);
 
-impl<T: DeserializeOwned + CsrfProtected + 'static> FromRequest for CsrfForm<T> {
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
@@ -108,14 +93,14 @@ impl<T: DeserializeOwned + CsrfProtected + 'static> FromRequest for CsrfForm<T> 
         Box::pin(async move {
             let body = body.await.map_err(|_| AppError::BadRequest("error.bad_form"))?;
             // The token first: a forged request learns nothing from how its fields would be refused.
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-            let submitted = pairs.iter().find(|(k, _)| k == "csrf_token").map_or("", |(_, v)| v.as_str());
-            verify(&req, submitted)?;
+            let (tokens, fields): (Vec<_>, Vec<_>) =
+                form_urlencoded::parse(&body).partition(|(name, _)| name == "csrf_token");
+            verify(&req, tokens.first().map_or("", |(_, token)| token))?;
             if !is_form {
                 return Err(AppError::BadRequest("error.bad_form"));
             }
-            let form: T = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error.bad_form"))?;
-            Ok(CsrfForm(form))
+            let rest = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+            Ok(CsrfForm(super::body_fields::form(rest.as_bytes())?))
         })
     }
 }

@@ -15,6 +15,7 @@ use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
 
 use super::csrf;
+use super::multipart_body::form_error;
 use crate::config::UploadLimits;
 use crate::domain::proof::ProofKind;
 use crate::error::AppError;
@@ -84,13 +85,13 @@ pub async fn read(
     let mut text_bytes = 0usize;
     let mut csrf_checked = csrf_of.is_none();
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest("error.bad_form"))?;
+        let mut field = field.map_err(form_error)?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
         let Some(file_name) = file_name else {
             let mut bytes = Vec::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|_| AppError::BadRequest("error.bad_form"))?;
+                let chunk = chunk.map_err(form_error)?;
                 text_bytes += chunk.len();
                 if text_bytes > TEXT_LIMIT {
                     return Err(AppError::TooLarge);
@@ -114,7 +115,7 @@ pub async fn read(
         // A browser sends an empty part for a file input left empty.
         if file_name.is_empty() {
             while let Some(chunk) = field.next().await {
-                if !chunk.map_err(|_| AppError::BadRequest("error.bad_form"))?.is_empty() {
+                if !chunk.map_err(form_error)?.is_empty() {
                     return Err(refused_name(&file_name, BadName::Empty));
                 }
             }
@@ -129,7 +130,7 @@ pub async fn read(
         }
         let mut incoming = store.receive(limits.max_file_bytes).map_err(storage_error)?;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest("error.bad_form"))?;
+            let chunk = chunk.map_err(form_error)?;
             incoming.write(&chunk).map_err(|e| match e {
                 ReceiveError::TooLarge(limit) => AppError::FileTooLarge(file_name.clone(), limit / (1024 * 1024)),
                 ReceiveError::Io(e) => storage_error(e),

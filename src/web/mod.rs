@@ -4,6 +4,7 @@
 mod access_log;
 pub mod api;
 mod assets;
+mod body_fields;
 pub mod csrf;
 pub mod error_page;
 pub mod evidence;
@@ -15,6 +16,7 @@ pub mod ical;
 pub mod identity;
 pub mod indicator_detail;
 pub mod indicator_input;
+pub mod multipart_body;
 pub mod overdue_list;
 pub mod page;
 mod pages;

@@ -8,6 +8,7 @@ use actix_web::HttpRequest;
 use futures_util::StreamExt;
 
 use super::csrf;
+use super::multipart_body::form_error;
 use crate::error::AppError;
 
 /// The largest call guide accepted, as a file or pasted text.
@@ -54,12 +55,12 @@ pub async fn read_unchecked(mut payload: Multipart, limit: usize) -> Result<Uplo
     let mut upload = Upload::default();
     let mut total = 0usize;
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest("error.bad_form"))?;
+        let mut field = field.map_err(form_error)?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest("error.bad_form"))?;
+            let chunk = chunk.map_err(form_error)?;
             total += chunk.len();
             if total > limit {
                 return Err(AppError::TooLarge);

@@ -3,41 +3,21 @@
 //! installation, every row and byte intact and the audit chain whole; damaged backups and occupied
 //! databases are refused with nothing changed.
 
-use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use coop_tracker::backup;
 use coop_tracker::db;
 use coop_tracker::files::store::FileStore;
 use coop_tracker::web::build_app;
 
-use crate::common::{Browser, TestApp, row_counts, row_counts_in, test_now};
-use crate::projects::{body, registration, setup};
+use crate::common::{TestApp, row_counts, row_counts_in, test_now};
+use crate::projects::setup;
 
-/// An installation with a project, a piece of evidence with its file and a frozen report.
+/// An installation with a project, a piece of evidence with its file, a frozen report and the rest
+/// of the access test's fixture (tokens, a queued message, a calendar feed, a reset link).
 async fn installation() -> crate::projects::Setup {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
-    let mut staff = Browser::with_token(&service, &s.staff_token);
-    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
-    let indicator = crate::projects::numeric_indicator(&project);
-    let mut pi = Browser::new(&service);
-    pi.login("pi@example.org").await;
-    let submitted = pi
-        .post_multipart(
-            &format!("/indicators/{indicator}/evidence"),
-            &[("value", "3"), ("measured_on", "2026-10-20"), ("note", "年度检测")],
-            &[("files", "检测报告.pdf", b"%PDF-1.4\n% backup test\n%%EOF\n")],
-        )
-        .await;
-    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
-    let report = staff
-        .json(
-            Method::POST,
-            "/api/v1/projects/SH-KJ-2024-001/reports",
-            Some(serde_json::json!({"kind": "progress", "submit": true})),
-        )
-        .await;
-    assert_eq!(report.status, StatusCode::CREATED, "{}", report.body);
+    crate::route_access::fixture(&s, &service).await;
     s
 }
 

@@ -129,7 +129,7 @@ fn counts(app: &TestApp) -> [i64; 4] {
 }
 
 /// Files in the store's objects folder and in its incoming folder.
-fn stored_files(app: &TestApp) -> (usize, usize) {
+pub(crate) fn stored_files(app: &TestApp) -> (usize, usize) {
     let root = app.state.config.data_dir.join("files");
     let objects = std::fs::read_dir(root.join("objects"))
         .map(|dirs| dirs.flatten().map(|d| std::fs::read_dir(d.path()).map_or(0, |f| f.count())).sum())

@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::test;
 use coop_tracker::web::build_app;
 
 use crate::common::{Browser, TestApp, row_counts, with_conn};
-use crate::projects::{body, registration, setup};
+use crate::projects::setup;
 
 const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
 
@@ -121,8 +121,7 @@ async fn concurrent_writers_all_succeed_without_database_is_locked() {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut staff = Browser::with_token(&service, &s.staff_token);
-    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
-    let indicator = crate::projects::numeric_indicator(&project);
+    let (_, indicator) = crate::projects::registered_project(&mut staff, s.direction_id).await;
     let (_, token) = s.app.token(s.pi, None);
     let stored = || {
         with_conn(&s.app, |c| {
@@ -180,8 +179,7 @@ async fn a_full_disk_refuses_an_upload_clearly_and_leaves_nothing_half_written()
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut staff = Browser::with_token(&service, &s.staff_token);
-    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
-    let indicator = crate::projects::numeric_indicator(&project);
+    let (_, indicator) = crate::projects::registered_project(&mut staff, s.direction_id).await;
     let files = s.app.state.config.data_dir.join("files");
     let disk = SmallDisk::mount(&files, 256 * 1024);
     let mut pi = Browser::new(&service);

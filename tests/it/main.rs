@@ -28,6 +28,7 @@ mod guide_score;
 mod guides;
 mod health;
 mod hostile;
+mod hostile_multipart;
 mod indicators;
 mod log_secrets;
 mod migrations;

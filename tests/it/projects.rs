@@ -99,6 +99,24 @@ pub(crate) fn numeric_indicator(project: &Value) -> i64 {
     project["indicators"].as_array().unwrap().iter().find(|i| i["op"] == ">=").unwrap()["id"].as_i64().unwrap()
 }
 
+/// Registers [`registration`]'s project over the API as `staff` (a browser with a staff token):
+/// the project's JSON and its [`numeric_indicator`].
+pub(crate) async fn registered_project<S, B>(staff: &mut Browser<'_, S>, direction_id: i64) -> (Value, i64)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let created = staff.json(Method::POST, "/api/v1/projects", Some(registration(direction_id))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let project = body(&created);
+    let indicator = numeric_indicator(&project);
+    (project, indicator)
+}
+
 pub(crate) fn registration(direction_id: i64) -> Value {
     json!({
         "code": "SH-KJ-2024-001",

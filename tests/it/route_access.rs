@@ -16,7 +16,7 @@ use coop_tracker::web::{build_app, route_list};
 use serde_json::json;
 
 use crate::common::{Browser, test_now, with_conn};
-use crate::projects::{body, registration, setup};
+use crate::projects::{body, setup};
 
 /// Who is visiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +176,7 @@ const POLICY: &[(&str, &str, &[Visitor])] = &[
 const CODE: &str = "SH-KJ-2024-001";
 
 /// What the routes' path parameters stand for in one visitor's database.
-struct Fixture {
+pub(crate) struct Fixture {
     indicator: i64,
     evidence: i64,
     guide: i64,
@@ -344,7 +344,7 @@ async fn walk(visitor: Visitor, routes: &[Listed]) -> Vec<String> {
 
 /// The project with an indicator, a piece of evidence with a file, a submitted report, a queued
 /// message, two spare tokens and a calendar feed of the PI's.
-async fn fixture<S, B>(s: &crate::projects::Setup, service: &S) -> Fixture
+pub(crate) async fn fixture<S, B>(s: &crate::projects::Setup, service: &S) -> Fixture
 where
     S: actix_web::dev::Service<
             actix_http::Request,
@@ -354,8 +354,7 @@ where
     B: actix_web::body::MessageBody,
 {
     let mut staff = Browser::with_token(service, &s.staff_token);
-    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
-    let indicator = crate::projects::numeric_indicator(&project);
+    let (_, indicator) = crate::projects::registered_project(&mut staff, s.direction_id).await;
     let mut pi = Browser::new(service);
     pi.login("pi@example.org").await;
     let submitted = pi

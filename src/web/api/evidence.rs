@@ -5,7 +5,7 @@
 //! existence is not confirmed), and only then does a missing right answer 403.
 
 use super::json_body::JsonBody;
-use actix_multipart::Multipart;
+use crate::web::multipart_body::MultipartBody;
 use actix_web::http::{StatusCode, header};
 use actix_web::web::{self, Json};
 use actix_web::{HttpRequest, HttpResponse};
@@ -111,7 +111,7 @@ pub async fn submit(
     req: HttpRequest,
     ApiUser(user): ApiUser,
     id: web::Path<i64>,
-    payload: Multipart,
+    MultipartBody(payload): MultipartBody,
 ) -> Result<HttpResponse, AppError> {
     let reportable = reportable(&state, &user, id.into_inner()).await?;
     // The API authenticates with a bearer token, which a forged cross-site form cannot carry.

@@ -20,12 +20,12 @@ pub struct JsonBody<T> {
 }
 
 impl<T: DeserializeOwned> JsonBody<T> {
-    /// The body as `T`; 400 when it is not JSON, or not JSON of this shape.
+    /// The body as `T`; 400 when it is not JSON, or not JSON of this shape (naming the field).
     pub fn parse(&self) -> Result<T, AppError> {
         if !self.is_json {
             return Err(AppError::BadRequest("error.bad_json"));
         }
-        serde_json::from_slice(&self.bytes).map_err(|_| AppError::BadRequest("error.bad_json"))
+        crate::web::body_fields::json(&self.bytes)
     }
 }
 

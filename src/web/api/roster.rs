@@ -1,7 +1,7 @@
 //! Importing a project roster over the API: a multipart upload, checked row by row, all rows
 //! registered or none.
 
-use actix_multipart::Multipart;
+use crate::web::multipart_body::MultipartBody;
 use actix_web::web::{self, Json};
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,7 @@ pub async fn import(
     state: web::Data<AppState>,
     caller: ApiUser,
     query: web::Query<ImportQuery>,
-    payload: Multipart,
+    MultipartBody(payload): MultipartBody,
 ) -> Result<Json<ImportedRoster>, AppError> {
     caller.require(STAFF)?;
     let upload = upload::read_unchecked(payload, MAX_ROSTER_BYTES + 64 * 1024).await?;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
+use crate::web::multipart_body::MultipartBody;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -144,7 +144,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     current: CurrentUser,
     code: web::Path<String>,
-    payload: Multipart,
+    MultipartBody(payload): MultipartBody,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     // Rights first: a refused user's files are never read.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
+use crate::web::multipart_body::MultipartBody;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
@@ -22,7 +22,6 @@ use crate::domain::target::Target;
 use crate::error::{AppError, FieldError};
 use crate::i18n::T;
 use crate::report::project::{IndicatorReport, load, report};
-use crate::web::csrf::CsrfProtected;
 use crate::web::evidence::{reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
@@ -204,7 +203,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<i64>,
-    payload: Multipart,
+    MultipartBody(payload): MultipartBody,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     // Rights first: a refused user's files are never read.
@@ -234,21 +233,14 @@ pub async fn file(
 
 /// The review form, as submitted.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReviewForm {
-    #[serde(default)]
-    csrf_token: String,
     /// `accept`, `reject` or `more`.
     #[serde(default)]
     pub decision: String,
     /// The reason (required unless accepting).
     #[serde(default)]
     pub comment: String,
-}
-
-impl CsrfProtected for ReviewForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 #[derive(Template)]

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
+use crate::web::multipart_body::MultipartBody;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -16,7 +16,7 @@ use crate::domain::guide::model::{Indicator, LOW_CONFIDENCE, Period, direction_n
 use crate::domain::guide::{self as parser, Guide, GuideError};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
 use crate::web::route_table::Routes;
@@ -408,7 +408,11 @@ fn preview_page(
 }
 
 /// `POST /guides/preview` (multipart: a file, or pasted text): the parse beside the text.
-pub async fn preview(req: HttpRequest, current: CurrentUser, payload: Multipart) -> Result<HttpResponse, AppError> {
+pub async fn preview(
+    req: HttpRequest,
+    current: CurrentUser,
+    MultipartBody(payload): MultipartBody,
+) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let upload = upload::read(&req, payload, MAX_GUIDE_BYTES).await?;
     let ctx = PageCtx::new(&req, Some(&current));
@@ -448,12 +452,6 @@ pub async fn preview(req: HttpRequest, current: CurrentUser, payload: Multipart)
 #[derive(Debug, Deserialize)]
 #[serde(transparent)]
 pub struct SaveForm(HashMap<String, String>);
-
-impl CsrfProtected for SaveForm {
-    fn csrf_token(&self) -> &str {
-        self.0.get("csrf_token").map_or("", String::as_str)
-    }
-}
 
 /// `POST /guides`: parses the source again, applies the corrections and stores the guide.
 pub async fn save(

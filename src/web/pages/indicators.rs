@@ -23,7 +23,7 @@ use crate::i18n::Locale;
 use crate::jobs::notices::date_text;
 use crate::report::facts::IndicatorFacts;
 use crate::report::{figures, gather};
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::indicator_detail::{IndicatorDetail, load};
 use crate::web::indicator_input::TargetChanges;
@@ -58,9 +58,8 @@ pub fn routes(r: &mut Routes<'_>) {
 
 /// The target fields of the edit and add forms, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     phrase: String,
     #[serde(default)]
@@ -89,12 +88,6 @@ pub struct IndicatorForm {
     class: String,
     #[serde(default)]
     reason: String,
-}
-
-impl CsrfProtected for IndicatorForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 fn plain(value: Option<f64>) -> String {
@@ -173,9 +166,8 @@ impl IndicatorForm {
 
 /// The re-plan form, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlanForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     schedule: String,
     #[serde(default)]
@@ -185,12 +177,6 @@ pub struct PlanForm {
     checkpoints: String,
     #[serde(default)]
     due_on: String,
-}
-
-impl CsrfProtected for PlanForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 impl PlanForm {

@@ -11,7 +11,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::institution::{self, Institution, InstitutionFields};
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::route_table::Routes;
@@ -64,9 +64,8 @@ async fn form_page(
 
 /// The institution form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InstitutionForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     name: String,
     /// The region's name; created if new.
@@ -78,12 +77,6 @@ pub struct InstitutionForm {
     research_office_name: String,
     #[serde(default)]
     research_office_email: String,
-}
-
-impl CsrfProtected for InstitutionForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// Validated form values.
@@ -237,7 +230,6 @@ pub async fn edit_form(
     let id = id.into_inner();
     let (found, region) = state.db(move |conn| institution::find(conn, id)?.ok_or(AppError::NotFound)).await?;
     let form = InstitutionForm {
-        csrf_token: String::new(),
         name: found.name,
         region: region.unwrap_or_default(),
         in_shanghai: found.in_shanghai.then(|| "on".into()),

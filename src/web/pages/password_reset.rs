@@ -15,7 +15,7 @@ use crate::db::{password_reset, user};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 use crate::mail::message::{self, Envelope};
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
 
@@ -41,17 +41,10 @@ struct ResetPage<'a> {
 
 /// The request form.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ForgotForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     email: String,
-}
-
-impl CsrfProtected for ForgotForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `GET /password/forgot`.
@@ -122,21 +115,14 @@ pub async fn reset_form(
 
 /// The new-password form.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResetForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     token: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
     confirm: String,
-}
-
-impl CsrfProtected for ResetForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /password/reset`: uses up the token, sets the password and ends every session.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::db::project::{self, Project};
 use crate::db::{extension, indicator};
 use crate::error::AppError;
-use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators::STAFF;
@@ -42,19 +42,12 @@ pub async fn freeze_baseline(
 
 /// The extension form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExtensionForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     new_end: String,
     #[serde(default)]
     reason: String,
-}
-
-impl CsrfProtected for ExtensionForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 #[derive(Template)]

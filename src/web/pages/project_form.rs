@@ -15,7 +15,7 @@ use crate::domain::guide::model::{Period, direction_name};
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
 use crate::roster::{half_width, parse_partners, split_emails};
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
 use crate::web::state::AppState;
@@ -25,9 +25,8 @@ pub const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 
 /// The submitted form, kept as typed so it can be shown again.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RegistrationForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -53,12 +52,6 @@ pub struct RegistrationForm {
     contract_number: String,
     #[serde(default)]
     recommendation_ref: String,
-}
-
-impl CsrfProtected for RegistrationForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// The form's values as typed, with the execution dates still to be completed from the direction.

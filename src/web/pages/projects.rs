@@ -22,7 +22,7 @@ use crate::i18n::T;
 use crate::jobs::notices::date_text;
 use crate::report::figures;
 use crate::report::project::{IndicatorReport, load, report};
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::pages::evidence::value_text;
@@ -117,19 +117,12 @@ impl ListPage {
 
 /// The state form on the project page, as submitted (empty when not submitted).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StateForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     state: String,
     #[serde(default)]
     note: String,
-}
-
-impl CsrfProtected for StateForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 #[derive(Template)]

@@ -13,7 +13,7 @@ use crate::db::report::{self as stored, Snapshot};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, see_other};
 use crate::web::pages::evidence::client_ip;
@@ -45,6 +45,7 @@ pub struct ReportQuery {
 
 /// The submit form: the same fields, with the CSRF token.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitForm {
     #[serde(default)]
     kind: String,
@@ -54,13 +55,6 @@ pub struct SubmitForm {
     lang: String,
     #[serde(default)]
     guide: String,
-    csrf_token: String,
-}
-
-impl CsrfProtected for SubmitForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// A submitted report as listed.

@@ -3,7 +3,7 @@
 //! nothing is kept on the server between the two steps, and the file is checked again in full when
 //! confirmed: a roster confirmed twice is refused the second time with "already registered".
 
-use actix_multipart::Multipart;
+use crate::web::multipart_body::MultipartBody;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -106,7 +106,7 @@ pub async fn check(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
-    payload: Multipart,
+    MultipartBody(payload): MultipartBody,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let upload = upload::read(&req, payload, MAX_ROSTER_BYTES + 64 * 1024).await?;
@@ -130,7 +130,7 @@ pub async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
-    payload: Multipart,
+    MultipartBody(payload): MultipartBody,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let upload = upload::read(&req, payload, 2 * MAX_ROSTER_BYTES + 64 * 1024).await?;

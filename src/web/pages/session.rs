@@ -10,7 +10,7 @@ use crate::auth::{password, secret};
 use crate::db::session::{self, NewSession};
 use crate::db::user::{self, normalize_email};
 use crate::error::AppError;
-use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::identity::{MaybeUser, SESSION_COOKIE, SESSION_MAX_DAYS, expired_session_cookie, session_cookie};
 use crate::web::page::{PageCtx, local_path, render, render_with, see_other};
 use crate::web::state::AppState;
@@ -32,20 +32,13 @@ pub struct LoginQuery {
 
 /// The login form.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
     password: String,
     next: Option<String>,
-}
-
-impl CsrfProtected for LoginForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `GET /login`; a logged-in user goes straight on.

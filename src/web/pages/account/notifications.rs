@@ -12,7 +12,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::user;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;
@@ -31,19 +31,12 @@ struct NotificationsPage {
 
 /// The settings form.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NotificationsForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     locale: String,
     /// A checkbox: present when ticked.
     digest: Option<String>,
-}
-
-impl CsrfProtected for NotificationsForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 fn page(

@@ -9,7 +9,7 @@ use crate::account;
 use crate::auth::password;
 use crate::db::user;
 use crate::error::{AppError, FieldError};
-use crate::web::csrf::{CsrfForm, CsrfProtected};
+use crate::web::csrf::CsrfForm;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
@@ -24,21 +24,14 @@ struct PasswordPage {
 
 /// The change form.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     current: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
     confirm: String,
-}
-
-impl CsrfProtected for ChangeForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `GET /account/password`.

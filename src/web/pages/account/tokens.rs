@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::account;
 use crate::db::api_token::{self, ApiToken};
 use crate::error::AppError;
-use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;
@@ -46,20 +46,13 @@ pub async fn list(
 
 /// The new-token form.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     name: String,
     /// Days until expiry; empty for none.
     #[serde(default)]
     expires_in_days: String,
-}
-
-impl CsrfProtected for CreateForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// Parses the optional lifetime in days typed into the form.

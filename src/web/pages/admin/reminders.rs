@@ -13,7 +13,7 @@ use crate::db::reminder;
 use crate::domain::reminder::{MAX_OFFSET_DAYS, MAX_OFFSETS, RuleDays};
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldError};
-use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;
@@ -48,9 +48,8 @@ struct Field {
 
 /// The rules form: every list as text, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RulesForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     upcoming: String,
     #[serde(default)]
@@ -65,12 +64,6 @@ pub struct RulesForm {
     term: String,
 }
 
-impl CsrfProtected for RulesForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 fn join(days: &[u32]) -> String {
     days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -78,7 +71,6 @@ fn join(days: &[u32]) -> String {
 impl RulesForm {
     fn from_days(days: &RuleDays) -> Self {
         Self {
-            csrf_token: String::new(),
             upcoming: join(&days.upcoming),
             overdue_pi: join(&days.overdue_pi),
             overdue_research_office: join(&days.overdue_research_office),

@@ -14,7 +14,7 @@ use crate::db::user::{self, User, UserChanges};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::csrf::{CsrfForm, CsrfOnly, CsrfProtected};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
@@ -49,9 +49,8 @@ struct OneTimePasswordPage {
 
 /// The account form, for both creating and editing.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UserForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -66,16 +65,9 @@ pub struct UserForm {
     active: Option<String>,
 }
 
-impl CsrfProtected for UserForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 impl UserForm {
     fn from_user(u: &User) -> Self {
         Self {
-            csrf_token: String::new(),
             email: u.email.clone(),
             name: u.name.clone(),
             role: u.role.as_str().to_owned(),
