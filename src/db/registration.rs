@@ -26,8 +26,10 @@ pub struct PartnerInput {
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
     /// 项目编号.
+    #[schema(min_length = 1, max_length = 60, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub code: String,
     /// Title.
+    #[schema(min_length = 1, max_length = 300, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub title: String,
     /// The direction it was approved under (from `GET /api/v1/guides/{id}`).
     pub direction_id: i64,
@@ -42,13 +44,16 @@ pub struct NewProject {
     #[serde(default)]
     pub member_emails: Vec<String>,
     /// Awarded funding in 万元; not above the direction's cap.
+    #[schema(minimum = 0)]
     pub funding_wan_yuan: f64,
     /// The execution period; the direction's when absent.
     #[schema(value_type = Option<Object>)]
     pub execution: Option<Period>,
     /// Registered technology-contract number.
+    #[schema(max_length = 200, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub contract_number: Option<String>,
     /// Recommendation-letter reference.
+    #[schema(max_length = 200, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub recommendation_ref: Option<String>,
 }
 

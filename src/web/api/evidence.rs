@@ -180,6 +180,7 @@ pub struct ReviewRequest {
     pub decision: String,
     /// The reason; required unless accepting (at most 2000 characters).
     #[serde(default)]
+    #[schema(max_length = 2000, pattern = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$")]
     pub comment: String,
 }
 

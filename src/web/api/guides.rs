@@ -20,6 +20,7 @@ const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 #[serde(deny_unknown_fields)]
 pub struct NewGuide {
     /// The guide as published: Markdown, or plain text copied from the PDF.
+    #[schema(min_length = 1)]
     pub text: String,
     /// Only parse and return the result; store nothing.
     #[serde(default)]

@@ -51,7 +51,7 @@ pub struct ManualCheckpoint {
 pub struct NewPlan {
     /// `midterm_and_end` (default), `half_yearly` or `quarterly`.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::schema::schedules)]
     pub schedule: Schedule,
     /// `linear`, `full_target` or `manual`; the target's default when absent.
     pub profile: Option<ProfileName>,

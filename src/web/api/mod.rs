@@ -11,6 +11,7 @@ mod project_changes;
 mod projects;
 mod reports;
 mod roster;
+mod schema;
 mod tokens;
 
 use actix_web::http::Method;

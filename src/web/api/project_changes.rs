@@ -21,6 +21,7 @@ pub struct Extension {
     /// The new last day, after the current one.
     pub new_end: NaiveDate,
     /// Why (the approval it rests on).
+    #[schema(min_length = 1)]
     pub reason: String,
 }
 

@@ -101,8 +101,10 @@ pub async fn indicators(
 pub struct StateChange {
     /// `active`, `mid_term`, `in_acceptance`, `accepted`, `accepted_rectified`, `failed` or
     /// `terminated` (`extended` is set by an extension only).
+    #[schema(schema_with = super::schema::target_states)]
     pub state: String,
     /// Why; required for `failed` and `terminated`.
+    #[schema(max_length = 2000, pattern = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$")]
     pub note: Option<String>,
 }
 

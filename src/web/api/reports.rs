@@ -49,10 +49,12 @@ impl From<Snapshot> for SubmittedReport {
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     /// `progress`, `annual`, `mid_term` or `acceptance`.
+    #[schema(schema_with = super::schema::report_kinds)]
     pub kind: String,
     /// Evaluate as of this day; today when absent.
     pub as_of: Option<NaiveDate>,
     /// `zh-CN` (default) or `en`.
+    #[schema(schema_with = super::schema::report_languages)]
     pub lang: Option<String>,
     /// Freeze it as submitted (commission staff only).
     #[serde(default)]

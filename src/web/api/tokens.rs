@@ -55,8 +55,10 @@ impl From<ApiToken> for TokenView {
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// A label, e.g. the script that will use it.
+    #[schema(min_length = 1, max_length = 100, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub name: String,
     /// Days until it expires (1–3650); none for a token that lasts until revoked.
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<i64>,
 }
 
