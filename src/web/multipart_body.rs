@@ -21,7 +21,7 @@ use memchr::memmem;
 use crate::error::AppError;
 
 /// The most a preamble or one part's headers may take. A browser sends a few hundred bytes; a file
-/// name of 255 bytes, percent-encoded three times over, still fits.
+/// name of 255 bytes, percent-encoded at three bytes for each, still fits.
 pub const HEADER_LIMIT: usize = 16 * 1024;
 
 /// The end of a part's headers.
