@@ -27,7 +27,7 @@ pub fn form<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 /// The field-naming error for a failed parse, or `otherwise` when no field is to blame (a body
 /// that is not JSON at all, say).
 fn refusal<E: std::fmt::Display>(error: serde_path_to_error::Error<E>, otherwise: &'static str) -> AppError {
-    let field = error.path().to_string();
+    let field = shown(&error.path().to_string());
     let message = error.inner().to_string();
     // The path ends at an unknown field, but at the object that lacks a missing one: serde words
     // that the same in every format (`de::Error::missing_field`) and names the field only there.
@@ -42,6 +42,12 @@ fn refusal<E: std::fmt::Display>(error: serde_path_to_error::Error<E>, otherwise
     } else {
         AppError::BadField("error.field_type", field)
     }
+}
+
+/// A field name as it may be shown back: the sender chose it, so without control characters and
+/// at most 100 characters long.
+fn shown(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(100).collect()
 }
 
 /// The text between `prefix` and the next backquote.
@@ -120,6 +126,8 @@ mod tests {
         assert_eq!(field(b"name=a&days=3&admin=1"), ("error.field_unknown", "admin".into()));
         assert_eq!(field(b"name=a"), ("error.field_missing", "days".into()));
         assert_eq!(field(b"name=a&days=three"), ("error.field_type", "days".into()));
+        let (_, long) = field(format!("name=a&days=3&x%00{}=1", "y".repeat(300)).as_bytes());
+        assert_eq!(long, format!("x{}", "y".repeat(99)), "shown without control characters, cut at 100");
         assert!(form::<Form>("name=%E5%90%8D&days=3".as_bytes()).is_ok());
     }
 }
