@@ -99,6 +99,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if !is_form {
                 return Err(AppError::BadRequest("error.bad_form"));
             }
+            // Encoded again so that serde_urlencoded reads the rest as it reads any form (numbers from
+            // text included); a form is at most 256 KB, so the extra pass costs little.
             let rest = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
             Ok(CsrfForm(super::body_fields::form(rest.as_bytes())?))
         })

@@ -79,7 +79,7 @@ enum Sender {
 fn message(page: &Page) -> String {
     match serde_json::from_str::<serde_json::Value>(&page.body) {
         Ok(json) => json["error"]["message"].as_str().unwrap_or_default().to_owned(),
-        Err(_) => ["表单内容无法识别", "超过大小限制", "无法识别"]
+        Err(_) => ["表单内容无法识别", "超过大小限制"]
             .into_iter()
             .find(|m| page.body.contains(m))
             .unwrap_or_default()
