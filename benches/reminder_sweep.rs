@@ -1,8 +1,9 @@
 //! How fast the reminder sweep decides what to queue on a seeded portfolio of 10,000 projects
 //! (`BENCH_PROJECTS` for another size), on SQLite and, when `BENCH_DATABASE_URL` names a PostgreSQL
 //! server, on a fresh database there: the plan alone (which items fall due) and a whole dry run
-//! (plan, recipients, the log check and every message rendered), on an ordinary day and on the
-//! heaviest day of 2026. Run with `cargo bench --bench reminder_sweep`.
+//! (plan, recipients, the log check and every message's subject; bodies are written when a message
+//! is sent), on an ordinary day and on the heaviest day of 2026. Run with
+//! `cargo bench --bench reminder_sweep`.
 
 #![expect(missing_docs, reason = "criterion's macros generate undocumented entry points")]
 #![expect(clippy::unwrap_used, reason = "a benchmark that cannot set up should stop")]

@@ -89,7 +89,9 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
             schedule,
             run: Box::new(move |at| {
                 let now = at.with_timezone(&Utc).naive_utc();
-                if let Err(error) = jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.instance, now) {
+                if let Err(error) =
+                    jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.config, &state.instance, now)
+                {
                     tracing::warn!(error = format!("{error:#}"), "outbox run failed");
                 }
             }),
@@ -113,7 +115,9 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
                 match queue(&state.pool, &state.config, today, now, Mode::Queue) {
                     Ok(report) => {
                         tracing::info!(job = name, %today, queued = report.messages.len(), "queued");
-                        if let Err(error) = jobs::outbox::drain(&state.pool, &state.mailer, &state.instance, now) {
+                        if let Err(error) =
+                            jobs::outbox::drain(&state.pool, &state.mailer, &state.config, &state.instance, now)
+                        {
                             tracing::warn!(job = name, error = format!("{error:#}"), "delivery failed");
                         }
                     }

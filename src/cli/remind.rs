@@ -65,7 +65,7 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
     } else {
         let mailer = Mailer::from_config(config).context("cannot set up mail")?;
         let sender = format!("remind-run-{}", std::process::id());
-        Some(outbox::drain(&pool, &mailer, &sender, now)?)
+        Some(outbox::drain(&pool, &mailer, config, &sender, now)?)
     };
     let seconds =
         Seconds { sweep: sweep_seconds, delivery: delivery.as_ref().map(|_| started.elapsed().as_secs_f64()) };

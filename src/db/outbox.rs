@@ -33,6 +33,8 @@ pub struct NewOutboxMessage<'a> {
     pub created_at: NaiveDateTime,
     /// The List-Unsubscribe header, for digests.
     pub list_unsubscribe: Option<&'a str>,
+    /// A reminder to write when it is sent (JSON); its bodies are then empty.
+    pub reminder: Option<&'a str>,
 }
 
 /// A queued message ready to send.
@@ -53,6 +55,8 @@ pub struct OutboxMessage {
     pub attempts: i32,
     /// The List-Unsubscribe header, for digests.
     pub list_unsubscribe: Option<String>,
+    /// A reminder to write now (JSON), in place of the empty bodies.
+    pub reminder: Option<String>,
 }
 
 /// Queues a message unless one with the same key exists; returns whether it was queued.
@@ -78,7 +82,7 @@ pub fn enqueue_many(
     messages: &[NewOutboxMessage<'_>],
 ) -> QueryResult<std::collections::HashSet<String>> {
     let mut inserted = std::collections::HashSet::new();
-    // Eleven parameters a message; SQLite allows 32,766 in one statement.
+    // Twelve parameters a message; SQLite allows 32,766 in one statement.
     for chunk in messages.chunks(1_000) {
         let keys: Vec<String> = match conn {
             DbConnection::Sqlite(c) => diesel::insert_into(outbox::table)
@@ -124,13 +128,25 @@ pub fn claim(conn: &mut DbConnection, id: i64, sender: &str, now: NaiveDateTime)
     outbox::table.find(id).select(OutboxMessage::as_select()).first(conn).map(Some)
 }
 
-/// Records a successful send.
-pub fn mark_sent(conn: &mut DbConnection, id: i64, sender: &str, now: NaiveDateTime) -> QueryResult<()> {
+/// Records a successful send; `written` holds the plain-text and HTML bodies of a message written
+/// at send time, kept so that the outbox says what was sent.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: i64,
+    sender: &str,
+    written: Option<(&str, &str)>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     crate::db::write_transaction(conn, |conn| {
         record_attempt(conn, id, sender, None, now)?;
-        diesel::update(outbox::table.find(id))
-            .set((outbox::status.eq("sent"), outbox::sent_at.eq(now), outbox::attempts.eq(outbox::attempts + 1)))
-            .execute(conn)?;
+        let target = outbox::table.find(id);
+        let sent = (outbox::status.eq("sent"), outbox::sent_at.eq(now), outbox::attempts.eq(outbox::attempts + 1));
+        match written {
+            Some((text, html)) => diesel::update(target)
+                .set((sent, outbox::body_text.eq(text), outbox::body_html.eq(html)))
+                .execute(conn)?,
+            None => diesel::update(target).set(sent).execute(conn)?,
+        };
         Ok(())
     })
 }

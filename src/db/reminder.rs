@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::DbConnection;
 use super::schema::{
@@ -205,7 +206,7 @@ pub fn waiting_evidence(
 }
 
 /// Someone with an account who receives mail.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Serialize, Deserialize)]
 pub struct Person {
     /// The account.
     pub user_id: i64,
@@ -223,7 +224,7 @@ type PersonColumns = (users::id, users::email, users::name, users::locale, users
 const PERSON: PersonColumns = (users::id, users::email, users::name, users::locale, users::digest_opt_out);
 
 /// A lead institution's research office (科研处), which has an address but no account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
     /// The institution.
     pub institution_id: i64,

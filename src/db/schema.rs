@@ -616,6 +616,9 @@ diesel::table! {
         created_at -> Timestamp,
         /// The List-Unsubscribe header of a digest.
         list_unsubscribe -> Nullable<Text>,
+        /// A reminder still to be written (JSON, see `jobs::queued_reminder`); its bodies are empty
+        /// until it is sent.
+        reminder -> Nullable<Text>,
     }
 }
 

@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Who a reminder goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// The project's principal investigator.

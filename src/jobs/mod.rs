@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod digest;
 pub mod notices;
 pub mod outbox;
+pub mod queued_reminder;
 pub mod remind;
 pub mod review_notice;
 pub mod scheduler;

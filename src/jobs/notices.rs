@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use crate::db::project::TrackedIndicator;
 use crate::db::reminder::{Office, Person, ProjectContacts};
@@ -17,7 +18,8 @@ use crate::mail::notice::{Notice, Section};
 use super::remind::{Item, Rule, Subject};
 
 /// Who receives a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Recipient {
     /// A user, in their own language.
     User(Person),
@@ -164,6 +166,73 @@ fn days_text(t: T, n: i64) -> String {
     t.fmt("email.notice.value.days", &[("n", &n)])
 }
 
+/// What a reminder's subject line and opening sentence say: they are written when the reminder is
+/// queued (the subject, for the outbox) and again when it is sent (the whole notice).
+struct Gist<'a> {
+    code: &'a str,
+    title: &'a str,
+    items: usize,
+    projects: usize,
+    date: String,
+    days: u32,
+}
+
+impl<'a> Gist<'a> {
+    fn of(t: T, context: &Context<'_>, projects: &'a HashMap<i64, ProjectContacts>, items: &[Item]) -> Self {
+        let first_due = items
+            .iter()
+            .map(|i| match i.subject {
+                Subject::Term { due_on } | Subject::Checkpoint { due_on, .. } => due_on,
+                Subject::Overdue { since, .. } => since,
+                Subject::Evidence { submitted_on, .. } => submitted_on,
+            })
+            .min()
+            .unwrap_or(context.today);
+        let mut project_ids: Vec<i64> = items.iter().map(|i| i.project_id).collect();
+        project_ids.sort_unstable();
+        project_ids.dedup();
+        let first = items.first().and_then(|i| projects.get(&i.project_id));
+        let (code, title) = first.map_or(("", ""), |p| (p.code.as_str(), p.title.as_str()));
+        Gist {
+            code,
+            title,
+            items: items.len(),
+            projects: project_ids.len(),
+            date: date_text(t, context.calendar, first_due),
+            days: items.first().map_or(0, |i| i.offset),
+        }
+    }
+
+    fn args(&self) -> [(&'static str, &dyn std::fmt::Display); 6] {
+        [
+            ("code", &self.code),
+            ("title", &self.title),
+            ("n", &self.items),
+            ("projects", &self.projects),
+            ("date", &self.date),
+            ("days", &self.days),
+        ]
+    }
+
+    fn subject(&self, t: T, rule: Rule, audience: Audience) -> String {
+        let form = if audience == Audience::Pi { "subject" } else { "subject_group" };
+        t.fmt(&format!("email.notice.{}.{form}", rule.as_str()), &self.args())
+    }
+}
+
+/// The subject line of a reminder (see [`reminder`]).
+pub fn reminder_subject(
+    context: &Context<'_>,
+    recipient: &Recipient,
+    rule: Rule,
+    audience: Audience,
+    projects: &HashMap<i64, ProjectContacts>,
+    items: &[Item],
+) -> String {
+    let t = recipient.locale().t();
+    Gist::of(t, context, projects, items).subject(t, rule, audience)
+}
+
 /// A reminder for one recipient about some items of one rule: of one project for a PI, of any
 /// number of projects for everyone else.
 pub fn reminder(
@@ -176,44 +245,17 @@ pub fn reminder(
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> Notice {
     let t = recipient.locale().t();
-    let rule_name = rule.as_str();
-    let first_due = items
-        .iter()
-        .map(|i| match i.subject {
-            Subject::Term { due_on } | Subject::Checkpoint { due_on, .. } => due_on,
-            Subject::Overdue { since, .. } => since,
-            Subject::Evidence { submitted_on, .. } => submitted_on,
-        })
-        .min()
-        .unwrap_or(context.today);
-    let mut project_ids: Vec<i64> = items.iter().map(|i| i.project_id).collect();
-    project_ids.sort_unstable();
-    project_ids.dedup();
-    let single = audience == Audience::Pi;
-    let first = items.first().and_then(|i| projects.get(&i.project_id));
-    let (code, title) = first.map_or(("", ""), |p| (p.code.as_str(), p.title.as_str()));
-    let date = date_text(t, context.calendar, first_due);
-    let args: [(&str, &dyn std::fmt::Display); 6] = [
-        ("code", &code),
-        ("title", &title),
-        ("n", &items.len()),
-        ("projects", &project_ids.len()),
-        ("date", &date),
-        ("days", &items.first().map_or(0, |i| i.offset)),
-    ];
-    let subject_key = if single {
-        format!("email.notice.{rule_name}.subject")
-    } else {
-        format!("email.notice.{rule_name}.subject_group")
-    };
-    let intro = t.fmt(&format!("email.notice.{rule_name}.intro_{}", audience.as_str()), &args);
+    let gist = Gist::of(t, context, projects, items);
+    let intro = t.fmt(&format!("email.notice.{}.intro_{}", rule.as_str(), audience.as_str()), &gist.args());
+    // A message about several projects names each item's project in its section.
+    let name_project = audience != Audience::Pi;
     let sections = items
         .iter()
         .filter_map(|item| projects.get(&item.project_id).map(|project| (item, project)))
-        .map(|(item, project)| reminder_section(t, context, item, project, indicators, !single))
+        .map(|(item, project)| reminder_section(t, context, item, project, indicators, name_project))
         .collect();
     Notice {
-        subject: t.fmt(&subject_key, &args),
+        subject: gist.subject(t, rule, audience),
         greeting: t.fmt("email.greeting", &[("name", &recipient.name())]),
         intro,
         sections,

@@ -4,6 +4,8 @@
 use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
 
+use super::queued_reminder;
+use crate::config::Config;
 use crate::db::{DbPool, outbox};
 use crate::mail::{Mailer, Outgoing};
 
@@ -31,9 +33,16 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::minutes(1i64 << attempts.clamp(0, 10)).min(Duration::days(1))
 }
 
-/// Sends every message due at `now`. `sender` names this process in the claim so that an operator
+/// Sends every message due at `now`, writing queued reminders from the records as they are now
+/// (see [`super::queued_reminder`]). `sender` names this process in the claim so that an operator
 /// can see which instance sent what.
-pub fn deliver_due(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateTime) -> anyhow::Result<DeliveryReport> {
+pub fn deliver_due(
+    pool: &DbPool,
+    mailer: &Mailer,
+    config: &Config,
+    sender: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<DeliveryReport> {
     let mut conn = pool.get().context("database unavailable for the outbox")?;
     let released = outbox::release_stale_claims(&mut conn, now - Duration::minutes(STALE_CLAIM_MINUTES))?;
     if released > 0 {
@@ -44,23 +53,36 @@ pub fn deliver_due(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateT
         let Some(message) = outbox::claim(&mut conn, id, sender, now)? else {
             continue;
         };
-        let outgoing = Outgoing {
-            to: &message.to_address,
-            subject: &message.subject,
-            text: &message.body_text,
-            html: message.body_html.as_deref(),
-            list_unsubscribe: message.list_unsubscribe.as_deref(),
-        };
-        match mailer.send(&outgoing) {
-            Ok(()) => {
-                outbox::mark_sent(&mut conn, id, sender, now)?;
+        let written =
+            message.reminder.as_deref().map(|json| queued_reminder::write(&mut conn, config, json)).transpose();
+        let sent = written.and_then(|written| {
+            let (text, html) = match &written {
+                Some(rendered) => (rendered.text.as_str(), Some(rendered.html.as_str())),
+                None => (message.body_text.as_str(), message.body_html.as_deref()),
+            };
+            let outgoing = Outgoing {
+                to: &message.to_address,
+                subject: &message.subject,
+                text,
+                html,
+                list_unsubscribe: message.list_unsubscribe.as_deref(),
+            };
+            mailer.send(&outgoing)?;
+            Ok(written)
+        });
+        match sent {
+            Ok(written) => {
+                let bodies = written.as_ref().map(|r| (r.text.as_str(), r.html.as_str()));
+                outbox::mark_sent(&mut conn, id, sender, bodies, now)?;
                 report.sent += 1;
             }
+            // A reminder that cannot be written (its records unreadable for now) is retried like a
+            // refused send, and shows on the outbox page the same way if it never goes.
             Err(error) => {
                 let attempts = message.attempts + 1;
                 let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
-                tracing::warn!(id, attempts, %error, "mail delivery failed");
-                outbox::mark_failed(&mut conn, id, sender, &error.to_string(), retry_at, now)?;
+                tracing::warn!(id, attempts, error = %format!("{error:#}"), "mail delivery failed");
+                outbox::mark_failed(&mut conn, id, sender, &format!("{error:#}"), retry_at, now)?;
                 if retry_at.is_some() {
                     report.retrying += 1;
                 } else {
@@ -74,10 +96,16 @@ pub fn deliver_due(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateT
 
 /// Delivers everything due at `now`, batch after batch, until a run finds nothing more to send:
 /// what `remind run` does before it exits. Failures wait for their back-off as usual.
-pub fn drain(pool: &DbPool, mailer: &Mailer, sender: &str, now: NaiveDateTime) -> anyhow::Result<DeliveryReport> {
+pub fn drain(
+    pool: &DbPool,
+    mailer: &Mailer,
+    config: &Config,
+    sender: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<DeliveryReport> {
     let mut total = DeliveryReport::default();
     loop {
-        let run = deliver_due(pool, mailer, sender, now)?;
+        let run = deliver_due(pool, mailer, config, sender, now)?;
         total.sent += run.sent;
         total.retrying += run.retrying;
         total.failed += run.failed;

@@ -1,10 +1,12 @@
 //! The reminder sweep: decides which reminders fall due today and queues them in the outbox.
 //!
-//! It never talks to SMTP. Each reminder item, (rule, subject entity, step, recipient), has a key
-//! logged in `reminder_log` in the same transaction that queues the message carrying it, so a sweep
-//! that runs twice, or two instances sweeping one database, queue each item once. The items due
-//! together for one rule travel in one message: per project for a PI, across all their projects for
-//! a research office, an officer or staff, who would otherwise get one message per project.
+//! It never talks to SMTP, and it does not write the messages either: each outbox row carries what
+//! its message is about, and the sender writes it (see [`super::queued_reminder`]). Each reminder
+//! item, (rule, subject entity, step, recipient), has a key logged in `reminder_log` in the same
+//! transaction that queues the message carrying it, so a sweep that runs twice, or two instances
+//! sweeping one database, queue each item once. The items due together for one rule travel in one
+//! message: per project for a PI, across all their projects for a research office, an officer or
+//! staff, who would otherwise get one message per project.
 //!
 //! The sweep looks up only the due dates that matter today (see [`crate::domain::reminder`]) with
 //! indexed queries over the stored status timelines; it never loads every checkpoint.
@@ -13,16 +15,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::notices::{self, Recipient};
+use super::queued_reminder::QueuedReminder;
+use crate::db::DbConnection;
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
-use crate::db::{DbConnection, project::TrackedIndicator};
 use crate::domain::reminder::{Audience, Direction, Ladder, RuleDays, Rules, due_dates, steps};
 use crate::domain::workdays::WorkCalendar;
-use crate::mail::message;
 
 /// What a sweep needs to know besides the database.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +42,7 @@ pub struct Settings<'a> {
 }
 
 /// Which rule a reminder follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// A checkpoint is approaching and not yet met.
@@ -72,7 +74,8 @@ impl Rule {
 }
 
 /// What a reminder item is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Subject {
     /// An indicator's checkpoint due on a date.
     Checkpoint {
@@ -105,7 +108,7 @@ pub enum Subject {
 }
 
 /// One reminder item before it is addressed: a rule's step for one subject and audience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Item {
     /// The rule.
     pub rule: Rule,
@@ -328,7 +331,6 @@ pub fn sweep(
             (!g.items.is_empty()).then_some(g)
         })
         .collect();
-    let indicators = load_indicators(conn, &groups)?;
     let context = notices::Context {
         base_url: settings.base_url,
         calendar: settings.calendar,
@@ -339,64 +341,60 @@ pub fn sweep(
         let queued = match mode {
             Mode::DryRun => batch
                 .iter()
-                .map(|g| compose(&context, g, &g.items, &contacts, &indicators).map(|(q, _)| q))
+                .map(|g| compose(&context, g, &g.items, &contacts).map(|(q, _)| q))
                 .collect::<anyhow::Result<Vec<_>>>()?,
-            Mode::Queue => {
-                // Rendering happens before the transaction, so the write lock is held only for the
-                // inserts: one statement for the batch's item keys, one for its messages.
+            Mode::Queue => crate::db::write_transaction(conn, |conn| {
                 let composed = batch
                     .iter()
-                    .map(|g| compose(&context, g, &g.items, &contacts, &indicators))
+                    .map(|g| compose(&context, g, &g.items, &contacts))
                     .collect::<anyhow::Result<Vec<_>>>()?;
-                crate::db::write_transaction(conn, |conn| {
-                    let rows: Vec<(&str, &str)> = batch
-                        .iter()
-                        .zip(&composed)
-                        .flat_map(|(g, (q, _))| {
-                            g.items.iter().map(|(key, _)| (key.as_str(), q.idempotency_key.as_str()))
-                        })
-                        .collect();
-                    let fresh = queries::log_items(conn, &rows, now)?;
-                    let mut messages = Vec::new();
-                    for (group, (summary, rendered)) in batch.iter().zip(composed) {
-                        let items: Vec<(String, Item)> =
-                            group.items.iter().filter(|(key, _)| fresh.contains(key)).cloned().collect();
-                        // Another sweep queued some of these items since this one looked: send the rest.
-                        let (summary, rendered) = if items.len() == group.items.len() {
-                            (summary, rendered)
-                        } else if items.is_empty() {
-                            continue;
-                        } else {
-                            compose(&context, group, &items, &contacts, &indicators)?
-                        };
-                        messages.push((group, summary, rendered));
-                    }
-                    let new: Vec<NewOutboxMessage<'_>> = messages
-                        .iter()
-                        .map(|(group, summary, rendered)| NewOutboxMessage {
-                            idempotency_key: &summary.idempotency_key,
-                            kind: group.rule.as_str(),
-                            to_user_id: group.recipient.user_id(),
-                            to_address: &summary.to,
-                            locale: &summary.locale,
-                            subject: &rendered.subject,
-                            body_text: &rendered.text,
-                            body_html: Some(&rendered.html),
-                            next_attempt_at: now,
-                            created_at: now,
-                            list_unsubscribe: None,
-                        })
-                        .collect();
-                    let inserted = outbox::enqueue_many(conn, &new)?;
-                    Ok::<_, anyhow::Error>(
-                        messages
-                            .into_iter()
-                            .map(|(_, summary, _)| summary)
-                            .filter(|summary| inserted.contains(&summary.idempotency_key))
-                            .collect::<Vec<_>>(),
-                    )
-                })?
-            }
+                let rows: Vec<(&str, &str)> = batch
+                    .iter()
+                    .zip(&composed)
+                    .flat_map(|(g, (q, _))| g.items.iter().map(|(key, _)| (key.as_str(), q.idempotency_key.as_str())))
+                    .collect();
+                let fresh = queries::log_items(conn, &rows, now)?;
+                let mut messages = Vec::new();
+                for (group, (summary, reminder)) in batch.iter().zip(composed) {
+                    let items: Vec<(String, Item)> =
+                        group.items.iter().filter(|(key, _)| fresh.contains(key)).cloned().collect();
+                    // Another sweep queued some of these items since this one looked: send the rest.
+                    let (summary, reminder) = if items.len() == group.items.len() {
+                        (summary, reminder)
+                    } else if items.is_empty() {
+                        continue;
+                    } else {
+                        compose(&context, group, &items, &contacts)?
+                    };
+                    messages.push((group, summary, reminder));
+                }
+                let new: Vec<NewOutboxMessage<'_>> = messages
+                    .iter()
+                    .map(|(group, summary, reminder)| NewOutboxMessage {
+                        idempotency_key: &summary.idempotency_key,
+                        kind: group.rule.as_str(),
+                        to_user_id: group.recipient.user_id(),
+                        to_address: &summary.to,
+                        locale: &summary.locale,
+                        subject: &summary.subject,
+                        // Written when sent (see `queued_reminder`).
+                        body_text: "",
+                        body_html: None,
+                        next_attempt_at: now,
+                        created_at: now,
+                        list_unsubscribe: None,
+                        reminder: Some(reminder),
+                    })
+                    .collect();
+                let inserted = outbox::enqueue_many(conn, &new)?;
+                Ok::<_, anyhow::Error>(
+                    messages
+                        .into_iter()
+                        .map(|(_, summary, _)| summary)
+                        .filter(|summary| inserted.contains(&summary.idempotency_key))
+                        .collect::<Vec<_>>(),
+                )
+            })?,
         };
         report.messages.extend(queued);
     }
@@ -441,31 +439,15 @@ fn address(
     groups.into_values().collect()
 }
 
-fn load_indicators(conn: &mut DbConnection, groups: &[Group]) -> diesel::QueryResult<HashMap<i64, TrackedIndicator>> {
-    let mut ids: Vec<i64> = groups.iter().flat_map(|g| g.items.iter().filter_map(|(_, i)| i.indicator_id())).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(2_000) {
-        for tracked in crate::db::project::tracked_indicators_by_id(conn, chunk)? {
-            found.insert(tracked.id, tracked);
-        }
-    }
-    Ok(found)
-}
-
-/// Writes the message for some of a group's items.
+/// The summary and the stored reminder (JSON, see [`QueuedReminder`]) for some of a group's items.
 fn compose(
     context: &notices::Context<'_>,
     group: &Group,
     items: &[(String, Item)],
     contacts: &HashMap<i64, ProjectContacts>,
-    indicators: &HashMap<i64, TrackedIndicator>,
-) -> anyhow::Result<(Queued, message::Rendered)> {
+) -> anyhow::Result<(Queued, String)> {
     let plain: Vec<Item> = items.iter().map(|(_, item)| *item).collect();
-    let notice = notices::reminder(context, &group.recipient, group.rule, group.audience, contacts, &plain, indicators);
-    let locale = group.recipient.locale();
-    let rendered = notice.render(locale.tag())?;
+    let subject = notices::reminder_subject(context, &group.recipient, group.rule, group.audience, contacts, &plain);
     let mut keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
     keys.sort_unstable();
     let digest = Sha256::digest(keys.join("\n").as_bytes());
@@ -481,17 +463,24 @@ fn compose(
         plain.iter().filter_map(|i| contacts.get(&i.project_id)).map(|p| p.code.clone()).collect();
     projects.sort_unstable();
     projects.dedup();
+    let reminder = QueuedReminder {
+        recipient: group.recipient.clone(),
+        rule: group.rule,
+        audience: group.audience,
+        today: context.today,
+        items: plain,
+    };
     let queued = Queued {
         rule: group.rule,
         audience: group.audience,
         to: group.recipient.address().to_owned(),
-        locale: locale.tag().to_owned(),
-        subject: rendered.subject.clone(),
+        locale: group.recipient.locale().tag().to_owned(),
+        subject,
         idempotency_key,
         projects,
         items: keys,
     };
-    Ok((queued, rendered))
+    Ok((queued, serde_json::to_string(&reminder)?))
 }
 
 /// One sweep as `serve` and `remind run` do it: the rules in force, the configured calendar.

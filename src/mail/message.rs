@@ -89,6 +89,7 @@ pub fn queue(
             next_attempt_at: now,
             created_at: now,
             list_unsubscribe: envelope.list_unsubscribe,
+            reminder: None,
         },
     )
 }

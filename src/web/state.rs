@@ -70,9 +70,10 @@ impl AppState {
         let state = self.clone();
         actix_web::rt::spawn(async move {
             let now = state.clock.now();
-            let result =
-                web::block(move || crate::jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.instance, now))
-                    .await;
+            let result = web::block(move || {
+                crate::jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.config, &state.instance, now)
+            })
+            .await;
             match result {
                 Ok(Ok(report)) => tracing::debug!(?report, "outbox delivered"),
                 Ok(Err(error)) => tracing::warn!(error = format!("{error:#}"), "outbox delivery failed"),

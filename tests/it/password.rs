@@ -59,7 +59,7 @@ async fn a_forgotten_password_is_reset_through_the_e_mailed_link_once() {
     assert_eq!(page.location(), "/login?done=reset_sent");
 
     // Delivery also runs in the background; running it here makes the test independent of timing.
-    deliver_due(&app.state.pool, &app.state.mailer, "test", test_now()).unwrap();
+    deliver_due(&app.state.pool, &app.state.mailer, &app.state.config, "test", test_now()).unwrap();
     let messages = sink.wait_for(1);
     assert_eq!(messages.len(), 1, "exactly one message, to the known address");
     let message = &messages[0];
@@ -123,7 +123,7 @@ async fn an_unreachable_mail_server_keeps_the_message_for_a_retry() {
     let service = test::init_service(build_app(app.state.clone())).await;
     Browser::new(&service).post("/password/forgot", &[("email", "pi@example.org")]).await;
     // Whichever runs first, the background delivery or this one, makes the single attempt.
-    deliver_due(&app.state.pool, &app.state.mailer, "test", test_now()).unwrap();
+    deliver_due(&app.state.pool, &app.state.mailer, &app.state.config, "test", test_now()).unwrap();
     let attempted = || {
         with_conn(&app, |c| {
             use coop_tracker::db::schema::outbox;
@@ -143,7 +143,7 @@ async fn an_unreachable_mail_server_keeps_the_message_for_a_retry() {
         state = attempted();
     }
     assert_eq!(state, ("pending".to_owned(), 1, true), "kept for the next attempt, with the error");
-    let report = deliver_due(&app.state.pool, &app.state.mailer, "test", test_now()).unwrap();
+    let report = deliver_due(&app.state.pool, &app.state.mailer, &app.state.config, "test", test_now()).unwrap();
     assert_eq!((report.sent, report.retrying, report.failed), (0, 0, 0), "not retried before its back-off has passed");
 }
 

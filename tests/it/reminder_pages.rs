@@ -41,6 +41,7 @@ fn queue(conn: &mut DbConnection, key: &str, to: &str, subject: &str) -> i64 {
         next_attempt_at: test_now(),
         created_at: test_now(),
         list_unsubscribe: None,
+        reminder: None,
     };
     assert!(outbox::enqueue(conn, &message).unwrap());
     coop_tracker::db::schema::outbox::table

@@ -274,7 +274,7 @@ async fn reminders_reach_a_real_smtp_server_in_each_recipients_language() {
     let queued = sweep(&s.app, day);
     let overdue: Vec<&Queued> = queued.iter().filter(|m| m.rule == Rule::Overdue).collect();
     assert_eq!(overdue.len(), 3, "{queued:#?}");
-    let report = drain(&s.app.state.pool, &s.app.state.mailer, "test", morning(day)).unwrap();
+    let report = drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", morning(day)).unwrap();
     assert_eq!(report.sent, queued.len());
     let raw = sink.wait_for(queued.len());
     assert_eq!(raw.len(), queued.len());
@@ -313,8 +313,101 @@ async fn reminders_reach_a_real_smtp_server_in_each_recipients_language() {
 
     // Nothing is sent twice.
     assert!(sweep(&s.app, day).is_empty());
-    assert_eq!(drain(&s.app.state.pool, &s.app.state.mailer, "test", morning(day)).unwrap().sent, 0);
+    assert_eq!(
+        drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", morning(day)).unwrap().sent,
+        0
+    );
     assert_eq!(sink.wait_for(queued.len() + 1).len(), queued.len());
+}
+
+/// The outbox row of a queued message: its bodies and the reminder it carries.
+fn stored(app: &TestApp, key: &str) -> (String, Option<String>, Option<String>) {
+    with_conn(app, |c| {
+        outbox::table
+            .filter(outbox::idempotency_key.eq(key))
+            .select((outbox::body_text, outbox::body_html, outbox::reminder))
+            .first(c)
+            .unwrap()
+    })
+}
+
+#[actix_web::test]
+async fn a_reminder_is_written_when_it_is_sent_from_the_records_as_they_are_then() {
+    let (sink, port) = SmtpSink::start();
+    let s = setup_with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let (project_id, _) = project(&s).await;
+    let (due, day) = escalation_day(&s.app, project_id);
+    let queued = sweep(&s.app, day);
+    let message = queued.iter().find(|m| m.rule == Rule::Overdue && m.to == "pi@example.org").unwrap();
+    let (text, html, reminder) = stored(&s.app, &message.idempotency_key);
+    assert_eq!((text.as_str(), html), ("", None), "the sweep stores no bodies");
+    assert!(reminder.is_some_and(|json| json.contains("\"items\"")));
+
+    // Between the sweep and the send, a value for the first indicator is logged and accepted.
+    let indicator_id: i64 =
+        message.items[0].split(':').nth(1).unwrap()[1..].split('@').next().unwrap().parse().unwrap();
+    let indicator = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .into_iter()
+        .find(|i| i.id == indicator_id)
+        .unwrap();
+    let value = indicator.target.value.expect("a numeric indicator") / 2.0;
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    let fields = [("value", value.to_string()), ("measured_on", due.to_string()), ("note", String::new())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let logged = pi.post_multipart(&format!("/indicators/{indicator_id}/evidence"), &fields, &[]).await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    let evidence_id: i64 = with_conn(&s.app, |c| {
+        use coop_tracker::db::schema::evidence;
+        evidence::table.filter(evidence::indicator_id.eq(indicator_id)).select(evidence::id).first(c).unwrap()
+    });
+    let mut staff = Browser::with_token(&service, &s.staff_token);
+    let review = Some(serde_json::json!({"decision": "accept"}));
+    let accepted = staff.json(Method::POST, &format!("/api/v1/evidence/{evidence_id}/review"), review).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+
+    drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", morning(day)).unwrap();
+    let raw = sink.wait_for(queued.len());
+    let mails = parsed(&raw);
+    let mail = mails.iter().find(|m| header(m, "Subject").as_deref() == Some(message.subject.as_str())).unwrap();
+    let unit = indicator.target.unit.clone().unwrap_or_default();
+    let verified = format!("已核实值：{} {unit}", coop_tracker::domain::target::number(value));
+    let sent_text = part(mail, "text/plain");
+    assert!(sent_text.contains(verified.trim_end()), "{verified} missing from {sent_text}");
+    // What was sent is kept.
+    let (text, html, _) = stored(&s.app, &message.idempotency_key);
+    assert!(text.contains(verified.trim_end()), "{text}");
+    assert!(html.is_some_and(|html| html.contains("<html lang=\"zh-CN\">")));
+}
+
+#[actix_web::test]
+async fn a_reminder_that_cannot_be_written_is_retried_and_the_others_still_go() {
+    let (sink, port) = SmtpSink::start();
+    let s = setup_with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let (project_id, _) = project(&s).await;
+    let (_, day) = escalation_day(&s.app, project_id);
+    let queued = sweep(&s.app, day);
+    assert!(queued.len() >= 3, "{queued:#?}");
+    let broken = &queued[0].idempotency_key;
+    with_conn(&s.app, |c| {
+        diesel::update(outbox::table.filter(outbox::idempotency_key.eq(broken)))
+            .set(outbox::reminder.eq("{\"recipient\":"))
+            .execute(c)
+            .unwrap()
+    });
+    let report = drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", morning(day)).unwrap();
+    assert_eq!((report.sent, report.retrying, report.failed), (queued.len() - 1, 1, 0));
+    assert_eq!(sink.wait_for(queued.len()).len(), queued.len() - 1);
+    let (status, error): (String, Option<String>) = with_conn(&s.app, |c| {
+        outbox::table
+            .filter(outbox::idempotency_key.eq(broken))
+            .select((outbox::status, outbox::last_error))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(status, "pending");
+    assert!(error.is_some_and(|e| e.contains("a queued reminder that does not read")));
 }
 
 fn statuses(app: &TestApp) -> Vec<(String, i32)> {
@@ -348,7 +441,7 @@ async fn with_smtp_refusing_then_silent_nothing_is_lost_and_everything_arrives_o
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let refusing =
         mailer_with(&s.app, &[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &closed), ("COOP_SMTP_TLS", "none")]);
-    let first = drain(&s.app.state.pool, &refusing, "test", morning(day)).unwrap();
+    let first = drain(&s.app.state.pool, &refusing, &s.app.state.config, "test", morning(day)).unwrap();
     assert_eq!((first.sent, first.retrying), (0, queued.len()));
     assert!(statuses(&s.app).iter().all(|(status, attempts)| status == "pending" && *attempts == 1));
 
@@ -365,9 +458,9 @@ async fn with_smtp_refusing_then_silent_nothing_is_lost_and_everything_arrives_o
         ],
     );
     // Still waiting out the back-off: nothing is tried.
-    assert_eq!(drain(&s.app.state.pool, &timing_out, "test", morning(day)).unwrap().retrying, 0);
+    assert_eq!(drain(&s.app.state.pool, &timing_out, &s.app.state.config, "test", morning(day)).unwrap().retrying, 0);
     let later = morning(day) + chrono::Duration::hours(1);
-    let second = drain(&s.app.state.pool, &timing_out, "test", later).unwrap();
+    let second = drain(&s.app.state.pool, &timing_out, &s.app.state.config, "test", later).unwrap();
     assert_eq!((second.sent, second.retrying), (0, queued.len()));
     let errors: Vec<Option<String>> = with_conn(&s.app, |c| {
         coop_tracker::db::schema::outbox_attempts::table
@@ -384,8 +477,8 @@ async fn with_smtp_refusing_then_silent_nothing_is_lost_and_everything_arrives_o
     let back =
         mailer_with(&s.app, &[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
     let tomorrow = morning(day) + chrono::Duration::days(1);
-    assert_eq!(drain(&s.app.state.pool, &back, "test", tomorrow).unwrap().sent, queued.len());
-    assert_eq!(drain(&s.app.state.pool, &back, "test", tomorrow).unwrap().sent, 0);
+    assert_eq!(drain(&s.app.state.pool, &back, &s.app.state.config, "test", tomorrow).unwrap().sent, queued.len());
+    assert_eq!(drain(&s.app.state.pool, &back, &s.app.state.config, "test", tomorrow).unwrap().sent, 0);
     assert!(sweep(&s.app, day).is_empty(), "a sweep after the outage queues nothing again");
     assert_eq!(sink.wait_for(queued.len() + 1).len(), queued.len());
     assert!(statuses(&s.app).iter().all(|(status, attempts)| status == "sent" && *attempts == 3));
@@ -403,12 +496,12 @@ async fn a_sender_that_stopped_mid_send_has_its_claim_released_and_the_message_s
     let mailer =
         mailer_with(&s.app, &[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
     assert_eq!(
-        drain(&s.app.state.pool, &mailer, "test", morning(day)).unwrap().sent,
+        drain(&s.app.state.pool, &mailer, &s.app.state.config, "test", morning(day)).unwrap().sent,
         queued - 1,
         "a fresh claim is left alone"
     );
     let later = morning(day) + chrono::Duration::minutes(20);
-    assert_eq!(drain(&s.app.state.pool, &mailer, "test", later).unwrap().sent, 1);
+    assert_eq!(drain(&s.app.state.pool, &mailer, &s.app.state.config, "test", later).unwrap().sent, 1);
     assert_eq!(sink.wait_for(queued).len(), queued);
 }
 
@@ -501,7 +594,7 @@ async fn a_rejection_is_e_mailed_to_the_pi_at_once_with_the_reason() {
     assert_eq!(queued, 2, "queued with the review itself");
     // The handler also starts a delivery in the background, which cannot run while this test
     // thread waits on the sink; deliver here instead (the claim makes the two exclusive).
-    drain(&s.app.state.pool, &s.app.state.mailer, "test", crate::common::test_now()).unwrap();
+    drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", crate::common::test_now()).unwrap();
     let raw = sink.wait_for(2);
     let mails = parsed(&raw);
     let recipients: BTreeSet<String> = mails.iter().map(|m| header(m, "To").unwrap()).collect();
@@ -544,7 +637,7 @@ async fn the_weekly_digest_lists_overdue_indicators_once_a_week_and_respects_opt
     assert_eq!(monday.len(), 1, "{monday:#?}");
     assert_eq!(monday[0].to, "staff@example.org");
     assert!(digest("2026-01-06").is_empty(), "one digest a week");
-    drain(&s.app.state.pool, &s.app.state.mailer, "test", morning(date("2026-01-06"))).unwrap();
+    drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", morning(date("2026-01-06"))).unwrap();
     let raw = sink.wait_for(1);
     let mail = &parsed(&raw)[0];
     assert_eq!(header(mail, "List-Unsubscribe").as_deref(), Some("<https://tracker.example/account/notifications>"));

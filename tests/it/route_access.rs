@@ -398,6 +398,7 @@ where
             next_attempt_at: test_now(),
             created_at: test_now(),
             list_unsubscribe: None,
+            reminder: None,
         };
         outbox::enqueue(c, &message).unwrap();
         outbox::list_due(c, test_now(), 1).unwrap()[0]
