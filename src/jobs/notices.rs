@@ -15,6 +15,7 @@ use crate::domain::workdays::{DayOff, WorkCalendar};
 use crate::i18n::{Locale, T};
 use crate::mail::notice::{Notice, Section};
 
+use super::queued_reminder::QueuedReminder;
 use super::remind::{Item, Rule, Subject};
 
 /// Who receives a message.
@@ -223,27 +224,23 @@ impl<'a> Gist<'a> {
 /// The subject line of a reminder (see [`reminder`]).
 pub fn reminder_subject(
     context: &Context<'_>,
-    recipient: &Recipient,
-    rule: Rule,
-    audience: Audience,
+    reminder: &QueuedReminder,
     projects: &HashMap<i64, ProjectContacts>,
-    items: &[Item],
 ) -> String {
-    let t = recipient.locale().t();
-    Gist::of(t, context, projects, items).subject(t, rule, audience)
+    let t = reminder.recipient.locale().t();
+    Gist::of(t, context, projects, &reminder.items).subject(t, reminder.rule, reminder.audience)
 }
 
 /// A reminder for one recipient about some items of one rule: of one project for a PI, of any
 /// number of projects for everyone else.
 pub fn reminder(
     context: &Context<'_>,
-    recipient: &Recipient,
-    rule: Rule,
-    audience: Audience,
+    reminder: &QueuedReminder,
     projects: &HashMap<i64, ProjectContacts>,
-    items: &[Item],
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> Notice {
+    let QueuedReminder { recipient, rule, audience, items, .. } = reminder;
+    let (rule, audience) = (*rule, *audience);
     let t = recipient.locale().t();
     let gist = Gist::of(t, context, projects, items);
     let intro = t.fmt(&format!("email.notice.{}.intro_{}", rule.as_str(), audience.as_str()), &gist.args());

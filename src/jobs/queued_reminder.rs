@@ -43,8 +43,7 @@ impl QueuedReminder {
         let contacts = queries::contacts(conn, &project_ids)?;
         let indicators = indicators(conn, &self.items)?;
         let context = notices::Context::of(config, self.today);
-        let notice =
-            notices::reminder(&context, &self.recipient, self.rule, self.audience, &contacts, &self.items, &indicators);
+        let notice = notices::reminder(&context, self, &contacts, &indicators);
         Ok(notice.render(self.recipient.locale().tag())?)
     }
 }

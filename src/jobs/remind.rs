@@ -446,8 +446,14 @@ fn compose(
     items: &[(String, Item)],
     contacts: &HashMap<i64, ProjectContacts>,
 ) -> anyhow::Result<(Queued, String)> {
-    let plain: Vec<Item> = items.iter().map(|(_, item)| *item).collect();
-    let subject = notices::reminder_subject(context, &group.recipient, group.rule, group.audience, contacts, &plain);
+    let reminder = QueuedReminder {
+        recipient: group.recipient.clone(),
+        rule: group.rule,
+        audience: group.audience,
+        today: context.today,
+        items: items.iter().map(|(_, item)| *item).collect(),
+    };
+    let subject = notices::reminder_subject(context, &reminder, contacts);
     let mut keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
     keys.sort_unstable();
     let digest = Sha256::digest(keys.join("\n").as_bytes());
@@ -460,16 +466,9 @@ fn compose(
         &hex::encode(digest)[..16]
     );
     let mut projects: Vec<String> =
-        plain.iter().filter_map(|i| contacts.get(&i.project_id)).map(|p| p.code.clone()).collect();
+        reminder.items.iter().filter_map(|i| contacts.get(&i.project_id)).map(|p| p.code.clone()).collect();
     projects.sort_unstable();
     projects.dedup();
-    let reminder = QueuedReminder {
-        recipient: group.recipient.clone(),
-        rule: group.rule,
-        audience: group.audience,
-        today: context.today,
-        items: plain,
-    };
     let queued = Queued {
         rule: group.rule,
         audience: group.audience,
