@@ -343,58 +343,64 @@ pub fn sweep(
                 .iter()
                 .map(|g| compose(&context, g, &g.items, &contacts).map(|(q, _)| q))
                 .collect::<anyhow::Result<Vec<_>>>()?,
-            Mode::Queue => crate::db::write_transaction(conn, |conn| {
+            Mode::Queue => {
+                // Composed before the transaction, so the write lock is held only for the inserts:
+                // one statement for the batch's item keys, one for its messages.
                 let composed = batch
                     .iter()
                     .map(|g| compose(&context, g, &g.items, &contacts))
                     .collect::<anyhow::Result<Vec<_>>>()?;
-                let rows: Vec<(&str, &str)> = batch
-                    .iter()
-                    .zip(&composed)
-                    .flat_map(|(g, (q, _))| g.items.iter().map(|(key, _)| (key.as_str(), q.idempotency_key.as_str())))
-                    .collect();
-                let fresh = queries::log_items(conn, &rows, now)?;
-                let mut messages = Vec::new();
-                for (group, (summary, reminder)) in batch.iter().zip(composed) {
-                    let items: Vec<(String, Item)> =
-                        group.items.iter().filter(|(key, _)| fresh.contains(key)).cloned().collect();
-                    // Another sweep queued some of these items since this one looked: send the rest.
-                    let (summary, reminder) = if items.len() == group.items.len() {
-                        (summary, reminder)
-                    } else if items.is_empty() {
-                        continue;
-                    } else {
-                        compose(&context, group, &items, &contacts)?
-                    };
-                    messages.push((group, summary, reminder));
-                }
-                let new: Vec<NewOutboxMessage<'_>> = messages
-                    .iter()
-                    .map(|(group, summary, reminder)| NewOutboxMessage {
-                        idempotency_key: &summary.idempotency_key,
-                        kind: group.rule.as_str(),
-                        to_user_id: group.recipient.user_id(),
-                        to_address: &summary.to,
-                        locale: &summary.locale,
-                        subject: &summary.subject,
-                        // Written when sent (see `queued_reminder`).
-                        body_text: "",
-                        body_html: None,
-                        next_attempt_at: now,
-                        created_at: now,
-                        list_unsubscribe: None,
-                        reminder: Some(reminder),
-                    })
-                    .collect();
-                let inserted = outbox::enqueue_many(conn, &new)?;
-                Ok::<_, anyhow::Error>(
-                    messages
-                        .into_iter()
-                        .map(|(_, summary, _)| summary)
-                        .filter(|summary| inserted.contains(&summary.idempotency_key))
-                        .collect::<Vec<_>>(),
-                )
-            })?,
+                crate::db::write_transaction(conn, |conn| {
+                    let rows: Vec<(&str, &str)> = batch
+                        .iter()
+                        .zip(&composed)
+                        .flat_map(|(g, (q, _))| {
+                            g.items.iter().map(|(key, _)| (key.as_str(), q.idempotency_key.as_str()))
+                        })
+                        .collect();
+                    let fresh = queries::log_items(conn, &rows, now)?;
+                    let mut messages = Vec::new();
+                    for (group, (summary, reminder)) in batch.iter().zip(composed) {
+                        let items: Vec<(String, Item)> =
+                            group.items.iter().filter(|(key, _)| fresh.contains(key)).cloned().collect();
+                        // Another sweep queued some of these items since this one looked: send the rest.
+                        let (summary, reminder) = if items.len() == group.items.len() {
+                            (summary, reminder)
+                        } else if items.is_empty() {
+                            continue;
+                        } else {
+                            compose(&context, group, &items, &contacts)?
+                        };
+                        messages.push((group, summary, reminder));
+                    }
+                    let new: Vec<NewOutboxMessage<'_>> = messages
+                        .iter()
+                        .map(|(group, summary, reminder)| NewOutboxMessage {
+                            idempotency_key: &summary.idempotency_key,
+                            kind: group.rule.as_str(),
+                            to_user_id: group.recipient.user_id(),
+                            to_address: &summary.to,
+                            locale: &summary.locale,
+                            subject: &summary.subject,
+                            // Written when sent (see `queued_reminder`).
+                            body_text: "",
+                            body_html: None,
+                            next_attempt_at: now,
+                            created_at: now,
+                            list_unsubscribe: None,
+                            reminder: Some(reminder),
+                        })
+                        .collect();
+                    let inserted = outbox::enqueue_many(conn, &new)?;
+                    Ok::<_, anyhow::Error>(
+                        messages
+                            .into_iter()
+                            .map(|(_, summary, _)| summary)
+                            .filter(|summary| inserted.contains(&summary.idempotency_key))
+                            .collect::<Vec<_>>(),
+                    )
+                })?
+            }
         };
         report.messages.extend(queued);
     }
