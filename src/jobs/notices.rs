@@ -239,8 +239,7 @@ pub fn reminder(
     projects: &HashMap<i64, ProjectContacts>,
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> Notice {
-    let QueuedReminder { recipient, rule, audience, items, .. } = reminder;
-    let (rule, audience) = (*rule, *audience);
+    let QueuedReminder { ref recipient, rule, audience, ref items, .. } = *reminder;
     let t = recipient.locale().t();
     let gist = Gist::of(t, context, projects, items);
     let intro = t.fmt(&format!("email.notice.{}.intro_{}", rule.as_str(), audience.as_str()), &gist.args());

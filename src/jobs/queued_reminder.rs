@@ -34,24 +34,17 @@ pub struct QueuedReminder {
     pub items: Vec<Item>,
 }
 
-impl QueuedReminder {
-    /// Writes the message from the records as they are now.
-    pub fn write(&self, conn: &mut DbConnection, config: &crate::config::Config) -> anyhow::Result<Rendered> {
-        let mut project_ids: Vec<i64> = self.items.iter().map(|i| i.project_id).collect();
-        project_ids.sort_unstable();
-        project_ids.dedup();
-        let contacts = queries::contacts(conn, &project_ids)?;
-        let indicators = indicators(conn, &self.items)?;
-        let context = notices::Context::of(config, self.today);
-        let notice = notices::reminder(&context, self, &contacts, &indicators);
-        Ok(notice.render(self.recipient.locale().tag())?)
-    }
-}
-
-/// Writes the reminder an outbox row carries.
+/// Writes the reminder an outbox row carries, from the records as they are now.
 pub fn write(conn: &mut DbConnection, config: &crate::config::Config, json: &str) -> anyhow::Result<Rendered> {
-    let queued: QueuedReminder = serde_json::from_str(json).context("a queued reminder that does not read")?;
-    queued.write(conn, config)
+    let reminder: QueuedReminder = serde_json::from_str(json).context("a queued reminder that does not read")?;
+    let mut project_ids: Vec<i64> = reminder.items.iter().map(|i| i.project_id).collect();
+    project_ids.sort_unstable();
+    project_ids.dedup();
+    let contacts = queries::contacts(conn, &project_ids)?;
+    let indicators = indicators(conn, &reminder.items)?;
+    let context = notices::Context::of(config, reminder.today);
+    let notice = notices::reminder(&context, &reminder, &contacts, &indicators);
+    Ok(notice.render(reminder.recipient.locale().tag())?)
 }
 
 fn indicators(conn: &mut DbConnection, items: &[Item]) -> diesel::QueryResult<HashMap<i64, TrackedIndicator>> {

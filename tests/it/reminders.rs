@@ -66,8 +66,8 @@ fn escalation_day(app: &TestApp, project_id: i64) -> (NaiveDate, NaiveDate) {
     (due, WorkCalendar::china().send_day(due + Days::new(30)))
 }
 
-/// Logs a value for an indicator through the page form, as a PI or member does.
-async fn submit<S, B>(browser: &mut Browser<'_, S>, indicator: i64)
+/// Logs a value measured on a day for an indicator through the page form, as a PI or member does.
+async fn submit<S, B>(browser: &mut Browser<'_, S>, indicator: i64, value: &str, measured_on: &str)
 where
     S: actix_web::dev::Service<
             actix_http::Request,
@@ -78,8 +78,16 @@ where
 {
     let path = format!("/indicators/{indicator}/evidence");
     let done =
-        browser.post_multipart(&path, &[("value", "90"), ("measured_on", "2026-11-20"), ("note", "")], &[]).await;
+        browser.post_multipart(&path, &[("value", value), ("measured_on", measured_on), ("note", "")], &[]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+}
+
+/// The test setup with mail going to a real SMTP server on loopback; `extra` adds settings.
+fn setup_with_smtp(extra: &[(&str, &str)]) -> (SmtpSink, Setup) {
+    let (sink, port) = SmtpSink::start();
+    let mut vars = vec![("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", port.as_str()), ("COOP_SMTP_TLS", "none")];
+    vars.extend_from_slice(extra);
+    (sink, setup_with_env(&vars))
 }
 
 fn sweep(app: &TestApp, day: NaiveDate) -> Vec<Queued> {
@@ -257,13 +265,7 @@ fn part(mail: &mailparse::ParsedMail<'_>, mime: &str) -> String {
 
 #[actix_web::test]
 async fn reminders_reach_a_real_smtp_server_in_each_recipients_language() {
-    let (sink, port) = SmtpSink::start();
-    let s = setup_with_env(&[
-        ("COOP_SMTP_HOST", "127.0.0.1"),
-        ("COOP_SMTP_PORT", &port),
-        ("COOP_SMTP_TLS", "none"),
-        ("COOP_BASE_URL", "https://tracker.example"),
-    ]);
+    let (sink, s) = setup_with_smtp(&[("COOP_BASE_URL", "https://tracker.example")]);
     let (project_id, _) = project(&s).await;
     // The officer reads English.
     with_conn(&s.app, |c| {
@@ -333,8 +335,7 @@ fn stored(app: &TestApp, key: &str) -> (String, Option<String>, Option<String>) 
 
 #[actix_web::test]
 async fn a_reminder_is_written_when_it_is_sent_from_the_records_as_they_are_then() {
-    let (sink, port) = SmtpSink::start();
-    let s = setup_with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let (sink, s) = setup_with_smtp(&[]);
     let (project_id, _) = project(&s).await;
     let (due, day) = escalation_day(&s.app, project_id);
     let queued = sweep(&s.app, day);
@@ -354,10 +355,7 @@ async fn a_reminder_is_written_when_it_is_sent_from_the_records_as_they_are_then
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;
-    let fields = [("value", value.to_string()), ("measured_on", due.to_string()), ("note", String::new())];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let logged = pi.post_multipart(&format!("/indicators/{indicator_id}/evidence"), &fields, &[]).await;
-    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    submit(&mut pi, indicator_id, &value.to_string(), &due.to_string()).await;
     let evidence_id: i64 = with_conn(&s.app, |c| {
         use coop_tracker::db::schema::evidence;
         evidence::table.filter(evidence::indicator_id.eq(indicator_id)).select(evidence::id).first(c).unwrap()
@@ -383,8 +381,7 @@ async fn a_reminder_is_written_when_it_is_sent_from_the_records_as_they_are_then
 
 #[actix_web::test]
 async fn a_reminder_that_cannot_be_written_is_retried_and_the_others_still_go() {
-    let (sink, port) = SmtpSink::start();
-    let s = setup_with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let (sink, s) = setup_with_smtp(&[]);
     let (project_id, _) = project(&s).await;
     let (_, day) = escalation_day(&s.app, project_id);
     let queued = sweep(&s.app, day);
@@ -550,7 +547,7 @@ async fn evidence_waiting_a_week_for_review_is_brought_to_staff_on_the_working_d
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;
-    submit(&mut pi, indicator).await;
+    submit(&mut pi, indicator, "90", "2026-11-20").await;
     let waiting = |day: &str| -> Vec<Queued> {
         sweep(&s.app, date(day)).into_iter().filter(|m| m.rule == Rule::ReviewWaiting).collect()
     };
@@ -566,8 +563,7 @@ async fn evidence_waiting_a_week_for_review_is_brought_to_staff_on_the_working_d
 
 #[actix_web::test]
 async fn a_rejection_is_e_mailed_to_the_pi_at_once_with_the_reason() {
-    let (sink, port) = SmtpSink::start();
-    let s = setup_with_env(&[("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", &port), ("COOP_SMTP_TLS", "none")]);
+    let (sink, s) = setup_with_smtp(&[]);
     let (project_id, _) = project(&s).await;
     let indicator = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
         .into_iter()
@@ -577,7 +573,7 @@ async fn a_rejection_is_e_mailed_to_the_pi_at_once_with_the_reason() {
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut member = Browser::new(&service);
     member.login("member@example.org").await;
-    submit(&mut member, indicator).await;
+    submit(&mut member, indicator, "90", "2026-11-20").await;
     let evidence_id: i64 = with_conn(&s.app, |c| {
         coop_tracker::db::schema::evidence::table.select(coop_tracker::db::schema::evidence::id).first(c).unwrap()
     });
@@ -610,13 +606,7 @@ async fn a_rejection_is_e_mailed_to_the_pi_at_once_with_the_reason() {
 
 #[actix_web::test]
 async fn the_weekly_digest_lists_overdue_indicators_once_a_week_and_respects_opt_out() {
-    let (sink, port) = SmtpSink::start();
-    let s = setup_with_env(&[
-        ("COOP_SMTP_HOST", "127.0.0.1"),
-        ("COOP_SMTP_PORT", &port),
-        ("COOP_SMTP_TLS", "none"),
-        ("COOP_BASE_URL", "https://tracker.example"),
-    ]);
+    let (sink, s) = setup_with_smtp(&[("COOP_BASE_URL", "https://tracker.example")]);
     project(&s).await;
     let quiet = s.app.user("quiet@example.org", Role::Staff);
     with_conn(&s.app, |c| diesel::update(users::table.find(quiet)).set(users::digest_opt_out.eq(true)).execute(c))
