@@ -57,7 +57,7 @@ fn sweep(c: &mut Criterion) {
         let mut total = 0;
         let mut day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         while day.year() == 2026 {
-            let items = remind::plan(&mut conn, &settings, day).unwrap().len();
+            let items = remind::plan(&mut conn, &settings, day, &[day]).unwrap().len();
             total += items;
             if items > heaviest.1 {
                 heaviest = (day, items);
@@ -73,9 +73,9 @@ fn sweep(c: &mut Criterion) {
         for (label, day) in
             [("ordinary day 2026-11-23", NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()), ("heaviest day", heaviest.0)]
         {
-            let items = remind::plan(&mut conn, &settings, day).unwrap().len();
+            let items = remind::plan(&mut conn, &settings, day, &[day]).unwrap().len();
             c.bench_function(&format!("reminder plan, {projects} projects, {label} ({items} items), {backend}"), |b| {
-                b.iter(|| remind::plan(&mut conn, &settings, day).unwrap())
+                b.iter(|| remind::plan(&mut conn, &settings, day, &[day]).unwrap())
             });
             let messages = remind::sweep(&mut conn, &settings, day, now(), Mode::DryRun).unwrap().messages.len();
             c.bench_function(

@@ -85,8 +85,17 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
             message.idempotency_key
         );
     }
-    if report.sending_for.is_empty() {
-        println!("{today} is not a working day: nothing is sent on it (reminders went out on the working day before)");
+    if let [first, .., last] = report.covered.as_slice() {
+        println!("caught up the days without a sweep: {first} to {last}");
+    }
+    if let Some(skipped) = &report.skipped {
+        println!(
+            "not caught up, beyond the catch-up limit: {} to {}, {} reminder item(s)",
+            skipped.from, skipped.until, skipped.items
+        );
+    }
+    if !config.reminders.calendar.is_workday(today) {
+        println!("{today} is not a working day: its reminders go out on the nearest working day");
     }
     println!("{verb} {} message(s) for {today}", report.messages.len());
     if !report.unaddressed.is_empty() {

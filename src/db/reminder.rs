@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::DbConnection;
 use super::schema::{
-    evidence, indicator_status_spans as spans, indicators, institutions, milestones, projects, reminder_log, settings,
-    users,
+    evidence, indicator_status_spans as spans, indicators, institutions, milestones, projects, reminder_log,
+    reminder_sweeps, settings, users,
 };
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
@@ -57,6 +57,93 @@ pub fn set_rule_days(
     })
 }
 
+/// Dates bound in one query: a catch-up over many days looks up thousands of due dates, more than
+/// SQLite binds at once.
+const DATES_PER_QUERY: usize = 1_000;
+
+/// The earliest start of an open project's execution period: nothing open is due before it, so the
+/// overdue ladder's repeats need not reach further back.
+pub fn earliest_open_start(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
+    projects::table
+        .filter(projects::state.ne_all(closed_states()))
+        .select(diesel::dsl::min(projects::execution_start))
+        .first(conn)
+}
+
+/// The last day a sweep completed, if any did.
+pub fn last_swept_day(conn: &mut DbConnection) -> QueryResult<Option<NaiveDate>> {
+    reminder_sweeps::table.select(diesel::dsl::max(reminder_sweeps::day)).first(conn)
+}
+
+/// A completed sweep, as `reminder_sweeps` keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepRecord {
+    /// The day swept.
+    pub day: NaiveDate,
+    /// The first day it covered.
+    pub covered_from: NaiveDate,
+    /// The days it skipped for being older than the catch-up limit, and the items on them.
+    pub skipped: Option<(NaiveDate, NaiveDate, usize)>,
+    /// Messages queued.
+    pub messages: usize,
+    /// When it finished (UTC).
+    pub completed_at: NaiveDateTime,
+}
+
+/// Records that a sweep completed. A second sweep of the same day (another instance, or an operator
+/// running it again) keeps the first one's row: the days it covered are the ones that count.
+pub fn record_sweep(conn: &mut DbConnection, sweep: &SweepRecord) -> QueryResult<()> {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let row = (
+        reminder_sweeps::day.eq(sweep.day),
+        reminder_sweeps::covered_from.eq(sweep.covered_from),
+        reminder_sweeps::skipped_from.eq(sweep.skipped.map(|s| s.0)),
+        reminder_sweeps::skipped_until.eq(sweep.skipped.map(|s| s.1)),
+        reminder_sweeps::skipped_items.eq(count(sweep.skipped.map_or(0, |s| s.2))),
+        reminder_sweeps::messages.eq(count(sweep.messages)),
+        reminder_sweeps::completed_at.eq(sweep.completed_at),
+    );
+    match conn {
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(reminder_sweeps::table).values(row).on_conflict_do_nothing().execute(c)?
+        }
+        DbConnection::Pg(c) => {
+            diesel::insert_into(reminder_sweeps::table).values(row).on_conflict_do_nothing().execute(c)?
+        }
+    };
+    Ok(())
+}
+
+/// The sweeps that had to skip days, latest first: what the outbox page shows.
+pub fn skipped_sweeps(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<SweepRecord>> {
+    type Row = (NaiveDate, NaiveDate, Option<NaiveDate>, Option<NaiveDate>, i64, i64, NaiveDateTime);
+    let rows: Vec<Row> = reminder_sweeps::table
+        .filter(reminder_sweeps::skipped_from.is_not_null())
+        .order(reminder_sweeps::day.desc())
+        .limit(limit)
+        .select((
+            reminder_sweeps::day,
+            reminder_sweeps::covered_from,
+            reminder_sweeps::skipped_from,
+            reminder_sweeps::skipped_until,
+            reminder_sweeps::skipped_items,
+            reminder_sweeps::messages,
+            reminder_sweeps::completed_at,
+        ))
+        .load(conn)?;
+    let count = |n: i64| usize::try_from(n).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|(day, covered_from, from, until, items, messages, completed_at)| SweepRecord {
+            day,
+            covered_from,
+            skipped: from.zip(until).map(|(from, until)| (from, until, count(items))),
+            messages: count(messages),
+            completed_at,
+        })
+        .collect())
+}
+
 fn closed_states() -> Vec<&'static str> {
     ProjectState::ALL.into_iter().filter(|s| s.is_closed()).map(ProjectState::as_str).collect()
 }
@@ -81,17 +168,22 @@ pub fn unmet_checkpoints(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryRe
     if dues.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, i64, NaiveDate, String, Option<NaiveDate>)> = milestones::table
-        .inner_join(spans::table.on(spans::indicator_id.eq(milestones::indicator_id)))
-        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
-        .filter(milestones::due_on.eq_any(dues))
-        .filter(milestones::superseded_at.is_null())
-        .filter(spans::status.eq_any(["at_risk", "overdue"]))
-        .filter(spans::valid_from.le(milestones::due_on))
-        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
-        .filter(projects::state.ne_all(closed_states()))
-        .select((spans::project_id, milestones::indicator_id, milestones::due_on, spans::status, spans::since))
-        .load(conn)?;
+    let mut rows: Vec<(i64, i64, NaiveDate, String, Option<NaiveDate>)> = Vec::new();
+    for dues in dues.chunks(DATES_PER_QUERY) {
+        rows.extend(
+            milestones::table
+                .inner_join(spans::table.on(spans::indicator_id.eq(milestones::indicator_id)))
+                .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+                .filter(milestones::due_on.eq_any(dues))
+                .filter(milestones::superseded_at.is_null())
+                .filter(spans::status.eq_any(["at_risk", "overdue"]))
+                .filter(spans::valid_from.le(milestones::due_on))
+                .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
+                .filter(projects::state.ne_all(closed_states()))
+                .select((spans::project_id, milestones::indicator_id, milestones::due_on, spans::status, spans::since))
+                .load::<(i64, i64, NaiveDate, String, Option<NaiveDate>)>(conn)?,
+        );
+    }
     let mut unmet: Vec<UnmetCheckpoint> = rows
         .into_iter()
         .filter(|(_, _, due_on, status, since)| status == "overdue" || *since == Some(*due_on))
@@ -122,15 +214,20 @@ pub fn overdue_since(
     if sinces.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, i64, Option<NaiveDate>)> = spans::table
-        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
-        .filter(spans::status.eq_any(["overdue", "missed"]))
-        .filter(spans::since.eq_any(sinces))
-        .filter(spans::valid_from.le(day))
-        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(day)))
-        .filter(projects::state.ne_all(closed_states()))
-        .select((spans::project_id, spans::indicator_id, spans::since))
-        .load(conn)?;
+    let mut rows: Vec<(i64, i64, Option<NaiveDate>)> = Vec::new();
+    for sinces in sinces.chunks(DATES_PER_QUERY) {
+        rows.extend(
+            spans::table
+                .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+                .filter(spans::status.eq_any(["overdue", "missed"]))
+                .filter(spans::since.eq_any(sinces))
+                .filter(spans::valid_from.le(day))
+                .filter(spans::valid_until.is_null().or(spans::valid_until.gt(day)))
+                .filter(projects::state.ne_all(closed_states()))
+                .select((spans::project_id, spans::indicator_id, spans::since))
+                .load::<(i64, i64, Option<NaiveDate>)>(conn)?,
+        );
+    }
     let mut overdue: Vec<OverdueIndicator> = rows
         .into_iter()
         .filter_map(|(project_id, indicator_id, since)| {
@@ -166,21 +263,29 @@ pub fn terms_on(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<
     if dues.is_empty() {
         return Ok(Vec::new());
     }
-    let mid: Vec<(i64, NaiveDate)> = milestones::table
-        .inner_join(indicators::table.on(indicators::id.eq(milestones::indicator_id)))
-        .inner_join(projects::table.on(projects::id.eq(indicators::project_id)))
-        .filter(milestones::kind.eq("mid_term"))
-        .filter(milestones::due_on.eq_any(dues))
-        .filter(milestones::superseded_at.is_null())
-        .filter(projects::state.ne_all(closed_states()))
-        .select((projects::id, milestones::due_on))
-        .distinct()
-        .load(conn)?;
-    let end: Vec<(i64, NaiveDate)> = projects::table
-        .filter(projects::execution_end.eq_any(dues))
-        .filter(projects::state.ne_all(closed_states()))
-        .select((projects::id, projects::execution_end))
-        .load(conn)?;
+    let mut mid: Vec<(i64, NaiveDate)> = Vec::new();
+    let mut end: Vec<(i64, NaiveDate)> = Vec::new();
+    for dues in dues.chunks(DATES_PER_QUERY) {
+        mid.extend(
+            milestones::table
+                .inner_join(indicators::table.on(indicators::id.eq(milestones::indicator_id)))
+                .inner_join(projects::table.on(projects::id.eq(indicators::project_id)))
+                .filter(milestones::kind.eq("mid_term"))
+                .filter(milestones::due_on.eq_any(dues))
+                .filter(milestones::superseded_at.is_null())
+                .filter(projects::state.ne_all(closed_states()))
+                .select((projects::id, milestones::due_on))
+                .distinct()
+                .load::<(i64, NaiveDate)>(conn)?,
+        );
+        end.extend(
+            projects::table
+                .filter(projects::execution_end.eq_any(dues))
+                .filter(projects::state.ne_all(closed_states()))
+                .select((projects::id, projects::execution_end))
+                .load::<(i64, NaiveDate)>(conn)?,
+        );
+    }
     let mut terms: Vec<(Term, i64, NaiveDate)> = mid
         .into_iter()
         .map(|(p, d)| (Term::MidTerm, p, d))

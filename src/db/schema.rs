@@ -764,6 +764,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Each day the reminder sweep completed: what it covered and what it had to skip.
+    reminder_sweeps (day) {
+        /// The day swept.
+        day -> Date,
+        /// The first day this sweep covered (the day after the previous sweep, at most the catch-up
+        /// limit back).
+        covered_from -> Date,
+        /// The first day left unswept because it was older than the catch-up limit.
+        skipped_from -> Nullable<Date>,
+        /// The last such day.
+        skipped_until -> Nullable<Date>,
+        /// The reminder items that fell on the skipped days.
+        skipped_items -> BigInt,
+        /// Messages queued.
+        messages -> BigInt,
+        /// When the sweep finished (UTC).
+        completed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Each delivery attempt of an outbox message.
     outbox_attempts (id) {
         /// Primary key.
@@ -797,6 +818,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     reminder_log,
+    reminder_sweeps,
     outbox_attempts,
     indicator_status_spans,
     calendar_feeds,

@@ -26,6 +26,15 @@ pub enum DayOff {
     Holiday,
 }
 
+/// Which way a reminder falling on a day off moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shift {
+    /// To the working day before: reminders ahead of a date.
+    Earlier,
+    /// To the working day after: reminders following a date.
+    Later,
+}
+
 /// One year's arrangement as the configuration writes it: holiday dates and ranges
 /// (`"2026-02-15..2026-02-23"`), and make-up working days.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -105,38 +114,55 @@ impl WorkCalendar {
         self.day_off(day).is_none()
     }
 
-    /// The working day on or before `day`: when something due that day is sent.
-    pub fn send_day(&self, day: NaiveDate) -> NaiveDate {
+    /// The working day a reminder nominally due on `day` is sent: `day` itself when it is worked,
+    /// else the nearest working day in the direction of `shift`.
+    pub fn send_day(&self, day: NaiveDate, shift: Shift) -> NaiveDate {
         let mut d = day;
         // Holidays never run longer than a few weeks, so this ends quickly; the bound is a guard.
-        for _ in 0..60 {
+        for _ in 0..MAX_RUN_OFF {
             if self.is_workday(d) {
                 return d;
             }
-            match d.checked_sub_days(Days::new(1)) {
-                Some(previous) => d = previous,
+            match step(d, shift) {
+                Some(next) => d = next,
                 None => return day,
             }
         }
         day
     }
 
-    /// The days whose sending falls on `today`: today itself when it is worked, and the days off
-    /// that follow it up to the next working day. Empty on a day off.
-    pub fn sends_for(&self, today: NaiveDate) -> Vec<NaiveDate> {
+    /// The nominal days whose reminders are sent on `today`: today itself when it is worked, and the
+    /// days off next to it on the side `shift` moves them from (after it for [`Shift::Earlier`],
+    /// before it for [`Shift::Later`]), in date order. Empty on a day off.
+    pub fn sends_for(&self, today: NaiveDate, shift: Shift) -> Vec<NaiveDate> {
         if !self.is_workday(today) {
             return Vec::new();
         }
+        let away = match shift {
+            Shift::Earlier => Shift::Later,
+            Shift::Later => Shift::Earlier,
+        };
         let mut days = vec![today];
         let mut d = today;
-        while let Some(next) = d.checked_add_days(Days::new(1)) {
-            if self.is_workday(next) || days.len() > 60 {
+        while let Some(next) = step(d, away) {
+            if self.is_workday(next) || days.len() > MAX_RUN_OFF {
                 break;
             }
             days.push(next);
             d = next;
         }
+        days.sort_unstable();
         days
+    }
+}
+
+/// The longest run of days off looked through; real ones are under two weeks.
+const MAX_RUN_OFF: usize = 60;
+
+fn step(day: NaiveDate, shift: Shift) -> Option<NaiveDate> {
+    match shift {
+        Shift::Earlier => day.checked_sub_days(Days::new(1)),
+        Shift::Later => day.checked_add_days(Days::new(1)),
     }
 }
 
@@ -167,28 +193,47 @@ mod tests {
     }
 
     #[test]
-    fn a_day_off_sends_on_the_working_day_before() {
+    fn a_reminder_on_a_day_off_moves_away_from_the_date_it_is_about() {
         let calendar = WorkCalendar::china();
-        // Sunday 29 November 2026 → Friday 27 November.
-        assert_eq!(calendar.send_day(date(2026, 11, 29)), date(2026, 11, 27));
-        assert_eq!(calendar.send_day(date(2026, 11, 30)), date(2026, 11, 30));
-        // 1 October 2026 (National Day) → Wednesday 30 September.
-        assert_eq!(calendar.send_day(date(2026, 10, 5)), date(2026, 9, 30));
-        // Friday 27 November sends for itself and the weekend after it.
+        // Sunday 29 November 2026: before a date → Friday 27; after a date → Monday 30.
+        assert_eq!(calendar.send_day(date(2026, 11, 29), Shift::Earlier), date(2026, 11, 27));
+        assert_eq!(calendar.send_day(date(2026, 11, 29), Shift::Later), date(2026, 11, 30));
+        assert_eq!(calendar.send_day(date(2026, 11, 30), Shift::Earlier), date(2026, 11, 30));
+        assert_eq!(calendar.send_day(date(2026, 11, 30), Shift::Later), date(2026, 11, 30));
+        // National Day 2026 (1–7 October): → Wednesday 30 September, or → Thursday 8 October.
+        assert_eq!(calendar.send_day(date(2026, 10, 5), Shift::Earlier), date(2026, 9, 30));
+        assert_eq!(calendar.send_day(date(2026, 10, 5), Shift::Later), date(2026, 10, 8));
+        // Dragon Boat 2025 (31 May – 2 June): 1 June moves to Friday 30 May or Tuesday 3 June.
+        assert_eq!(calendar.send_day(date(2025, 6, 1), Shift::Earlier), date(2025, 5, 30));
+        assert_eq!(calendar.send_day(date(2025, 6, 1), Shift::Later), date(2025, 6, 3));
+        // Friday 27 November sends ahead for the weekend after it; Monday 30 late for the one before.
         assert_eq!(
-            calendar.sends_for(date(2026, 11, 27)),
+            calendar.sends_for(date(2026, 11, 27), Shift::Earlier),
             [date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)]
         );
-        assert!(calendar.sends_for(date(2026, 11, 28)).is_empty());
-        // Every day is sent for exactly once.
-        let mut d = date(2025, 1, 1);
-        while d < date(2027, 1, 1) {
-            let senders: Vec<_> = (0..40)
-                .filter_map(|back| d.checked_sub_days(Days::new(back)))
-                .filter(|s| calendar.sends_for(*s).contains(&d))
-                .collect();
-            assert_eq!(senders, [calendar.send_day(d)], "{d}");
-            d = d.succ_opt().unwrap();
+        assert_eq!(calendar.sends_for(date(2026, 11, 27), Shift::Later), [date(2026, 11, 27)]);
+        assert_eq!(
+            calendar.sends_for(date(2026, 11, 30), Shift::Later),
+            [date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)]
+        );
+        for shift in [Shift::Earlier, Shift::Later] {
+            assert!(calendar.sends_for(date(2026, 11, 28), shift).is_empty());
+        }
+        // Every day is sent for exactly once either way, by the day `send_day` names.
+        for shift in [Shift::Earlier, Shift::Later] {
+            let mut d = date(2025, 1, 1);
+            while d < date(2027, 1, 1) {
+                let senders: Vec<_> = (0..80)
+                    .filter_map(|k| d.checked_add_days(Days::new(k)).and_then(|s| s.checked_sub_days(Days::new(40))))
+                    .filter(|s| calendar.sends_for(*s, shift).contains(&d))
+                    .collect();
+                assert_eq!(senders, [calendar.send_day(d, shift)], "{d} {shift:?}");
+                match shift {
+                    Shift::Earlier => assert!(calendar.send_day(d, shift) <= d),
+                    Shift::Later => assert!(calendar.send_day(d, shift) >= d),
+                }
+                d = d.succ_opt().unwrap();
+            }
         }
     }
 

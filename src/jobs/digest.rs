@@ -26,9 +26,9 @@ pub fn run(
     mode: Mode,
 ) -> anyhow::Result<SweepReport> {
     let today = context.today;
-    let mut report = SweepReport { as_of: Some(today), sending_for: vec![today], ..SweepReport::default() };
+    let mut report = SweepReport { as_of: Some(today), covered: vec![today], ..SweepReport::default() };
     if !context.calendar.is_workday(today) {
-        report.sending_for.clear();
+        report.covered.clear();
         return Ok(report);
     }
     let week = week_of(today);

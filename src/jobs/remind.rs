@@ -8,8 +8,11 @@
 //! message: per project for a PI, across all their projects for a research office, an officer or
 //! staff, who would otherwise get one message per project.
 //!
-//! The sweep looks up only the due dates that matter today (see [`crate::domain::reminder`]) with
-//! indexed queries over the stored status timelines; it never loads every checkpoint.
+//! The sweep looks up only the due dates that matter (see [`crate::domain::reminder`]) with indexed
+//! queries over the stored status timelines; it never loads every checkpoint. It covers every day
+//! since the last sweep that completed (kept in `reminder_sweeps`, shared by all instances), so a day
+//! without a sweep is caught up the next time, up to the `catch_up` limit; the items of older days
+//! are counted as skipped and shown on the outbox page.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,7 +26,9 @@ use super::queued_reminder::QueuedReminder;
 use crate::db::DbConnection;
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
-use crate::domain::reminder::{Audience, Direction, Ladder, RuleDays, Rules, due_dates, steps};
+use crate::domain::reminder::{
+    Audience, Coverage, Direction, Ladder, RuleDays, Rules, coverage, due_dates, nominal_days, steps,
+};
 use crate::domain::workdays::WorkCalendar;
 
 /// What a sweep needs to know besides the database.
@@ -150,13 +155,21 @@ impl Item {
     }
 }
 
-/// Every reminder item that falls due when sweeping on `today`; empty on a day off, whose
-/// reminders went out on the working day before.
-pub fn plan(conn: &mut DbConnection, settings: &Settings<'_>, today: NaiveDate) -> diesel::QueryResult<Vec<Item>> {
-    let days = settings.calendar.sends_for(today);
+/// Every reminder item that falls due when a sweep on `today` covers the days `swept` (today, and
+/// the days since the last sweep): the items whose nominal day one of those days sends. A reminder
+/// ahead of a date that has passed by today is left out: the overdue ladder has taken over from it.
+/// Whether an indicator is (still) overdue is judged as of today.
+pub fn plan(
+    conn: &mut DbConnection,
+    settings: &Settings<'_>,
+    today: NaiveDate,
+    swept: &[NaiveDate],
+) -> diesel::QueryResult<Vec<Item>> {
+    let ahead = nominal_days(settings.calendar, swept, Direction::Before.shift());
+    let late = nominal_days(settings.calendar, swept, Direction::After.shift());
     let rules = settings.rules.rules();
     let mut items = Vec::new();
-    if days.is_empty() {
+    if ahead.is_empty() && late.is_empty() {
         return Ok(items);
     }
     let ladder_items = |items: &mut Vec<Item>,
@@ -165,37 +178,37 @@ pub fn plan(conn: &mut DbConnection, settings: &Settings<'_>, today: NaiveDate) 
                         project_id: i64,
                         subject: Subject,
                         due: NaiveDate,
-                        direction| {
-        for step in steps(ladder, direction, due, &days) {
-            let nominal = match direction {
-                Direction::Before => due - chrono::Days::new(u64::from(step.offset)),
-                Direction::After => due + chrono::Days::new(u64::from(step.offset)),
-            };
+                        direction: Direction| {
+        let days = match direction {
+            Direction::Before => &ahead,
+            Direction::After => &late,
+        };
+        for step in steps(ladder, direction, due, days) {
             for audience in step.audiences {
-                items.push(Item { rule, project_id, subject, offset: step.offset, audience, nominal });
+                items.push(Item { rule, project_id, subject, offset: step.offset, audience, nominal: step.nominal });
             }
         }
     };
-    let upcoming = queries::unmet_checkpoints(conn, &due_dates(&rules.upcoming, Direction::Before, &days))?;
-    for c in upcoming {
+    let floor = queries::earliest_open_start(conn)?.unwrap_or(today);
+    let upcoming = queries::unmet_checkpoints(conn, &due_dates(&rules.upcoming, Direction::Before, &ahead, floor))?;
+    for c in upcoming.into_iter().filter(|c| c.due_on >= today) {
         let subject = Subject::Checkpoint { indicator_id: c.indicator_id, due_on: c.due_on };
         ladder_items(&mut items, &rules.upcoming, Rule::Upcoming, c.project_id, subject, c.due_on, Direction::Before);
     }
-    for day in &days {
-        let sinces = due_dates(&rules.overdue, Direction::After, &[*day]);
-        for o in queries::overdue_since(conn, *day, &sinces)? {
-            let subject = Subject::Overdue { indicator_id: o.indicator_id, since: o.since };
-            ladder_items(&mut items, &rules.overdue, Rule::Overdue, o.project_id, subject, o.since, Direction::After);
-        }
+    let sinces = due_dates(&rules.overdue, Direction::After, &late, floor);
+    for o in queries::overdue_since(conn, today, &sinces)? {
+        let subject = Subject::Overdue { indicator_id: o.indicator_id, since: o.since };
+        ladder_items(&mut items, &rules.overdue, Rule::Overdue, o.project_id, subject, o.since, Direction::After);
     }
-    for (term, project_id, due_on) in queries::terms_on(conn, &due_dates(&rules.term, Direction::Before, &days))? {
+    let terms = queries::terms_on(conn, &due_dates(&rules.term, Direction::Before, &ahead, floor))?;
+    for (term, project_id, due_on) in terms.into_iter().filter(|(_, _, due_on)| *due_on >= today) {
         let rule = match term {
             Term::MidTerm => Rule::MidTerm,
             Term::Acceptance => Rule::Acceptance,
         };
         ladder_items(&mut items, &rules.term, rule, project_id, Subject::Term { due_on }, due_on, Direction::Before);
     }
-    items.extend(waiting_items(conn, settings, &rules, &days)?);
+    items.extend(waiting_items(conn, settings, &rules, &late)?);
     items.sort_unstable();
     items.dedup();
     Ok(items)
@@ -266,13 +279,28 @@ pub struct Queued {
 pub struct SweepReport {
     /// The day swept.
     pub as_of: Option<NaiveDate>,
-    /// The days whose reminders went out (today and the days off after it).
-    pub sending_for: Vec<NaiveDate>,
+    /// The days this sweep covered: today, and every day since the last sweep that completed, up to
+    /// the catch-up limit.
+    pub covered: Vec<NaiveDate>,
+    /// Days without a sweep that were older than the catch-up limit, and how many reminder items
+    /// fell on them.
+    pub skipped: Option<Skipped>,
     /// Messages queued (or that would be).
     pub messages: Vec<Queued>,
     /// Items with nobody to send them to (no active PI account, no research-office address, no
     /// staff), by item key; logged so that they are visible, not queued.
     pub unaddressed: Vec<String>,
+}
+
+/// Days left unswept for being older than the catch-up limit.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    /// The first such day.
+    pub from: NaiveDate,
+    /// The last.
+    pub until: NaiveDate,
+    /// The reminder items that fell on them.
+    pub items: usize,
 }
 
 /// Whether the sweep writes.
@@ -306,19 +334,55 @@ pub fn sweep(
     now: NaiveDateTime,
     mode: Mode,
 ) -> anyhow::Result<SweepReport> {
-    let mut report =
-        SweepReport { as_of: Some(today), sending_for: settings.calendar.sends_for(today), ..SweepReport::default() };
-    let items = plan(conn, settings, today)?;
-    if items.is_empty() {
-        return Ok(report);
+    let Coverage { days: covered, skipped } = coverage(queries::last_swept_day(conn)?, today, settings.rules.catch_up);
+    let skipped = match skipped {
+        Some((from, until)) => {
+            let days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= until).collect();
+            let items = plan(conn, settings, today, &days)?.len();
+            tracing::warn!(%from, %until, items, "reminder days older than the catch-up limit were not swept");
+            Some(Skipped { from, until, items })
+        }
+        None => None,
+    };
+    let mut report = SweepReport { as_of: Some(today), covered, skipped, ..SweepReport::default() };
+    let items = plan(conn, settings, today, &report.covered)?;
+    if !items.is_empty() {
+        queue(conn, settings, today, now, mode, &items, &mut report)?;
     }
+    if mode == Mode::Queue {
+        queries::record_sweep(conn, &sweep_record(&report, today, now))?;
+    }
+    Ok(report)
+}
+
+/// The row that says a sweep completed.
+fn sweep_record(report: &SweepReport, today: NaiveDate, now: NaiveDateTime) -> queries::SweepRecord {
+    queries::SweepRecord {
+        day: today,
+        covered_from: report.covered.first().copied().unwrap_or(today),
+        skipped: report.skipped.map(|s| (s.from, s.until, s.items)),
+        messages: report.messages.len(),
+        completed_at: now,
+    }
+}
+
+/// Addresses the items and queues their messages (or, in a dry run, says what they would be).
+fn queue(
+    conn: &mut DbConnection,
+    settings: &Settings<'_>,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    mode: Mode,
+    items: &[Item],
+    report: &mut SweepReport,
+) -> anyhow::Result<()> {
     let mut project_ids: Vec<i64> = items.iter().map(|i| i.project_id).collect();
     project_ids.sort_unstable();
     project_ids.dedup();
     let contacts = queries::contacts(conn, &project_ids)?;
     let needs_staff = items.iter().any(|i| matches!(i.audience, Audience::Staff | Audience::Officer));
     let staff = if needs_staff { queries::staff(conn)? } else { Vec::new() };
-    let groups = address(&items, &contacts, &staff, &mut report.unaddressed);
+    let groups = address(items, &contacts, &staff, &mut report.unaddressed);
     if !report.unaddressed.is_empty() {
         tracing::warn!(count = report.unaddressed.len(), "reminder items with nobody to send them to");
     }
@@ -404,7 +468,7 @@ pub fn sweep(
         };
         report.messages.extend(queued);
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Turns items into groups with a recipient each; items nobody can receive go to `unaddressed`.

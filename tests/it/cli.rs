@@ -270,11 +270,23 @@ fn remind_run_queues_each_reminder_once_and_a_dry_run_changes_nothing() {
     assert!(again["messages"].as_array().unwrap().is_empty(), "{again}");
     assert_eq!(mail_files(), messages.len());
 
-    // A public holiday sends nothing; the working day before sent its reminders.
-    let holiday = json(&run(&["--data-dir", data, "remind", "run", "--as-of", "2026-10-01", "--json"], None));
-    assert!(
-        holiday["messages"].as_array().unwrap().is_empty() && holiday["sending_for"].as_array().unwrap().is_empty()
+    // Three months later the sweep catches up the last 30 days and counts what it could not reach.
+    let later = json(&run(&["--data-dir", data, "remind", "run", "--as-of", "2026-09-30", "--json"], None));
+    let covered = later["covered"].as_array().unwrap();
+    assert_eq!(
+        (covered.len(), covered[0].as_str(), covered[29].as_str()),
+        (30, Some("2026-09-01"), Some("2026-09-30"))
     );
+    assert_eq!(
+        (later["skipped"]["from"].as_str(), later["skipped"]["until"].as_str()),
+        (Some("2026-07-02"), Some("2026-08-31"))
+    );
+    assert!(later["skipped"]["items"].as_u64().unwrap() > 0, "{later}");
+    // A public holiday sends nothing: the day before sent ahead for it, the day after sends late.
+    let holiday = json(&run(&["--data-dir", data, "remind", "run", "--as-of", "2026-10-01", "--json"], None));
+    assert!(holiday["messages"].as_array().unwrap().is_empty(), "{holiday}");
+    assert_eq!(holiday["covered"], serde_json::json!(["2026-10-01"]));
+    assert!(holiday["skipped"].is_null());
 }
 
 /// The code of the first demo project (in code order) in a data folder.

@@ -122,6 +122,8 @@ async fn an_admin_sets_the_reminder_rules_and_resets_them_to_the_configuration()
         ("overdue_officer", "45"),
         ("review_waiting", "5"),
         ("term", "90 30"),
+        ("overdue_repeat", "０"),
+        ("catch_up", "10"),
     ];
     let saved = admin.post("/admin/reminders", &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
@@ -132,6 +134,8 @@ async fn an_admin_sets_the_reminder_rules_and_resets_them_to_the_configuration()
         overdue_officer: vec![45],
         review_waiting: 5,
         term: vec![90, 30],
+        overdue_repeat: 0,
+        catch_up: 10,
     };
     assert_eq!(with_conn(&app, |c| reminder::rule_days(c, &configured).unwrap()), expected);
     assert!(with_conn(&app, |c| reminder::rules_overridden(c).unwrap()));
@@ -175,6 +179,8 @@ async fn bad_reminder_days_are_refused_beside_their_fields_and_change_nothing() 
         ("overdue_officer", "30"),
         ("review_waiting", "7"),
         ("term", "60"),
+        ("overdue_repeat", "30"),
+        ("catch_up", "30"),
     ];
     assert_eq!(admin.post("/admin/reminders", &good).await.status, StatusCode::SEE_OTHER);
     let before = with_conn(&app, |c| reminder::rule_days(c, &configured).unwrap());
@@ -186,12 +192,15 @@ async fn bad_reminder_days_are_refused_beside_their_fields_and_change_nothing() 
         ("overdue_officer", "400"),
         ("review_waiting", ""),
         ("term", "60"),
+        ("overdue_repeat", "-30"),
+        ("catch_up", "0"),
     ];
     let page = admin.post("/admin/reminders", &bad).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("提醒规则未保存"), "{}", page.body);
     assert!(page.body.contains("请只填写整数天数"), "not a number");
-    assert_eq!(page.body.matches("每个天数须在 1 到 366 之间。").count(), 2, "0 and 400 are out of range");
+    assert_eq!(page.body.matches("每个天数须在 1 到 366 之间。").count(), 3, "0, 400 and a catch-up of 0");
+    assert!(page.body.contains("请只填写一个整数天数。"), "a negative repeat");
     assert!(page.body.contains("最多填写 10 个天数。"));
     assert!(page.body.contains("此项提醒不能关闭"), "the review reminder needs its days");
     assert!(page.body.contains("id=\"upcoming-error\""), "the message sits beside its field");

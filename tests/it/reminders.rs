@@ -12,7 +12,7 @@ use coop_tracker::db::schema::{institutions, outbox, projects, reminder_log, use
 use coop_tracker::domain::guide::model::Period;
 use coop_tracker::domain::role::Role;
 use coop_tracker::domain::status::{Status, evaluate};
-use coop_tracker::domain::workdays::WorkCalendar;
+use coop_tracker::domain::workdays::{Shift, WorkCalendar};
 use coop_tracker::jobs::outbox::drain;
 use coop_tracker::jobs::remind::{self, Mode, Queued, Rule};
 use coop_tracker::web::build_app;
@@ -63,7 +63,7 @@ fn escalation_day(app: &TestApp, project_id: i64) -> (NaiveDate, NaiveDate) {
         .flat_map(|i| i.checkpoints.iter().map(|c| c.due_on))
         .min()
         .unwrap();
-    (due, WorkCalendar::china().send_day(due + Days::new(30)))
+    (due, WorkCalendar::china().send_day(due + Days::new(30), Shift::Later))
 }
 
 /// Logs a value measured on a day for an indicator through the page form, as a PI or member does.
@@ -120,17 +120,21 @@ fn items_of(day: NaiveDate, messages: &[Queued]) -> Vec<Sent> {
 }
 
 /// What the rules say should go out, worked out from the checkpoints and the status engine directly
-/// rather than from the stored timelines the sweep reads.
-fn expected(conn: &mut DbConnection, project_id: i64, until: NaiveDate) -> BTreeSet<Sent> {
+/// rather than from the stored timelines the sweep reads. `sweep_on` says on which day the sweep
+/// that sends for a working day runs (the day itself when the sweep runs daily, a later one when
+/// days were missed); an item is listed under that day.
+fn expected(
+    conn: &mut DbConnection,
+    project_id: i64,
+    until: NaiveDate,
+    sweep_on: &dyn Fn(NaiveDate) -> NaiveDate,
+) -> BTreeSet<Sent> {
     let calendar = WorkCalendar::china();
     let period = Period { start: date("2024-12-01"), end: date("2026-11-30") };
     let mut expected = BTreeSet::new();
-    let mut add = |nominal: NaiveDate, rule: Rule, audience: &'static str, entity: String, offset: u32| {
-        let day = calendar.send_day(nominal);
-        if day <= until {
-            expected.insert((day, rule, audience, entity, offset));
-        }
-    };
+    // Ahead of a date: the working day before a day off; after a date: the working day after.
+    let ahead = |nominal: NaiveDate| sweep_on(calendar.send_day(nominal, Shift::Earlier));
+    let late = |nominal: NaiveDate| sweep_on(calendar.send_day(nominal, Shift::Later));
     let tracked = coop_tracker::db::project::tracked_indicators(conn, project_id).unwrap();
     let mut mid_term = BTreeSet::new();
     for i in &tracked {
@@ -139,28 +143,38 @@ fn expected(conn: &mut DbConnection, project_id: i64, until: NaiveDate) -> BTree
             if c.kind == coop_tracker::domain::plan::CheckpointKind::MidTerm {
                 mid_term.insert(c.due_on);
             }
-            // Upcoming: unmet as things stand on its due date.
+            let entity = format!("i{}@{}", i.id, c.due_on);
+            // Upcoming: unmet as things stand on its due date, and sent no later than the due date.
             let on_due = status_on(c.due_on);
             let unmet = on_due.status == Status::Overdue
                 || (on_due.status == Status::AtRisk && on_due.due_soon == Some(c.due_on));
             if unmet {
                 for offset in [30, 7, 1] {
-                    let entity = format!("i{}@{}", i.id, c.due_on);
-                    add(c.due_on - Days::new(offset), Rule::Upcoming, "pi", entity, offset as u32);
+                    let day = ahead(c.due_on - Days::new(offset));
+                    if day <= until && day <= c.due_on {
+                        expected.insert((day, Rule::Upcoming, "pi", entity.clone(), offset as u32));
+                    }
                 }
             }
-            // Overdue: the ladder runs from the earliest due date that passed unmet.
-            for (offset, audiences) in [
+            // Overdue: the ladder runs from the earliest due date that passed unmet, as long as it
+            // still is on the day the reminder goes out; its last step repeats every 30 days.
+            let repeats = (2..).map(|k| (30 * k, &["pi", "research_office", "officer"][..]));
+            let ladder = [
                 (1, &["pi"][..]),
                 (7, &["pi"]),
                 (14, &["research_office"]),
                 (30, &["pi", "research_office", "officer"]),
-            ] {
-                let nominal = c.due_on + Days::new(offset);
-                let e = status_on(nominal);
+            ];
+            for (offset, audiences) in ladder.into_iter().chain(repeats) {
+                let day = late(c.due_on + Days::new(offset));
+                if day > until {
+                    break;
+                }
+                assert!(day > c.due_on, "an overdue step on or before its due date");
+                let e = status_on(day);
                 if matches!(e.status, Status::Overdue | Status::Missed) && e.overdue_since == Some(c.due_on) {
                     for audience in audiences {
-                        add(nominal, Rule::Overdue, audience, format!("i{}@{}", i.id, c.due_on), offset as u32);
+                        expected.insert((day, Rule::Overdue, *audience, entity.clone(), offset as u32));
                     }
                 }
             }
@@ -169,12 +183,32 @@ fn expected(conn: &mut DbConnection, project_id: i64, until: NaiveDate) -> BTree
     let terms = mid_term.into_iter().map(|d| (Rule::MidTerm, d)).chain([(Rule::Acceptance, period.end)]);
     for (rule, due) in terms {
         for offset in [60, 14] {
-            for audience in ["pi", "staff"] {
-                add(due - Days::new(offset), rule, audience, format!("p{project_id}@{due}"), offset as u32);
+            let day = ahead(due - Days::new(offset));
+            if day <= until && day <= due {
+                for audience in ["pi", "staff"] {
+                    expected.insert((day, rule, audience, format!("p{project_id}@{due}"), offset as u32));
+                }
             }
         }
     }
     expected
+}
+
+/// Sweeps on each of `days` in turn and collects every item queued, failing on any queued twice.
+fn sweep_days(app: &TestApp, days: impl Iterator<Item = NaiveDate>) -> BTreeSet<Sent> {
+    let mut sent: BTreeSet<Sent> = BTreeSet::new();
+    for day in days {
+        for item in items_of(day, &sweep(app, day)) {
+            assert!(sent.insert(item.clone()), "queued twice: {item:?}");
+        }
+    }
+    sent
+}
+
+fn compare(sent: &BTreeSet<Sent>, want: &BTreeSet<Sent>) {
+    let missing: Vec<_> = want.difference(sent).collect();
+    let extra: Vec<_> = sent.difference(want).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nunexpected {extra:#?}");
 }
 
 #[actix_web::test]
@@ -190,19 +224,9 @@ async fn a_day_by_day_sweep_through_the_whole_period_sends_exactly_what_the_rule
     crate::projects::verified(&s.app, met.id, s.pi, "2025-03-01", 96.0);
 
     let (start, end) = (date("2024-11-01"), date("2027-01-31"));
-    let mut sent: BTreeSet<Sent> = BTreeSet::new();
-    let mut day = start;
-    while day <= end {
-        let messages = sweep(&s.app, day);
-        for item in items_of(day, &messages) {
-            assert!(sent.insert(item.clone()), "queued twice: {item:?}");
-        }
-        day = day.succ_opt().unwrap();
-    }
-    let want = with_conn(&s.app, |c| expected(c, project_id, end));
-    let missing: Vec<_> = want.difference(&sent).collect();
-    let extra: Vec<_> = sent.difference(&want).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nunexpected {extra:#?}");
+    let sent = sweep_days(&s.app, start.iter_days().take_while(|d| *d <= end));
+    let want = with_conn(&s.app, |c| expected(c, project_id, end, &|day| day));
+    compare(&sent, &want);
 
     for rule in [Rule::Upcoming, Rule::Overdue, Rule::MidTerm, Rule::Acceptance] {
         assert!(sent.iter().any(|s| s.1 == rule), "no {rule:?} reminder in two years");
@@ -224,13 +248,19 @@ async fn a_day_by_day_sweep_through_the_whole_period_sends_exactly_what_the_rule
     let overdue: Vec<&Sent> = sent.iter().filter(|s| s.1 == Rule::Overdue).collect();
     assert!(!overdue.is_empty());
     for (_, _, audience, _, offset) in &overdue {
+        let repeat = *offset > 30 && offset % 30 == 0;
         match *audience {
-            "pi" => assert!([1, 7, 30].contains(offset)),
-            "research_office" => assert!([14, 30].contains(offset)),
-            "officer" => assert_eq!(*offset, 30),
+            "pi" => assert!([1, 7, 30].contains(offset) || repeat),
+            "research_office" => assert!([14, 30].contains(offset) || repeat),
+            "officer" => assert!(*offset == 30 || repeat),
             other => panic!("overdue reminder to {other}"),
         }
     }
+    assert!(overdue.iter().any(|s| s.4 == 90), "an indicator overdue for 90 days is reminded again");
+    // Dragon Boat 2025 (31 May – 2 June) and National Day 2025 (1–8 October): nothing goes out on
+    // them, an overdue step falling in them goes out after, an upcoming one before.
+    let holidays = [date("2025-05-31")..=date("2025-06-02"), date("2025-10-01")..=date("2025-10-08")];
+    assert!(!sent.iter().any(|s| holidays.iter().any(|h| h.contains(&s.0))));
     let met_entity = format!("i{}@", met.id);
     let met_mid = met.checkpoints.iter().find(|c| c.planned.is_some_and(|p| p <= 96.0)).unwrap().due_on;
     assert!(
@@ -242,6 +272,65 @@ async fn a_day_by_day_sweep_through_the_whole_period_sends_exactly_what_the_rule
     assert!(sweep(&s.app, date("2026-09-30")).is_empty());
     let logged: i64 = with_conn(&s.app, |c| reminder_log::table.count().get_result(c).unwrap());
     assert_eq!(logged as usize, sent.len());
+}
+
+#[actix_web::test]
+async fn days_without_a_sweep_are_caught_up_by_the_next_one_and_nothing_is_sent_twice() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    // The sweep misses two days in three, a fortnight over the 2025 Dragon Boat holiday, a week and
+    // a half over National Day 2025, and the three weeks after the first checkpoint falls due; the
+    // longest gap is within the 30-day catch-up limit.
+    let (due, _) = escalation_day(&s.app, project_id);
+    let (start, end) = (date("2024-11-01"), date("2027-01-31"));
+    let gaps =
+        [date("2025-05-20")..=date("2025-06-04"), date("2025-09-29")..=date("2025-10-09"), due..=due + Days::new(20)];
+    let swept: Vec<NaiveDate> = start
+        .iter_days()
+        .take_while(|d| *d <= end)
+        .enumerate()
+        .filter(|(n, d)| n % 3 == 0 && !gaps.iter().any(|g| g.contains(d)))
+        .map(|(_, d)| d)
+        .collect();
+    let sent = sweep_days(&s.app, swept.iter().copied());
+    // Each working day's reminders go out with the first sweep on or after it.
+    let sweep_on = |day: NaiveDate| swept.iter().copied().find(|s| *s >= day).unwrap_or(end + Days::new(1));
+    let want = with_conn(&s.app, |c| expected(c, project_id, end, &sweep_on));
+    compare(&sent, &want);
+    // The sweep after the checkpoint's gap sent its day-1, day-7 and day-14 steps late, not never.
+    let after = sweep_on(due + Days::new(21));
+    let late: BTreeSet<u32> = sent.iter().filter(|s| s.0 == after && s.1 == Rule::Overdue).map(|s| s.4).collect();
+    assert!([1, 7, 14].iter().all(|o| late.contains(o)), "{late:?} on {after}");
+    let skipped: i64 = with_conn(&s.app, |c| {
+        use coop_tracker::db::schema::reminder_sweeps;
+        reminder_sweeps::table.filter(reminder_sweeps::skipped_from.is_not_null()).count().get_result(c).unwrap()
+    });
+    assert_eq!(skipped, 0);
+}
+
+#[actix_web::test]
+async fn days_beyond_the_catch_up_limit_are_counted_and_shown_as_skipped() {
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    let (due, _) = escalation_day(&s.app, project_id);
+    sweep(&s.app, due);
+    // 60 days later: the last 30 are caught up, the 29 before are counted as skipped (the overdue
+    // steps of day 1, 7 and 14 among them).
+    let day = due + Days::new(60);
+    let report = remind::run(&s.app.state.pool, &s.app.state.config, day, morning(day), Mode::Queue).unwrap();
+    assert_eq!(report.covered.first(), Some(&(due + Days::new(31))));
+    assert_eq!(report.covered.len(), 30);
+    let skipped = report.skipped.unwrap();
+    assert_eq!((skipped.from, skipped.until), (due + Days::new(1), due + Days::new(30)));
+    assert!(skipped.items >= 3, "{skipped:?}");
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+    let page = staff.get("/admin/outbox").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let line =
+        format!("{} 至 {} 已超出补发范围，这些日子的 {} 条提醒未发送", skipped.from, skipped.until, skipped.items);
+    assert!(page.body.contains(&line), "{}", page.body);
 }
 
 /// The raw messages the sink received, parsed.
@@ -535,7 +624,7 @@ async fn two_sweeps_at_once_queue_each_reminder_once() {
 }
 
 #[actix_web::test]
-async fn evidence_waiting_a_week_for_review_is_brought_to_staff_on_the_working_day_before() {
+async fn evidence_waiting_a_week_for_review_is_brought_to_staff_on_the_working_day_after() {
     let s = setup_with_env(&[]);
     let (project_id, _) = project(&s).await;
     let indicator = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
@@ -552,13 +641,14 @@ async fn evidence_waiting_a_week_for_review_is_brought_to_staff_on_the_working_d
         sweep(&s.app, date(day)).into_iter().filter(|m| m.rule == Rule::ReviewWaiting).collect()
     };
     assert!(waiting("2026-11-26").is_empty(), "six days");
-    let friday = waiting("2026-11-27");
-    assert_eq!(friday.len(), 1, "sent on Friday for Sunday");
-    assert_eq!(friday[0].to, "staff@example.org", "to the officer in charge");
-    let step: Vec<&str> = friday[0].items[0].split(':').collect();
-    assert_eq!((step[0], step[2]), ("review_waiting", "7"), "{:?}", friday[0].items);
-    assert!(waiting("2026-11-30").is_empty());
-    assert_eq!(waiting("2026-12-04").len(), 1, "again after another week (Sunday 6 December, sent Friday)");
+    assert!(waiting("2026-11-27").is_empty(), "not on Friday: a week has not passed yet");
+    let monday = waiting("2026-11-30");
+    assert_eq!(monday.len(), 1, "sent on Monday for Sunday");
+    assert_eq!(monday[0].to, "staff@example.org", "to the officer in charge");
+    let step: Vec<&str> = monday[0].items[0].split(':').collect();
+    assert_eq!((step[0], step[2]), ("review_waiting", "7"), "{:?}", monday[0].items);
+    assert!(waiting("2026-12-04").is_empty());
+    assert_eq!(waiting("2026-12-07").len(), 1, "again after another week (Sunday 6 December, sent Monday)");
 }
 
 #[actix_web::test]

@@ -1,6 +1,7 @@
 //! The e-mail outbox's health, for administrators and staff: how many messages are in each state,
 //! the dead letters and the messages being retried, each with its delivery attempts, and a button
-//! that puts a dead letter back in the queue. Message bodies are never shown: some carry secrets
+//! that puts a dead letter back in the queue, and the reminders no sweep sent because their days were
+//! further back than the catch-up limit. Message bodies are never shown: some carry secrets
 //! (password-reset links).
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,6 +10,7 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
 use crate::db::outbox::{self, OutboxAttempt, OutboxEntry};
+use crate::db::reminder::{SweepRecord, skipped_sweeps};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::i18n::T;
@@ -36,6 +38,8 @@ struct OutboxPage {
     failed_total: i64,
     retrying: Vec<OutboxEntry>,
     retrying_total: i64,
+    /// Sweeps that skipped days older than the catch-up limit, latest first.
+    skipped: Vec<SweepRecord>,
 }
 
 #[derive(Template)]
@@ -74,6 +78,15 @@ impl OutboxPage {
         kind_label(self.ctx.t, kind)
     }
 
+    /// "12 reminders of 1–3 December were not sent: …", for a sweep that skipped days.
+    fn skipped_text(&self, sweep: &SweepRecord) -> String {
+        let (from, until, items) = sweep.skipped.unwrap_or((sweep.day, sweep.day, 0));
+        self.ctx.t.fmt(
+            "outbox_page.skipped_line",
+            &[("day", &sweep.day), ("from", &from), ("until", &until), ("items", &items)],
+        )
+    }
+
     /// "The newest 200 of 1234 are shown", when a list is cut.
     fn shown(&self, shown: usize, total: &i64) -> Option<String> {
         (i64::try_from(shown).unwrap_or(i64::MAX) < *total)
@@ -98,21 +111,29 @@ pub async fn show(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     current.require(&ROLES)?;
-    let (by_status, failed, retrying, retrying_total) = state
+    let (by_status, failed, retrying, retrying_total, skipped) = state
         .db(|conn| {
             Ok((
                 outbox::count_by_status(conn)?,
                 outbox::list_failed(conn, LIST_LIMIT)?,
                 outbox::list_retrying(conn, LIST_LIMIT)?,
                 outbox::count_retrying(conn)?,
+                skipped_sweeps(conn, LIST_LIMIT)?,
             ))
         })
         .await?;
     let count = |status: &str| by_status.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
     let counts: Vec<(&'static str, i64)> = STATUSES.into_iter().map(|s| (s, count(s))).collect();
     let failed_total = count("failed");
-    let page =
-        OutboxPage { ctx: PageCtx::new(&req, Some(&current)), counts, failed, failed_total, retrying, retrying_total };
+    let page = OutboxPage {
+        ctx: PageCtx::new(&req, Some(&current)),
+        counts,
+        failed,
+        failed_total,
+        retrying,
+        retrying_total,
+        skipped,
+    };
     render(&page)
 }
 

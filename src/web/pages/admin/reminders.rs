@@ -62,6 +62,10 @@ pub struct RulesForm {
     review_waiting: String,
     #[serde(default)]
     term: String,
+    #[serde(default)]
+    overdue_repeat: String,
+    #[serde(default)]
+    catch_up: String,
 }
 
 fn join(days: &[u32]) -> String {
@@ -77,6 +81,8 @@ impl RulesForm {
             overdue_officer: join(&days.overdue_officer),
             review_waiting: days.review_waiting.to_string(),
             term: join(&days.term),
+            overdue_repeat: days.overdue_repeat.to_string(),
+            catch_up: days.catch_up.to_string(),
         }
     }
 
@@ -94,14 +100,28 @@ impl RulesForm {
         let overdue_research_office = list("overdue_research_office", &self.overdue_research_office);
         let overdue_officer = list("overdue_officer", &self.overdue_officer);
         let term = list("term", &self.term);
-        let review_waiting = parse_one_day(&self.review_waiting).unwrap_or_else(|message| {
-            errors.push(FieldError { field: "review_waiting", message });
-            0
-        });
+        let mut one = |field: &'static str, text: &str, least: u32| {
+            parse_one_day(text, least).unwrap_or_else(|message| {
+                errors.push(FieldError { field, message });
+                0
+            })
+        };
+        let review_waiting = one("review_waiting", &self.review_waiting, 1);
+        let overdue_repeat = one("overdue_repeat", &self.overdue_repeat, 0);
+        let catch_up = one("catch_up", &self.catch_up, 1);
         if !errors.is_empty() {
             return Err(errors);
         }
-        let days = RuleDays { upcoming, overdue_pi, overdue_research_office, overdue_officer, review_waiting, term };
+        let days = RuleDays {
+            upcoming,
+            overdue_pi,
+            overdue_research_office,
+            overdue_officer,
+            review_waiting,
+            term,
+            overdue_repeat,
+            catch_up,
+        };
         // The domain's check has the last word, so that a rule added there cannot be bypassed
         // here; its sentence is English, so the field gets a general one of ours.
         days.check().map_err(|bad| vec![FieldError { field: bad.field, message: "reminders_page.error.invalid" }])?;
@@ -150,15 +170,17 @@ fn parse_days(text: &str) -> Result<Vec<u32>, &'static str> {
     Ok(days)
 }
 
-/// Reads the one number of days the review reminder waits; it cannot be turned off.
-fn parse_one_day(text: &str) -> Result<u32, &'static str> {
+/// Reads one number of days, from `least` (0 where 0 turns something off) to a year.
+fn parse_one_day(text: &str, least: u32) -> Result<u32, &'static str> {
     let text = ascii_digits(text.trim());
+    let out_of_range =
+        if least == 0 { "reminders_page.error.out_of_range_or_off" } else { "reminders_page.error.out_of_range" };
     if text.is_empty() {
-        return Err("reminders_page.error.required");
+        return Err(if least == 0 { out_of_range } else { "reminders_page.error.required" });
     }
     let day = text.parse::<u32>().map_err(|_| unreadable(&text, "reminders_page.error.not_one_number"))?;
-    if !(1..=MAX_OFFSET_DAYS).contains(&day) {
-        return Err("reminders_page.error.out_of_range");
+    if !(least..=MAX_OFFSET_DAYS).contains(&day) {
+        return Err(out_of_range);
     }
     Ok(day)
 }
@@ -194,6 +216,12 @@ fn groups(form: &RulesForm, configured: &RuleDays) -> Vec<Group> {
                     &form.overdue_officer,
                     join(&configured.overdue_officer),
                 ),
+                field(
+                    "overdue_repeat",
+                    "reminders_page.overdue.repeat",
+                    &form.overdue_repeat,
+                    configured.overdue_repeat.to_string(),
+                ),
             ],
         },
         Group {
@@ -210,6 +238,16 @@ fn groups(form: &RulesForm, configured: &RuleDays) -> Vec<Group> {
             legend: "reminders_page.term.legend",
             help: "reminders_page.term.help",
             fields: vec![field("term", "reminders_page.term.label", &form.term, join(&configured.term))],
+        },
+        Group {
+            legend: "reminders_page.catch_up.legend",
+            help: "reminders_page.catch_up.help",
+            fields: vec![field(
+                "catch_up",
+                "reminders_page.catch_up.label",
+                &form.catch_up,
+                configured.catch_up.to_string(),
+            )],
         },
     ]
 }
@@ -344,10 +382,13 @@ mod tests {
         assert_eq!(parse_days("99999999999"), Err("reminders_page.error.out_of_range"));
         assert_eq!(parse_days("1,2,3,4,5,6,7,8,9,10"), Ok((1..=10).collect()));
         assert_eq!(parse_days("1,2,3,4,5,6,7,8,9,10,11"), Err("reminders_page.error.too_many"));
-        assert_eq!(parse_one_day(" 7 "), Ok(7));
-        assert_eq!(parse_one_day(""), Err("reminders_page.error.required"));
-        assert_eq!(parse_one_day("7, 14"), Err("reminders_page.error.not_one_number"));
-        assert_eq!(parse_one_day("400"), Err("reminders_page.error.out_of_range"));
+        assert_eq!(parse_one_day(" 7 ", 1), Ok(7));
+        assert_eq!(parse_one_day("", 1), Err("reminders_page.error.required"));
+        assert_eq!(parse_one_day("7, 14", 1), Err("reminders_page.error.not_one_number"));
+        assert_eq!(parse_one_day("400", 1), Err("reminders_page.error.out_of_range"));
+        assert_eq!(parse_one_day("0", 1), Err("reminders_page.error.out_of_range"));
+        assert_eq!(parse_one_day("0", 0), Ok(0), "0 turns the repeat off");
+        assert_eq!(parse_one_day("400", 0), Err("reminders_page.error.out_of_range_or_off"));
     }
 
     #[test]
