@@ -378,7 +378,12 @@ impl Config {
         rules.check().map_err(|e| ConfigError(format!("[reminders] {e}")))?;
         let mut calendar = WorkCalendar::china();
         for (year, arrangement) in &file.holidays {
-            calendar.add(arrangement).map_err(|e| ConfigError(format!("[holidays.{year}] {e}")))?;
+            let number: i32 = year
+                .parse()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| ConfigError(format!("[holidays.{year}] is not a year such as [holidays.2027]")))?;
+            calendar.set_year(number, arrangement).map_err(|e| ConfigError(format!("[holidays.{year}] {e}")))?;
         }
 
         let config = Config {
@@ -628,20 +633,24 @@ mod tests {
     fn reminder_days_and_holidays_come_from_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
-        let text = "[reminders]\nupcoming = [14]\n[holidays.2027]\nholidays = [\"2027-02-05..2027-02-12\"]\nworkdays = [\"2027-02-14\"]\n";
+        // Made-up dates in a year far off: the mechanism, not a real arrangement.
+        let text = "[reminders]\nupcoming = [14]\n[holidays.2030]\nholidays = [\"2030-02-04..2030-02-10\"]\nworkdays = [\"2030-02-16\"]\n";
         std::fs::write(&file, text).unwrap();
         let config = load(&[], Overrides { config_file: Some(file.clone()), ..in_temp(&dir) }).unwrap();
         assert_eq!(config.reminders.rules.upcoming, [14]);
         assert_eq!(config.reminders.rules.overdue_pi, [1, 7, 30], "unset lists keep their defaults");
-        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2027, 2, d).unwrap();
-        assert!(!config.reminders.calendar.is_workday(day(8)), "a Monday in the added holiday");
-        assert!(config.reminders.calendar.is_workday(day(14)), "a make-up Sunday");
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2030, 2, d).unwrap();
+        assert!(!config.reminders.calendar.is_workday(day(6)), "a Wednesday in the added holiday");
+        assert!(config.reminders.calendar.is_workday(day(16)), "a make-up Saturday");
         std::fs::write(&file, "[reminders]\noverdue_pi = [0]\n").unwrap();
         let err = load(&[], Overrides { config_file: Some(file.clone()), ..in_temp(&dir) }).unwrap_err();
         assert!(err.0.contains("overdue_pi"), "{}", err.0);
-        std::fs::write(&file, "[holidays.2027]\nholidays = [\"2027-13-01\"]\n").unwrap();
+        std::fs::write(&file, "[holidays.2030]\nholidays = [\"2030-13-01\"]\n").unwrap();
+        let err = load(&[], Overrides { config_file: Some(file.clone()), ..in_temp(&dir) }).unwrap_err();
+        assert!(err.0.contains("2030-13-01"), "{}", err.0);
+        std::fs::write(&file, "[holidays.2030]\nworkdays = [\"2030-02-14\"]\n").unwrap();
         let err = load(&[], Overrides { config_file: Some(file), ..in_temp(&dir) }).unwrap_err();
-        assert!(err.0.contains("2027-13-01"), "{}", err.0);
+        assert!(err.0.contains("a make-up working day"), "{}", err.0);
     }
 
     #[test]

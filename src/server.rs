@@ -43,6 +43,7 @@ pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         // one has forgotten its [smtp] section.
         tracing::warn!("no SMTP server configured: e-mail is written as .eml files to {}", config.mail_dir().display());
     }
+    warn_of_missing_calendar_years(&pool, &config, clock)?;
     let state = AppState::new(config, pool, mailer, clock);
 
     let (stop, stopped) = mpsc::channel();
@@ -161,5 +162,21 @@ fn ensure_first_admin(pool: &DbPool, clock: Clock) -> anyhow::Result<()> {
     let created = account::create(&mut conn, &input, None, clock.now()).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("created the first administrator: {FIRST_ADMIN_EMAIL}");
     println!("one-time password (change it at first login): {}", created.generated_password.unwrap_or_default());
+    Ok(())
+}
+
+/// Says loudly at start-up which years the holiday calendar lacks, from today to the end of the last
+/// open project: their public holidays would be swept as working days.
+fn warn_of_missing_calendar_years(pool: &db::DbPool, config: &Config, clock: Clock) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    let calendar = db::work_calendar::in_force(&mut conn, &config.reminders.calendar)?;
+    let today = clock.now_utc().with_timezone(&config.timezone).date_naive();
+    let missing = db::work_calendar::missing_years(&mut conn, &calendar, today, 0)?;
+    if !missing.is_empty() {
+        tracing::warn!(
+            years = ?missing,
+            "the holiday calendar lacks these years: only weekends count as days off in them until an administrator enters the State Council's arrangement on /admin/calendar"
+        );
+    }
     Ok(())
 }

@@ -94,8 +94,15 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
             skipped.from, skipped.until, skipped.items
         );
     }
-    if !config.reminders.calendar.is_workday(today) {
+    if report.covered.len() == 1 && report.messages.is_empty() && !calendar_in_force(config, &pool, today)? {
         println!("{today} is not a working day: its reminders go out on the nearest working day");
+    }
+    if !report.calendar_missing_years.is_empty() {
+        let years: Vec<String> = report.calendar_missing_years.iter().map(i32::to_string).collect();
+        println!(
+            "warning: the holiday calendar lacks {}: only weekends count as days off there; enter the State Council's arrangement on /admin/calendar",
+            years.join(", ")
+        );
     }
     println!("{verb} {} message(s) for {today}", report.messages.len());
     if !report.unaddressed.is_empty() {
@@ -108,6 +115,12 @@ pub fn run(config: &Config, job: Job, as_of: Option<NaiveDate>, dry_run: bool, j
         println!("delivered {}, retrying later {}, given up {}", d.sent, d.retrying, d.failed);
     }
     Ok(())
+}
+
+/// Whether `today` is a working day in the calendar in force.
+fn calendar_in_force(config: &Config, pool: &db::DbPool, today: NaiveDate) -> anyhow::Result<bool> {
+    let mut conn = pool.get().context("database unavailable")?;
+    Ok(db::work_calendar::in_force(&mut conn, &config.reminders.calendar)?.is_workday(today))
 }
 
 /// The day swept and the instant stamped on what is queued: now, or the same time of day on the

@@ -45,6 +45,7 @@ pub mod roster;
 pub mod schema;
 pub mod session;
 pub mod user;
+pub mod work_calendar;
 
 pub use connection::{DbConnection, write_transaction};
 pub use pool::{DbPool, connect};

@@ -673,6 +673,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Holiday arrangements entered by administrators, one row per year.
+    calendar_years (year) {
+        /// The year.
+        year -> Integer,
+        /// Holidays: dates or ranges, one per line.
+        holidays -> Text,
+        /// Make-up working days, one per line.
+        workdays -> Text,
+        /// The State Council notice the dates come from.
+        source -> Text,
+        /// When it was last changed (UTC).
+        updated_at -> Timestamp,
+        /// Who last changed it.
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(institutions -> regions (region_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -819,6 +837,7 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     reminder_log,
     reminder_sweeps,
+    calendar_years,
     outbox_attempts,
     indicator_status_spans,
     calendar_feeds,

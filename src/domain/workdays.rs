@@ -3,16 +3,24 @@
 //! day before; due dates on a day off are shown as such.
 //!
 //! The State Council publishes each year's arrangement in the autumn before; the built-in calendar
-//! holds the published years and the configuration can add or replace years.
+//! holds the published years, and the configuration and the administrators' calendar page add or
+//! replace years. A year nobody has entered is never guessed at: its days off are the weekends only,
+//! and [`WorkCalendar::missing_years`] says which years those are, so that it can be said loudly.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
 
-/// Which days are worked.
+/// Which days are worked: each known year's arrangement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
+    years: BTreeMap<i32, Year>,
+}
+
+/// One year's arrangement, read and checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Year {
     holidays: BTreeSet<NaiveDate>,
     make_up_workdays: BTreeSet<NaiveDate>,
 }
@@ -48,16 +56,44 @@ pub struct YearArrangement {
     pub workdays: Vec<String>,
 }
 
-/// A date or range that cannot be read.
+/// Why a year's arrangement cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is neither a date (YYYY-MM-DD) nor a range of dates (YYYY-MM-DD..YYYY-MM-DD)")]
-pub struct BadDates(pub String);
+pub enum BadDates {
+    /// Neither a date nor a range.
+    #[error("'{0}' is neither a date (YYYY-MM-DD) nor a range of dates (YYYY-MM-DD..YYYY-MM-DD)")]
+    Unreadable(String),
+    /// A date outside the year (a notice may reach into the December before, no further).
+    #[error("'{0}' is not in the year of the arrangement (or the December before it)")]
+    OutsideYear(String),
+    /// A holiday that is a weekend day, or a range of only weekend days: off anyway.
+    #[error("'{0}' falls on a weekend only: a holiday must include a weekday")]
+    HolidayOnWeekend(String),
+    /// A make-up working day that is not a Saturday or Sunday.
+    #[error("'{0}' is a weekday: a make-up working day (调休上班) is a Saturday or Sunday")]
+    MakeUpOnWeekday(String),
+    /// A day listed both as a holiday and as a make-up working day.
+    #[error("'{0}' is both a holiday and a make-up working day")]
+    Both(String),
+}
+
+impl BadDates {
+    /// The date or range at fault, as written.
+    pub fn text(&self) -> &str {
+        match self {
+            BadDates::Unreadable(t)
+            | BadDates::OutsideYear(t)
+            | BadDates::HolidayOnWeekend(t)
+            | BadDates::MakeUpOnWeekday(t)
+            | BadDates::Both(t) => t,
+        }
+    }
+}
 
 /// The longest holiday range accepted; longer ones are typing mistakes.
 const MAX_RANGE_DAYS: u64 = 31;
 
 fn dates(text: &str) -> Result<Vec<NaiveDate>, BadDates> {
-    let bad = || BadDates(text.to_owned());
+    let bad = || BadDates::Unreadable(text.to_owned());
     let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| bad());
     match text.split_once("..") {
         None => Ok(vec![parse(text)?]),
@@ -75,34 +111,83 @@ fn dates(text: &str) -> Result<Vec<NaiveDate>, BadDates> {
 /// The published arrangements built into the program (国务院办公厅关于部分节假日安排的通知).
 const BUILT_IN: &str = include_str!("workdays_cn.toml");
 
+fn is_weekend(day: NaiveDate) -> bool {
+    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+impl YearArrangement {
+    /// Reads and checks the arrangement of `year`: every date readable and in the year (or the
+    /// December before), every holiday entry with a weekday in it, every make-up day a weekend day,
+    /// no day both.
+    pub fn check(&self, year: i32) -> Result<Year, BadDates> {
+        let first = NaiveDate::from_ymd_opt(year - 1, 12, 1);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31);
+        let in_year = |day: &NaiveDate| first.is_some_and(|f| *day >= f) && last.is_some_and(|l| *day <= l);
+        let mut checked = Year::default();
+        for text in &self.holidays {
+            let days = dates(text)?;
+            if !days.iter().all(in_year) {
+                return Err(BadDates::OutsideYear(text.clone()));
+            }
+            if days.iter().all(|d| is_weekend(*d)) {
+                return Err(BadDates::HolidayOnWeekend(text.clone()));
+            }
+            checked.holidays.extend(days);
+        }
+        for text in &self.workdays {
+            let days = dates(text)?;
+            if !days.iter().all(in_year) {
+                return Err(BadDates::OutsideYear(text.clone()));
+            }
+            if let Some(day) = days.iter().find(|d| !is_weekend(**d)) {
+                return Err(BadDates::MakeUpOnWeekday(day.to_string()));
+            }
+            if let Some(day) = days.iter().find(|d| checked.holidays.contains(d)) {
+                return Err(BadDates::Both(day.to_string()));
+            }
+            checked.make_up_workdays.extend(days);
+        }
+        Ok(checked)
+    }
+}
+
 impl WorkCalendar {
     /// The built-in calendar of published years.
     pub fn china() -> WorkCalendar {
-        let years: std::collections::BTreeMap<String, YearArrangement> = toml::from_str(BUILT_IN).unwrap_or_default();
+        let years: BTreeMap<i32, YearArrangement> = toml::from_str(BUILT_IN).unwrap_or_default();
         let mut calendar = WorkCalendar::default();
-        for arrangement in years.values() {
-            // The built-in file is checked by a test; nothing in it fails to parse.
-            let _ = calendar.add(arrangement);
+        for (year, arrangement) in &years {
+            // The built-in file is checked by a test; nothing in it fails.
+            let _ = calendar.set_year(*year, arrangement);
         }
         calendar
     }
 
-    /// Adds a year's arrangement.
-    pub fn add(&mut self, arrangement: &YearArrangement) -> Result<(), BadDates> {
-        for text in &arrangement.holidays {
-            self.holidays.extend(dates(text)?);
-        }
-        for text in &arrangement.workdays {
-            self.make_up_workdays.extend(dates(text)?);
-        }
+    /// Puts a year's arrangement in force, replacing what the calendar had for that year.
+    pub fn set_year(&mut self, year: i32, arrangement: &YearArrangement) -> Result<(), BadDates> {
+        self.years.insert(year, arrangement.check(year)?);
         Ok(())
+    }
+
+    /// Whether the calendar has the year's arrangement.
+    pub fn knows_year(&self, year: i32) -> bool {
+        self.years.contains_key(&year)
+    }
+
+    /// The years from `from` to `to` the calendar has no arrangement for: their holidays are
+    /// unknown, and only weekends are taken as days off.
+    pub fn missing_years(&self, from: i32, to: i32) -> Vec<i32> {
+        (from..=to).filter(|year| !self.knows_year(*year)).collect()
     }
 
     /// Why `day` is not worked, or `None` for a working day.
     pub fn day_off(&self, day: NaiveDate) -> Option<DayOff> {
-        if self.holidays.contains(&day) {
+        // A day belongs to its own year's arrangement or, in December, to the next year's.
+        let years = [day.year(), day.year() + 1];
+        let arrangements = || years.iter().filter_map(|y| self.years.get(y));
+        if arrangements().any(|y| y.holidays.contains(&day)) {
             Some(DayOff::Holiday)
-        } else if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.make_up_workdays.contains(&day) {
+        } else if is_weekend(day) && !arrangements().any(|y| y.make_up_workdays.contains(&day)) {
             Some(DayOff::Weekend)
         } else {
             None
@@ -176,12 +261,13 @@ mod tests {
 
     #[test]
     fn the_built_in_calendar_parses_and_knows_the_published_years() {
-        let years: std::collections::BTreeMap<String, YearArrangement> = toml::from_str(BUILT_IN).unwrap();
+        let years: BTreeMap<i32, YearArrangement> = toml::from_str(BUILT_IN).unwrap();
         let mut calendar = WorkCalendar::default();
-        for arrangement in years.values() {
-            calendar.add(arrangement).unwrap();
+        for (year, arrangement) in &years {
+            calendar.set_year(*year, arrangement).unwrap();
         }
         assert_eq!(calendar, WorkCalendar::china());
+        assert_eq!(calendar.missing_years(2024, 2028), [2027, 2028], "no year is guessed at");
         // 2026 Spring Festival: 15–23 February off, Saturday 14 and Saturday 28 February worked.
         assert_eq!(calendar.day_off(date(2026, 2, 16)), Some(DayOff::Holiday));
         assert!(calendar.is_workday(date(2026, 2, 14)));
@@ -240,12 +326,35 @@ mod tests {
     #[test]
     fn configured_dates_are_checked() {
         let mut calendar = WorkCalendar::default();
-        let good = YearArrangement { holidays: vec!["2027-01-01..2027-01-03".into()], workdays: vec![] };
-        calendar.add(&good).unwrap();
-        assert_eq!(calendar.day_off(date(2027, 1, 2)), Some(DayOff::Holiday));
-        for bad in ["2027-13-01", "2027-01-05..2027-01-01", "2027-01-01..2027-03-01", "soon"] {
-            let arrangement = YearArrangement { holidays: vec![bad.into()], workdays: vec![] };
-            assert_eq!(calendar.add(&arrangement), Err(BadDates(bad.into())));
+        let arrangement = |holidays: &[&str], workdays: &[&str]| YearArrangement {
+            holidays: holidays.iter().map(|s| (*s).to_owned()).collect(),
+            workdays: workdays.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        calendar.set_year(2030, &arrangement(&["2030-01-01..2030-01-03"], &["2030-01-05"])).unwrap();
+        assert_eq!(calendar.day_off(date(2030, 1, 2)), Some(DayOff::Holiday));
+        assert!(calendar.is_workday(date(2030, 1, 5)), "a make-up Saturday");
+        assert!(calendar.knows_year(2030) && !calendar.knows_year(2031));
+        // Setting a year again replaces it.
+        calendar.set_year(2030, &arrangement(&["2030-01-01"], &[])).unwrap();
+        assert!(calendar.is_workday(date(2030, 1, 2)));
+        assert_eq!(calendar.day_off(date(2030, 1, 5)), Some(DayOff::Weekend));
+        let bad: &[(&[&str], &[&str], BadDates)] = &[
+            (&["2030-13-01"], &[], BadDates::Unreadable("2030-13-01".into())),
+            (&["2030-01-05..2030-01-01"], &[], BadDates::Unreadable("2030-01-05..2030-01-01".into())),
+            (&["2030-01-01..2030-03-01"], &[], BadDates::Unreadable("2030-01-01..2030-03-01".into())),
+            (&["soon"], &[], BadDates::Unreadable("soon".into())),
+            (&["2031-01-01"], &[], BadDates::OutsideYear("2031-01-01".into())),
+            (&["2029-11-30"], &[], BadDates::OutsideYear("2029-11-30".into())),
+            (&["2030-01-05..2030-01-06"], &[], BadDates::HolidayOnWeekend("2030-01-05..2030-01-06".into())),
+            (&[], &["2030-01-07"], BadDates::MakeUpOnWeekday("2030-01-07".into())),
+            (&["2030-02-01..2030-02-10"], &["2030-02-09"], BadDates::Both("2030-02-09".into())),
+        ];
+        for (holidays, workdays, error) in bad {
+            assert_eq!(calendar.set_year(2030, &arrangement(holidays, workdays)).as_ref(), Err(error));
         }
+        assert!(calendar.is_workday(date(2030, 1, 2)), "a refused arrangement changes nothing");
+        // A notice may start its year's holidays in the December before.
+        calendar.set_year(2031, &arrangement(&["2030-12-30..2031-01-01"], &[])).unwrap();
+        assert_eq!(calendar.day_off(date(2030, 12, 30)), Some(DayOff::Holiday));
     }
 }

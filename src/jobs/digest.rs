@@ -119,7 +119,7 @@ fn compose(context: &Context<'_>, recipient: &Recipient, rows: &[Attention], in_
             section.rows.push((row.metric.clone(), state));
         }
     }
-    let date = super::notices::date_text(t, context.calendar, context.today);
+    let date = super::notices::date_text(t, &context.calendar, context.today);
     let counts: [(&str, &dyn std::fmt::Display); 4] =
         [("overdue", &overdue), ("at_risk", &at_risk), ("projects", &projects), ("date", &date)];
     let more = projects.saturating_sub(MAX_PROJECTS);
@@ -155,5 +155,6 @@ pub fn run_on_pool(
 ) -> anyhow::Result<SweepReport> {
     use anyhow::Context as _;
     let mut conn = pool.get().context("database unavailable for the digest")?;
-    run(&mut conn, &Context::of(config, today), now, mode)
+    let context = Context::load(&mut conn, config, today)?;
+    run(&mut conn, &context, now, mode)
 }

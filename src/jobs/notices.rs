@@ -71,12 +71,12 @@ impl Recipient {
 }
 
 /// What every notice needs besides its subject.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// Where links point.
     pub base_url: &'a str,
-    /// Working days, to say when a date is a weekend or a holiday.
-    pub calendar: &'a WorkCalendar,
+    /// Working days in force, to say when a date is a weekend or a holiday.
+    pub calendar: WorkCalendar,
     /// The day the message is written.
     pub today: NaiveDate,
     /// The status engine's warning window.
@@ -84,14 +84,18 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The context the configuration gives, on `today`.
-    pub fn of(config: &'a crate::config::Config, today: NaiveDate) -> Self {
-        Context {
+    /// The context the configuration and the calendar in force give, on `today`.
+    pub fn load(
+        conn: &mut crate::db::DbConnection,
+        config: &'a crate::config::Config,
+        today: NaiveDate,
+    ) -> diesel::QueryResult<Self> {
+        Ok(Context {
             base_url: &config.base_url,
-            calendar: &config.reminders.calendar,
+            calendar: crate::db::work_calendar::in_force(conn, &config.reminders.calendar)?,
             today,
             warning_days: config.tracking.warning_days,
-        }
+        })
     }
 }
 
@@ -199,7 +203,7 @@ impl<'a> Gist<'a> {
             title,
             items: items.len(),
             projects: project_ids.len(),
-            date: date_text(t, context.calendar, first_due),
+            date: date_text(t, &context.calendar, first_due),
             days: items.first().map_or(0, |i| i.offset),
         }
     }
@@ -286,7 +290,7 @@ fn reminder_section(
             heading,
             rows: vec![
                 (label("email.notice.label.target"), target_row(t, &indicator.target)),
-                (label("email.notice.label.due"), date_text(t, context.calendar, due_on)),
+                (label("email.notice.label.due"), date_text(t, &context.calendar, due_on)),
                 (label("email.notice.label.planned"), planned_text(t, indicator, due_on)),
                 (label("email.notice.label.verified"), verified_text(t, context, indicator, project.period)),
                 (label("email.notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
@@ -297,7 +301,7 @@ fn reminder_section(
             heading,
             rows: vec![
                 (label("email.notice.label.target"), target_row(t, &indicator.target)),
-                (label("email.notice.label.due"), date_text(t, context.calendar, since)),
+                (label("email.notice.label.due"), date_text(t, &context.calendar, since)),
                 (label("email.notice.label.planned"), planned_text(t, indicator, since)),
                 (label("email.notice.label.verified"), verified_text(t, context, indicator, project.period)),
                 (label("email.notice.label.days_overdue"), as_of_nominal(i64::from(item.offset))),
@@ -307,7 +311,7 @@ fn reminder_section(
         (Subject::Evidence { evidence_id, submitted_on, .. }, _) => Section {
             heading,
             rows: vec![
-                (label("email.notice.label.submitted"), date_text(t, context.calendar, submitted_on)),
+                (label("email.notice.label.submitted"), date_text(t, &context.calendar, submitted_on)),
                 (label("email.notice.label.waiting"), as_of_nominal(i64::from(item.offset))),
             ],
             link: Some((label("email.notice.action.review"), format!("{base}/evidence/{evidence_id}"))),
@@ -316,7 +320,7 @@ fn reminder_section(
             heading: format!("{} · {}", t.get(&format!("email.notice.{}.heading", item.rule.as_str())), project.code),
             rows: vec![
                 (label("email.notice.label.project"), format!("{} {}", project.code, project.title)),
-                (label("email.notice.label.date"), date_text(t, context.calendar, due_on)),
+                (label("email.notice.label.date"), date_text(t, &context.calendar, due_on)),
                 (label("email.notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
             ],
             link: Some((label("email.notice.action.project"), format!("{base}/projects/{}", project.code))),

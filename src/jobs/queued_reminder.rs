@@ -42,7 +42,7 @@ pub fn write(conn: &mut DbConnection, config: &crate::config::Config, json: &str
     project_ids.dedup();
     let contacts = queries::contacts(conn, &project_ids)?;
     let indicators = indicators(conn, &reminder.items)?;
-    let context = notices::Context::of(config, reminder.today);
+    let context = notices::Context::load(conn, config, reminder.today)?;
     let notice = notices::reminder(&context, &reminder, &contacts, &indicators);
     Ok(notice.render(reminder.recipient.locale().tag())?)
 }

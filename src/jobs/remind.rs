@@ -23,9 +23,9 @@ use sha2::{Digest, Sha256};
 
 use super::notices::{self, Recipient};
 use super::queued_reminder::QueuedReminder;
-use crate::db::DbConnection;
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
+use crate::db::{DbConnection, work_calendar};
 use crate::domain::reminder::{
     Audience, Coverage, Direction, Ladder, RuleDays, Rules, coverage, due_dates, nominal_days, steps,
 };
@@ -285,6 +285,9 @@ pub struct SweepReport {
     /// Days without a sweep that were older than the catch-up limit, and how many reminder items
     /// fell on them.
     pub skipped: Option<Skipped>,
+    /// Years from today to the end of the last open project that the holiday calendar lacks: in
+    /// them only weekends count as days off.
+    pub calendar_missing_years: Vec<i32>,
     /// Messages queued (or that would be).
     pub messages: Vec<Queued>,
     /// Items with nobody to send them to (no active PI account, no research-office address, no
@@ -397,7 +400,7 @@ fn queue(
         .collect();
     let context = notices::Context {
         base_url: settings.base_url,
-        calendar: settings.calendar,
+        calendar: settings.calendar.clone(),
         today,
         warning_days: settings.warning_days,
     };
@@ -552,7 +555,9 @@ fn compose(
     Ok((queued, serde_json::to_string(&reminder)?))
 }
 
-/// One sweep as `serve` and `remind run` do it: the rules in force, the configured calendar.
+/// One sweep as `serve` and `remind run` do it: the rules and the calendar in force. Years the
+/// calendar lacks, from today to the end of the last open project, are reported and logged: their
+/// holidays count as working days until an administrator enters them.
 pub fn run(
     pool: &crate::db::DbPool,
     config: &crate::config::Config,
@@ -563,12 +568,22 @@ pub fn run(
     use anyhow::Context as _;
     let mut conn = pool.get().context("database unavailable for the reminder sweep")?;
     let rules = queries::rule_days(&mut conn, &config.reminders.rules)?;
+    let calendar = work_calendar::in_force(&mut conn, &config.reminders.calendar)?;
     let settings = Settings {
         rules: &rules,
-        calendar: &config.reminders.calendar,
+        calendar: &calendar,
         base_url: &config.base_url,
         timezone: config.timezone,
         warning_days: config.tracking.warning_days,
     };
-    sweep(&mut conn, &settings, today, now, mode)
+    let mut report = sweep(&mut conn, &settings, today, now, mode)?;
+    let ahead = rules.upcoming.iter().chain(&rules.term).copied().max().unwrap_or_default();
+    report.calendar_missing_years = work_calendar::missing_years(&mut conn, &calendar, today, ahead)?;
+    if !report.calendar_missing_years.is_empty() {
+        tracing::warn!(
+            years = ?report.calendar_missing_years,
+            "the holiday calendar lacks these years: only weekends count as days off in them; enter the State Council's arrangement on /admin/calendar"
+        );
+    }
+    Ok(report)
 }

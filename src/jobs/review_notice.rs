@@ -74,7 +74,7 @@ pub fn queue(
             sections: vec![Section {
                 heading: metric.clone(),
                 rows: vec![
-                    (t.get("email.notice.label.measured").to_owned(), date_text(t, context.calendar, measured_on)),
+                    (t.get("email.notice.label.measured").to_owned(), date_text(t, &context.calendar, measured_on)),
                     (t.get("email.notice.label.reason").to_owned(), reason.clone().unwrap_or_default()),
                 ],
                 link: Some((t.get("email.notice.action.answer").to_owned(), format!("{base}/evidence/{evidence_id}"))),

@@ -753,3 +753,85 @@ async fn pages_say_which_due_dates_fall_on_a_weekend_or_a_holiday() {
     let page = staff.get("/projects/SH-KJ-2024-001").await;
     assert!(page.body.contains("（星期"), "the next due dates carry their weekday");
 }
+
+#[actix_web::test]
+async fn an_admin_enters_a_year_of_holidays_and_a_missing_year_is_said_everywhere() {
+    use coop_tracker::db::work_calendar;
+    use coop_tracker::domain::role::Role;
+    let s = setup_with_env(&[]);
+    let (project_id, _) = project(&s).await;
+    // The project now runs to mid-2030: 2027 to 2030 have no published arrangement.
+    with_conn(&s.app, |c| {
+        diesel::update(projects::table.find(project_id))
+            .set(projects::execution_end.eq(date("2030-06-30")))
+            .execute(c)
+            .unwrap()
+    });
+    s.app.user("admin@example.org", Role::Admin);
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut admin = Browser::new(&service);
+    admin.login("admin@example.org").await;
+    let warning = "节假日安排缺少以下年份，在这些年份中只把周末当作休息日：2027、2028、2029、2030。";
+    for path in ["/admin/reminders", "/dashboard"] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains(warning), "{path}: {}", page.body);
+    }
+    let day = date("2026-11-23");
+    let report = remind::run(&s.app.state.pool, &s.app.state.config, day, morning(day), Mode::DryRun).unwrap();
+    assert_eq!(report.calendar_missing_years, [2027, 2028, 2029, 2030]);
+    let page = admin.get("/admin/calendar").await;
+    assert!(page.body.contains("id=\"year-2026\"") && page.body.contains("系统内置"), "{}", page.body);
+
+    // Refused: a make-up day on a weekday, and a holiday of weekend days only; nothing is stored.
+    // (Made-up dates in a year far off: the mechanism, not a real arrangement.)
+    let source = "国办发明电〔2029〕99号（测试）";
+    let refused = [
+        ("2030-01-01\n2030-02-04..2030-02-10", "2030-02-14", "2030-02-14 是工作日：调休上班日须是星期六或星期日。"),
+        ("2030-01-05..2030-01-06", "", "“2030-01-05..2030-01-06”全部是周末，本来就休息：放假日期须含工作日。"),
+        ("2030-02-30", "", "“2030-02-30”不是日期"),
+    ];
+    for (holidays, workdays, message) in refused {
+        let fields = [("year", "2030"), ("holidays", holidays), ("workdays", workdays), ("source", source)];
+        let page = admin.post("/admin/calendar", &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{holidays}");
+        assert!(page.body.contains(message), "{message}: {}", page.body);
+    }
+    assert!(with_conn(&s.app, |c| work_calendar::list_years(c).unwrap()).is_empty());
+    let page = admin
+        .post("/admin/calendar", &[("year", "2030"), ("holidays", "2030-01-01"), ("workdays", ""), ("source", "")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("请写明所依据的通知"), "{}", page.body);
+
+    let fields = [
+        ("year", "2030"),
+        ("holidays", "2030-01-01\n2030-02-04..2030-02-10"),
+        ("workdays", "2030-02-16"),
+        ("source", source),
+    ];
+    let saved = admin.post("/admin/calendar", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let calendar = with_conn(&s.app, |c| work_calendar::in_force(c, &s.app.state.config.reminders.calendar).unwrap());
+    assert!(!calendar.is_workday(date("2030-02-06")), "a Wednesday in the entered holiday");
+    assert!(calendar.is_workday(date("2030-02-16")), "the entered make-up Saturday");
+    let report = remind::run(&s.app.state.pool, &s.app.state.config, day, morning(day), Mode::DryRun).unwrap();
+    assert_eq!(report.calendar_missing_years, [2027, 2028, 2029]);
+    let page = admin.get("/admin/calendar").await;
+    assert!(page.body.contains("管理员录入") && page.body.contains(source), "{}", page.body);
+
+    let removed = admin.post("/admin/calendar/2030/delete", &[]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(admin.post("/admin/calendar/2030/delete", &[]).await.status, StatusCode::SEE_OTHER, "already removed");
+    let actions: Vec<String> = with_conn(&s.app, |c| {
+        use coop_tracker::db::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::entity.eq("work_calendar"))
+            .order(audit_log::id.asc())
+            .select(audit_log::action)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(actions, ["work_calendar.save", "work_calendar.delete"]);
+    assert!(with_conn(&s.app, |c| coop_tracker::db::audit::verify(c).unwrap()).break_at.is_none());
+}

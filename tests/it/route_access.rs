@@ -136,6 +136,9 @@ const POLICY: &[(&str, &str, &[Visitor])] = &[
     ("GET", "/admin/reminders", ADMIN),
     ("POST", "/admin/reminders", ADMIN),
     ("POST", "/admin/reminders/reset", ADMIN),
+    ("GET", "/admin/calendar", ADMIN),
+    ("POST", "/admin/calendar", ADMIN),
+    ("POST", "/admin/calendar/{year}/delete", ADMIN),
     ("GET", "/admin/outbox", STAFF),
     ("GET", "/admin/outbox/{id}", STAFF),
     ("POST", "/admin/outbox/{id}/retry", STAFF),
@@ -228,6 +231,7 @@ impl Fixture {
             .replace("{name}.png", "region.png")
             .replace("{name}", "app.css")
             .replace("{tag}", "en")
+            .replace("{year}", "2030")
             .replace("{file}", &format!("{}.ics", self.calendar))
     }
 }

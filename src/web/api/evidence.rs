@@ -222,7 +222,8 @@ pub async fn review(
                 Decision::parse(body.decision.trim()).ok_or(AppError::field("decision", "review.error.decision"))?;
             let review_id = crate::db::write_transaction(conn, |conn| {
                 let review_id = evidence::review(conn, &user, id, decision, &body.comment, (ip.as_deref(), now))?;
-                review_notice::queue(conn, review_id, &Context::of(&config, today), now)?;
+                let context = Context::load(conn, &config, today)?;
+                review_notice::queue(conn, review_id, &context, now)?;
                 Ok::<_, AppError>(review_id)
             })?;
             Ok(Reviewed { review_id, status: decision.stored() })

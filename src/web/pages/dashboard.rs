@@ -38,6 +38,8 @@ struct DashboardPage<'a> {
     data: &'a DashboardData,
     offset: i64,
     limit: i64,
+    /// For an administrator, the years the holiday calendar lacks (see [`crate::db::work_calendar`]).
+    calendar_missing: Vec<i32>,
 }
 
 /// What the dashboard reads from the database, kept in the read cache until the data changes.
@@ -123,7 +125,21 @@ pub async fn show(
             })
         })
         .await?;
-    render(&DashboardPage { ctx: PageCtx::new(&req, Some(&current)), as_of, query, data: &data, offset, limit })
+    let calendar_missing =
+        if current.user.role == Role::Admin { missing_calendar_years(&state).await? } else { Vec::new() };
+    let ctx = PageCtx::new(&req, Some(&current));
+    render(&DashboardPage { ctx, as_of, query, data: &data, offset, limit, calendar_missing })
+}
+
+/// The years the holiday calendar lacks, from today to the end of the last open project.
+pub(crate) async fn missing_calendar_years(state: &AppState) -> Result<Vec<i32>, AppError> {
+    let (configured, today) = (state.config.reminders.calendar.clone(), state.today());
+    state
+        .db(move |conn| {
+            let calendar = crate::db::work_calendar::in_force(conn, &configured)?;
+            Ok(crate::db::work_calendar::missing_years(conn, &calendar, today, 0)?)
+        })
+        .await
 }
 
 /// The spreadsheet's columns, in the user's language.

@@ -12,6 +12,7 @@ use crate::db::evidence::EvidenceView;
 use crate::db::indicator::{self, is_closed};
 use crate::db::milestone::{self, PlanRequest};
 use crate::db::project::{self, Project};
+use crate::db::work_calendar;
 use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::role::Role;
@@ -307,12 +308,12 @@ pub(super) async fn show_page(
     (errors, plan_errors): (Vec<FieldError>, Vec<FieldError>),
     entry: EntryForm,
 ) -> Result<HttpResponse, AppError> {
-    let user = current.user.clone();
-    let (project, detail, (items, contributes, proof)) = state
+    let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
+    let (project, detail, (items, contributes, proof), calendar) = state
         .db(move |conn| {
             let (project, detail) = load(conn, &user, id)?;
             let parts = section_parts(conn, &user, &project, (id, &detail.metric, &detail.target))?;
-            Ok((project, detail, parts))
+            Ok((project, detail, parts, work_calendar::in_force(conn, &configured)?))
         })
         .await?;
     let today = state.today();
@@ -346,7 +347,7 @@ pub(super) async fn show_page(
             ops: &OPS,
             adding: false,
             evidence,
-            calendar: state.config.reminders.calendar.clone(),
+            calendar,
             chart,
         },
     )

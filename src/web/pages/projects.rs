@@ -12,6 +12,7 @@ use super::{project_form, roster};
 use crate::db::evidence::can_contribute;
 use crate::db::project::{self, Project};
 use crate::db::project_state;
+use crate::db::work_calendar;
 use crate::domain::guide::model::Op;
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
@@ -247,13 +248,13 @@ async fn show_page(
     as_of: NaiveDate,
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
-    let user = current.user.clone();
-    let (loaded, contributes, (history, more_history)) = state
+    let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
+    let (loaded, contributes, (history, more_history), calendar) = state
         .db(move |conn| {
             let loaded = load(conn, &user, &code)?;
             let contributes = can_contribute(conn, &user, &loaded.project)?;
             let history = history::rows(conn, loaded.project.id, 0, LATEST_HISTORY)?;
-            Ok((loaded, contributes, history))
+            Ok((loaded, contributes, history, work_calendar::in_force(conn, &configured)?))
         })
         .await?;
     let report = report(loaded, as_of, &state.config.tracking);
@@ -278,7 +279,7 @@ async fn show_page(
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,
-        rows: report.indicators.iter().map(|i| row(i, ctx.t, &state.config.reminders.calendar)).collect(),
+        rows: report.indicators.iter().map(|i| row(i, ctx.t, &calendar)).collect(),
         ctx,
         status: report.status,
         completion: percent(report.completion),

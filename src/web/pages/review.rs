@@ -86,7 +86,8 @@ pub async fn review(
                 .db(move |conn| {
                     crate::db::write_transaction(conn, |conn| {
                         let review_id = evidence::review(conn, &user, id, decision, &comment, (ip.as_deref(), now))?;
-                        review_notice::queue(conn, review_id, &Context::of(&config, today), now)?;
+                        let context = Context::load(conn, &config, today)?;
+                        review_notice::queue(conn, review_id, &context, now)?;
                         Ok::<_, AppError>(())
                     })?;
                     Ok(evidence::queue(conn, 0, 1)?.0.first().map(|item| item.evidence_id))

@@ -1,6 +1,7 @@
-//! Administration: accounts and the reminder rules (administrators only), and the e-mail outbox
-//! (administrators and staff).
+//! Administration: accounts, the reminder rules and the holiday calendar (administrators only), and
+//! the e-mail outbox (administrators and staff).
 
+mod calendar;
 mod outbox;
 mod reminders;
 mod users;
@@ -18,6 +19,9 @@ pub fn routes(r: &mut Routes<'_>) {
         .get("/admin/reminders", reminders::form)
         .post("/admin/reminders", reminders::save)
         .post("/admin/reminders/reset", reminders::reset)
+        .get("/admin/calendar", calendar::show)
+        .post("/admin/calendar", calendar::save)
+        .post("/admin/calendar/{year}/delete", calendar::delete)
         .get("/admin/outbox", outbox::show)
         .get("/admin/outbox/{id}", outbox::message)
         .post("/admin/outbox/{id}/retry", outbox::retry);

@@ -26,6 +26,8 @@ struct RemindersPage {
     /// Whether the rules set here are in force rather than the configuration file's.
     overridden: bool,
     errors: FormErrors,
+    /// The years the holiday calendar lacks.
+    calendar_missing: Vec<i32>,
 }
 
 /// A set of related fields with one explanation (the overdue ladder has three).
@@ -266,8 +268,14 @@ async fn page(
     let (in_force, overridden) =
         state.db(move |conn| Ok((reminder::rule_days(conn, &for_db)?, reminder::rules_overridden(conn)?))).await?;
     let form = form.unwrap_or_else(|| RulesForm::from_days(&in_force));
-    let page =
-        RemindersPage { ctx: PageCtx::new(req, Some(current)), groups: groups(&form, &configured), overridden, errors };
+    let calendar_missing = crate::web::pages::dashboard::missing_calendar_years(state).await?;
+    let page = RemindersPage {
+        ctx: PageCtx::new(req, Some(current)),
+        groups: groups(&form, &configured),
+        overridden,
+        errors,
+        calendar_missing,
+    };
     render_with(status, &page)
 }
 
