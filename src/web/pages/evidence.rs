@@ -128,15 +128,16 @@ pub struct EvidenceSection {
     pub max_mb: u64,
 }
 
-/// What the section is made from: an indicator's evidence, whether the viewer may report on it, and
-/// the kinds of proof it asks for.
+/// What the section is made from: an indicator's evidence measured by `as_of`, whether the viewer may
+/// report on it, and the kinds of proof it asks for.
 pub fn section_parts(
     conn: &mut DbConnection,
     user: &User,
     project: &Project,
     (indicator_id, metric, target): (i64, &str, &Target),
+    as_of: NaiveDate,
 ) -> Result<(Vec<EvidenceView>, bool, Vec<ProofKind>), AppError> {
-    let items = evidence::for_indicator(conn, indicator_id)?;
+    let items = evidence::for_indicator(conn, indicator_id, as_of)?;
     let contributes = !is_closed(&project.state) && evidence::can_contribute(conn, user, project)?;
     let stored = evidence::proof_lists(conn, &[indicator_id])?;
     let proof = proof::required(stored.get(&indicator_id).map_or("", String::as_str), metric, target);
@@ -218,7 +219,8 @@ pub async fn submit(
     let Err(error) = result else { return Ok(see_other(&format!("/indicators/{id}?done=evidence_submitted"))) };
     let (status, errors, message) = refused(error, PageCtx::new(&req, Some(&current)).t)?;
     let entry = EntryForm { fields: typed, errors: FormErrors(errors), message };
-    indicators::show_page(&req, &state, &current, status, id, (None, None), (Vec::new(), Vec::new()), entry).await
+    let shown = (status, None);
+    indicators::show_page(&req, &state, &current, shown, id, (None, None), (Vec::new(), Vec::new()), entry).await
 }
 
 /// `GET /evidence/{id}/files/{n}`: the `n`th file, for those who may see the project.
@@ -310,18 +312,18 @@ pub async fn show_page(
     form: ReviewForm,
     (errors, message): (Vec<FieldError>, Option<String>),
 ) -> Result<HttpResponse, AppError> {
-    let user = current.user.clone();
+    let (user, today) = (current.user.clone(), state.today());
     let (loaded, view, others, stored) = state
         .db(move |conn| {
             let (project, view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
             let loaded = load(conn, &user, &project.code)?;
             let others: Vec<EvidenceView> =
-                evidence::for_indicator(conn, view.indicator_id)?.into_iter().filter(|e| e.id != id).collect();
+                evidence::for_indicator(conn, view.indicator_id, today)?.into_iter().filter(|e| e.id != id).collect();
             let stored = evidence::proof_lists(conn, &[view.indicator_id])?;
             Ok((loaded, view, others, stored))
         })
         .await?;
-    let report = report(loaded, state.today(), &state.config.tracking);
+    let report = report(loaded, today, &state.config.tracking);
     let project = report.project;
     let indicator = report.indicators.into_iter().find(|i| i.id == view.indicator_id).ok_or(AppError::NotFound)?;
     let required =
