@@ -305,6 +305,9 @@ async fn evidence_left_pending_by_an_earlier_close_is_shown_unreviewed_and_leave
         "the row says it will not be reviewed"
     );
     assert!(!page.body.contains("待审核 42"));
+    let evidence_page = staff.get(&format!("/evidence/{id}")).await;
+    assert!(evidence_page.body.contains("未审核（项目已结束）"), "{}", evidence_page.body);
+    assert!(!evidence_page.body.contains("待审核"), "{}", evidence_page.body);
     let queue = staff.get("/review").await;
     assert_eq!(queue.status, StatusCode::OK);
     assert!(!queue.body.contains(&format!("/evidence/{id}")), "not in the queue: {}", queue.body);

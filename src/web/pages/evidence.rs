@@ -37,8 +37,11 @@ pub fn routes(r: &mut Routes<'_>) {
 }
 
 /// The catalogue key naming an evidence status (or a review decision, which uses the same words).
-pub fn status_key(status: &str) -> &'static str {
+/// Evidence still pending on a closed project (left by a close before closing settled it) will never
+/// be reviewed, and says so.
+pub fn status_key(status: &str, project_closed: bool) -> &'static str {
     match status {
+        "pending" if project_closed => "evidence_page.status_unreviewed",
         "pending" => "evidence_page.status_pending",
         "accepted" => "evidence_page.status_accepted",
         "rejected" => "evidence_page.status_rejected",
@@ -116,6 +119,8 @@ pub struct EvidenceSection {
     pub items: Vec<EvidenceView>,
     /// Whether the viewer may log progress (PI or member of an open project).
     pub contributes: bool,
+    /// Whether the project is closed (its pending evidence is then never reviewed).
+    pub closed: bool,
     /// The kinds of proof asked for: one file input each.
     pub proof: Vec<ProofKind>,
     /// The form as typed.
@@ -152,7 +157,7 @@ impl EvidenceSection {
 
     /// A status's (or decision's) name.
     pub fn status(&self, status: &str) -> &'static str {
-        self.t.get(status_key(status))
+        self.t.get(status_key(status, self.closed))
     }
 
     /// The label of a proof kind's file input.
@@ -271,7 +276,7 @@ impl ShowPage {
     }
 
     fn status(&self, status: &str) -> &'static str {
-        self.ctx.t.get(status_key(status))
+        self.ctx.t.get(status_key(status, is_closed(&self.project.state)))
     }
 
     fn proof_label(&self, kind: &ProofKind) -> &'static str {

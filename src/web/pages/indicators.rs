@@ -326,6 +326,7 @@ pub(super) async fn show_page(
         target: detail.target.clone(),
         items,
         contributes,
+        closed: is_closed(&project.state),
         proof,
         entry,
         start: project.execution_start,
