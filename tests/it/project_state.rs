@@ -216,6 +216,15 @@ async fn closing_is_refused_while_evidence_awaits_review_naming_it_or_withdraws_
         assert!(message.contains(&format!("#{first} {metric} (2026-06-30)")), "{message}");
         assert!(message.contains(&format!("#{second} {metric} (2026-07-31)")), "{message}");
     }
+    let english = actix_web::test::TestRequest::post()
+        .uri(&path)
+        .insert_header(("accept-language", "en"))
+        .set_json(json!({"state": "terminated", "note": "stopped"}));
+    let refused = api.request(english).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let message = body(&refused)["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.starts_with("2 pieces of evidence still await review"), "{message}");
+    assert!(message.contains(&format!("#{first} {metric} (2026-06-30)")), "{message}");
     assert_eq!(stored_state(&s.app), "in_acceptance", "a refused close changes nothing");
     assert_eq!(state_audits(&s.app).len(), 1);
     assert_eq!(evidence_status(&s.app, first), "pending");
