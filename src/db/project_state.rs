@@ -36,11 +36,15 @@ pub struct Move<'a> {
     pub withdraw_reason: Option<&'a str>,
 }
 
-/// A note or reason as kept: trimmed, blank as none, refused when too long or not plain paragraphs.
-fn checked_text<'a>(text: Option<&'a str>, field: &'static str) -> Result<Option<&'a str>, AppError> {
+/// A note or reason as kept: trimmed, blank as none, refused when too long (with the message
+/// `too_long`) or not plain paragraphs.
+fn checked_text<'a>(
+    text: Option<&'a str>,
+    (field, too_long): (&'static str, &'static str),
+) -> Result<Option<&'a str>, AppError> {
     let text = text.map(str::trim).filter(|n| !n.is_empty());
     if text.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-        return Err(AppError::field(field, "project_state.note_too_long"));
+        return Err(AppError::field(field, too_long));
     }
     if text.is_some_and(|n| !crate::domain::text::is_paragraphs(n, MAX_NOTE_CHARS)) {
         return Err(AppError::field(field, "error.text_invalid"));
@@ -58,8 +62,9 @@ pub fn change(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<ProjectState, AppError> {
-    let note = checked_text(asked.note, "note")?;
-    let withdraw_reason = checked_text(asked.withdraw_reason, "withdraw_reason")?;
+    let note = checked_text(asked.note, ("note", "project_state.note_too_long"))?;
+    let withdraw_reason =
+        checked_text(asked.withdraw_reason, ("withdraw_reason", "project_state.withdraw_reason_too_long"))?;
     let to = asked.to;
     crate::db::write_transaction(conn, |conn| {
         let current: String = projects::table
