@@ -118,7 +118,7 @@ pub fn submit(
         return Err(AppError::field("value", "evidence.error.empty"));
     }
     crate::db::write_transaction(conn, |conn| {
-        let project = find_open_project(conn, project_id)?;
+        let project = super::project_state::hold_open(conn, project_id)?;
         if !can_contribute(conn, actor, &project)? {
             return Err(AppError::Forbidden);
         }
@@ -360,6 +360,63 @@ pub fn review(
     })
 }
 
+/// A piece of evidence awaiting review, as a refusal to close its project names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Awaiting {
+    /// The evidence.
+    pub id: i64,
+    /// What its indicator measures.
+    pub metric: String,
+    /// When it was measured.
+    pub measured_on: NaiveDate,
+}
+
+/// A project's evidence awaiting review, oldest first: what closing the project has to settle.
+pub fn awaiting_review(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<Awaiting>> {
+    let rows: Vec<(i64, String, NaiveDate)> = evidence::table
+        .inner_join(indicators::table)
+        .filter(indicators::project_id.eq(project_id))
+        .filter(evidence::status.eq("pending"))
+        .order((evidence::created_at.asc(), evidence::id.asc()))
+        .select((evidence::id, indicators::metric, evidence::measured_on))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, metric, measured_on)| Awaiting { id, metric, measured_on }).collect())
+}
+
+/// Withdraws evidence awaiting review, with the staff's reason, inside the caller's transaction
+/// (closing a project does this for its pending evidence); one audit row per piece. Evidence
+/// reviewed meanwhile makes the whole change a conflict, so nothing is half-settled.
+pub(crate) fn withdraw(
+    conn: &mut DbConnection,
+    project_id: i64,
+    ids: &[i64],
+    reason: &str,
+    (actor, now): (Option<i64>, NaiveDateTime),
+) -> Result<(), AppError> {
+    for &id in ids {
+        let changed = diesel::update(evidence::table.find(id).filter(evidence::status.eq("pending")))
+            .set((evidence::status.eq("withdrawn"), evidence::updated_at.eq(now)))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(AppError::Conflict("review.error.already_reviewed"));
+        }
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor,
+                action: "evidence.withdraw",
+                entity: "evidence",
+                entity_id: Some(id),
+                project_id: Some(project_id),
+                detail: json!({ "before": { "status": "pending" }, "after": { "status": "withdrawn", "reason": reason } }),
+                ip: None,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 /// One attached file as listed.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FileView {
@@ -454,21 +511,24 @@ type EvidenceRow = (
     Option<i64>,
 );
 
-/// Evidence of a project, newest first.
-pub fn for_project(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<EvidenceView>> {
+/// Evidence of a project measured on or before `as_of`, newest first: as of a date, what was
+/// measured after it does not exist yet (the status engine reads observations the same way).
+pub fn for_project(conn: &mut DbConnection, project_id: i64, as_of: NaiveDate) -> QueryResult<Vec<EvidenceView>> {
     let ids: Vec<i64> = evidence::table
         .inner_join(indicators::table)
         .filter(indicators::project_id.eq(project_id))
+        .filter(evidence::measured_on.le(as_of))
         .order((evidence::created_at.desc(), evidence::id.desc()))
         .select(evidence::id)
         .load(conn)?;
     views(conn, &ids)
 }
 
-/// Evidence of one indicator, newest first.
-pub fn for_indicator(conn: &mut DbConnection, indicator_id: i64) -> QueryResult<Vec<EvidenceView>> {
+/// Evidence of one indicator measured on or before `as_of`, newest first (see [`for_project`]).
+pub fn for_indicator(conn: &mut DbConnection, indicator_id: i64, as_of: NaiveDate) -> QueryResult<Vec<EvidenceView>> {
     let ids: Vec<i64> = evidence::table
         .filter(evidence::indicator_id.eq(indicator_id))
+        .filter(evidence::measured_on.le(as_of))
         .order((evidence::created_at.desc(), evidence::id.desc()))
         .select(evidence::id)
         .load(conn)?;
@@ -672,13 +732,22 @@ pub struct QueueItem {
     pub created_at: NaiveDateTime,
 }
 
-/// Pending evidence, oldest first, one page of it, and how much is pending in all.
+/// Pending evidence of open projects, oldest first, one page of it, and how much awaits review in
+/// all. A closed project's evidence cannot be reviewed any more, so it is not in the queue: closing
+/// settles it (see `db::project_state`), and what was left pending by closings before that rule is
+/// shown as unreviewed on its pages instead.
 pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Vec<QueueItem>, i64)> {
-    let total: i64 = evidence::table.filter(evidence::status.eq("pending")).count().get_result(conn)?;
+    let total: i64 = evidence::table
+        .inner_join(indicators::table.inner_join(projects::table))
+        .filter(evidence::status.eq("pending"))
+        .filter(projects::state.ne_all(super::project_state::closed_names()))
+        .count()
+        .get_result(conn)?;
     let rows: Vec<(i64, String, String, i64, String, String, NaiveDateTime)> = evidence::table
         .inner_join(indicators::table.inner_join(projects::table))
         .inner_join(users::table)
         .filter(evidence::status.eq("pending"))
+        .filter(projects::state.ne_all(super::project_state::closed_names()))
         .order((evidence::created_at.asc(), evidence::id.asc()))
         .offset(offset)
         .limit(limit)
@@ -811,18 +880,33 @@ pub struct Pending {
     pub count: usize,
 }
 
-/// For each indicator with evidence awaiting review: the latest measured pending value.
-pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResult<HashMap<i64, Pending>> {
+/// The values awaiting review of some indicators, each indicator's in the order they were measured.
+#[derive(Debug, Clone, Default)]
+pub struct PendingValues(HashMap<i64, Vec<PendingRow>>);
+
+impl PendingValues {
+    /// An indicator's latest pending value measured on or before `as_of`, and how many such await
+    /// review: as of a date, a value measured after it is not shown.
+    pub fn as_of(&self, indicator_id: i64, as_of: NaiveDate) -> Option<Pending> {
+        let rows = self.0.get(&indicator_id)?;
+        // The rows are in the order measured.
+        let count = rows.partition_point(|row| row.4 <= as_of);
+        let &(_, value, value_max, done, measured_on) = rows[..count].last()?;
+        Some(Pending { value, value_max, done, measured_on, count })
+    }
+}
+
+/// The values awaiting review of some indicators (filtered by date with [`PendingValues::as_of`]).
+pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResult<PendingValues> {
     let rows: Vec<PendingRow> = evidence::table
         .filter(evidence::indicator_id.eq_any(indicator_ids))
         .filter(evidence::status.eq("pending"))
         .order((evidence::measured_on.asc(), evidence::id.asc()))
         .select((evidence::indicator_id, evidence::value, evidence::value_max, evidence::done, evidence::measured_on))
         .load(conn)?;
-    let mut pending: HashMap<i64, Pending> = HashMap::new();
-    for (indicator_id, value, value_max, done, measured_on) in rows {
-        let count = pending.get(&indicator_id).map_or(0, |p| p.count) + 1;
-        pending.insert(indicator_id, Pending { value, value_max, done, measured_on, count });
+    let mut pending: HashMap<i64, Vec<PendingRow>> = HashMap::new();
+    for row in rows {
+        pending.entry(row.0).or_default().push(row);
     }
-    Ok(pending)
+    Ok(PendingValues(pending))
 }

@@ -296,14 +296,17 @@ pub fn terms_on(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<
     Ok(terms)
 }
 
-/// Evidence waiting for review: id, project, indicator, submitted at (UTC).
+/// Evidence of open projects waiting for review: id, project, indicator, submitted at (UTC). A
+/// closed project's evidence cannot be reviewed, so no one is reminded of it (as in the queue).
 pub fn waiting_evidence(
     conn: &mut DbConnection,
     before: NaiveDateTime,
 ) -> QueryResult<Vec<(i64, i64, i64, NaiveDateTime)>> {
     evidence::table
         .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
+        .inner_join(projects::table.on(projects::id.eq(indicators::project_id)))
         .filter(evidence::status.eq("pending"))
+        .filter(projects::state.ne_all(closed_states()))
         .filter(evidence::created_at.lt(before))
         .order((evidence::created_at.asc(), evidence::id.asc()))
         .select((evidence::id, indicators::project_id, evidence::indicator_id, evidence::created_at))

@@ -62,11 +62,7 @@ pub fn project_facts(
     let tracked = project::tracked_indicators(conn, project.id)?;
     let ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();
     let mut evidence_by_indicator: HashMap<i64, Vec<EvidenceFacts>> = HashMap::new();
-    for view in evidence::for_project(conn, project.id)? {
-        // Evidence measured after the date did not exist yet as far as the report is concerned.
-        if view.measured_on > as_of {
-            continue;
-        }
+    for view in evidence::for_project(conn, project.id, as_of)? {
         evidence_by_indicator.entry(view.indicator_id).or_default().push(evidence_facts(view));
     }
     let pending = evidence::pending_by_indicator(conn, &ids)?;
@@ -288,7 +284,7 @@ pub fn portfolio_facts(
                 count_overdue(&spans, &trend_dates, &mut trend_counts);
             }
             let evaluated =
-                report(Loaded { project: project.clone(), tracked, pending: HashMap::new() }, as_of, tracking);
+                report(Loaded { project: project.clone(), tracked, pending: Default::default() }, as_of, tracking);
             let mut counts = [0usize; 6];
             for i in &evaluated.indicators {
                 counts[super::view::status_index(i.evaluation.status)] += 1;

@@ -2,14 +2,12 @@
 //! completion and acceptance readiness. Shared by the project page and the API so that both say
 //! the same.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::Tracking;
 use crate::db::DbConnection;
-use crate::db::evidence::{self, Pending};
+use crate::db::evidence::{self, Pending, PendingValues};
 use crate::db::project::{self, Project, TrackedIndicator};
 use crate::db::user::User;
 use crate::domain::guide::model::Period;
@@ -47,7 +45,8 @@ pub struct IndicatorReport {
     pub frozen: Option<Target>,
     /// Added after the baseline was frozen (from the task book), so not part of the frozen baseline.
     pub added_after_baseline: bool,
-    /// The latest value awaiting review, shown beside the verified one; it does not count yet.
+    /// The latest value awaiting review measured by the date, shown beside the verified one; it
+    /// does not count yet.
     pub pending: Option<Pending>,
     /// The evaluation against the frozen target (the current one when none is frozen): what acceptance
     /// judges. Reports show it; the API gives `frozen` for clients to compare.
@@ -62,8 +61,8 @@ pub struct Loaded {
     pub project: Project,
     /// Its indicators with plans and verified evidence.
     pub tracked: Vec<TrackedIndicator>,
-    /// Values awaiting review, by indicator.
-    pub pending: HashMap<i64, Pending>,
+    /// Values awaiting review, by indicator; [`report`] shows those measured by its date.
+    pub pending: PendingValues,
 }
 
 /// A project with its state as of a date.
@@ -88,7 +87,7 @@ pub struct ProjectReport {
 
 /// Evaluates every indicator of a project as of a date.
 pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectReport {
-    let Loaded { project, tracked, mut pending } = loaded;
+    let Loaded { project, tracked, pending } = loaded;
     let period = Period { start: project.execution_start, end: project.execution_end };
     let frozen_baseline = project.baseline_frozen_at.is_some();
     let indicators: Vec<IndicatorReport> = tracked
@@ -114,7 +113,7 @@ pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectR
                 target: t.target,
                 evaluation,
                 checkpoints: t.checkpoints,
-                pending: pending.remove(&t.id),
+                pending: pending.as_of(t.id, as_of),
             }
         })
         .collect();

@@ -99,12 +99,12 @@ async fn only_accepted_evidence_counts_and_each_step_is_on_the_audit_chain() {
     let ids = submit(&st, &st.pi, &[entry(st.indicator_id, 42.0, "2026-06-30")]).unwrap();
     assert!(verified_values(&st).is_empty(), "pending evidence does not count");
     let pending = with_conn(&st.s.app, |c| evidence::pending_by_indicator(c, &[st.indicator_id]).unwrap());
-    assert_eq!(pending[&st.indicator_id].value, Some(42.0));
+    assert_eq!(pending.as_of(st.indicator_id, test_now().date()).unwrap().value, Some(42.0));
 
     review(&st, &st.staff, ids[0], Decision::Accept, "").unwrap();
     assert_eq!(verified_values(&st), [42.0]);
     let pending = with_conn(&st.s.app, |c| evidence::pending_by_indicator(c, &[st.indicator_id]).unwrap());
-    assert!(pending.is_empty());
+    assert!(pending.as_of(st.indicator_id, test_now().date()).is_none());
 
     let actions = with_conn(&st.s.app, |c| coop_tracker::db::audit::list_actions(c, "evidence", ids[0]).unwrap());
     assert_eq!(actions, ["evidence.submit", "evidence.review"]);
@@ -138,7 +138,7 @@ async fn a_review_needs_staff_a_reason_to_refuse_and_happens_once() {
     let answered = submit(&st, &st.pi, &[answer]).unwrap();
     let again = NewEntry { responds_to: Some(answered[0]), ..entry(st.indicator_id, 12.0, "2026-05-03") };
     assert!(matches!(submit(&st, &st.pi, &[again]), Err(AppError::Validation(_))), "a pending one is no answer");
-    let views = with_conn(&st.s.app, |c| evidence::for_indicator(c, st.indicator_id).unwrap());
+    let views = with_conn(&st.s.app, |c| evidence::for_indicator(c, st.indicator_id, test_now().date()).unwrap());
     assert_eq!(views[0].responds_to, Some(ids[0]));
     assert_eq!(views[1].reviews[0].reason.as_deref(), Some("检测报告未盖章"));
 }
@@ -191,7 +191,7 @@ async fn a_file_is_stored_once_and_its_reuse_in_another_project_is_flagged() {
     let second = NewEntry { files: vec![upload("again.pdf")], ..entry(st.indicator_id, 2.0, "2026-05-02") };
     submit(&st, &st.pi, &[second]).unwrap();
     assert_eq!(count(&st, "files"), 1);
-    let views = with_conn(&st.s.app, |c| evidence::for_project(c, st.project_id).unwrap());
+    let views = with_conn(&st.s.app, |c| evidence::for_project(c, st.project_id, test_now().date()).unwrap());
     assert!(views.iter().all(|v| v.files[0].reused_in.is_empty()), "reuse within one project is no recycling");
 
     // A second project whose PI attaches the same content.

@@ -482,7 +482,8 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
     staff.login("staff@example.org").await;
 
     let page = staff.get(&format!("/projects/{CODE}")).await;
-    assert!(page.body.contains(&format!("href=\"/indicators/{lines}\"")), "each indicator links to its page");
+    let link = format!("href=\"/indicators/{lines}?as_of=2025-06-01\"");
+    assert!(page.body.contains(&link), "each indicator links to its page as of the same date");
     assert!(page.body.contains(&format!("action=\"/projects/{CODE}/baseline\"")));
     assert!(page.body.contains("id=\"extension\""));
 

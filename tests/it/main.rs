@@ -7,6 +7,7 @@
 mod access;
 mod admin;
 mod api;
+mod as_of;
 mod audit_cli;
 mod auth;
 mod backup;

@@ -124,21 +124,23 @@ pub async fn submit(
     Ok(response.json(submitted))
 }
 
-/// A project's evidence, newest first, with files (and where else each file was used) and reviews.
+/// A project's evidence measured on or before `as_of` (today when absent), newest first, with files
+/// (and where else each file was used) and reviews.
 #[utoipa::path(get, path = "/api/v1/projects/{code}/evidence", tag = "evidence",
-    params(("code" = String, Path, description = "项目编号")),
+    params(("code" = String, Path, description = "项目编号"), super::projects::AsOf),
     responses((status = 200, body = [EvidenceView]), (status = 401, body = crate::web::error_page::ErrorBody),
         (status = 404, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
     ApiUser(user): ApiUser,
     code: web::Path<String>,
+    query: web::Query<super::projects::AsOf>,
 ) -> Result<Json<Vec<EvidenceView>>, AppError> {
-    let code = code.into_inner();
+    let (code, as_of) = (code.into_inner(), super::projects::as_of(&state, &query));
     let views = state
         .db(move |conn| {
             let project = visible_project(conn, &user, &code)?;
-            Ok(evidence::for_project(conn, project.id)?)
+            Ok(evidence::for_project(conn, project.id, as_of)?)
         })
         .await?;
     Ok(Json(views))

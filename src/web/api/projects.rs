@@ -28,7 +28,8 @@ pub struct AsOf {
     pub as_of: Option<NaiveDate>,
 }
 
-fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
+/// The date asked for, or today.
+pub(super) fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
     query.as_of.unwrap_or_else(|| state.today())
 }
 
@@ -106,6 +107,11 @@ pub struct StateChange {
     /// Why; required for `failed` and `terminated`.
     #[schema(max_length = 2000, pattern = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$")]
     pub note: Option<String>,
+    /// When closing (`accepted`, `accepted_rectified`, `failed`, `terminated`): withdraw the evidence
+    /// still awaiting review, for this reason, in the same change. Without it such a close is
+    /// refused (409) while any evidence awaits review, and the refusal names each piece.
+    #[schema(max_length = 2000, pattern = "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$")]
+    pub withdraw_reason: Option<String>,
 }
 
 /// The outcome of a state change.
@@ -120,7 +126,8 @@ pub struct StateChanged {
 }
 
 /// Moves a project to another state: a mid-term check starts and ends, acceptance starts and ends
-/// in an outcome, or the project is terminated. Closed projects stay closed.
+/// in an outcome, or the project is terminated. Closed projects stay closed, and a project closes
+/// only with no evidence awaiting review (or with `withdraw_reason`, which withdraws it).
 #[utoipa::path(post, path = "/api/v1/projects/{code}/state", tag = "projects", request_body = StateChange,
     params(("code" = String, Path, description = "项目编号")),
     responses((status = 200, body = StateChanged), (status = 401, body = crate::web::error_page::ErrorBody),
@@ -136,12 +143,13 @@ pub async fn change_state(
     let body = body.parse()?;
     let to = ProjectState::parse(&body.state).ok_or(AppError::field("state", "project_state.unknown"))?;
     let (now, actor, code) = (state.clock.now(), caller.0.id, code.into_inner());
-    let note = body.note;
+    let (note, withdraw_reason) = (body.note, body.withdraw_reason);
     let lookup = code.clone();
     let previous = state
         .db(move |conn| {
             let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::NotFound)?;
-            project_state::change(conn, project.id, to, note.as_deref(), Some(actor), now)
+            let asked = project_state::Move { to, note: note.as_deref(), withdraw_reason: withdraw_reason.as_deref() };
+            project_state::change(conn, project.id, asked, Some(actor), now)
         })
         .await?;
     Ok(Json(StateChanged { code, previous: previous.as_str().to_owned(), state: to.as_str().to_owned() }))

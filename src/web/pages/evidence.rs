@@ -37,8 +37,11 @@ pub fn routes(r: &mut Routes<'_>) {
 }
 
 /// The catalogue key naming an evidence status (or a review decision, which uses the same words).
-pub fn status_key(status: &str) -> &'static str {
+/// Evidence still pending on a closed project (left by a close before closing settled it) will never
+/// be reviewed, and says so.
+pub fn status_key(status: &str, project_closed: bool) -> &'static str {
     match status {
+        "pending" if project_closed => "evidence_page.status_unreviewed",
         "pending" => "evidence_page.status_pending",
         "accepted" => "evidence_page.status_accepted",
         "rejected" => "evidence_page.status_rejected",
@@ -116,6 +119,8 @@ pub struct EvidenceSection {
     pub items: Vec<EvidenceView>,
     /// Whether the viewer may log progress (PI or member of an open project).
     pub contributes: bool,
+    /// Whether the project is closed (its pending evidence is then never reviewed).
+    pub closed: bool,
     /// The kinds of proof asked for: one file input each.
     pub proof: Vec<ProofKind>,
     /// The form as typed.
@@ -128,15 +133,16 @@ pub struct EvidenceSection {
     pub max_mb: u64,
 }
 
-/// What the section is made from: an indicator's evidence, whether the viewer may report on it, and
-/// the kinds of proof it asks for.
+/// What the section is made from: an indicator's evidence measured by `as_of`, whether the viewer may
+/// report on it, and the kinds of proof it asks for.
 pub fn section_parts(
     conn: &mut DbConnection,
     user: &User,
     project: &Project,
     (indicator_id, metric, target): (i64, &str, &Target),
+    as_of: NaiveDate,
 ) -> Result<(Vec<EvidenceView>, bool, Vec<ProofKind>), AppError> {
-    let items = evidence::for_indicator(conn, indicator_id)?;
+    let items = evidence::for_indicator(conn, indicator_id, as_of)?;
     let contributes = !is_closed(&project.state) && evidence::can_contribute(conn, user, project)?;
     let stored = evidence::proof_lists(conn, &[indicator_id])?;
     let proof = proof::required(stored.get(&indicator_id).map_or("", String::as_str), metric, target);
@@ -151,7 +157,7 @@ impl EvidenceSection {
 
     /// A status's (or decision's) name.
     pub fn status(&self, status: &str) -> &'static str {
-        self.t.get(status_key(status))
+        self.t.get(status_key(status, self.closed))
     }
 
     /// The label of a proof kind's file input.
@@ -218,7 +224,8 @@ pub async fn submit(
     let Err(error) = result else { return Ok(see_other(&format!("/indicators/{id}?done=evidence_submitted"))) };
     let (status, errors, message) = refused(error, PageCtx::new(&req, Some(&current)).t)?;
     let entry = EntryForm { fields: typed, errors: FormErrors(errors), message };
-    indicators::show_page(&req, &state, &current, status, id, (None, None), (Vec::new(), Vec::new()), entry).await
+    let shown = (status, None);
+    indicators::show_page(&req, &state, &current, shown, id, (None, None), (Vec::new(), Vec::new()), entry).await
 }
 
 /// `GET /evidence/{id}/files/{n}`: the `n`th file, for those who may see the project.
@@ -269,7 +276,7 @@ impl ShowPage {
     }
 
     fn status(&self, status: &str) -> &'static str {
-        self.ctx.t.get(status_key(status))
+        self.ctx.t.get(status_key(status, is_closed(&self.project.state)))
     }
 
     fn proof_label(&self, kind: &ProofKind) -> &'static str {
@@ -310,18 +317,18 @@ pub async fn show_page(
     form: ReviewForm,
     (errors, message): (Vec<FieldError>, Option<String>),
 ) -> Result<HttpResponse, AppError> {
-    let user = current.user.clone();
+    let (user, today) = (current.user.clone(), state.today());
     let (loaded, view, others, stored) = state
         .db(move |conn| {
             let (project, view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
             let loaded = load(conn, &user, &project.code)?;
             let others: Vec<EvidenceView> =
-                evidence::for_indicator(conn, view.indicator_id)?.into_iter().filter(|e| e.id != id).collect();
+                evidence::for_indicator(conn, view.indicator_id, today)?.into_iter().filter(|e| e.id != id).collect();
             let stored = evidence::proof_lists(conn, &[view.indicator_id])?;
             Ok((loaded, view, others, stored))
         })
         .await?;
-    let report = report(loaded, state.today(), &state.config.tracking);
+    let report = report(loaded, today, &state.config.tracking);
     let project = report.project;
     let indicator = report.indicators.into_iter().find(|i| i.id == view.indicator_id).ok_or(AppError::NotFound)?;
     let required =

@@ -234,6 +234,8 @@ struct ShowPage {
     calendar: WorkCalendar,
     /// The progress chart as SVG (text escaped by the drawing); none for a deliverable.
     chart: Option<String>,
+    /// The date the page shows the indicator as of: evidence measured after it is not listed.
+    as_of: NaiveDate,
 }
 
 impl ShowPage {
@@ -295,35 +297,37 @@ fn plan_form(detail: &IndicatorDetail, today: NaiveDate) -> PlanForm {
     PlanForm { checkpoints: lines.join("\n"), ..PlanForm::default() }
 }
 
-/// Renders an indicator's page with its forms as given (the target and plan forms as submitted,
-/// their errors, and the progress form).
+/// Renders an indicator's page as of a date (today when `None`) with its forms as given (the target
+/// and plan forms as submitted, their errors, and the progress form).
 #[expect(clippy::too_many_arguments, reason = "the page's parts, each from a different step")]
 pub(super) async fn show_page(
     req: &HttpRequest,
     state: &AppState,
     current: &CurrentUser,
-    status: StatusCode,
+    (status, as_of): (StatusCode, Option<NaiveDate>),
     id: i64,
     (form, plan): (Option<IndicatorForm>, Option<PlanForm>),
     (errors, plan_errors): (Vec<FieldError>, Vec<FieldError>),
     entry: EntryForm,
 ) -> Result<HttpResponse, AppError> {
     let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
+    let today = state.today();
+    let as_of = as_of.unwrap_or(today);
     let (project, detail, (items, contributes, proof), calendar) = state
         .db(move |conn| {
             let (project, detail) = load(conn, &user, id)?;
-            let parts = section_parts(conn, &user, &project, (id, &detail.metric, &detail.target))?;
+            let parts = section_parts(conn, &user, &project, (id, &detail.metric, &detail.target), as_of)?;
             Ok((project, detail, parts, work_calendar::in_force(conn, &configured)?))
         })
         .await?;
-    let today = state.today();
     let ctx = PageCtx::new(req, Some(current));
-    let chart = progress_chart(&project, &detail, &items, today, state.config.tracking.warning_days, ctx.t.0);
+    let chart = progress_chart(&project, &detail, &items, as_of, state.config.tracking.warning_days, ctx.t.0);
     let evidence = EvidenceSection {
         t: ctx.t,
         target: detail.target.clone(),
         items,
         contributes,
+        closed: is_closed(&project.state),
         proof,
         entry,
         start: project.execution_start,
@@ -349,23 +353,24 @@ pub(super) async fn show_page(
             evidence,
             calendar,
             chart,
+            as_of,
         },
     )
 }
 
-/// The indicator's progress chart as of today, from the same evidence the page lists.
+/// The indicator's progress chart as of the page's date, from the same evidence the page lists.
 fn progress_chart(
     project: &Project,
     detail: &IndicatorDetail,
     items: &[EvidenceView],
-    today: NaiveDate,
+    as_of: NaiveDate,
     warning_days: i64,
     locale: Locale,
 ) -> Option<String> {
     let period = Period { start: project.execution_start, end: project.execution_end };
     let evidence: Vec<_> = items.iter().cloned().map(gather::evidence_facts).collect();
     let observations = figures::verified(&evidence);
-    let evaluation = status::evaluate(&detail.target, &detail.checkpoints, &observations, period, today, warning_days);
+    let evaluation = status::evaluate(&detail.target, &detail.checkpoints, &observations, period, as_of, warning_days);
     let facts = IndicatorFacts {
         position: 0,
         metric: detail.metric.clone(),
@@ -378,7 +383,7 @@ fn progress_chart(
         checkpoints: detail.checkpoints.clone(),
         evidence,
     };
-    figures::indicator_svg(&facts, period, today, warning_days, locale)
+    figures::indicator_svg(&facts, period, as_of, warning_days, locale)
 }
 
 /// How a refused change shows on the page: field errors beside their fields, a conflict at the top.
@@ -390,10 +395,12 @@ pub(super) fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), 
     }
 }
 
-/// `?responds_to=<evidence id>` on an indicator's page: the progress form answers that evidence.
+/// `?responds_to=<evidence id>` on an indicator's page: the progress form answers that evidence;
+/// `?as_of=YYYY-MM-DD`: the page shows the indicator as of that date.
 #[derive(Debug, Deserialize)]
 pub struct ShowQuery {
     responds_to: Option<i64>,
+    as_of: Option<NaiveDate>,
 }
 
 /// `GET /indicators/{id}`: 404 for an indicator of a project the user may not see.
@@ -408,8 +415,8 @@ pub async fn show(
     if let Some(answered) = query.responds_to {
         entry.fields.insert("responds_to".into(), answered.to_string());
     }
-    show_page(&req, &state, &current, StatusCode::OK, id.into_inner(), (None, None), (Vec::new(), Vec::new()), entry)
-        .await
+    let shown = (StatusCode::OK, query.as_of);
+    show_page(&req, &state, &current, shown, id.into_inner(), (None, None), (Vec::new(), Vec::new()), entry).await
 }
 
 /// `POST /indicators/{id}`: changes the target; the page again with errors when refused.
@@ -440,7 +447,7 @@ pub async fn update(
                 &req,
                 &state,
                 &current,
-                status,
+                (status, None),
                 id,
                 (Some(submitted), None),
                 (errors, Vec::new()),
@@ -477,7 +484,7 @@ pub async fn replan(
                 &req,
                 &state,
                 &current,
-                status,
+                (status, None),
                 id,
                 (None, Some(submitted)),
                 (Vec::new(), errors),

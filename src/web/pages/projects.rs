@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{project_form, roster};
-use crate::db::evidence::can_contribute;
+use crate::db::evidence::{self, Awaiting, can_contribute};
 use crate::db::project::{self, Project};
 use crate::db::project_state;
 use crate::db::work_calendar;
@@ -63,7 +63,8 @@ struct Row {
     pending: Option<String>,
 }
 
-fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar) -> Row {
+/// `closed`: the project is closed, so a value still pending will never be reviewed and says so.
+fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool) -> Row {
     let t = &indicator.target;
     let unit = t.unit.clone().unwrap_or_default();
     let target = target_text(t);
@@ -89,7 +90,8 @@ fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar) -> Row {
         needs_baseline: e.needs_baseline,
         pending: indicator.pending.map(|p| {
             let value = value_text(tr, t, p.value, p.value_max, p.done);
-            tr.fmt("evidence_page.pending_value", &[("value", &value), ("count", &p.count)])
+            let key = if closed { "project.unreviewed_value" } else { "evidence_page.pending_value" };
+            tr.fmt(key, &[("value", &value), ("count", &p.count)])
         }),
     }
 }
@@ -124,6 +126,9 @@ pub struct StateForm {
     state: String,
     #[serde(default)]
     note: String,
+    /// When closing: the reason to withdraw the evidence awaiting review (blank: do not withdraw).
+    #[serde(default)]
+    withdraw_reason: String,
 }
 
 #[derive(Template)]
@@ -149,6 +154,9 @@ struct ShowPage {
     state_error: Option<String>,
     /// Whether the project is still open to changes.
     open: bool,
+    /// Evidence awaiting review now (whatever the as-of date): an open project must settle it before
+    /// it closes; on a closed project it was left by a close before that rule and stays unreviewed.
+    awaiting: Vec<Awaiting>,
     /// Whether the viewer reports progress on it (its PI or a member).
     contributes: bool,
     /// The latest changes, newest first.
@@ -166,6 +174,11 @@ impl ShowPage {
 
     fn days_overdue(&self, days: &i64) -> String {
         self.ctx.t.fmt("project.days_overdue", &[("days", days)])
+    }
+
+    fn awaiting_text(&self) -> String {
+        let key = if self.open { "project_state.awaiting_open" } else { "project_state.awaiting_closed" };
+        self.ctx.t.fmt(key, &[("count", &self.awaiting.len())])
     }
 
     fn funding_wan(&self) -> String {
@@ -213,13 +226,14 @@ pub async fn change_state(
 ) -> Result<HttpResponse, AppError> {
     current.require(project_form::STAFF)?;
     let (now, actor, code) = (state.clock.now(), current.user.id, code.into_inner());
-    let (lookup, note) = (code.clone(), form.note.clone());
+    let (lookup, note, withdraw_reason) = (code.clone(), form.note.clone(), form.withdraw_reason.clone());
     let result = match ProjectState::parse(&form.state) {
         Some(to) => {
             state
                 .db(move |conn| {
                     let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::NotFound)?;
-                    project_state::change(conn, project.id, to, Some(&note), Some(actor), now)
+                    let asked = project_state::Move { to, note: Some(&note), withdraw_reason: Some(&withdraw_reason) };
+                    project_state::change(conn, project.id, asked, Some(actor), now)
                 })
                 .await
         }
@@ -227,7 +241,7 @@ pub async fn change_state(
     };
     let error = match result {
         Ok(_) => return Ok(see_other(&format!("/projects/{}?done=state_changed", encode_path_segment(&code)))),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict(_))) => error,
+        Err(error @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::ConflictWith(..))) => error,
         Err(other) => return Err(other),
     };
     let t = PageCtx::new(&req, Some(&current)).t;
@@ -249,12 +263,13 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
-    let (loaded, contributes, (history, more_history), calendar) = state
+    let (loaded, contributes, (history, more_history), calendar, awaiting) = state
         .db(move |conn| {
             let loaded = load(conn, &user, &code)?;
             let contributes = can_contribute(conn, &user, &loaded.project)?;
             let history = history::rows(conn, loaded.project.id, 0, LATEST_HISTORY)?;
-            Ok((loaded, contributes, history, work_calendar::in_force(conn, &configured)?))
+            let awaiting = evidence::awaiting_review(conn, loaded.project.id)?;
+            Ok((loaded, contributes, history, work_calendar::in_force(conn, &configured)?, awaiting))
         })
         .await?;
     let report = report(loaded, as_of, &state.config.tracking);
@@ -279,13 +294,14 @@ async fn show_page(
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,
-        rows: report.indicators.iter().map(|i| row(i, ctx.t, &calendar)).collect(),
+        rows: report.indicators.iter().map(|i| row(i, ctx.t, &calendar, project_state.is_closed())).collect(),
         ctx,
         status: report.status,
         completion: percent(report.completion),
         readiness: percent(report.readiness.score),
         band: report.readiness.band.label_key(),
         open: !project_state.is_closed(),
+        awaiting,
         contributes,
         history,
         more_history,
