@@ -81,6 +81,12 @@ pub struct IndicatorForm {
     #[serde(default)]
     baseline: String,
     #[serde(default)]
+    baseline_unit: String,
+    #[serde(default)]
+    baseline_on: String,
+    #[serde(default)]
+    baseline_source: String,
+    #[serde(default)]
     aggregation: String,
     #[serde(default)]
     weight: String,
@@ -107,6 +113,9 @@ impl IndicatorForm {
             unit: t.unit.clone().unwrap_or_default(),
             change: t.change.map(|c| c.as_str().to_owned()).unwrap_or_default(),
             baseline: plain(t.baseline),
+            baseline_unit: t.baseline_unit.clone().unwrap_or_default(),
+            baseline_on: t.baseline_on.map(|d| d.to_string()).unwrap_or_default(),
+            baseline_source: t.baseline_source.clone().unwrap_or_default(),
             aggregation: t.aggregation.as_str().to_owned(),
             weight: t.weight.to_string(),
             class: t.class.as_str().to_owned(),
@@ -156,6 +165,9 @@ impl IndicatorForm {
             unit: text(&self.unit),
             change: text(&self.change),
             baseline,
+            baseline_unit: text(&self.baseline_unit),
+            baseline_on: text(&self.baseline_on),
+            baseline_source: text(&self.baseline_source),
             aggregation: given(&self.aggregation),
             weight: if adding { weight } else { Some(weight.unwrap_or(f64::NAN)) },
             class: given(&self.class),
