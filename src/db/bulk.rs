@@ -190,6 +190,12 @@ pub struct IndicatorRow {
     pub change: Option<&'static str>,
     /// Baseline.
     pub baseline: Option<f64>,
+    /// The baseline's unit (a relative target's measured quantity).
+    pub baseline_unit: Option<String>,
+    /// When the baseline was measured.
+    pub baseline_on: Option<NaiveDate>,
+    /// Where the baseline comes from.
+    pub baseline_source: Option<String>,
     /// Aggregation name.
     pub aggregation: &'static str,
     /// Class name.
@@ -211,6 +217,9 @@ pub fn insert_indicators(conn: &mut DbConnection, rows: &[IndicatorRow], now: Na
         indicators::unit.eq(&r.unit),
         indicators::change.eq(r.change),
         indicators::baseline.eq(r.baseline),
+        indicators::baseline_unit.eq(&r.baseline_unit),
+        indicators::baseline_on.eq(r.baseline_on),
+        indicators::baseline_source.eq(&r.baseline_source),
         indicators::aggregation.eq(r.aggregation),
         indicators::class.eq(r.class),
         indicators::created_at.eq(now),

@@ -14,10 +14,10 @@ use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, ProjectRow,
 use crate::db::institution::{self, InstitutionFields};
 use crate::db::overdue::SpanRow;
 use crate::db::{DbConnection, audit, guide, user};
-use crate::domain::guide::model::{Indicator, Op, Period};
+use crate::domain::guide::model::{Change, Indicator, Op, Period};
 use crate::domain::plan::{self, Checkpoint, Profile, Schedule};
 use crate::domain::status::{self, Status};
-use crate::domain::target::{IndicatorClass, Observation, RangeKind, Target};
+use crate::domain::target::{IndicatorClass, Observation, RangeKind, Target, granularity};
 
 /// How many of the first projects the demonstration PI leads.
 const DEMO_PI_PROJECTS: usize = 3;
@@ -235,16 +235,43 @@ fn pace(rng: &mut StdRng) -> Pace {
     }
 }
 
-/// The value that meets `planned` (for the target's direction) scaled by the pace.
+/// The value that meets `planned` (for the target's direction) scaled by the pace, as a real report
+/// would give it: a relative target's measured quantity (its plan is a change in %), whole numbers for
+/// counting units (0.77 篇 is no paper), a proportion within 0–100 % (no 108 % accuracy).
 fn value_for(target: &Target, planned: f64, factor: f64) -> f64 {
     let raw = if target.lower_is_better() { planned / factor.max(0.05) } else { planned * factor };
-    let raw = match target.change {
-        // A relative target's plan is a change in %; the value reported is the measured level.
-        Some(crate::domain::guide::model::Change::Increase) => target.baseline.unwrap_or(100.0) * (1.0 + raw / 100.0),
-        Some(crate::domain::guide::model::Change::Decrease) => target.baseline.unwrap_or(100.0) * (1.0 - raw / 100.0),
-        None => raw,
+    let raw = match (target.change, target.usable_baseline()) {
+        (Some(Change::Increase), Some(baseline)) => baseline * (1.0 + raw / 100.0),
+        (Some(Change::Decrease), Some(baseline)) => baseline * (1.0 - raw / 100.0),
+        _ => raw,
     };
-    (raw * 100.0).round() / 100.0
+    plausible(target, raw)
+}
+
+/// A value rounded the way its unit is counted, and a proportion kept within 0–100 %.
+fn plausible(target: &Target, value: f64) -> f64 {
+    let value = if target.reported_unit() == Some("%") { value.clamp(0.0, 100.0) } else { value.max(0.0) };
+    match granularity(target.reported_unit()) {
+        Some(step) => (value / step).round() * step,
+        None => (value * 100.0).round() / 100.0,
+    }
+}
+
+/// The unit a relative target's quantity is measured in, from what the metric names (the demo guide's
+/// 产量, 花期, 水肥施用, 扩繁效率 and the task books' 农户增收).
+fn quantity_unit(metric: &str) -> &'static str {
+    const UNITS: [(&str, &str); 6] =
+        [("收", "元"), ("花期", "天"), ("水肥", "千克"), ("扩繁", "株"), ("能耗", "千瓦时"), ("产量", "吨")];
+    UNITS.iter().find(|(word, _)| metric.contains(word)).map_or("吨", |(_, unit)| unit)
+}
+
+/// A relative target's baseline as staff would record it before the project starts: a measured
+/// quantity in its unit, dated the month before the start, with its source.
+fn record_baseline(rng: &mut StdRng, target: &mut Target, metric: &str, start: NaiveDate) {
+    target.baseline = Some(f64::from(rng.gen_range(50..500)));
+    target.baseline_unit = Some(quantity_unit(metric).to_owned());
+    target.baseline_on = start.checked_sub_days(Days::new(30));
+    target.baseline_source = Some("项目申报书（立项前实测）".to_owned());
 }
 
 /// Evidence for one indicator: one report a little before each checkpoint due by today.
@@ -273,7 +300,7 @@ fn evidence_for(
             Op::Between if target.range_kind() == RangeKind::Range => {
                 let (min, max) = (target.min.unwrap_or(0.0), target.max.unwrap_or(0.0));
                 let shrink = if matches!(pace, Pace::OnPlan(_)) { 0.0 } else { (max - min) * 0.1 };
-                Observation::range(measured_on, min + shrink, max - shrink)
+                Observation::range(measured_on, plausible(target, min + shrink), plausible(target, max - shrink))
             }
             _ => {
                 let planned = checkpoint.planned.or(target.goal()).unwrap_or(1.0);
@@ -375,7 +402,7 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
         *next_indicator += 1;
         let mut target = Target::from_indicator(indicator);
         if target.change.is_some() {
-            target.baseline = Some(f64::from(rng.gen_range(50..500)));
+            record_baseline(rng, &mut target, &indicator.metric, period.start);
         }
         target.class = class_of(&target);
         let schedule = match rng.gen_range(0..10) {
@@ -425,6 +452,9 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
             unit: target.unit.clone(),
             change: target.change.map(|c| c.as_str()),
             baseline: target.baseline,
+            baseline_unit: target.baseline_unit.clone(),
+            baseline_on: target.baseline_on,
+            baseline_source: target.baseline_source.clone(),
             aggregation: target.aggregation.as_str(),
             class: target.class.as_str(),
         });
