@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, ProjectRow, UserRow};
+use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, NextIds, ProjectRow, UserRow};
 use crate::db::institution::{self, InstitutionFields};
 use crate::db::overdue::SpanRow;
 use crate::db::{DbConnection, audit, guide, user};
@@ -346,7 +346,8 @@ struct Setting<'a> {
     warning_days: i64,
 }
 
-fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator: &mut i64, n: usize) -> Generated {
+/// Generates project `n`; `next` holds the next free indicator and evidence ids, advanced past those used.
+fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next: &mut NextIds, n: usize) -> Generated {
     let direction = &ctx.directions[rng.gen_range(0..ctx.directions.len())];
     // The first projects belong to the demonstration PI, so that logging in as them shows a portfolio.
     let pi = match ctx.demo_pi {
@@ -398,8 +399,8 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
     };
     let period = direction.period;
     for (position, (template_id, indicator)) in chosen.into_iter().enumerate() {
-        let id = *next_indicator;
-        *next_indicator += 1;
+        let id = next.indicator;
+        next.indicator += 1;
         let mut target = Target::from_indicator(indicator);
         if target.change.is_some() {
             record_baseline(rng, &mut target, &indicator.metric, period.start);
@@ -430,6 +431,10 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
         }
         out.milestones.extend(checkpoints.iter().map(|c| (id, c.kind.as_str(), c.due_on, c.planned)));
         out.evidence.extend(reports.into_iter().map(|(o, verified)| EvidenceRow {
+            id: {
+                next.evidence += 1;
+                next.evidence - 1
+            },
             indicator_id: id,
             submitted_by: pi,
             value: o.value,
@@ -458,6 +463,68 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
             aggregation: target.aggregation.as_str(),
             class: target.class.as_str(),
         });
+    }
+    out
+}
+
+/// The audit rows of a generated project, as the app writes them when the same rows are made through
+/// it: its registration by the officer (with every indicator and checkpoint), each report submitted by
+/// the PI, and the officer's acceptance of each verified one.
+fn audit_entries(g: &Generated, officer: Option<i64>, seed: u64) -> Vec<audit::AuditEntry<'static, serde_json::Value>> {
+    let p = &g.project;
+    let indicators: Vec<serde_json::Value> = g
+        .indicators
+        .iter()
+        .map(|i| {
+            let checkpoints: Vec<_> = g
+                .milestones
+                .iter()
+                .filter(|m| m.0 == i.id)
+                .map(|m| serde_json::json!({ "kind": m.1, "due_on": m.2, "planned": m.3 }))
+                .collect();
+            serde_json::json!({ "id": i.id, "metric": i.metric, "target": { "op": i.op, "value": i.value,
+                "min": i.min, "max": i.max, "unit": i.unit, "change": i.change, "baseline": i.baseline,
+                "baseline_unit": i.baseline_unit, "baseline_on": i.baseline_on, "baseline_source": i.baseline_source,
+                "aggregation": i.aggregation, "class": i.class }, "checkpoints": checkpoints })
+        })
+        .collect();
+    let entry = |actor, action, entity, entity_id, detail| audit::AuditEntry {
+        actor,
+        action,
+        entity,
+        entity_id: Some(entity_id),
+        project_id: Some(p.id),
+        detail,
+        ip: None,
+    };
+    let mut out = vec![entry(
+        officer,
+        "project.register",
+        "project",
+        p.id,
+        serde_json::json!({ "after": { "code": p.code, "title": p.title, "direction_id": p.direction_id,
+            "lead_institution_id": p.lead_institution_id, "pi_user_id": p.pi_user_id, "funding_yuan": p.funding_yuan,
+            "execution": [p.start, p.end], "contract_number": p.contract_number, "indicators": indicators },
+            "demo_seed": seed }),
+    )];
+    for e in &g.evidence {
+        out.push(entry(
+            Some(e.submitted_by),
+            "evidence.submit",
+            "evidence",
+            e.id,
+            serde_json::json!({ "after": { "indicator_id": e.indicator_id, "value": e.value, "value_max": e.value_max,
+                "done": e.done, "measured_on": e.measured_on, "note": e.note, "status": "pending" } }),
+        ));
+        if e.status == "accepted" {
+            out.push(entry(
+                officer,
+                "evidence.review",
+                "evidence",
+                e.id,
+                serde_json::json!({ "decision": "accepted", "after": { "status": "accepted" } }),
+            ));
+        }
     }
     out
 }
@@ -523,11 +590,11 @@ pub fn seed(
         warning_days: options.warning_days,
     };
     let mut seeded = Seeded::default();
-    let mut next_indicator = ids.indicator;
+    let mut next = ids;
     let mut n = 0;
     while n < options.projects {
         let batch: Vec<Generated> = (n..options.projects.min(n + BATCH))
-            .map(|i| generate(&mut rng, &ctx, ids.project + i as i64, &mut next_indicator, i))
+            .map(|i| generate(&mut rng, &ctx, ids.project + i as i64, &mut next, i))
             .collect();
         crate::db::write_transaction(conn, |conn| -> anyhow::Result<()> {
             let projects: Vec<ProjectRow> = batch.iter().map(|g| g.project.clone()).collect();
@@ -540,6 +607,8 @@ pub fn seed(
             bulk::insert_evidence(conn, &evidence, now)?;
             let spans: Vec<SpanRow> = batch.iter().flat_map(|g| g.spans.iter().copied()).collect();
             bulk::insert_spans(conn, &spans)?;
+            let entries: Vec<_> = batch.iter().flat_map(|g| audit_entries(g, ctx.officer, ctx.seed)).collect();
+            audit::record_many(conn, &entries, now)?;
             seeded.indicators += indicators.len();
             seeded.checkpoints += milestones.len();
             seeded.evidence += evidence.len();

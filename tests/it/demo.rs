@@ -211,5 +211,26 @@ mod portfolio {
                 .unwrap()
         });
         assert_eq!(unrecorded, 0, "every relative target's baseline is recorded whole");
+
+        // Seeding writes its audit rows, chained like every other: a registration per project, a
+        // submission per report and a review per verified one.
+        use coop_tracker::db::audit;
+        use coop_tracker::db::schema::audit_log;
+        let count = |action: &str| -> i64 {
+            with_conn(&app, |c| audit_log::table.filter(audit_log::action.eq(action)).count().get_result(c).unwrap())
+        };
+        let (reports, accepted): (i64, i64) = with_conn(&app, |c| {
+            (
+                evidence::table.count().get_result(c).unwrap(),
+                evidence::table.filter(evidence::status.eq("accepted")).count().get_result(c).unwrap(),
+            )
+        });
+        assert_eq!(
+            (count("project.register"), count("evidence.submit"), count("evidence.review")),
+            (200, reports, accepted)
+        );
+        let chain = with_conn(&app, |c| audit::verify(c).unwrap());
+        assert_eq!(chain.break_at, None, "{chain:?}");
+        assert!(chain.chained as i64 > 200 + reports + accepted, "{chain:?}");
     }
 }
