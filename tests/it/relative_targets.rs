@@ -70,6 +70,8 @@ async fn a_pi_reports_the_measured_quantity_and_the_change_is_computed_from_the_
     assert!(form.body.contains("数值 (吨)"), "{}", form.body);
     assert!(form.body.contains("基线：100 吨（2024-11-30 测定，来源：2024年生产统计报表）"), "{}", form.body);
     assert!(form.body.contains("id=\"ev-change\""), "the preview's place");
+    let annual = pi.get(&format!("/projects/{CODE}/annual-report")).await;
+    assert!(annual.body.contains("aria-label=\"产量 数值\"> 吨"), "the annual report asks for tons too");
     // The PI who types "+12 %" is told to report the quantity; nothing is stored.
     let percent = pi.post_multipart(&path, &[("value", "12%"), ("measured_on", "2025-06-01")], &[]).await;
     assert_eq!(percent.status, StatusCode::UNPROCESSABLE_ENTITY);
