@@ -497,33 +497,18 @@ fn audit_entries(g: &Generated, officer: Option<i64>, seed: u64) -> Vec<audit::A
         detail,
         ip: None,
     };
-    let mut out = vec![entry(
-        officer,
-        "project.register",
-        "project",
-        p.id,
-        serde_json::json!({ "after": { "code": p.code, "title": p.title, "direction_id": p.direction_id,
-            "lead_institution_id": p.lead_institution_id, "pi_user_id": p.pi_user_id, "funding_yuan": p.funding_yuan,
-            "execution": [p.start, p.end], "contract_number": p.contract_number, "indicators": indicators },
-            "demo_seed": seed }),
-    )];
+    let registration = serde_json::json!({ "after": { "code": p.code, "title": p.title,
+        "direction_id": p.direction_id, "lead_institution_id": p.lead_institution_id, "pi_user_id": p.pi_user_id,
+        "funding_yuan": p.funding_yuan, "execution": [p.start, p.end], "contract_number": p.contract_number,
+        "indicators": indicators }, "demo_seed": seed });
+    let mut out = vec![entry(officer, /* action */ "project.register", "project", p.id, registration)];
     for e in &g.evidence {
-        out.push(entry(
-            Some(e.submitted_by),
-            "evidence.submit",
-            "evidence",
-            e.id,
-            serde_json::json!({ "after": { "indicator_id": e.indicator_id, "value": e.value, "value_max": e.value_max,
-                "done": e.done, "measured_on": e.measured_on, "note": e.note, "status": "pending" } }),
-        ));
+        let submitted = serde_json::json!({ "after": { "indicator_id": e.indicator_id, "value": e.value,
+            "value_max": e.value_max, "done": e.done, "measured_on": e.measured_on, "note": e.note, "status": "pending" } });
+        out.push(entry(Some(e.submitted_by), /* action */ "evidence.submit", "evidence", e.id, submitted));
         if e.status == "accepted" {
-            out.push(entry(
-                officer,
-                "evidence.review",
-                "evidence",
-                e.id,
-                serde_json::json!({ "decision": "accepted", "after": { "status": "accepted" } }),
-            ));
+            let reviewed = serde_json::json!({ "decision": "accepted", "after": { "status": "accepted" } });
+            out.push(entry(officer, /* action */ "evidence.review", "evidence", e.id, reviewed));
         }
     }
     out

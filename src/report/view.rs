@@ -186,6 +186,19 @@ pub fn reading_text(t: T, target: &Target, value: f64, value_max: Option<f64>) -
     }
 }
 
+/// A relative target's baseline as people read it: `100 吨（2024-11-30 测定，来源：统计年报）`; a
+/// baseline stored before its unit was recorded says that its unit is still to be recorded.
+pub fn baseline_text(t: T, target: &Target) -> Option<String> {
+    let value = target.baseline?;
+    if target.change.is_some() && target.baseline_unit.is_none() {
+        return Some(t.fmt("indicator_page.baseline_unconfirmed", &[("baseline", &number(value))]));
+    }
+    let date = target.baseline_on.map(|d| d.to_string()).unwrap_or_default();
+    let source = target.baseline_source.clone().unwrap_or_default();
+    let baseline = measured_text(target, value, None);
+    Some(t.fmt("indicator_page.baseline_record", &[("baseline", &baseline), ("date", &date), ("source", &source)]))
+}
+
 /// A number in the target's own terms (a planned value; for a relative target a change in %, read
 /// against the target's arrow), with the target's unit.
 fn terms_text(target: &Target, value: Option<f64>) -> String {

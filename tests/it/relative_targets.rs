@@ -64,6 +64,8 @@ async fn a_pi_reports_the_measured_quantity_and_the_change_is_computed_from_the_
     let set = staff.json(Method::PATCH, &indicator, Some(full)).await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert_eq!(body(&set)["target"]["baseline_unit"], "吨");
+    let page = pi.get(&format!("/indicators/{id}")).await;
+    assert!(page.body.contains("<dd id=\"baseline-record\">100 吨（2024-11-30 测定，来源：2024年生产统计报表）</dd>"));
 
     // The form now asks for tons, shows the baseline beside the field and previews the change.
     let form = pi.get(&format!("/indicators/{id}")).await;

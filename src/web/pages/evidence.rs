@@ -18,11 +18,11 @@ use crate::db::{DbConnection, indicator::is_closed};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::{self, ProofKind};
-use crate::domain::target::{Target, change_text, measured_text};
+use crate::domain::target::{Target, change_text};
 use crate::error::{AppError, FieldError};
 use crate::i18n::T;
 use crate::report::project::{IndicatorReport, load, report};
-use crate::report::view::reading_text;
+use crate::report::view::{baseline_text, reading_text};
 use crate::web::evidence::{reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
@@ -178,13 +178,11 @@ impl EvidenceSection {
     /// source; or that staff have yet to record it.
     pub fn baseline_note(&self) -> Option<String> {
         self.target.change?;
-        let Some(value) = self.target.usable_baseline() else {
+        if self.target.usable_baseline().is_none() {
             return Some(self.t.get("evidence.error.baseline_missing").to_owned());
-        };
-        let date = self.target.baseline_on.map(|d| d.to_string()).unwrap_or_default();
-        let source = self.target.baseline_source.clone().unwrap_or_default();
-        let baseline = measured_text(&self.target, value, None);
-        Some(self.t.fmt("evidence_page.baseline", &[("baseline", &baseline), ("date", &date), ("source", &source)]))
+        }
+        let baseline = baseline_text(self.t, &self.target)?;
+        Some(self.t.fmt("evidence_page.baseline", &[("baseline", &baseline)]))
     }
 
     /// The baseline the form's preview computes the change from (progressive enhancement); `None`
@@ -310,6 +308,10 @@ impl ShowPage {
             Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
             _ => target_text(&self.indicator.target),
         }
+    }
+
+    fn baseline(&self) -> Option<String> {
+        baseline_text(self.ctx.t, &self.indicator.target)
     }
 
     fn verified(&self) -> String {

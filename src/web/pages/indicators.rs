@@ -253,6 +253,10 @@ impl ShowPage {
         date_text(self.ctx.t, &self.calendar, c.due_on)
     }
 
+    fn baseline(&self, t: &Target) -> Option<String> {
+        crate::report::view::baseline_text(self.ctx.t, t)
+    }
+
     fn target(&self, t: &Target) -> String {
         match t.op {
             Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
