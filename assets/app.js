@@ -6,3 +6,21 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+// The progress form of a relative target previews the change the typed value makes against the
+// baseline ("较基线 +12.0 %"), computed as the server computes it.
+document.addEventListener("input", (event) => {
+  if (event.target.id !== "ev-value") return;
+  const output = document.getElementById("ev-change");
+  if (!output) return;
+  const baseline = Number(output.dataset.baseline);
+  // Only a plain number (with the unit, if typed) is previewed; anything else the server will judge.
+  const typed = event.target.value.replace(/[,，\s]/g, "").replace(output.dataset.unit || "\u0000", "");
+  const value = /^[+-]?\d+(\.\d+)?$/.test(typed) ? Number(typed) : NaN;
+  if (!Number.isFinite(value) || !baseline) {
+    output.textContent = "";
+    return;
+  }
+  const change = ((value - baseline) / Math.abs(baseline)) * 100;
+  const text = (change > 0 ? "+" : "") + change.toFixed(1) + " %";
+  output.textContent = output.dataset.template.replace("{change}", text);
+});

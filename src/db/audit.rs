@@ -86,50 +86,76 @@ fn row_hash(prev: Option<&str>, row: &AuditRow) -> String {
 
 /// Appends an entry, chained to the last row.
 pub fn record<D: Serialize>(conn: &mut DbConnection, entry: &AuditEntry<'_, D>, at: NaiveDateTime) -> QueryResult<()> {
-    let detail =
-        serde_json::to_string(&entry.detail).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    record_many(conn, std::slice::from_ref(entry), at)
+}
+
+/// Rows inserted per statement by [`record_many`] (ten columns each, well under PostgreSQL's limit of
+/// 65,535 parameters).
+const CHUNK: usize = 1_000;
+
+/// Appends entries in order, each chained to the one before (the first to the last row), with one
+/// lock and one read of the chain's end for all of them: how a bulk load (the demo portfolio) audits
+/// what it writes in the same transaction.
+pub fn record_many<D: Serialize>(
+    conn: &mut DbConnection,
+    entries: &[AuditEntry<'_, D>],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     // Both databases keep microseconds; hashing what is stored means truncating first.
     let at = at.trunc_subsecs(6);
-    // A transaction of its own when the caller has none, so the lock is held until the row commits.
+    // A transaction of its own when the caller has none, so the lock is held until the rows commit.
     crate::db::write_transaction(conn, |conn| {
         if let DbConnection::Pg(pg) = conn {
             diesel::sql_query(format!("SELECT pg_advisory_xact_lock({PG_AUDIT_LOCK})")).execute(pg)?;
         }
-        let prev: Option<String> = audit_log::table
+        let mut prev: Option<String> = audit_log::table
             .order(audit_log::id.desc())
             .select(audit_log::hash)
             .first::<Option<String>>(conn)
             .optional()?
             .flatten();
-        let mut row = AuditRow {
-            id: 0,
-            at,
-            actor_user_id: entry.actor,
-            action: entry.action.to_owned(),
-            entity: entry.entity.to_owned(),
-            entity_id: entry.entity_id,
-            project_id: entry.project_id,
-            detail,
-            ip: entry.ip.map(str::to_owned),
-            prev_hash: prev,
-            hash: None,
-        };
-        row.hash = Some(row_hash(row.prev_hash.as_deref(), &row));
-        diesel::insert_into(audit_log::table)
-            .values((
-                audit_log::at.eq(row.at),
-                audit_log::actor_user_id.eq(row.actor_user_id),
-                audit_log::action.eq(&row.action),
-                audit_log::entity.eq(&row.entity),
-                audit_log::entity_id.eq(row.entity_id),
-                audit_log::project_id.eq(row.project_id),
-                audit_log::detail.eq(&row.detail),
-                audit_log::ip.eq(&row.ip),
-                audit_log::prev_hash.eq(&row.prev_hash),
-                audit_log::hash.eq(&row.hash),
-            ))
-            .execute(conn)
-            .map(|_| ())
+        let mut rows = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let detail = serde_json::to_string(&entry.detail)
+                .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+            let mut row = AuditRow {
+                id: 0,
+                at,
+                actor_user_id: entry.actor,
+                action: entry.action.to_owned(),
+                entity: entry.entity.to_owned(),
+                entity_id: entry.entity_id,
+                project_id: entry.project_id,
+                detail,
+                ip: entry.ip.map(str::to_owned),
+                prev_hash: prev.take(),
+                hash: None,
+            };
+            row.hash = Some(row_hash(row.prev_hash.as_deref(), &row));
+            prev.clone_from(&row.hash);
+            rows.push(row);
+        }
+        for chunk in rows.chunks(CHUNK) {
+            let values: Vec<_> = chunk
+                .iter()
+                .map(|row| {
+                    (
+                        audit_log::at.eq(row.at),
+                        audit_log::actor_user_id.eq(row.actor_user_id),
+                        audit_log::action.eq(&row.action),
+                        audit_log::entity.eq(&row.entity),
+                        audit_log::entity_id.eq(row.entity_id),
+                        audit_log::project_id.eq(row.project_id),
+                        audit_log::detail.eq(&row.detail),
+                        audit_log::ip.eq(&row.ip),
+                        audit_log::prev_hash.eq(&row.prev_hash),
+                        audit_log::hash.eq(&row.hash),
+                    )
+                })
+                .collect();
+            super::batch_insert!(conn, audit_log::table, values)?;
+        }
+        Ok(())
     })
 }
 

@@ -34,6 +34,8 @@ pub struct NextIds {
     pub project: i64,
     /// indicators.id
     pub indicator: i64,
+    /// evidence.id
+    pub evidence: i64,
 }
 
 /// The next free ids.
@@ -41,10 +43,12 @@ pub fn next_ids(conn: &mut DbConnection) -> QueryResult<NextIds> {
     let user: Option<i64> = users::table.select(diesel::dsl::max(users::id)).first(conn)?;
     let project: Option<i64> = projects::table.select(diesel::dsl::max(projects::id)).first(conn)?;
     let indicator: Option<i64> = indicators::table.select(diesel::dsl::max(indicators::id)).first(conn)?;
+    let evidence: Option<i64> = evidence::table.select(diesel::dsl::max(evidence::id)).first(conn)?;
     Ok(NextIds {
         user: user.unwrap_or(0) + 1,
         project: project.unwrap_or(0) + 1,
         indicator: indicator.unwrap_or(0) + 1,
+        evidence: evidence.unwrap_or(0) + 1,
     })
 }
 
@@ -58,7 +62,7 @@ pub fn any_code_ending(conn: &mut DbConnection, suffix: &str) -> QueryResult<boo
 /// past the largest id (SQLite's rowids need nothing).
 pub fn reset_sequences(conn: &mut DbConnection) -> QueryResult<()> {
     if let DbConnection::Pg(pg) = conn {
-        for table in ["users", "projects", "indicators"] {
+        for table in ["users", "projects", "indicators", "evidence"] {
             diesel::sql_query(format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             ))
@@ -190,6 +194,12 @@ pub struct IndicatorRow {
     pub change: Option<&'static str>,
     /// Baseline.
     pub baseline: Option<f64>,
+    /// The baseline's unit (a relative target's measured quantity).
+    pub baseline_unit: Option<String>,
+    /// When the baseline was measured.
+    pub baseline_on: Option<NaiveDate>,
+    /// Where the baseline comes from.
+    pub baseline_source: Option<String>,
     /// Aggregation name.
     pub aggregation: &'static str,
     /// Class name.
@@ -211,6 +221,9 @@ pub fn insert_indicators(conn: &mut DbConnection, rows: &[IndicatorRow], now: Na
         indicators::unit.eq(&r.unit),
         indicators::change.eq(r.change),
         indicators::baseline.eq(r.baseline),
+        indicators::baseline_unit.eq(&r.baseline_unit),
+        indicators::baseline_on.eq(r.baseline_on),
+        indicators::baseline_source.eq(&r.baseline_source),
         indicators::aggregation.eq(r.aggregation),
         indicators::class.eq(r.class),
         indicators::created_at.eq(now),
@@ -236,6 +249,8 @@ pub fn insert_milestones(conn: &mut DbConnection, rows: &[MilestoneRow], now: Na
 /// A reported value.
 #[derive(Debug, Clone)]
 pub struct EvidenceRow {
+    /// Id.
+    pub id: i64,
     /// Indicator.
     pub indicator_id: i64,
     /// Who reported it.
@@ -257,6 +272,7 @@ pub struct EvidenceRow {
 /// Inserts evidence.
 pub fn insert_evidence(conn: &mut DbConnection, rows: &[EvidenceRow], now: NaiveDateTime) -> QueryResult<()> {
     insert_chunks!(conn, evidence::table, rows, |r| (
+        evidence::id.eq(r.id),
         evidence::indicator_id.eq(r.indicator_id),
         evidence::submitted_by.eq(r.submitted_by),
         evidence::value.eq(r.value),

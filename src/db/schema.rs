@@ -366,6 +366,12 @@ diesel::table! {
         condition -> Nullable<Text>,
         /// Baseline value for relative targets, recorded when the project starts.
         baseline -> Nullable<Double>,
+        /// Unit of a relative target's measured quantity (the baseline's and the evidence's).
+        baseline_unit -> Nullable<Text>,
+        /// When the baseline was measured.
+        baseline_on -> Nullable<Date>,
+        /// Where the baseline comes from.
+        baseline_source -> Nullable<Text>,
         /// `sum` (evidence values accumulate) or `latest` (they replace each other).
         aggregation -> Text,
         /// Weight in the project's completion, greater than 0.

@@ -10,14 +10,14 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, ProjectRow, UserRow};
+use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, NextIds, ProjectRow, UserRow};
 use crate::db::institution::{self, InstitutionFields};
 use crate::db::overdue::SpanRow;
 use crate::db::{DbConnection, audit, guide, user};
-use crate::domain::guide::model::{Indicator, Op, Period};
+use crate::domain::guide::model::{Change, Indicator, Op, Period};
 use crate::domain::plan::{self, Checkpoint, Profile, Schedule};
 use crate::domain::status::{self, Status};
-use crate::domain::target::{IndicatorClass, Observation, RangeKind, Target};
+use crate::domain::target::{IndicatorClass, Observation, RangeKind, Target, granularity};
 
 /// How many of the first projects the demonstration PI leads.
 const DEMO_PI_PROJECTS: usize = 3;
@@ -235,16 +235,43 @@ fn pace(rng: &mut StdRng) -> Pace {
     }
 }
 
-/// The value that meets `planned` (for the target's direction) scaled by the pace.
+/// The value that meets `planned` (for the target's direction) scaled by the pace, as a real report
+/// would give it: a relative target's measured quantity (its plan is a change in %), whole numbers for
+/// counting units (0.77 篇 is no paper), a proportion within 0–100 % (no 108 % accuracy).
 fn value_for(target: &Target, planned: f64, factor: f64) -> f64 {
     let raw = if target.lower_is_better() { planned / factor.max(0.05) } else { planned * factor };
-    let raw = match target.change {
-        // A relative target's plan is a change in %; the value reported is the measured level.
-        Some(crate::domain::guide::model::Change::Increase) => target.baseline.unwrap_or(100.0) * (1.0 + raw / 100.0),
-        Some(crate::domain::guide::model::Change::Decrease) => target.baseline.unwrap_or(100.0) * (1.0 - raw / 100.0),
-        None => raw,
+    let raw = match (target.change, target.usable_baseline()) {
+        (Some(Change::Increase), Some(baseline)) => baseline * (1.0 + raw / 100.0),
+        (Some(Change::Decrease), Some(baseline)) => baseline * (1.0 - raw / 100.0),
+        _ => raw,
     };
-    (raw * 100.0).round() / 100.0
+    plausible(target, raw)
+}
+
+/// A value rounded the way its unit is counted, and a proportion kept within 0–100 %.
+fn plausible(target: &Target, value: f64) -> f64 {
+    let value = if target.reported_unit() == Some("%") { value.clamp(0.0, 100.0) } else { value.max(0.0) };
+    match granularity(target.reported_unit()) {
+        Some(step) => (value / step).round() * step,
+        None => (value * 100.0).round() / 100.0,
+    }
+}
+
+/// The unit a relative target's quantity is measured in, from what the metric names (the demo guide's
+/// 产量, 花期, 水肥施用, 扩繁效率 and the task books' 农户增收).
+fn quantity_unit(metric: &str) -> &'static str {
+    const UNITS: [(&str, &str); 6] =
+        [("收", "元"), ("花期", "天"), ("水肥", "千克"), ("扩繁", "株"), ("能耗", "千瓦时"), ("产量", "吨")];
+    UNITS.iter().find(|(word, _)| metric.contains(word)).map_or("吨", |(_, unit)| unit)
+}
+
+/// A relative target's baseline as staff would record it before the project starts: a measured
+/// quantity in its unit, dated the month before the start, with its source.
+fn record_baseline(rng: &mut StdRng, target: &mut Target, metric: &str, start: NaiveDate) {
+    target.baseline = Some(f64::from(rng.gen_range(50..500)));
+    target.baseline_unit = Some(quantity_unit(metric).to_owned());
+    target.baseline_on = start.checked_sub_days(Days::new(30));
+    target.baseline_source = Some("项目申报书（立项前实测）".to_owned());
 }
 
 /// Evidence for one indicator: one report a little before each checkpoint due by today.
@@ -273,7 +300,7 @@ fn evidence_for(
             Op::Between if target.range_kind() == RangeKind::Range => {
                 let (min, max) = (target.min.unwrap_or(0.0), target.max.unwrap_or(0.0));
                 let shrink = if matches!(pace, Pace::OnPlan(_)) { 0.0 } else { (max - min) * 0.1 };
-                Observation::range(measured_on, min + shrink, max - shrink)
+                Observation::range(measured_on, plausible(target, min + shrink), plausible(target, max - shrink))
             }
             _ => {
                 let planned = checkpoint.planned.or(target.goal()).unwrap_or(1.0);
@@ -319,7 +346,8 @@ struct Setting<'a> {
     warning_days: i64,
 }
 
-fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator: &mut i64, n: usize) -> Generated {
+/// Generates project `n`; `next` holds the next free indicator and evidence ids, advanced past those used.
+fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next: &mut NextIds, n: usize) -> Generated {
     let direction = &ctx.directions[rng.gen_range(0..ctx.directions.len())];
     // The first projects belong to the demonstration PI, so that logging in as them shows a portfolio.
     let pi = match ctx.demo_pi {
@@ -371,11 +399,11 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
     };
     let period = direction.period;
     for (position, (template_id, indicator)) in chosen.into_iter().enumerate() {
-        let id = *next_indicator;
-        *next_indicator += 1;
+        let id = next.indicator;
+        next.indicator += 1;
         let mut target = Target::from_indicator(indicator);
         if target.change.is_some() {
-            target.baseline = Some(f64::from(rng.gen_range(50..500)));
+            record_baseline(rng, &mut target, &indicator.metric, period.start);
         }
         target.class = class_of(&target);
         let schedule = match rng.gen_range(0..10) {
@@ -403,6 +431,10 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
         }
         out.milestones.extend(checkpoints.iter().map(|c| (id, c.kind.as_str(), c.due_on, c.planned)));
         out.evidence.extend(reports.into_iter().map(|(o, verified)| EvidenceRow {
+            id: {
+                next.evidence += 1;
+                next.evidence - 1
+            },
             indicator_id: id,
             submitted_by: pi,
             value: o.value,
@@ -425,9 +457,59 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next_indicator
             unit: target.unit.clone(),
             change: target.change.map(|c| c.as_str()),
             baseline: target.baseline,
+            baseline_unit: target.baseline_unit.clone(),
+            baseline_on: target.baseline_on,
+            baseline_source: target.baseline_source.clone(),
             aggregation: target.aggregation.as_str(),
             class: target.class.as_str(),
         });
+    }
+    out
+}
+
+/// The audit rows of a generated project, as the app writes them when the same rows are made through
+/// it: its registration by the officer (with every indicator and checkpoint), each report submitted by
+/// the PI, and the officer's acceptance of each verified one.
+fn audit_entries(g: &Generated, officer: Option<i64>, seed: u64) -> Vec<audit::AuditEntry<'static, serde_json::Value>> {
+    let p = &g.project;
+    let indicators: Vec<serde_json::Value> = g
+        .indicators
+        .iter()
+        .map(|i| {
+            let checkpoints: Vec<_> = g
+                .milestones
+                .iter()
+                .filter(|m| m.0 == i.id)
+                .map(|m| serde_json::json!({ "kind": m.1, "due_on": m.2, "planned": m.3 }))
+                .collect();
+            serde_json::json!({ "id": i.id, "metric": i.metric, "target": { "op": i.op, "value": i.value,
+                "min": i.min, "max": i.max, "unit": i.unit, "change": i.change, "baseline": i.baseline,
+                "baseline_unit": i.baseline_unit, "baseline_on": i.baseline_on, "baseline_source": i.baseline_source,
+                "aggregation": i.aggregation, "class": i.class }, "checkpoints": checkpoints })
+        })
+        .collect();
+    let entry = |actor, action, entity, entity_id, detail| audit::AuditEntry {
+        actor,
+        action,
+        entity,
+        entity_id: Some(entity_id),
+        project_id: Some(p.id),
+        detail,
+        ip: None,
+    };
+    let registration = serde_json::json!({ "after": { "code": p.code, "title": p.title,
+        "direction_id": p.direction_id, "lead_institution_id": p.lead_institution_id, "pi_user_id": p.pi_user_id,
+        "funding_yuan": p.funding_yuan, "execution": [p.start, p.end], "contract_number": p.contract_number,
+        "indicators": indicators }, "demo_seed": seed });
+    let mut out = vec![entry(officer, /* action */ "project.register", "project", p.id, registration)];
+    for e in &g.evidence {
+        let submitted = serde_json::json!({ "after": { "indicator_id": e.indicator_id, "value": e.value,
+            "value_max": e.value_max, "done": e.done, "measured_on": e.measured_on, "note": e.note, "status": "pending" } });
+        out.push(entry(Some(e.submitted_by), /* action */ "evidence.submit", "evidence", e.id, submitted));
+        if e.status == "accepted" {
+            let reviewed = serde_json::json!({ "decision": "accepted", "after": { "status": "accepted" } });
+            out.push(entry(officer, /* action */ "evidence.review", "evidence", e.id, reviewed));
+        }
     }
     out
 }
@@ -493,11 +575,11 @@ pub fn seed(
         warning_days: options.warning_days,
     };
     let mut seeded = Seeded::default();
-    let mut next_indicator = ids.indicator;
+    let mut next = ids;
     let mut n = 0;
     while n < options.projects {
         let batch: Vec<Generated> = (n..options.projects.min(n + BATCH))
-            .map(|i| generate(&mut rng, &ctx, ids.project + i as i64, &mut next_indicator, i))
+            .map(|i| generate(&mut rng, &ctx, ids.project + i as i64, &mut next, i))
             .collect();
         crate::db::write_transaction(conn, |conn| -> anyhow::Result<()> {
             let projects: Vec<ProjectRow> = batch.iter().map(|g| g.project.clone()).collect();
@@ -510,6 +592,8 @@ pub fn seed(
             bulk::insert_evidence(conn, &evidence, now)?;
             let spans: Vec<SpanRow> = batch.iter().flat_map(|g| g.spans.iter().copied()).collect();
             bulk::insert_spans(conn, &spans)?;
+            let entries: Vec<_> = batch.iter().flat_map(|g| audit_entries(g, ctx.officer, ctx.seed)).collect();
+            audit::record_many(conn, &entries, now)?;
             seeded.indicators += indicators.len();
             seeded.checkpoints += milestones.len();
             seeded.evidence += evidence.len();

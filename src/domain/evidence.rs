@@ -38,13 +38,22 @@ pub enum Problem {
     OutsidePeriod,
     /// Measured in the future.
     InFuture,
+    /// A relative target has no usable baseline yet: staff must record it before anyone can report.
+    BaselineMissing,
+    /// A percentage typed for a relative target, whose evidence is the measured quantity itself.
+    ChangeTyped,
 }
 
 impl Problem {
     /// The form field it concerns.
     pub fn field(self) -> &'static str {
         match self {
-            Problem::NotANumber | Problem::BadRange | Problem::OutOfRange | Problem::ValueMissing => "value",
+            Problem::NotANumber
+            | Problem::BadRange
+            | Problem::OutOfRange
+            | Problem::ValueMissing
+            | Problem::BaselineMissing
+            | Problem::ChangeTyped => "value",
             Problem::NotDone => "done",
             Problem::DateMissing | Problem::OutsidePeriod | Problem::InFuture => "measured_on",
         }
@@ -61,13 +70,16 @@ impl Problem {
             Problem::DateMissing => "evidence.error.date_missing",
             Problem::OutsidePeriod => "evidence.error.outside_period",
             Problem::InFuture => "evidence.error.in_future",
+            Problem::BaselineMissing => "evidence.error.baseline_missing",
+            Problem::ChangeTyped => "evidence.error.change_typed",
         }
     }
 }
 
 /// Reads a value as people type it: `95`, `95.5%`, `20,000亩`, `2万`, `1.2万 亩`, full-width digits;
-/// a range (`2-13`) only where the target is an operating range. The unit, if typed, must be the
-/// indicator's own.
+/// a range (`2-13`) only where the target is an operating range. The unit, if typed, must be the one
+/// the indicator is reported in ([`Target::reported_unit`]): for a relative target the measured
+/// quantity's, so `12%` typed for 产量提升10% is refused as a percentage, not stored as 12 吨.
 pub fn parse_value(text: &str, target: &Target) -> Result<Reported, Problem> {
     let normalised: String = text
         .trim()
@@ -79,7 +91,11 @@ pub fn parse_value(text: &str, target: &Target) -> Result<Reported, Problem> {
             other => other,
         })
         .collect();
-    let unit = target.unit.as_deref().unwrap_or_default();
+    let unit = target.reported_unit().unwrap_or_default();
+    let percent = normalised.trim_end().ends_with(['%', '％']);
+    if target.change.is_some() && percent && unit != "%" {
+        return Err(Problem::ChangeTyped);
+    }
     let without_unit = normalised.strip_suffix(unit).filter(|_| !unit.is_empty()).unwrap_or(&normalised).trim_end();
     let without_unit = without_unit.strip_suffix('%').filter(|_| unit == "%").unwrap_or(without_unit).trim_end();
     if without_unit.is_empty() {
@@ -157,6 +173,9 @@ pub fn check(entry: &Entry<'_>, target: &Target, period: Period) -> Result<Check
     } else if entry.value.trim().is_empty() {
         problems.push(Problem::ValueMissing);
         None
+    } else if target.change.is_some() && target.usable_baseline().is_none() {
+        problems.push(Problem::BaselineMissing);
+        None
     } else {
         parse_value(entry.value, target).map_err(|p| problems.push(p)).ok()
     };
@@ -169,11 +188,13 @@ pub fn check(entry: &Entry<'_>, target: &Target, period: Period) -> Result<Check
     }
 }
 
-/// For a relative target: the change of `value` against the baseline, in percent.
+/// For a relative target: the signed change of a measured `value` against the baseline, in percent, as
+/// a reader says it (a fall from 200 吨 to 180 吨 is -10 %, whichever way the target asks).
 pub fn change_from_baseline(target: &Target, value: f64) -> Option<f64> {
     target.change?;
     let baseline = target.usable_baseline()?;
-    Some((value - baseline) / baseline.abs() * 100.0)
+    let change = (value - baseline) / baseline.abs() * 100.0;
+    change.is_finite().then_some(change)
 }
 
 #[cfg(test)]
@@ -191,6 +212,9 @@ mod tests {
             unit: unit.map(str::to_owned),
             change: None,
             baseline: None,
+            baseline_unit: None,
+            baseline_on: None,
+            baseline_source: None,
             aggregation: Aggregation::Latest,
             weight: 1.0,
             class: IndicatorClass::Technical,
@@ -282,8 +306,30 @@ mod tests {
         let mut t = target(Op::Ge, Some("%"));
         t.change = Some(Change::Increase);
         t.baseline = Some(80.0);
+        assert_eq!(change_from_baseline(&t, 92.0), None, "a baseline without its unit is not usable");
+        t.baseline_unit = Some("吨".into());
         assert_eq!(change_from_baseline(&t, 92.0), Some(15.0));
         t.baseline = None;
         assert_eq!(change_from_baseline(&t, 92.0), None);
+    }
+
+    #[test]
+    fn a_relative_target_takes_the_measured_quantity_never_a_percentage() {
+        let period = Period { start: date(2025, 1, 1), end: date(2026, 12, 31), today: date(2026, 6, 1) };
+        let mut t = target(Op::Ge, Some("%"));
+        t.change = Some(Change::Increase);
+        let entry = |value| Entry { value, done: false, measured_on: Some(date(2026, 5, 1)) };
+        // No baseline yet: nothing can be reported, whatever is typed.
+        assert_eq!(check(&entry("112"), &t, period), Err(vec![Problem::BaselineMissing]));
+        t.baseline = Some(100.0);
+        assert_eq!(check(&entry("112"), &t, period), Err(vec![Problem::BaselineMissing]), "no unit yet");
+        t.baseline_unit = Some("吨".into());
+        // The PI who types "+12 %" is told to report tons; tons are taken, with or without the unit.
+        assert_eq!(check(&entry("12%"), &t, period), Err(vec![Problem::ChangeTyped]));
+        assert_eq!(check(&entry("12 ％"), &t, period), Err(vec![Problem::ChangeTyped]));
+        for text in ["112", "112吨", "112 吨"] {
+            assert_eq!(check(&entry(text), &t, period).unwrap().reported.map(|r| r.value), Some(112.0), "{text}");
+        }
+        assert_eq!(check(&entry("112亩"), &t, period), Err(vec![Problem::NotANumber]));
     }
 }

@@ -571,8 +571,14 @@ mod tests {
         d(2027, 1, 5)
     }
 
+    /// A relative target whose baseline, when given, is in 吨.
     fn relative(change: Change, value: f64, baseline: Option<f64>) -> Target {
-        Target { change: Some(change), baseline, ..target(Op::Ge, Some(value), Some("%")) }
+        Target {
+            change: Some(change),
+            baseline,
+            baseline_unit: Some("吨".into()),
+            ..target(Op::Ge, Some(value), Some("%"))
+        }
     }
     fn default_plan(target: &Target) -> Vec<Checkpoint> {
         let p = period();

@@ -180,7 +180,9 @@ pub fn granularity(unit: Option<&str>) -> Option<f64> {
 /// A project indicator's target.
 ///
 /// For a relative target (`change` set) `value` is the change in % to achieve and the comparison `op`
-/// applies to the achieved change, computed from `baseline` and the current value.
+/// applies to the achieved change, computed from `baseline` and the current value. Evidence on a
+/// relative target is the measured quantity itself, in the baseline's unit (吨, 元, 小时 …), never the
+/// percentage: the change is always computed, never typed (see [`Target::reported_unit`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     /// The comparison.
@@ -197,6 +199,16 @@ pub struct Target {
     pub change: Option<Change>,
     /// The value measured when the project started (needed for a relative target).
     pub baseline: Option<f64>,
+    /// The unit of a relative target's measured quantity: the baseline's, and the one evidence is
+    /// reported in. A baseline without it is not usable (an older row whose unit nobody confirmed).
+    #[serde(default)]
+    pub baseline_unit: Option<String>,
+    /// When the baseline was measured.
+    #[serde(default)]
+    pub baseline_on: Option<NaiveDate>,
+    /// Where the baseline comes from (统计年报, 检测报告 …).
+    #[serde(default)]
+    pub baseline_source: Option<String>,
     /// How evidence values combine.
     pub aggregation: Aggregation,
     /// The indicator's weight within its class for acceptance readiness.
@@ -217,6 +229,9 @@ impl Target {
             unit: indicator.unit.clone(),
             change: indicator.change,
             baseline: None,
+            baseline_unit: None,
+            baseline_on: None,
+            baseline_source: None,
             aggregation: Aggregation::default_for(indicator.unit.as_deref()),
             weight: 1.0,
             class: IndicatorClass::Technical,
@@ -253,9 +268,23 @@ impl Target {
         goal.filter(|g| g.is_finite())
     }
 
-    /// The usable baseline of a relative target: finite and not zero (a change against zero is undefined).
+    /// The usable baseline of a relative target: finite and not zero (a change against zero is
+    /// undefined), and with the unit of its quantity, without which neither the PI nor a reader knows
+    /// what the numbers count.
     pub fn usable_baseline(&self) -> Option<f64> {
+        if self.change.is_some() && self.baseline_unit.is_none() {
+            return None;
+        }
         self.baseline.filter(|b| b.is_finite() && *b != 0.0)
+    }
+
+    /// The unit evidence values are reported in: for a relative target its measured quantity's (the
+    /// baseline's unit; `None` until staff record it), otherwise the target's own.
+    pub fn reported_unit(&self) -> Option<&str> {
+        match self.change {
+            Some(_) => self.baseline_unit.as_deref(),
+            None => self.unit.as_deref(),
+        }
     }
 }
 
@@ -332,6 +361,23 @@ impl Observation {
 pub fn number(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
+}
+
+/// A reported or measured value as people read it, in the unit it is reported in
+/// ([`Target::reported_unit`]: 吨 for 产量提升10%, never %): `112 吨`, `2–13 pH`.
+pub fn measured_text(target: &Target, value: f64, value_max: Option<f64>) -> String {
+    let unit = target.reported_unit().unwrap_or_default();
+    let text = match value_max {
+        Some(max) => format!("{}–{} {unit}", number(value), number(max)),
+        None => format!("{} {unit}", number(value)),
+    };
+    text.trim_end().to_owned()
+}
+
+/// A change against a baseline as people read it, signed, to one decimal: `+12.0 %`, `-4.0 %`.
+pub fn change_text(change: f64) -> String {
+    let sign = if change > 0.0 { "+" } else { "" };
+    format!("{sign}{change:.1} %")
 }
 
 /// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
@@ -502,6 +548,7 @@ mod tests {
             source: "产量提升10%以上".into(),
             confidence: 1.0,
         });
+        target.baseline_unit = Some("吨".into());
         for (baseline, usable) in [
             (None, None),
             (Some(0.0), None),
@@ -512,5 +559,11 @@ mod tests {
             target.baseline = baseline;
             assert_eq!(target.usable_baseline(), usable, "{baseline:?}");
         }
+        // A baseline whose unit nobody recorded says nothing about what the evidence counts.
+        target.baseline_unit = None;
+        assert_eq!(target.usable_baseline(), None);
+        assert_eq!(target.reported_unit(), None, "a relative target is never reported in %");
+        target.baseline_unit = Some("吨".into());
+        assert_eq!(target.reported_unit(), Some("吨"));
     }
 }

@@ -62,8 +62,47 @@ pub fn problems(metric: &str, target: &Target) -> Vec<Problem> {
         Some(0.0) => out.push(("baseline", "indicator.baseline_zero")),
         _ => {}
     }
+    out.extend(baseline_record_problems(target));
     if !(target.weight.is_finite() && target.weight > 0.0) {
         out.push(("weight", "indicator.weight_invalid"));
+    }
+    out
+}
+
+/// The longest source of a baseline kept.
+const MAX_SOURCE_CHARS: usize = 200;
+
+/// A relative target's baseline is a measurement: its value comes with the unit of the quantity (the
+/// unit evidence is then reported in), the date it was measured and where it comes from, all or none.
+fn baseline_record_problems(target: &Target) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let recorded = target.baseline_unit.is_some() || target.baseline_on.is_some() || target.baseline_source.is_some();
+    if target.change.is_none() {
+        if recorded && target.op != Op::Deliverable {
+            out.push(("baseline", "indicator.baseline_not_relative"));
+        }
+        return out;
+    }
+    if target.baseline.is_none() {
+        if recorded {
+            out.push(("baseline", "indicator.baseline_value_missing"));
+        }
+        return out;
+    }
+    match target.baseline_unit.as_deref().map(str::trim) {
+        None | Some("") => out.push(("baseline_unit", "indicator.baseline_unit_missing")),
+        Some(unit) if unit.chars().count() > MAX_UNIT_CHARS => out.push(("baseline_unit", "indicator.unit_too_long")),
+        Some(_) => {}
+    }
+    if target.baseline_on.is_none() {
+        out.push(("baseline_on", "indicator.baseline_on_missing"));
+    }
+    match target.baseline_source.as_deref() {
+        None => out.push(("baseline_source", "indicator.baseline_source_missing")),
+        Some(source) if !crate::domain::text::is_line(source, MAX_SOURCE_CHARS) => {
+            out.push(("baseline_source", "error.text_invalid"));
+        }
+        Some(_) => {}
     }
     out
 }
@@ -78,10 +117,23 @@ mod tests {
         problems(metric, t).into_iter().map(|(_, key)| key).collect()
     }
 
+    /// A relative target's baseline recorded in full: 吨, measured on 2024-12-01, from a yearbook.
+    fn recorded(t: Target) -> Target {
+        Target {
+            baseline_unit: Some("吨".into()),
+            baseline_on: chrono::NaiveDate::from_ymd_opt(2024, 12, 1),
+            baseline_source: Some("2024年统计年报".into()),
+            ..t
+        }
+    }
+
     #[test]
     fn valid_targets_pass() {
-        let relative =
-            Target { change: Some(Change::Decrease), baseline: Some(12.5), ..target(Op::Ge, Some(10.0), Some("%")) };
+        let relative = recorded(Target {
+            change: Some(Change::Decrease),
+            baseline: Some(12.5),
+            ..target(Op::Ge, Some(10.0), Some("%"))
+        });
         for t in [
             target(Op::Ge, Some(40.0), Some("人次")),
             between(3.0, 5.0, "种"),
@@ -122,8 +174,31 @@ mod tests {
             ),
             (
                 "x",
-                Target { change: Some(Change::Increase), baseline: Some(0.0), ..target(Op::Ge, Some(2.0), Some("%")) },
+                recorded(Target {
+                    change: Some(Change::Increase),
+                    baseline: Some(0.0),
+                    ..target(Op::Ge, Some(2.0), Some("%"))
+                }),
                 vec![("baseline", "indicator.baseline_zero")],
+            ),
+            (
+                "x",
+                Target { change: Some(Change::Increase), baseline: Some(80.0), ..target(Op::Ge, Some(2.0), Some("%")) },
+                vec![
+                    ("baseline_unit", "indicator.baseline_unit_missing"),
+                    ("baseline_on", "indicator.baseline_on_missing"),
+                    ("baseline_source", "indicator.baseline_source_missing"),
+                ],
+            ),
+            (
+                "x",
+                recorded(Target { change: Some(Change::Increase), ..target(Op::Ge, Some(2.0), Some("%")) }),
+                vec![("baseline", "indicator.baseline_value_missing")],
+            ),
+            (
+                "x",
+                recorded(target(Op::Ge, Some(2.0), Some("吨"))),
+                vec![("baseline", "indicator.baseline_not_relative")],
             ),
             (
                 "x",

@@ -7,9 +7,10 @@ use serde::Serialize;
 use super::facts::{
     ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, PortfolioFacts, ProjectFacts, ProjectSummary,
 };
+use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::status::{Evaluation, Status};
-use crate::domain::target::{Target, number, target_text};
+use crate::domain::target::{Target, change_text, measured_text, number, target_text};
 use crate::i18n::{Locale, T};
 
 /// A label and its value, for tables of particulars and summaries.
@@ -174,15 +175,44 @@ fn percent(x: f64) -> String {
     format!("{}%", (x * 100.0).round() as i64)
 }
 
-/// A value in the target's terms with its unit.
-fn value_text(target: &Target, value: Option<f64>, value_max: Option<f64>) -> Option<String> {
-    let unit = if target.change.is_some() { "%".to_owned() } else { target.unit.clone().unwrap_or_default() };
-    let value = value?;
-    Some(match value_max {
-        Some(max) => format!("{}–{} {unit}", number(value), number(max)),
-        None => format!("{} {unit}", number(value)),
-    })
-    .map(|s| s.trim_end().to_owned())
+/// A reported or measured value as every page, report and export shows it: in the unit it is
+/// reported in, and for a relative target with the change it makes against the baseline
+/// (`112 吨（较基线 +12.0 %）`), since that change is what the target measures.
+pub fn reading_text(t: T, target: &Target, value: f64, value_max: Option<f64>) -> String {
+    let text = measured_text(target, value, value_max);
+    match change_from_baseline(target, value) {
+        Some(change) => format!("{text}{}", t.fmt("evidence_page.change", &[("change", &change_text(change))])),
+        None => text,
+    }
+}
+
+/// A relative target's baseline as people read it: `100 吨（2024-11-30 测定，来源：统计年报）`; a
+/// baseline stored before its unit was recorded says that its unit is still to be recorded.
+pub fn baseline_text(t: T, target: &Target) -> Option<String> {
+    let value = target.baseline?;
+    if target.change.is_some() && target.baseline_unit.is_none() {
+        return Some(t.fmt("indicator_page.baseline_unconfirmed", &[("baseline", &number(value))]));
+    }
+    let date = target.baseline_on.map(|d| d.to_string()).unwrap_or_default();
+    let source = target.baseline_source.clone().unwrap_or_default();
+    let baseline = measured_text(target, value, None);
+    Some(t.fmt("indicator_page.baseline_record", &[("baseline", &baseline), ("date", &date), ("source", &source)]))
+}
+
+/// A number in the target's own terms (a planned value; for a relative target a change in %, read
+/// against the target's arrow), with the target's unit.
+fn terms_text(target: &Target, value: Option<f64>) -> String {
+    let unit = target.unit.as_deref().unwrap_or_default();
+    value.map_or_else(|| "—".to_owned(), |v| format!("{} {unit}", number(v)).trim_end().to_owned())
+}
+
+/// A verified value as judged: for a relative target the measured quantity and its change, otherwise
+/// the value in the target's unit.
+fn value_text(t: T, target: &Target, e: &Evaluation) -> Option<String> {
+    match target.change {
+        Some(_) => Some(reading_text(t, target, e.measured?, None)),
+        None => Some(reading_text(t, target, e.current?, e.current_max)),
+    }
 }
 
 /// The verified value as judged, in words.
@@ -193,7 +223,7 @@ fn achieved_text(t: T, target: &Target, e: &Evaluation) -> String {
     if e.needs_baseline {
         return t.get("report.needs_baseline").to_owned();
     }
-    value_text(target, e.current, e.current_max).unwrap_or_else(|| t.get("report.none").to_owned())
+    value_text(t, target, e).unwrap_or_else(|| t.get("report.none").to_owned())
 }
 
 /// The target's formula; a deliverable's is "delivered by the end".
@@ -208,15 +238,10 @@ fn evidence_row(t: T, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     let value = if target.op == Op::Deliverable {
         t.get(if e.done { "report.delivered" } else { "report.not_delivered" }).to_owned()
     } else {
-        // Evidence is reported in the measured unit, also for relative targets.
-        let unit = target.unit.clone().unwrap_or_default();
-        match (e.value, e.value_max) {
-            (Some(v), Some(max)) => format!("{}–{} {unit}", number(v), number(max)),
-            (Some(v), None) => format!("{} {unit}", number(v)),
-            _ => t.get("report.none").to_owned(),
+        match e.value {
+            Some(v) => reading_text(t, target, v, e.value_max),
+            None => t.get("report.none").to_owned(),
         }
-        .trim_end()
-        .to_owned()
     };
     let files = e.files.iter().map(|(name, sha)| format!("{name} ({})", &sha[..sha.len().min(12)])).collect::<Vec<_>>();
     let mut note = e.note.trim().to_owned();
@@ -258,7 +283,7 @@ fn indicator_row(t: T, i: &IndicatorFacts, (covers_from, as_of): (NaiveDate, Nai
         metric,
         task_book: target_words(t, task_book),
         changed_to: (i.frozen.is_some() && i.frozen.as_ref() != Some(&i.target)).then(|| target_words(t, &i.target)),
-        planned: value_text(&i.target, i.evaluation.planned_to_date, None).unwrap_or_else(|| "—".to_owned()),
+        planned: terms_text(&i.target, i.evaluation.planned_to_date),
         achieved: achieved_text(t, task_book, e),
         pending,
         completion: percent(e.progress),
@@ -667,8 +692,8 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
                 code: o.code.clone(),
                 metric: o.metric.clone(),
                 target: target_words(t, &o.target),
-                planned: value_text(&o.target, o.planned, None).unwrap_or_else(|| "—".to_owned()),
-                current: value_text(&o.target, o.current, None).unwrap_or_else(|| "—".to_owned()),
+                planned: terms_text(&o.target, o.planned),
+                current: terms_text(&o.target, o.current),
                 since: o.since.map_or_else(String::new, |d| d.to_string()),
                 days: o.days,
                 status: s(o.status.label_key()),

@@ -3,6 +3,7 @@
 //! that into an [`IndicatorInput`] names every unusable field; the target rules themselves live in
 //! [`crate::domain::target_check`].
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 use crate::db::indicator::IndicatorInput;
@@ -55,6 +56,19 @@ pub struct TargetChanges {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<f64>)]
     pub baseline: Option<Option<f64>>,
+    /// The unit of the measured quantity a relative change is computed from (吨, 元, 小时 …): the
+    /// baseline's, and the one the PI reports evidence in.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub baseline_unit: Option<Option<String>>,
+    /// When the baseline was measured (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub baseline_on: Option<Option<String>>,
+    /// Where the baseline comes from (统计年报, 检测报告 …).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub baseline_source: Option<Option<String>>,
     /// `sum` or `latest`.
     pub aggregation: Option<String>,
     /// Weight within the class, above 0.
@@ -75,11 +89,19 @@ fn blank() -> (String, Option<String>, Target) {
         unit: None,
         change: None,
         baseline: None,
+        baseline_unit: None,
+        baseline_on: None,
+        baseline_source: None,
         aggregation: Aggregation::Latest,
         weight: 1.0,
         class: IndicatorClass::Technical,
     };
     (String::new(), None, target)
+}
+
+/// A target that is no longer relative keeps no baseline.
+fn clear_baseline(t: &mut Target) {
+    (t.baseline, t.baseline_unit, t.baseline_on, t.baseline_source) = (None, None, None, None);
 }
 
 impl TargetChanges {
@@ -118,7 +140,8 @@ impl TargetChanges {
                     match op {
                         Op::Between => t.value = None,
                         Op::Deliverable => {
-                            (t.value, t.min, t.max, t.change, t.baseline) = (None, None, None, None, None)
+                            (t.value, t.min, t.max, t.change) = (None, None, None, None);
+                            clear_baseline(&mut t);
                         }
                         Op::Ge | Op::Gt | Op::Le | Op::Lt | Op::Eq => (t.min, t.max) = (None, None),
                     }
@@ -138,7 +161,10 @@ impl TargetChanges {
         }
         if let Some(change) = &self.change {
             match change.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                None => (t.change, t.baseline) = (None, None),
+                None => {
+                    t.change = None;
+                    clear_baseline(&mut t);
+                }
                 Some(name) => match Change::parse(name) {
                     Some(change) => t.change = Some(change),
                     None => errors.push(FieldError { field: "change", message: "indicator.change_invalid" }),
@@ -147,6 +173,22 @@ impl TargetChanges {
         }
         if let Some(baseline) = self.baseline {
             t.baseline = baseline;
+        }
+        let line = |text: &Option<String>| text.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned);
+        if let Some(unit) = &self.baseline_unit {
+            t.baseline_unit = line(unit);
+        }
+        if let Some(source) = &self.baseline_source {
+            t.baseline_source = line(source);
+        }
+        if let Some(on) = &self.baseline_on {
+            match line(on).map(|d| d.parse::<NaiveDate>()) {
+                None => t.baseline_on = None,
+                Some(Ok(date)) => t.baseline_on = Some(date),
+                Some(Err(_)) => {
+                    errors.push(FieldError { field: "baseline_on", message: "indicator.baseline_on_invalid" })
+                }
+            }
         }
         if let Some(name) = self.aggregation.as_deref() {
             match Aggregation::parse(name.trim()) {

@@ -153,4 +153,84 @@ mod portfolio {
         };
         with_conn(&app, |c| project::register(c, &registration, None, test_now()).unwrap());
     }
+
+    /// What a newcomer first looks at is plausible: in a 200-project demo no count is fractional (0.77
+    /// 篇), no proportion exceeds 100 % (108 % accuracy), and every relative target has a recorded
+    /// baseline with evidence in its measured quantity's unit, whose change against it is believable.
+    #[test]
+    fn a_seeded_portfolio_counts_whole_things_keeps_proportions_in_range_and_measures_relative_targets() {
+        use coop_tracker::domain::target::{UnitKind, granularity};
+
+        let app = TestApp::new();
+        with_conn(&app, |c| seed(c, 200, 3));
+        type Row = (Option<String>, Option<String>, Option<f64>, Option<String>, Option<f64>, Option<f64>);
+        let rows: Vec<Row> = with_conn(&app, |c| {
+            evidence::table
+                .inner_join(indicators::table)
+                .select((
+                    indicators::unit,
+                    indicators::change,
+                    indicators::baseline,
+                    indicators::baseline_unit,
+                    evidence::value,
+                    evidence::value_max,
+                ))
+                .load(c)
+                .unwrap()
+        });
+        assert!(rows.len() > 1000, "a 200-project demo has evidence: {}", rows.len());
+        let values = |r: &Row| [r.4, r.5].into_iter().flatten().collect::<Vec<f64>>();
+        let fractional_counts = rows
+            .iter()
+            .filter(|r| r.1.is_none() && UnitKind::of(r.0.as_deref()).is_counting())
+            .filter(|r| values(r).iter().any(|v| granularity(r.0.as_deref()) == Some(1.0) && v.fract() != 0.0))
+            .count();
+        let proportions_over_100 = rows
+            .iter()
+            .filter(|r| r.1.is_none() && r.0.as_deref() == Some("%"))
+            .filter(|r| values(r).iter().any(|v| *v > 100.0 || *v < 0.0))
+            .count();
+        assert_eq!((fractional_counts, proportions_over_100), (0, 0));
+
+        let relative: Vec<&Row> = rows.iter().filter(|r| r.1.is_some()).collect();
+        assert!(!relative.is_empty(), "the demo has relative targets with evidence");
+        for r in relative {
+            let (Some(baseline), Some(unit), Some(value)) = (r.2, r.3.as_deref(), r.4) else {
+                panic!("a relative target without a recorded baseline or value: {r:?}");
+            };
+            assert_ne!(unit, "%", "{r:?}");
+            let change = (value - baseline) / baseline * 100.0;
+            assert!((-100.0..=200.0).contains(&change), "a measured quantity, not a percentage: {r:?}");
+        }
+        let unrecorded: i64 = with_conn(&app, |c| {
+            indicators::table
+                .filter(indicators::change.is_not_null())
+                .filter(indicators::baseline_unit.is_null().or(indicators::baseline_on.is_null()))
+                .count()
+                .get_result(c)
+                .unwrap()
+        });
+        assert_eq!(unrecorded, 0, "every relative target's baseline is recorded whole");
+
+        // Seeding writes its audit rows, chained like every other: a registration per project, a
+        // submission per report and a review per verified one.
+        use coop_tracker::db::audit;
+        use coop_tracker::db::schema::audit_log;
+        let count = |action: &str| -> i64 {
+            with_conn(&app, |c| audit_log::table.filter(audit_log::action.eq(action)).count().get_result(c).unwrap())
+        };
+        let (reports, accepted): (i64, i64) = with_conn(&app, |c| {
+            (
+                evidence::table.count().get_result(c).unwrap(),
+                evidence::table.filter(evidence::status.eq("accepted")).count().get_result(c).unwrap(),
+            )
+        });
+        assert_eq!(
+            (count("project.register"), count("evidence.submit"), count("evidence.review")),
+            (200, reports, accepted)
+        );
+        let chain = with_conn(&app, |c| audit::verify(c).unwrap());
+        assert_eq!(chain.break_at, None, "{chain:?}");
+        assert!(chain.chained as i64 > 200 + reports + accepted, "{chain:?}");
+    }
 }

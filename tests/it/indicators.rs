@@ -46,6 +46,11 @@ fn fields(page: &crate::common::Page) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A relative target's baseline as staff record it: value, unit, date and source together.
+fn baseline_record(value: f64) -> Value {
+    json!({"baseline": value, "baseline_unit": "吨", "baseline_on": "2024-11-30", "baseline_source": "2024年生产统计报表"})
+}
+
 fn cp(due_on: &str, planned: Option<f64>, kind: &str) -> (String, Option<f64>, String) {
     (due_on.to_owned(), planned, kind.to_owned())
 }
@@ -78,8 +83,7 @@ async fn edits_need_a_reason_once_the_baseline_is_frozen_and_leave_revisions() {
     assert!(body(&refused)["error"]["message"].as_str().unwrap().contains("产量"), "{}", refused.body);
     for (metric, baseline) in [("产量", 120.0), ("产量波动", 8.0)] {
         let id = indicator(&project, metric)["id"].as_i64().unwrap();
-        let set =
-            staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(json!({"baseline": baseline}))).await;
+        let set = staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(baseline_record(baseline))).await;
         assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     }
     let frozen = staff.json(Method::POST, &freeze, None).await;
@@ -140,7 +144,7 @@ async fn a_task_book_phrase_becomes_a_project_specific_indicator_with_a_plan() {
     let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
     for (metric, baseline) in [("产量", 120.0), ("产量波动", 8.0)] {
         let id = indicator(&project, metric)["id"].as_i64().unwrap();
-        staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(json!({"baseline": baseline}))).await;
+        staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(baseline_record(baseline))).await;
     }
     assert_eq!(
         staff.json(Method::POST, &format!("/api/v1/projects/{CODE}/baseline"), None).await.status,
@@ -354,7 +358,7 @@ async fn an_extension_moves_the_end_keeps_the_original_and_replans_open_checkpoi
     let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
     for (metric, baseline) in [("产量", 120.0), ("产量波动", 8.0)] {
         let id = indicator(&project, metric)["id"].as_i64().unwrap();
-        staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(json!({"baseline": baseline}))).await;
+        staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(baseline_record(baseline))).await;
     }
     staff.json(Method::POST, &format!("/api/v1/projects/{CODE}/baseline"), None).await;
     let bases = indicator(&project, "人工智能工业优化示范应用基地")["id"].as_i64().unwrap();
@@ -547,7 +551,7 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
         api.json(
             Method::PATCH,
             &format!("/api/v1/indicators/{id}"),
-            Some(json!({"baseline": baseline.parse::<f64>().unwrap()})),
+            Some(baseline_record(baseline.parse::<f64>().unwrap())),
         )
         .await;
     }

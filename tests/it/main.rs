@@ -37,6 +37,7 @@ mod password;
 mod project_form;
 mod project_state;
 mod projects;
+mod relative_targets;
 mod reminder_pages;
 mod reminders;
 mod reports;

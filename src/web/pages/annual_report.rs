@@ -90,7 +90,8 @@ fn row(r: &Reportable) -> Row {
         id: r.indicator.id,
         metric: r.indicator.metric.clone(),
         target: target_text(t),
-        unit: t.unit.clone().unwrap_or_default(),
+        // The unit the value is reported in: a relative target's measured quantity's, never its %.
+        unit: t.reported_unit().unwrap_or_default().to_owned(),
         deliverable: t.op == Op::Deliverable,
         proof: r.proof.clone(),
     }

@@ -18,10 +18,11 @@ use crate::db::{DbConnection, indicator::is_closed};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::{self, ProofKind};
-use crate::domain::target::Target;
+use crate::domain::target::{Target, change_text};
 use crate::error::{AppError, FieldError};
 use crate::i18n::T;
 use crate::report::project::{IndicatorReport, load, report};
+use crate::report::view::{baseline_text, reading_text};
 use crate::web::evidence::{reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
@@ -57,18 +58,7 @@ pub fn value_text(t: T, target: &Target, value: Option<f64>, value_max: Option<f
     if target.op == Op::Deliverable {
         return if done { t.get("evidence_page.done").to_owned() } else { "—".to_owned() };
     }
-    let Some(value) = value else { return "—".to_owned() };
-    let unit = target.unit.as_deref().unwrap_or_default();
-    let mut text = match value_max {
-        Some(max) => format!("{}–{} {unit}", number(value), number(max)),
-        None => format!("{} {unit}", number(value)),
-    };
-    if let Some(change) = change_from_baseline(target, value) {
-        let sign = if change > 0.0 { "+" } else { "" };
-        let change = format!("{sign}{}%", number(change));
-        text = format!("{}{}", text.trim_end(), t.fmt("evidence_page.change", &[("change", &change)]));
-    }
-    text.trim_end().to_owned()
+    value.map_or_else(|| "—".to_owned(), |value| reading_text(t, target, value, value_max))
 }
 
 /// A file size as people read it: bytes, KB or MB (1024-based, as the upload limit is).
@@ -178,6 +168,43 @@ impl EvidenceSection {
     /// The size limit as the form states it.
     pub fn limit(&self) -> String {
         self.t.fmt("evidence_page.limit", &[("limit", &self.max_mb)])
+    }
+
+    /// The value field's label: "数值（吨）", in the unit the value is reported in, which for a
+    /// relative target is its measured quantity's, never the target's %.
+    pub fn value_label(&self) -> String {
+        let label = self.t.get("evidence_page.value");
+        match self.target.reported_unit() {
+            Some(unit) => format!("{label} ({unit})"),
+            None => label.to_owned(),
+        }
+    }
+
+    /// For a relative target, its baseline as the form shows it beside the value: value, date and
+    /// source; or that staff have yet to record it.
+    pub fn baseline_note(&self) -> Option<String> {
+        self.target.change?;
+        if self.target.usable_baseline().is_none() {
+            return Some(self.t.get("evidence.error.baseline_missing").to_owned());
+        }
+        let baseline = baseline_text(self.t, &self.target)?;
+        Some(self.t.fmt("evidence_page.baseline", &[("baseline", &baseline)]))
+    }
+
+    /// The baseline the form's preview computes the change from (progressive enhancement); `None`
+    /// unless the target is relative and has a usable baseline.
+    pub fn preview_baseline(&self) -> Option<f64> {
+        self.target.change.and(self.target.usable_baseline())
+    }
+
+    /// The change the typed value makes against the baseline, as the form previews it: "较基线 +12.0 %".
+    pub fn preview(&self) -> String {
+        let typed = self.entry.text("value");
+        let reported = crate::domain::evidence::parse_value(typed, &self.target).ok();
+        match reported.and_then(|r| change_from_baseline(&self.target, r.value)) {
+            Some(change) => self.t.fmt("evidence_page.preview", &[("change", &change_text(change))]),
+            None => String::new(),
+        }
     }
 }
 
@@ -290,9 +317,13 @@ impl ShowPage {
         }
     }
 
+    fn baseline(&self) -> Option<String> {
+        baseline_text(self.ctx.t, &self.indicator.target)
+    }
+
     fn verified(&self) -> String {
         let e = &self.indicator.evaluation;
-        value_text(self.ctx.t, &self.indicator.target, e.current, None, e.done)
+        value_text(self.ctx.t, &self.indicator.target, e.measured, e.current_max, e.done)
     }
 
     fn indicator_status(&self) -> &'static str {
@@ -378,6 +409,9 @@ mod tests {
             unit: Some(unit.to_owned()).filter(|u| !u.is_empty()),
             change,
             baseline,
+            baseline_unit: change.map(|_| "吨".to_owned()),
+            baseline_on: None,
+            baseline_source: None,
             aggregation: Aggregation::Latest,
             weight: 1.0,
             class: IndicatorClass::Technical,
@@ -389,10 +423,11 @@ mod tests {
         let t = Locale::ZhCn.t();
         assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), Some(96.5), None, false), "96.5 %");
         assert_eq!(value_text(t, &target(Op::Between, "", None, None), Some(2.0), Some(13.0), false), "2–13");
-        let relative = target(Op::Ge, "吨", Some(Change::Increase), Some(200.0));
-        assert_eq!(value_text(t, &relative, Some(230.0), None, false), "230 吨（较基线 +15%）");
-        let lower = target(Op::Ge, "吨", Some(Change::Decrease), Some(200.0));
-        assert_eq!(value_text(t, &lower, Some(180.0), None, false), "180 吨（较基线 -10%）");
+        // A relative target's evidence is the measured quantity in the baseline's unit, never the %.
+        let relative = target(Op::Ge, "%", Some(Change::Increase), Some(200.0));
+        assert_eq!(value_text(t, &relative, Some(230.0), None, false), "230 吨（较基线 +15.0 %）");
+        let lower = target(Op::Ge, "%", Some(Change::Decrease), Some(200.0));
+        assert_eq!(value_text(t, &lower, Some(180.0), None, false), "180 吨（较基线 -10.0 %）");
         assert_eq!(value_text(t, &target(Op::Deliverable, "", None, None), None, None, true), "已完成");
         assert_eq!(value_text(t, &target(Op::Ge, "%", None, None), None, None, false), "—");
     }

@@ -82,6 +82,12 @@ pub struct IndicatorForm {
     #[serde(default)]
     baseline: String,
     #[serde(default)]
+    baseline_unit: String,
+    #[serde(default)]
+    baseline_on: String,
+    #[serde(default)]
+    baseline_source: String,
+    #[serde(default)]
     aggregation: String,
     #[serde(default)]
     weight: String,
@@ -108,6 +114,9 @@ impl IndicatorForm {
             unit: t.unit.clone().unwrap_or_default(),
             change: t.change.map(|c| c.as_str().to_owned()).unwrap_or_default(),
             baseline: plain(t.baseline),
+            baseline_unit: t.baseline_unit.clone().unwrap_or_default(),
+            baseline_on: t.baseline_on.map(|d| d.to_string()).unwrap_or_default(),
+            baseline_source: t.baseline_source.clone().unwrap_or_default(),
             aggregation: t.aggregation.as_str().to_owned(),
             weight: t.weight.to_string(),
             class: t.class.as_str().to_owned(),
@@ -157,6 +166,9 @@ impl IndicatorForm {
             unit: text(&self.unit),
             change: text(&self.change),
             baseline,
+            baseline_unit: text(&self.baseline_unit),
+            baseline_on: text(&self.baseline_on),
+            baseline_source: text(&self.baseline_source),
             aggregation: given(&self.aggregation),
             weight: if adding { weight } else { Some(weight.unwrap_or(f64::NAN)) },
             class: given(&self.class),
@@ -242,6 +254,10 @@ impl ShowPage {
     /// A due date with its weekday and, on a day off, which kind.
     fn due(&self, c: &Checkpoint) -> String {
         date_text(self.ctx.t, &self.calendar, c.due_on)
+    }
+
+    fn baseline(&self, t: &Target) -> Option<String> {
+        crate::report::view::baseline_text(self.ctx.t, t)
     }
 
     fn target(&self, t: &Target) -> String {

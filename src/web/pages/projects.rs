@@ -41,6 +41,7 @@ pub fn routes(r: &mut Routes<'_>) {
         .post("/projects/{code}/state", change_state);
 }
 
+use crate::domain::target::change_text;
 pub(crate) use crate::domain::target::{number, target_text};
 
 /// One indicator row, formatted.
@@ -78,14 +79,20 @@ fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool
         condition: indicator.condition.clone().unwrap_or_default(),
         target,
         planned: e.planned_to_date.map(with_unit).unwrap_or_default(),
-        verified: match (t.op, e.current) {
+        verified: match (t.op, e.measured) {
             (Op::Deliverable, _) => (if e.done { "✓" } else { "" }).to_owned(),
-            (_, Some(v)) => with_unit(v),
+            // The measured quantity in its own unit, with the change it makes beside it.
+            (_, Some(_)) if t.change.is_some() => value_text(tr, t, e.measured, None, false),
+            (_, Some(_)) => e.current.map(with_unit).unwrap_or_default(),
             (_, None) => String::new(),
         },
         status: e.status,
         days_overdue: e.days_overdue,
-        forecast: e.forecast.map(|f| (with_unit(f.at_end), f.meets_target)),
+        // A relative target's forecast is the change it leads to, not a quantity.
+        forecast: e.forecast.map(|f| {
+            let at_end = if t.change.is_some() { change_text(f.at_end) } else { with_unit(f.at_end) };
+            (at_end, f.meets_target)
+        }),
         next_due: e.next_due.as_ref().map(|c| date_text(tr, calendar, c.due_on)).unwrap_or_default(),
         needs_baseline: e.needs_baseline,
         pending: indicator.pending.map(|p| {

@@ -1,0 +1,114 @@
+//! Relative targets (产量提升10%以上) from registration to report: evidence is the measured quantity in
+//! the baseline's unit, never the percentage; without a recorded baseline (value, unit, date, source)
+//! nothing can be reported and the refusal says who must record it; the form shows the baseline and
+//! previews the change; once accepted, the indicator, its page, the API and the report agree on
+//! "112 吨（较基线 +12.0 %）" and 达标.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use coop_tracker::db::schema::evidence;
+use coop_tracker::web::build_app;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::common::{Browser, with_conn};
+use crate::evidence_api::upload;
+use crate::projects::{body, registration, setup};
+use crate::reports::pdf_text;
+
+const CODE: &str = "SH-KJ-2024-001";
+
+fn evidence_count(app: &crate::common::TestApp) -> i64 {
+    with_conn(app, |c| evidence::table.count().get_result(c).unwrap())
+}
+
+fn fields(page: &crate::common::Page) -> Vec<String> {
+    body(page)["error"]["fields"]
+        .as_array()
+        .map(|f| f.iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn a_pi_reports_the_measured_quantity_and_the_change_is_computed_from_the_recorded_baseline() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::with_token(&service, &s.staff_token);
+    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let output = project["indicators"].as_array().unwrap().iter().find(|i| i["metric"] == "产量").unwrap();
+    assert_eq!((output["change"].as_str(), output["unit"].as_str()), (Some("increase"), Some("%")), "{output}");
+    let id = output["id"].as_i64().unwrap();
+    let path = format!("/indicators/{id}/evidence");
+
+    // No baseline yet: the form asks for nothing in %, and a report is refused, naming who sets it.
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    let form = pi.get(&format!("/indicators/{id}")).await;
+    assert!(!form.body.contains("数值 (%)"), "a relative target is never reported in %");
+    assert!(form.body.contains("请联系科委项目主管先登记基线"), "the form says who must set the baseline");
+    let refused = pi.post_multipart(&path, &[("value", "12"), ("measured_on", "2025-06-01")], &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("尚未登记基线"), "{}", refused.body);
+    let mut api = Browser::with_token(&service, &s.app.token(s.pi, None).1);
+    let over_api = upload(&mut api, id, &[("value", "12"), ("measured_on", "2025-06-01")], &[]).await;
+    assert_eq!(over_api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", over_api.body);
+    assert_eq!(fields(&over_api), ["value"]);
+    assert_eq!(evidence_count(&s.app), 0, "a refused report stores nothing");
+
+    // A baseline is a measurement: its value alone is refused, naming what is missing.
+    let indicator = format!("/api/v1/indicators/{id}");
+    let partial = staff.json(Method::PATCH, &indicator, Some(json!({"baseline": 100}))).await;
+    assert_eq!(partial.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", partial.body);
+    assert_eq!(fields(&partial), ["baseline_unit", "baseline_on", "baseline_source"]);
+    let full = json!({"baseline": 100, "baseline_unit": "吨", "baseline_on": "2024-11-30", "baseline_source": "2024年生产统计报表"});
+    let set = staff.json(Method::PATCH, &indicator, Some(full)).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(body(&set)["target"]["baseline_unit"], "吨");
+    let page = pi.get(&format!("/indicators/{id}")).await;
+    assert!(page.body.contains("<dd id=\"baseline-record\">100 吨（2024-11-30 测定，来源：2024年生产统计报表）</dd>"));
+
+    // The form now asks for tons, shows the baseline beside the field and previews the change.
+    let form = pi.get(&format!("/indicators/{id}")).await;
+    assert!(form.body.contains("数值 (吨)"), "{}", form.body);
+    assert!(form.body.contains("基线：100 吨（2024-11-30 测定，来源：2024年生产统计报表）"), "{}", form.body);
+    assert!(form.body.contains("id=\"ev-change\""), "the preview's place");
+    let annual = pi.get(&format!("/projects/{CODE}/annual-report")).await;
+    assert!(annual.body.contains("aria-label=\"产量 数值\"> 吨"), "the annual report asks for tons too");
+    // The PI who types "+12 %" is told to report the quantity; nothing is stored.
+    let percent = pi.post_multipart(&path, &[("value", "12%"), ("measured_on", "2025-06-01")], &[]).await;
+    assert_eq!(percent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(percent.body.contains("不要填写百分比"), "{}", percent.body);
+    // A refused form shows the change the typed quantity would make.
+    let undated = pi.post_multipart(&path, &[("value", "112吨"), ("measured_on", "")], &[]).await;
+    assert_eq!(undated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(undated.body.contains("较基线 +12.0 %"), "{}", undated.body);
+    assert_eq!(evidence_count(&s.app), 0);
+
+    let done = pi.post_multipart(&path, &[("value", "112"), ("measured_on", "2025-06-01")], &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let evidence_id: i64 = with_conn(&s.app, |c| evidence::table.select(evidence::id).first(c).unwrap());
+    let review = staff
+        .json(Method::POST, &format!("/api/v1/evidence/{evidence_id}/review"), Some(json!({"decision": "accept"})))
+        .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+
+    // Every reading agrees: 112 吨 is +12 %, which meets 提升10%以上.
+    let report = body(&staff.get(&format!("/api/v1/projects/{CODE}/indicators?as_of=2025-06-02")).await);
+    let row: &Value = report.as_array().unwrap().iter().find(|i| i["id"] == id).unwrap();
+    assert_eq!(row["status"], "achieved", "{row}");
+    assert_eq!((row["current"].as_f64(), row["measured"].as_f64()), (Some(12.0), Some(112.0)), "{row}");
+    let mut staff_pages = Browser::new(&service);
+    staff_pages.login("staff@example.org").await;
+    let page = staff_pages.get(&format!("/projects/{CODE}?as_of=2025-06-02")).await;
+    assert!(page.body.contains("112 吨（较基线 +12.0 %）"), "{}", page.body);
+    assert!(!page.body.contains("112 %"));
+    let (status, pdf) = {
+        let got = staff_pages
+            .get(&format!("/projects/{CODE}/reports/generate?kind=progress&as_of=2025-06-02&format=pdf"))
+            .await;
+        (got.status, got.bytes.to_vec())
+    };
+    assert_eq!(status, StatusCode::OK);
+    let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("112吨（较基线+12.0%）"), "{text}");
+}
