@@ -205,7 +205,7 @@ fn the_command_line_parses_to_json_and_imports() {
     let data = dir.path().to_str().unwrap();
     let import = |file: &std::path::Path| {
         Command::new(bin)
-            .args(["--data-dir", data, "guide", "import"])
+            .args(["--data-dir", data, "guide", "import", "--lang", "en"])
             .arg(file)
             .env("COOP_LOG", "warn")
             .env_remove("DATABASE_URL")
@@ -221,7 +221,7 @@ fn the_command_line_parses_to_json_and_imports() {
     std::fs::write(&nonsense, "第一行\n第二行\n").unwrap();
     let refused = import(&nonsense);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 1: no document number"), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Line 1: No document number"), "{refused:?}");
 }
 
 fn json(out: &Output) -> serde_json::Value {
