@@ -51,16 +51,25 @@ pub struct Reading {
 /// [`parse`], with the words that became neither an indicator nor a deliverable.
 pub fn read(text: &str) -> Reading {
     let mut reading = Reading { indicators: Vec::new(), unread: Vec::new() };
-    let mut in_rule = false;
+    let mut state = ReadState { in_rule: false, outcomes: Vec::new() };
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if is_hard_boundary(c) {
-            Clause::parse(text, start, i, &mut reading, &mut in_rule);
+            Clause::parse(text, start, i, &mut reading, &mut state);
             start = i + c.len_utf8();
         }
     }
-    Clause::parse(text, start, text.len(), &mut reading, &mut in_rule);
+    Clause::parse(text, start, text.len(), &mut reading, &mut state);
     reading
+}
+
+/// What [`read`] carries from one clause to the next.
+struct ReadState {
+    /// A rule about choosing indicators (以下3项中至少2项) is being listed: the list items that
+    /// follow it are its options, not targets missed.
+    in_rule: bool,
+    /// The outcomes' buffer, reused by every clause.
+    outcomes: Vec<Outcome>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1054,8 +1063,6 @@ struct Outcome {
     end: usize,
     /// It gave an indicator or a deliverable, or its words were understood otherwise.
     read: bool,
-    /// It was not read and its words set a target ([`sets_target`]).
-    target: bool,
 }
 
 /// One hard clause (between `；` `。` or line breaks).
@@ -1076,9 +1083,8 @@ struct Clause<'a> {
 }
 
 impl<'a> Clause<'a> {
-    /// Reads `t[start..end]` into `reading`. `in_rule` says that a rule about choosing indicators
-    /// (以下3项中至少2项) is being listed: the list items that follow it are its options.
-    fn parse(t: &'a str, start: usize, end: usize, reading: &mut Reading, in_rule: &mut bool) {
+    /// Reads `t[start..end]` into `reading`.
+    fn parse(t: &'a str, start: usize, end: usize, reading: &mut Reading, state: &mut ReadState) {
         if start >= end {
             return;
         }
@@ -1089,7 +1095,7 @@ impl<'a> Clause<'a> {
             pending: None,
             carried: None,
             last: None,
-            outcomes: Vec::new(),
+            outcomes: std::mem::take(&mut state.outcomes),
             rule: false,
         };
         let first = out.len();
@@ -1120,25 +1126,29 @@ impl<'a> Clause<'a> {
         {
             last.condition = Some(cond);
         }
-        let listed = list_marker_len(sl(t, start, end).trim_start()) > 0;
-        *in_rule = clause.rule || (*in_rule && listed);
-        if !*in_rule {
+        state.in_rule = clause.rule || (state.in_rule && list_marker_len(sl(t, start, end).trim_start()) > 0);
+        if !state.in_rule {
             clause.unread(&mut reading.unread);
         }
+        state.outcomes = clause.outcomes;
+        state.outcomes.clear();
     }
 
     /// Adds the segments that became nothing to `unread`, adjacent ones as one range. A segment
     /// without a word of a target before segments that were read is their context.
     fn unread(&self, unread: &mut Vec<std::ops::Range<usize>>) {
-        let mut later_read = vec![false; self.outcomes.len() + 1];
-        for (i, o) in self.outcomes.iter().enumerate().rev() {
-            later_read[i] = later_read[i + 1] || o.read;
+        if self.outcomes.iter().all(|o| o.read) {
+            return;
         }
+        let last_read = self.outcomes.iter().rposition(|o| o.read);
         let mut previous_unread = false;
         for (i, o) in self.outcomes.iter().enumerate() {
-            let text = sl(self.t, o.start, o.end);
-            let body = text.get(list_marker_len(text)..).unwrap_or("");
-            let missed = !o.read && has_words(body) && (o.target || !later_read[i + 1]);
+            let missed = !o.read && {
+                let text = sl(self.t, o.start, o.end);
+                let body = text.get(list_marker_len(text)..).unwrap_or("");
+                let later_read = last_read.is_some_and(|l| l > i);
+                has_words(body) && (!later_read || sets_target(body))
+            };
             if missed {
                 match unread.last_mut() {
                     Some(last) if previous_unread => last.end = o.end,
@@ -1244,8 +1254,7 @@ impl<'a> Clause<'a> {
             self.deliverables(region.min(s1), s1, out);
         }
         let read = out.len() > out_start || seg.consumed || seg.meta;
-        // Only words that were not read need looking at again.
-        self.outcomes.push(Outcome { start: s0, end: s1, read, target: !read && sets_target(text) });
+        self.outcomes.push(Outcome { start: s0, end: s1, read });
     }
 
     /// Deliverables in `t[lo..hi]`, one per clause joined by 并/且.
