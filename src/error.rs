@@ -161,10 +161,7 @@ impl AppError {
                 t.fmt(key, &args)
             }
             AppError::BadField(key, field) => t.fmt(key, &[("field", field)]),
-            AppError::Guide(error) => {
-                let message = t.fmt(error.problem.message_key(), &[("name", &error.problem.name())]);
-                t.fmt("guide.at_line", &[("line", &error.line), ("message", &message)])
-            }
+            AppError::Guide(error) => crate::i18n::guide_warning::describe(t, error.line, &error.problem),
             _ => t.get(self.message_key()).to_owned(),
         }
     }

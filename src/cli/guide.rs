@@ -7,28 +7,40 @@ use anyhow::{Context, anyhow};
 use crate::config::Config;
 use crate::db;
 use crate::domain::clock::Clock;
-use crate::domain::guide::{self, Guide};
+use crate::domain::guide::{self, Guide, GuideError};
+use crate::i18n::guide_warning::{describe, parse_json};
+use crate::i18n::{Locale, T};
 
-fn read(file: &Path) -> anyhow::Result<Guide> {
+/// Reads and parses the file; a refusal is one line in the chosen language.
+fn read(file: &Path, t: T) -> anyhow::Result<Guide> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    guide::parse_bytes(&bytes).map_err(|e| anyhow!("{}: {e}", file.display()))
+    guide::parse_bytes(&bytes).map_err(|e| refusal(file, t, &e))
 }
 
-/// Prints the parse as JSON, or as a short summary for people.
-pub(super) fn parse(file: &Path, json: bool) -> anyhow::Result<()> {
-    let parsed = read(file)?;
-    if parsed.topics.is_empty() {
-        return Err(anyhow!("{}: line 1: no topic heading such as 专题一、… found", file.display()));
+fn refusal(file: &Path, t: T, error: &GuideError) -> anyhow::Error {
+    anyhow!("{}: {}", file.display(), describe(t, error.line, &error.problem))
+}
+
+/// The warnings on stderr, one a line, as the preview page and the API word them.
+fn print_warnings(t: T, parsed: &Guide) {
+    for warning in &parsed.warnings {
+        eprintln!("{}", describe(t, warning.line, &warning.problem));
+    }
+}
+
+/// Prints the parse as JSON, or as a short summary for people. A guide that could not be imported
+/// is still printed (with its blocking warnings), unless it has no topic at all.
+pub(super) fn parse(file: &Path, json: bool, locale: Locale) -> anyhow::Result<()> {
+    let t = locale.t();
+    let parsed = read(file, t)?;
+    if let Some(error) = parsed.warnings.iter().find(|w| w.problem == guide::Problem::NoTopics) {
+        return Err(refusal(file, t, &GuideError { line: error.line, problem: error.problem.clone() }));
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&parsed)?);
+        println!("{}", serde_json::to_string_pretty(&parse_json(t, &parsed))?);
         return Ok(());
     }
-    println!(
-        "{} {}",
-        parsed.doc_number.as_deref().unwrap_or("(no document number)"),
-        parsed.title.as_deref().unwrap_or("")
-    );
+    println!("{} {}", parsed.doc_number.as_deref().unwrap_or("—"), parsed.title.as_deref().unwrap_or(""));
     for topic in &parsed.topics {
         println!("专题{} {}", topic.number, topic.title);
         for direction in &topic.directions {
@@ -36,17 +48,16 @@ pub(super) fn parse(file: &Path, json: bool) -> anyhow::Result<()> {
             println!("  {number}{}: {} indicators", direction.title, direction.indicators.len());
         }
     }
-    for warning in &parsed.warnings {
-        eprintln!("warning: line {}: {}", warning.line, warning.message);
-    }
+    print_warnings(t, &parsed);
     Ok(())
 }
 
-/// Stores the guide (or updates it in place) after checking that it can be used.
-pub(super) fn import(config: &Config, file: &Path) -> anyhow::Result<()> {
+/// Stores the guide (or updates it in place) after the same check as the pages and the API.
+pub(super) fn import(config: &Config, file: &Path, locale: Locale) -> anyhow::Result<()> {
+    let t = locale.t();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let parsed = guide::parse_bytes(&bytes).map_err(|e| anyhow!("{}: {e}", file.display()))?;
-    parsed.check_importable().map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let parsed = guide::parse_bytes(&bytes).map_err(|e| refusal(file, t, &e))?;
+    parsed.check_importable().map_err(|e| refusal(file, t, &e))?;
     let source = String::from_utf8_lossy(&bytes);
     let pool = db::connect(config)?;
     let mut conn = pool.get()?;
@@ -60,8 +71,6 @@ pub(super) fn import(config: &Config, file: &Path) -> anyhow::Result<()> {
         stored.id,
         parsed.topics.len()
     );
-    for warning in &parsed.warnings {
-        eprintln!("warning: line {}: {}", warning.line, warning.message);
-    }
+    print_warnings(t, &parsed);
     Ok(())
 }

@@ -199,7 +199,7 @@ impl ReportCommand {
             ReportCommand::Acceptance(a) => (Kind::Acceptance, Some(a.project), a.common),
             ReportCommand::Portfolio { guide, common } => (Kind::Portfolio, guide, common),
         };
-        let locale = if common.lang == "en" { crate::i18n::Locale::En } else { crate::i18n::Locale::ZhCn };
+        let locale = locale_of(&common.lang);
         report::Request { kind, scope, as_of: common.as_of, locale, out: common.out, submit: common.submit }
     }
 }
@@ -238,12 +238,18 @@ enum GuideCommand {
         /// Prints the result as JSON on stdout (and nothing else there).
         #[arg(long)]
         json: bool,
+        /// The language of the warnings: zh (default) or en.
+        #[arg(long, default_value = "zh", value_parser = ["zh", "zh-CN", "en"])]
+        lang: String,
     },
     /// Parses a guide and stores it with its topics, directions and indicator templates;
     /// re-importing the same document number updates it in place.
     Import {
         /// The guide file, UTF-8.
         file: PathBuf,
+        /// The language of the warnings and refusals: zh (default) or en.
+        #[arg(long, default_value = "zh", value_parser = ["zh", "zh-CN", "en"])]
+        lang: String,
     },
 }
 
@@ -337,6 +343,11 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
+/// The locale a `--lang` argument names (zh, zh-CN or en).
+fn locale_of(lang: &str) -> crate::i18n::Locale {
+    if lang == "en" { crate::i18n::Locale::En } else { crate::i18n::Locale::ZhCn }
+}
+
 fn execute(cli: Cli) -> Result<(), CliError> {
     let mut overrides =
         Overrides { config_file: cli.config, data_dir: cli.data_dir, database_url: cli.database_url, bind: None };
@@ -344,8 +355,8 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         overrides.bind.clone_from(bind);
     }
     // Parsing reads no configuration and touches no database.
-    if let Command::Guide(GuideCommand::Parse { file, json }) = &cli.command {
-        return Ok(guide::parse(file, *json)?);
+    if let Command::Guide(GuideCommand::Parse { file, json, lang }) = &cli.command {
+        return Ok(guide::parse(file, *json, locale_of(lang))?);
     }
     let config = Config::load(&overrides, &|key| std::env::var(key).ok())?;
     match cli.command {
@@ -356,7 +367,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             println!("database is up to date");
         }
         Command::User(command) => user::run(&config, command)?,
-        Command::Guide(GuideCommand::Import { file }) => guide::import(&config, &file)?,
+        Command::Guide(GuideCommand::Import { file, lang }) => guide::import(&config, &file, locale_of(&lang))?,
         Command::Guide(GuideCommand::Parse { .. }) => {}
         Command::Project(ProjectCommand::Import { file, dry_run }) => project::import(&config, &file, dry_run)?,
         Command::Audit(AuditCommand::Verify { json }) => audit::verify(&config, json)?,

@@ -205,7 +205,7 @@ fn the_command_line_parses_to_json_and_imports() {
     let data = dir.path().to_str().unwrap();
     let import = |file: &std::path::Path| {
         Command::new(bin)
-            .args(["--data-dir", data, "guide", "import"])
+            .args(["--data-dir", data, "guide", "import", "--lang", "en"])
             .arg(file)
             .env("COOP_LOG", "warn")
             .env_remove("DATABASE_URL")
@@ -221,7 +221,7 @@ fn the_command_line_parses_to_json_and_imports() {
     std::fs::write(&nonsense, "第一行\n第二行\n").unwrap();
     let refused = import(&nonsense);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 1: no document number"), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Line 1: No document number"), "{refused:?}");
 }
 
 fn json(out: &Output) -> serde_json::Value {
@@ -362,4 +362,35 @@ fn report_writes_html_and_pdf_freezes_on_submit_and_refuses_clearly() {
     std::fs::write(&blocker, b"a file, not a folder").unwrap();
     let unwritable = blocker.join("reports");
     refused(&["progress", "--project", &code, "--out", unwritable.to_str().unwrap()], "cannot write the report");
+}
+
+/// `guide parse` and `guide import` report what the pages and the API report for the same text,
+/// at the same lines and in the same words (zh by default, English with `--lang en`).
+#[test]
+fn the_command_line_warns_and_refuses_as_the_pages_and_the_api_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let warned = dir.path().join("warned.txt");
+    std::fs::write(&warned, "沪科指南〔2025〕9号\n专题一、测试专题\n方向1. 第一方向\n考核指标：示范推广种植面积显著扩大；建立平台不少于1个。\n执行期限：2025年1月1日至2026年12月31日。\n方向2. 第二方向\n研究目标：开展联合研究。\n执行期限：2025年1月1日至2026年12月31日。\n").unwrap();
+    let parsed = json(&run(&["guide", "parse", warned.to_str().unwrap(), "--json"], None));
+    let found: Vec<_> = parsed["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["line"].as_i64().unwrap(), w["code"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(found, [(4, "unread".to_owned()), (6, "no_indicators".to_owned())]);
+    assert!(parsed["warnings"][0]["message"].as_str().unwrap().starts_with("第 4 行："), "{parsed}");
+    let summary = run(&["guide", "parse", warned.to_str().unwrap(), "--lang", "en"], None);
+    assert!(text(&summary.stderr).contains("Line 6: No indicator was read for 专题1方向2"), "{summary:?}");
+
+    let data = dir.path().join("data");
+    let unnumbered = dir.path().join("unnumbered.txt");
+    std::fs::write(
+        &unnumbered,
+        std::fs::read_to_string(&warned).unwrap().replacen("沪科指南〔2025〕9号", "上海市科委", 1),
+    )
+    .unwrap();
+    let refused = run(&["--data-dir", data.to_str().unwrap(), "guide", "import", unnumbered.to_str().unwrap()], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("第 1 行：没有找到文号"), "{refused:?}");
 }

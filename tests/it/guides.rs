@@ -244,3 +244,105 @@ async fn re_import_refuses_to_change_an_indicator_a_project_uses_and_says_which(
     let values: Vec<_> = stored.topics[0].directions[0].indicators.iter().filter_map(|t| t.indicator.value).collect();
     assert!(values.contains(&95.0) && !values.contains(&98.0), "nothing changed: {values:?}");
 }
+
+/// A guide that can be imported but has what staff must check: words of a 考核指标 that name a
+/// target with no number (line 4), and a direction from which no indicator is read (line 6).
+const WARNED: &str = "沪科指南〔2025〕9号\n专题一、测试专题\n方向1. 第一方向\n考核指标：示范推广种植面积显著扩大；建立平台不少于1个。\n执行期限：2025年1月1日至2026年12月31日。\n方向2. 第二方向\n研究目标：开展联合研究。\n执行期限：2025年1月1日至2026年12月31日。\n";
+
+/// The (line, code, message) of each warning in an API answer.
+fn warnings_of(body: &str) -> Vec<(i64, String, String)> {
+    let value: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    value["warnings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no warnings in {body}"))
+        .iter()
+        .map(|w| {
+            (w["line"].as_i64().unwrap(), w["code"].as_str().unwrap().into(), w["message"].as_str().unwrap().into())
+        })
+        .collect()
+}
+
+/// The warnings the preview page lists, as text.
+fn page_warnings(body: &str) -> Vec<String> {
+    let Some(list) = body.split("id=\"guide-warnings\">").nth(1) else { return Vec::new() };
+    let list = list.split("</ul>").next().unwrap_or_default();
+    list.split("<li")
+        .skip(1)
+        .map(|item| item.split_once('>').unwrap().1.split("</li>").next().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_preview_the_dry_run_and_the_import_give_the_same_warnings_in_the_users_language() {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(staff, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::with_token(&service, &token);
+    let mut page = Browser::new(&service);
+    page.login("staff@example.org").await;
+
+    let dry = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": WARNED, "dry_run": true}))).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    let warned = warnings_of(&dry.body);
+    let found: Vec<_> = warned.iter().map(|(line, code, _)| (*line, code.as_str())).collect();
+    assert_eq!(found, [(4, "unread"), (6, "no_indicators")]);
+    assert!(warned[0].2.starts_with("第 4 行：") && warned[0].2.contains("示范推广种植面积显著扩大"), "{warned:?}");
+    assert!(warned[1].2.starts_with("第 6 行：") && warned[1].2.contains("专题1方向2"), "{warned:?}");
+
+    let preview = page.post_multipart("/guides/preview", &[("text", WARNED)], &[]).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let listed = page_warnings(&preview.body);
+    assert_eq!(listed, warned.iter().map(|w| w.2.clone()).collect::<Vec<_>>(), "the page words them as the API");
+
+    let english = client
+        .request(
+            test::TestRequest::post()
+                .uri("/api/v1/guides")
+                .insert_header(("accept-language", "en"))
+                .set_json(json!({"text": WARNED, "dry_run": true})),
+        )
+        .await;
+    let english = warnings_of(&english.body);
+    assert!(english[0].2.starts_with("Line 4: ") && english[1].2.starts_with("Line 6: "), "{english:?}");
+
+    let imported = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": WARNED}))).await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
+    assert_eq!(warnings_of(&imported.body), warned, "the import reports what the dry run did");
+}
+
+#[actix_web::test]
+async fn a_guide_the_import_refuses_is_refused_by_the_dry_run_and_the_preview_at_the_same_line() {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(staff, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::with_token(&service, &token);
+    let mut page = Browser::new(&service);
+    page.login("staff@example.org").await;
+
+    let unnumbered = WARNED.replacen("沪科指南〔2025〕9号", "上海市科学技术委员会", 1);
+    let misdated = WARNED.replacen("2026年12月31日", "2026年2月30日", 1);
+    for (text, line, words) in [(unnumbered, 1, "没有找到文号"), (misdated, 5, "读不出有效的起止日期")]
+    {
+        let mut messages = Vec::new();
+        for dry_run in [true, false] {
+            let answer =
+                client.json(Method::POST, "/api/v1/guides", Some(json!({"text": text, "dry_run": dry_run}))).await;
+            assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "dry run {dry_run}: {}", answer.body);
+            let error: Value = serde_json::from_str(&answer.body).unwrap();
+            messages.push(error["error"]["message"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(messages[0], messages[1], "the dry run refuses as the import does");
+        assert!(messages[0].starts_with(&format!("第 {line} 行：")) && messages[0].contains(words), "{messages:?}");
+
+        let preview = page.post_multipart("/guides/preview", &[("text", &text)], &[]).await;
+        assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(preview.body.contains(&messages[0]), "the preview says the same: {}", preview.body);
+        assert!(!preview.body.contains("id=\"save-guide\""), "saving is not offered");
+        let saved = page.post("/guides", &[("source", &text)]).await;
+        assert_eq!(saved.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(saved.body.contains(&messages[0]), "saving refuses at the same line: {}", saved.body);
+    }
+    assert!(with_conn(&app, |c| guide::list(c).unwrap()).is_empty(), "nothing was stored");
+}

@@ -8,7 +8,9 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::indicator;
-use super::model::{CooperationRegion, Direction, Guide, PairedRegion, Period, Topic, Warning, Window, direction_name};
+use super::model::{
+    CooperationRegion, Direction, Guide, PairedRegion, Period, Problem, Topic, Warning, Window, direction_name,
+};
 use super::text::{self, Line};
 
 /// The labelled fields of a topic or direction.
@@ -57,20 +59,27 @@ enum Kind {
     Text,
 }
 
-/// Parses a whole guide. It never fails: what cannot be read is reported in `warnings`, each
-/// naming its line, and [`Guide::check_importable`] decides whether the result can be stored.
+/// Parses a whole guide. It never fails: this is also the one validation of a guide, so what
+/// cannot be read or stored is reported in `warnings`, each naming its line, and
+/// [`Guide::check_importable`] refuses a guide with a warning that blocks an import.
 pub fn parse(source: &str) -> Guide {
     let lines = text::lines(source);
     let annex_start = lines.iter().position(|l| matches!(classify(&l.text), Kind::Annex(_))).unwrap_or(lines.len());
     let (body, annexes) = lines.split_at(annex_start);
     let mut warnings = Vec::new();
     let topics = parse_topics(body, &mut warnings);
-    if topics.is_empty() {
-        warnings.push(Warning { line: 1, message: "no topic heading (专题一、…) found".into() });
+    let doc_number = body.iter().take(40).find_map(|l| doc_number(&l.text));
+    if doc_number.is_none() {
+        warnings.insert(0, Warning { line: 1, problem: Problem::NoDocNumber });
     }
+    if topics.is_empty() {
+        warnings.push(Warning { line: 1, problem: Problem::NoTopics });
+    }
+    // Line order, so that every reader reports the same first problem.
+    warnings.sort_by_key(|w| w.line);
     let paragraphs = paragraphs(body);
     Guide {
-        doc_number: body.iter().take(40).find_map(|l| doc_number(&l.text)),
+        doc_number,
         title: paragraphs.iter().take(20).find_map(|p| title(p)),
         issued_on: body.iter().rev().find_map(|l| standalone_date(&l.text)),
         application_window: application_window(&paragraphs),
@@ -96,6 +105,9 @@ struct Block {
     funding: String,
     applicant: String,
     field_line: [usize; 6],
+    /// Where each source line starts in `indicators`: (byte offset, line number), so that words
+    /// of the 考核指标 that cannot be read are reported at their own line.
+    indicator_lines: Vec<(usize, usize)>,
 }
 
 impl Block {
@@ -169,20 +181,14 @@ fn parse_topics(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Topic> {
                     if let Some(slot) = field_index(label).filter(|slot| block.field_line[*slot] == 0) {
                         block.field_line[slot] = line.number;
                     }
-                    if let Some(target) = block.field_mut(label) {
-                        append(target, &rest);
-                    }
+                    append_field(block, label, &rest, line.number);
                 }
                 field = Some(label);
             }
             Kind::Text => {
                 let Some(block) = current_block(&mut topics) else { continue };
                 match field {
-                    Some(label) => {
-                        if let Some(target) = block.field_mut(label) {
-                            append(target, &line.text);
-                        }
-                    }
+                    Some(label) => append_field(block, label, &line.text, line.number),
                     None if block.title_open && continues_title(&block.title, &line.text) => {
                         block.title.push_str(&line.text);
                     }
@@ -192,6 +198,16 @@ fn parse_topics(lines: &[Line], warnings: &mut Vec<Warning>) -> Vec<Topic> {
         }
     }
     topics.into_iter().map(|(topic, directions)| finish_topic(topic, directions, warnings)).collect()
+}
+
+/// Appends a line to a field, remembering where the 考核指标 lines start.
+fn append_field(block: &mut Block, field: Field, text: &str, line: usize) {
+    if field == Field::Indicators {
+        block.indicator_lines.push((block.indicators.len(), line));
+    }
+    if let Some(target) = block.field_mut(field) {
+        append(target, text);
+    }
 }
 
 fn current_block(topics: &mut [(Block, Vec<Block>)]) -> Option<&mut Block> {
@@ -248,31 +264,46 @@ fn inherit(direction: &mut Block, topic: &Block) {
         if mine.is_empty() && !theirs.is_empty() {
             mine.clone_from(theirs);
             direction.field_line[slot] = topic.field_line[slot];
+            if slot == 2 {
+                direction.indicator_lines.clone_from(&topic.indicator_lines);
+            }
         }
     }
 }
 
 fn finish_direction(block: Block, topic: u32, warnings: &mut Vec<Warning>) -> Direction {
     let name = direction_name(topic, block.number);
-    let mut warn = |slot: usize, message: String| {
+    let mut warn = |slot: usize, problem: Problem| {
         let line = if block.field_line[slot] > 0 { block.field_line[slot] } else { block.line };
-        warnings.push(Warning { line, message });
+        warnings.push(Warning { line, problem });
     };
     if !block.has_fields() {
-        warn(0, format!("{name} has no 研究目标, 考核指标 or other labelled field"));
+        warn(0, Problem::NoFields { direction: name.clone() });
     }
     let execution = period(&block.execution);
-    if execution.is_none() {
-        warn(3, format!("{name}: no 执行期限 dates found"));
+    if block.execution.is_empty() {
+        warn(3, Problem::NoExecution { direction: name.clone() });
+    } else if execution.is_none() {
+        let text = block.execution.trim_end_matches(['。', '；', ';']).to_owned();
+        warn(3, Problem::BadExecution { direction: name.clone(), text });
     }
     let funding_cap_wan_yuan = funding_cap(&block.funding);
     if funding_cap_wan_yuan.is_none() && !block.funding.is_empty() {
-        warn(4, format!("{name}: no funding cap (万元) found in 经费额度"));
+        warn(4, Problem::NoFundingCap { direction: name.clone() });
     }
-    let indicators = indicator::parse(&block.indicators);
-    if block.indicators.is_empty() {
-        warn(2, format!("{name}: no 考核指标"));
+    let reading = indicator::read(&block.indicators);
+    if reading.indicators.is_empty() {
+        warn(2, Problem::NoIndicators { direction: name.clone() });
     }
+    for unread in &reading.unread {
+        let line = block.indicator_lines.iter().rev().find(|(at, _)| *at <= unread.start).map(|(_, line)| *line);
+        let text = block.indicators.get(unread.clone()).unwrap_or_default().to_owned();
+        warnings.push(Warning {
+            line: line.unwrap_or(block.line),
+            problem: Problem::Unread { direction: name.clone(), text },
+        });
+    }
+    let indicators = reading.indicators;
     let applicant = Some(block.applicant.clone()).filter(|a| !a.is_empty());
     Direction {
         number: block.number,

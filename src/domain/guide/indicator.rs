@@ -17,6 +17,11 @@
 //! deliverable. A quantity that counts indicators themselves (考核指标…至少2项) is a rule about
 //! choosing indicators, so its segment becomes one low-confidence deliverable instead.
 //!
+//! Every segment ends as an indicator, a deliverable, or in [`Reading::unread`]: words that name
+//! no target get a warning rather than vanishing (示范推广种植面积显著扩大 has no number to read). A
+//! segment without any word of a target that opens a clause whose later segments give targets
+//! (结合工作实际，挖掘…不少于2项) is read as their context, not as something missed.
+//!
 //! Everything works on byte offsets into the input and slices it only through `str::get`, so no
 //! input can make it panic; each character is looked at a bounded number of times, so the time is
 //! linear in the input.
@@ -31,16 +36,40 @@ use std::sync::OnceLock;
 /// `source` of each indicator is a byte-exact slice of `text`, so a UI can highlight it;
 /// `confidence` is lower for guesses (an unseen unit, no comparator word, no metric).
 pub fn parse(text: &str) -> Vec<Indicator> {
-    let mut out = Vec::new();
+    read(text).indicators
+}
+
+/// What one 考核指标 text yields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The targets and deliverables, in text order.
+    pub indicators: Vec<Indicator>,
+    /// Byte ranges of `text` that name a target the parser could not read, in text order.
+    pub unread: Vec<std::ops::Range<usize>>,
+}
+
+/// [`parse`], with the words that became neither an indicator nor a deliverable.
+pub fn read(text: &str) -> Reading {
+    let mut reading = Reading { indicators: Vec::new(), unread: Vec::new() };
+    let mut state = ReadState { in_rule: false, outcomes: Vec::new() };
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if is_hard_boundary(c) {
-            Clause::parse(text, start, i, &mut out);
+            Clause::parse(text, start, i, &mut reading, &mut state);
             start = i + c.len_utf8();
         }
     }
-    Clause::parse(text, start, text.len(), &mut out);
-    out
+    Clause::parse(text, start, text.len(), &mut reading, &mut state);
+    reading
+}
+
+/// What [`read`] carries from one clause to the next.
+struct ReadState {
+    /// A rule about choosing indicators (以下3项中至少2项) is being listed: the list items that
+    /// follow it are its options, not targets missed.
+    in_rule: bool,
+    /// The outcomes' buffer, reused by every clause.
+    outcomes: Vec<Outcome>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +289,43 @@ const METRIC_VERBS: &[&str] = &[
     "实现",
 ];
 
+/// Verbs that, standing alone as a metric, name no thing counted (beside [`METRIC_VERBS`] and
+/// [`DELIVERABLE_VERBS`]).
+const BARE_VERBS: &[&str] = &[
+    "接入",
+    "揭示",
+    "发现",
+    "阐明",
+    "覆盖",
+    "服务",
+    "带动",
+    "推广",
+    "示范",
+    "培训",
+    "培养",
+    "举办",
+    "新增",
+    "引进",
+    "开展",
+    "支撑",
+    "辐射",
+    "应用",
+    "建",
+    "开发出",
+    "研制出",
+];
+
+/// Verbs of findings: a range after them describes what is found, not a target.
+const FINDING_VERBS: &[&str] = &["揭示", "发现", "阐明", "阐释", "解析", "鉴定", "探明", "挖掘"];
+
+/// The confidence of a parse that is doubtful by its shape, below [`super::model::LOW_CONFIDENCE`].
+const DOUBTFUL: f64 = 0.5;
+
+/// Whether `s` is a verb and nothing else.
+fn is_verb(s: &str) -> bool {
+    !s.is_empty() && METRIC_VERBS.iter().chain(DELIVERABLE_VERBS).chain(BARE_VERBS).any(|v| *v == s)
+}
+
 /// Connectives, adverbs and time phrases dropped from the front of a metric or deliverable.
 const LEADING: &[&str] = &[
     "并且",
@@ -340,6 +406,16 @@ fn has_words(s: &str) -> bool {
     s.chars().any(char::is_alphabetic)
 }
 
+/// Words that show that a phrase sets a target even when no number in it could be read, beside
+/// the comparators and change words above (示范推广种植面积显著扩大).
+const TARGET_WORDS: &[&str] = &["显著", "明显", "大幅", "有效", "以上", "以下", "以内"];
+
+/// Whether a phrase sets a target: a digit, a comparator, or a word of change.
+fn sets_target(s: &str) -> bool {
+    s.char_indices()
+        .any(|(i, c)| c.is_ascii_digit() || s.get(i..).and_then(|rest| longest_prefix(rest, &lists().target)).is_some())
+}
+
 /// Words that mark a segment as a requirement on applicants or funding, not a target.
 const FUNDING: &[&str] = &["资助", "经费", "拟支持", "驻外", "自筹", "配套资金"];
 
@@ -391,6 +467,8 @@ struct Lists {
     /// Every word the prefix scan reads, by last character: most numbers follow a noun, and one
     /// lookup here tells the scan to stop.
     prefix_any: Index<()>,
+    /// Every word that shows a phrase sets a target ([`sets_target`]), by first character.
+    target: Index<()>,
 }
 
 fn lists() -> &'static Lists {
@@ -416,6 +494,12 @@ fn lists() -> &'static Lists {
             words.extend(CHANGES.iter().map(|e| e.0));
             words.extend(FILLERS);
             Index::by_last(&unit_values(&words))
+        },
+        target: {
+            let mut words: Vec<&'static str> = TARGET_WORDS.to_vec();
+            words.extend(COMPARATORS.iter().map(|e| e.0));
+            words.extend(ABSOLUTE.iter().chain(CHANGES).chain(CHANGE_NOUNS).map(|e| e.0));
+            Index::by_first(&unit_values(&words))
         },
     })
 }
@@ -968,6 +1052,17 @@ struct Seg {
     indicators_word: Option<usize>,
     /// Offset of the first funding or applicant word in the segment.
     funding_word: Option<usize>,
+    /// An amount here was understood without becoming a target: a deadline, a baseline, a test
+    /// condition, a requirement on applicants.
+    consumed: bool,
+}
+
+/// How one segment of a clause ended, for the words that became nothing.
+struct Outcome {
+    start: usize,
+    end: usize,
+    /// It gave an indicator or a deliverable, or its words were understood otherwise.
+    read: bool,
 }
 
 /// One hard clause (between `；` `。` or line breaks).
@@ -981,15 +1076,28 @@ struct Clause<'a> {
     /// Comparator and change of the previous target in the segment, for a list that shares them
     /// (分别不低于90%、85%).
     last: Option<(Op, Option<Change>)>,
+    /// How each segment ended, in order.
+    outcomes: Vec<Outcome>,
+    /// A segment states a rule about choosing indicators (至少2项).
+    rule: bool,
 }
 
 impl<'a> Clause<'a> {
-    /// Reads `t[start..end]` into `out`.
-    fn parse(t: &'a str, start: usize, end: usize, out: &mut Vec<Indicator>) {
+    /// Reads `t[start..end]` into `reading`.
+    fn parse(t: &'a str, start: usize, end: usize, reading: &mut Reading, state: &mut ReadState) {
         if start >= end {
             return;
         }
-        let mut clause = Clause { t, spans: bracket_spans(t, start, end), pending: None, carried: None, last: None };
+        let out = &mut reading.indicators;
+        let mut clause = Clause {
+            t,
+            spans: bracket_spans(t, start, end),
+            pending: None,
+            carried: None,
+            last: None,
+            outcomes: std::mem::take(&mut state.outcomes),
+            rule: false,
+        };
         let first = out.len();
         let mut seg_start = start;
         let mut k = 0;
@@ -1017,6 +1125,37 @@ impl<'a> Clause<'a> {
             && last.condition.is_none()
         {
             last.condition = Some(cond);
+        }
+        state.in_rule = clause.rule || (state.in_rule && list_marker_len(sl(t, start, end).trim_start()) > 0);
+        if !state.in_rule {
+            clause.unread(&mut reading.unread);
+        }
+        state.outcomes = clause.outcomes;
+        state.outcomes.clear();
+    }
+
+    /// Adds the segments that became nothing to `unread`, adjacent ones as one range. A segment
+    /// without a word of a target before segments that were read is their context.
+    fn unread(&self, unread: &mut Vec<std::ops::Range<usize>>) {
+        if self.outcomes.iter().all(|o| o.read) {
+            return;
+        }
+        let last_read = self.outcomes.iter().rposition(|o| o.read);
+        let mut previous_unread = false;
+        for (i, o) in self.outcomes.iter().enumerate() {
+            let missed = !o.read && {
+                let text = sl(self.t, o.start, o.end);
+                let body = text.get(list_marker_len(text)..).unwrap_or("");
+                let later_read = last_read.is_some_and(|l| l > i);
+                has_words(body) && (!later_read || sets_target(body))
+            };
+            if missed {
+                match unread.last_mut() {
+                    Some(last) if previous_unread => last.end = o.end,
+                    _ => unread.push(o.start..o.end),
+                }
+            }
+            previous_unread = missed;
         }
     }
 
@@ -1075,6 +1214,7 @@ impl<'a> Clause<'a> {
             meta: false,
             indicators_word: text.find("指标").map(|i| s0 + i),
             funding_word: FUNDING.iter().filter_map(|w| text.find(w)).min().map(|i| s0 + i),
+            consumed: false,
         };
         let out_start = out.len();
         self.carried = None;
@@ -1109,9 +1249,12 @@ impl<'a> Clause<'a> {
             // A rule about which indicators to choose: keep it as one deliverable for review.
             out.truncate(out_start);
             out.push(Indicator::deliverable(strip_trailing(strip_leading(text)).to_string(), text.to_string(), 0.5));
-            return;
+            self.rule = true;
+        } else {
+            self.deliverables(region.min(s1), s1, out);
         }
-        self.deliverables(region.min(s1), s1, out);
+        let read = out.len() > out_start || seg.consumed || seg.meta;
+        self.outcomes.push(Outcome { start: s0, end: s1, read });
     }
 
     /// Deliverables in `t[lo..hi]`, one per clause joined by 并/且.
@@ -1306,6 +1449,7 @@ impl<'a> Clause<'a> {
             let before = words.rfind(['由', '从']).and_then(|i| words.get(..i)).unwrap_or(words);
             let metric = strip_trailing(strip_de(strip_verbs(strip_leading(before))));
             self.carried = (!metric.is_empty()).then(|| metric.to_string());
+            seg.consumed = true;
             return Step::Done(p);
         }
         let mut post = post;
@@ -1348,6 +1492,7 @@ impl<'a> Clause<'a> {
         }
         // Requirements on applicants and funding (驻外时间不少于6个月, 资助额度不超过150万元).
         if seg.funding_word.is_some_and(|i| i < b) {
+            seg.consumed = true;
             return Step::Done(p);
         }
 
@@ -1386,6 +1531,7 @@ impl<'a> Clause<'a> {
         if let Some(after) = condition_marker(t, p, limit) {
             let condition = strip_leading(sl(t, sub_start, after).trim());
             self.pending = (!condition.is_empty()).then(|| condition.to_string());
+            seg.consumed = true;
             return Step::Done(after);
         }
 
@@ -1406,6 +1552,7 @@ impl<'a> Clause<'a> {
         if body.is_empty() && bare && self.carried.is_none() && leads_to_comparator(t, p, limit) {
             let condition = sl(t, sub_start, p).trim();
             self.pending = (!condition.is_empty()).then(|| condition.to_string());
+            seg.consumed = true;
             return Step::Done(p);
         }
 
@@ -1413,7 +1560,18 @@ impl<'a> Clause<'a> {
         let mut src_end = p;
         let carried = self.carried.take();
         let body = if has_words(body) { body } else { "" };
-        let metric = if !body.is_empty() {
+        // A verb alone (接入不少于20家医疗机构) does not say what is counted; the noun after the
+        // number does.
+        let verb_only = is_verb(body);
+        let trailing = verb_only.then(|| trailing_metric(t, p, limit)).flatten();
+        let metric = if let Some((m, e)) = trailing {
+            confidence *= 0.9;
+            src_end = e;
+            m.to_string()
+        } else if verb_only {
+            confidence = confidence.min(DOUBTFUL);
+            body.to_string()
+        } else if !body.is_empty() {
             body.to_string()
         } else if let Some(m) = carried {
             m
@@ -1461,6 +1619,13 @@ impl<'a> Clause<'a> {
             Some(Kind::Guess) => confidence *= 0.6,
             None if unit_before.is_none() && !shaped => confidence *= 0.6,
             _ => {}
+        }
+        // A metric that opens with a bracket is a fragment of a sentence; a range read where the
+        // guide speaks of findings (揭示2-3个机制) is rarely a target to measure.
+        if metric.starts_with(['(', '（', '[', '【', '〔'])
+            || (hi.is_some() && FINDING_VERBS.iter().any(|w| sl(t, seg.start, b).contains(w)))
+        {
+            confidence = confidence.min(DOUBTFUL);
         }
         if amt.chinese {
             confidence *= 0.9;
@@ -1862,6 +2027,44 @@ mod tests {
         assert!(conf("浓度低于0.5 mg/L") < 1.0);
         assert!(conf("新增示范栏舍30樽") < LOW_CONFIDENCE_FOR_TESTS);
         assert!(conf("不少于两项") < 0.9);
+    }
+
+    #[test]
+    fn every_segment_ends_as_an_indicator_a_deliverable_or_unread() {
+        let unread =
+            |text: &str| -> Vec<String> { read(text).unread.iter().map(|u| text[u.clone()].to_owned()).collect() };
+        // The words name a target but hold no number to read.
+        let text = "示范推广种植面积显著扩大；结合工作实际，挖掘技术需求不少于2项";
+        assert_eq!(unread(text), ["示范推广种植面积显著扩大"]);
+        assert_eq!(read(text).indicators.len(), 1, "context before a target is not missed");
+        // A phrase of a target is reported even when a target follows it in the same clause.
+        assert_eq!(unread("示范推广种植面积显著扩大，培训人员10人次"), ["示范推广种植面积显著扩大"]);
+        // A clause that gives nothing at all is reported whole.
+        assert_eq!(unread("加强两地交流，促进合作。建立平台1个"), ["加强两地交流，促进合作"]);
+        // Conditions, baselines and rules about choosing indicators are understood, not missed.
+        assert!(unread("在25℃条件下，放电容量保持率不低于85%").is_empty());
+        assert!(unread("合格率由60%提高到80%").is_empty());
+        // Nothing of the 2024 guide is left unread.
+        for text in [D1, D2, D3, D4, T2, T3] {
+            assert_eq!(unread(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_metric_names_what_is_counted_and_doubtful_shapes_are_flagged() {
+        let first = |text: &str| parse(text).into_iter().next().unwrap();
+        let counted = first("接入不少于20家医疗机构");
+        assert_eq!((counted.metric.as_str(), counted.unit.as_deref()), ("医疗机构", Some("家")));
+        assert!(counted.confidence >= LOW_CONFIDENCE_FOR_TESTS, "{counted:?}");
+        assert!(counted.source.ends_with("医疗机构"), "the source reaches the noun: {counted:?}");
+        for doubtful in ["接入不少于20家", "揭示2-3个关键调控机制", "建立（省级）示范基地不少于3个"]
+        {
+            let i = first(doubtful);
+            assert!(i.confidence < LOW_CONFIDENCE_FOR_TESTS, "{doubtful}: {i:?}");
+        }
+        // The same shapes without the doubt stay sure.
+        assert!(first("开发科普课程3-5门").confidence >= LOW_CONFIDENCE_FOR_TESTS);
+        assert!(first("建立省级示范基地不少于3个").confidence >= LOW_CONFIDENCE_FOR_TESTS);
     }
 
     /// Marker vocabulary for the fuzz tests: the words the parser reacts to.

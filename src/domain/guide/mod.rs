@@ -10,59 +10,17 @@ pub mod text;
 mod unit;
 
 pub use document::parse;
-pub use model::{Change, Direction, Guide, Indicator, Op, Topic, Warning};
+pub use model::{Change, Direction, Guide, Indicator, Op, Problem, Topic, Warning};
 
-/// Why a guide cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// The bytes are not UTF-8.
-    NotUtf8,
-    /// No 沪科指南〔2024〕42号-style number.
-    NoDocNumber,
-    /// No 专题 heading.
-    NoTopics,
-    /// A direction without 执行期限; names it (专题1方向2).
-    NoExecution(String),
-}
-
-impl Problem {
-    /// The catalogue key of the message; `{name}` in it takes the direction's name.
-    pub fn message_key(&self) -> &'static str {
-        match self {
-            Problem::NotUtf8 => "guide.not_utf8",
-            Problem::NoDocNumber => "guide.no_doc_number",
-            Problem::NoTopics => "guide.no_topics",
-            Problem::NoExecution(_) => "guide.no_execution",
-        }
-    }
-
-    /// The direction's name, for messages that take one.
-    pub fn name(&self) -> &str {
-        match self {
-            Problem::NoExecution(name) => name,
-            _ => "",
-        }
-    }
-}
-
-/// The guide cannot be used; `line` says where.
+/// The guide cannot be used; `line` says where. Shown to people through the message catalogue
+/// (`Problem::message_key`); the `Display` form is for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {}", describe(problem))]
+#[error("line {line}: {}", problem.message_key())]
 pub struct GuideError {
     /// 1-based line of the guide.
     pub line: usize,
     /// What is wrong.
     pub problem: Problem,
-}
-
-/// The English description, for the command line and logs.
-fn describe(problem: &Problem) -> String {
-    match problem {
-        Problem::NotUtf8 => "the file is not UTF-8 text; save it as UTF-8 and try again".into(),
-        Problem::NoDocNumber => "no document number such as 沪科指南〔2024〕42号 found".into(),
-        Problem::NoTopics => "no topic heading such as 专题一、… found".into(),
-        Problem::NoExecution(name) => format!("{name} has no 执行期限 (execution period)"),
-    }
 }
 
 /// Parses an uploaded file: it must be UTF-8 (a wrong encoding is reported at the first line that
@@ -78,24 +36,13 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Guide, GuideError> {
 }
 
 impl Guide {
-    /// Whether the guide can be stored: it needs a document number (its identity), at least one
-    /// topic, and an execution period for every direction (milestones are planned from it).
+    /// Whether the guide can be stored: the first of its warnings that blocks an import (in line
+    /// order), so the preview, the dry run and the import refuse the same text at the same line.
     pub fn check_importable(&self) -> Result<(), GuideError> {
-        if self.doc_number.is_none() {
-            return Err(GuideError { line: 1, problem: Problem::NoDocNumber });
+        match self.warnings.iter().find(|w| w.problem.blocks_import()) {
+            Some(w) => Err(GuideError { line: w.line, problem: w.problem.clone() }),
+            None => Ok(()),
         }
-        if self.topics.is_empty() {
-            return Err(GuideError { line: 1, problem: Problem::NoTopics });
-        }
-        for topic in &self.topics {
-            for direction in &topic.directions {
-                if direction.execution.is_none() {
-                    let name = model::direction_name(topic.number, direction.number);
-                    return Err(GuideError { line: direction.line, problem: Problem::NoExecution(name) });
-                }
-            }
-        }
-        Ok(())
     }
 }
 
@@ -114,8 +61,25 @@ mod tests {
     fn a_guide_without_dates_cannot_be_imported_and_the_error_names_the_direction() {
         let guide = parse("沪科指南〔2025〕1号\n专题一、测试\n方向1. 第一\n考核指标：建立平台1个。\n");
         let error = guide.check_importable().unwrap_err();
-        assert_eq!((error.line, error.problem), (3, Problem::NoExecution("专题1方向1".into())));
+        assert_eq!((error.line, error.problem), (3, Problem::NoExecution { direction: "专题1方向1".into() }));
         assert_eq!(parse("随便一段文字").check_importable().unwrap_err().problem, Problem::NoDocNumber);
+    }
+
+    #[test]
+    fn one_validation_names_each_problem_at_its_line_and_the_import_refuses_at_the_same_line() {
+        let text = "上海市科学技术委员会\n专题一、测试\n方向1. 第一\n考核指标：示范推广种植面积显著扩大；建立平台不少于1个。\n执行期限：2025年1月1日至2026年2月30日。\n方向2. 第二\n研究目标：某事。\n执行期限：2025年1月1日至2026年12月31日。\n";
+        let guide = parse(text);
+        let found: Vec<_> =
+            guide.warnings.iter().map(|w| (w.line, w.problem.code(), w.problem.blocks_import())).collect();
+        assert_eq!(
+            found,
+            [(1, "no_doc_number", true), (4, "unread", false), (5, "bad_execution", true), (6, "no_indicators", false)]
+        );
+        assert_eq!(guide.warnings[1].problem.text(), "示范推广种植面积显著扩大");
+        assert_eq!(guide.check_importable().unwrap_err().problem, Problem::NoDocNumber);
+        let numbered = parse(&format!("沪科指南〔2025〕9号\n{}", text.split_once('\n').unwrap().1));
+        let error = numbered.check_importable().unwrap_err();
+        assert_eq!((error.line, error.problem.code()), (5, "bad_execution"), "the line the warning names");
     }
 
     /// Builds text from the vocabulary a guide is made of, so that random inputs reach the

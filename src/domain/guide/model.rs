@@ -243,13 +243,130 @@ pub struct PairedRegion {
     pub parts: Vec<String>,
 }
 
-/// Something the parser could not read, with the line it concerns.
+/// What the validation of a guide found: a reason it cannot be stored, or something staff must
+/// check. The page preview, the API (dry run and import) and the command line all read this one
+/// list, so they report the same things at the same lines. Each is a catalogue key; `direction`
+/// and `text` fill its `{name}` and `{text}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// The bytes are not UTF-8.
+    NotUtf8,
+    /// No 沪科指南〔2024〕42号-style number.
+    NoDocNumber,
+    /// No 专题 heading.
+    NoTopics,
+    /// A direction without 执行期限.
+    NoExecution {
+        /// 专题1方向2.
+        direction: String,
+    },
+    /// A 执行期限 whose dates cannot be read (2025年2月30日, or the end before the start).
+    BadExecution {
+        /// 专题1方向2.
+        direction: String,
+        /// The 执行期限 as written.
+        text: String,
+    },
+    /// A direction with no labelled field at all.
+    NoFields {
+        /// 专题1方向2.
+        direction: String,
+    },
+    /// 经费额度 is written but names no amount.
+    NoFundingCap {
+        /// 专题1方向2.
+        direction: String,
+    },
+    /// A direction from whose 考核指标 nothing was read (or that has none).
+    NoIndicators {
+        /// 专题1方向2.
+        direction: String,
+    },
+    /// Words of a 考核指标 that became neither an indicator nor a deliverable.
+    Unread {
+        /// 专题1方向2.
+        direction: String,
+        /// The words.
+        text: String,
+    },
+}
+
+impl Problem {
+    /// Whether the guide cannot be stored with it: a guide needs a document number (its
+    /// identity), a topic, and execution dates for every direction (milestones are planned from
+    /// them). Everything else is a warning.
+    pub fn blocks_import(&self) -> bool {
+        matches!(
+            self,
+            Problem::NotUtf8
+                | Problem::NoDocNumber
+                | Problem::NoTopics
+                | Problem::NoExecution { .. }
+                | Problem::BadExecution { .. }
+        )
+    }
+
+    /// The catalogue key of the message.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Problem::NotUtf8 => "guide.not_utf8",
+            Problem::NoDocNumber => "guide.no_doc_number",
+            Problem::NoTopics => "guide.no_topics",
+            Problem::NoExecution { .. } => "guide.no_execution",
+            Problem::BadExecution { .. } => "guide.bad_execution",
+            Problem::NoFields { .. } => "guide.no_fields",
+            Problem::NoFundingCap { .. } => "guide.no_funding_cap",
+            Problem::NoIndicators { .. } => "guide.no_indicators_read",
+            Problem::Unread { .. } => "guide.unread",
+        }
+    }
+
+    /// The stable code API clients see, as in the serialised form.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::NotUtf8 => "not_utf8",
+            Problem::NoDocNumber => "no_doc_number",
+            Problem::NoTopics => "no_topics",
+            Problem::NoExecution { .. } => "no_execution",
+            Problem::BadExecution { .. } => "bad_execution",
+            Problem::NoFields { .. } => "no_fields",
+            Problem::NoFundingCap { .. } => "no_funding_cap",
+            Problem::NoIndicators { .. } => "no_indicators",
+            Problem::Unread { .. } => "unread",
+        }
+    }
+
+    /// The direction the message names, or "".
+    pub fn name(&self) -> &str {
+        match self {
+            Problem::NotUtf8 | Problem::NoDocNumber | Problem::NoTopics => "",
+            Problem::NoExecution { direction }
+            | Problem::BadExecution { direction, .. }
+            | Problem::NoFields { direction }
+            | Problem::NoFundingCap { direction }
+            | Problem::NoIndicators { direction }
+            | Problem::Unread { direction, .. } => direction,
+        }
+    }
+
+    /// The guide's words the message quotes, or "".
+    pub fn text(&self) -> &str {
+        match self {
+            Problem::BadExecution { text, .. } | Problem::Unread { text, .. } => text,
+            _ => "",
+        }
+    }
+}
+
+/// A [`Problem`] at a line of the guide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// 1-based line of the guide.
     pub line: usize,
-    /// What is missing or unclear.
-    pub message: String,
+    /// What was found.
+    #[serde(flatten)]
+    pub problem: Problem,
 }
 
 /// A parsed call guide.
@@ -270,7 +387,7 @@ pub struct Guide {
     pub cooperation_regions: Vec<CooperationRegion>,
     /// 对口地区.
     pub paired_regions: Vec<PairedRegion>,
-    /// What could not be read.
+    /// What the validation found, in line order: reasons it cannot be stored and warnings.
     pub warnings: Vec<Warning>,
 }
 

@@ -2,14 +2,16 @@
 
 use super::json_body::JsonBody;
 use actix_web::web::{self, Json};
-use actix_web::{HttpResponse, http::StatusCode};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::db::guide::{self, GuideSummary, StoredGuide};
 use crate::domain::guide as parser;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::i18n::guide_warning::{self, WarningView};
 use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::page::request_locale;
 use crate::web::state::AppState;
 
 /// Who works with guides.
@@ -34,6 +36,9 @@ pub struct ImportedGuide {
     pub created: bool,
     /// The stored guide.
     pub guide: StoredGuide,
+    /// What the validation found, in the language of `Accept-Language`: the same list a dry run
+    /// and the preview page give for the same text.
+    pub warnings: Vec<WarningView>,
 }
 
 /// Lists the stored guides, newest first.
@@ -60,14 +65,16 @@ pub async fn show(
 }
 
 /// Parses a guide and stores it (201), or with `dry_run` returns the parse (200) in the shape of
-/// `coop-tracker guide parse --json`. A guide that cannot be used is refused with 422 naming the
-/// line; a re-import that would change an indicator a project uses is refused with 409.
+/// `coop-tracker guide parse --json`, its `warnings` worded in the language of `Accept-Language`.
+/// A guide that cannot be used is refused with 422 naming the line, by the dry run exactly as by
+/// the import; a re-import that would change an indicator a project uses is refused with 409.
 #[utoipa::path(post, path = "/api/v1/guides", tag = "guides", request_body = NewGuide,
     responses((status = 201, body = ImportedGuide), (status = 200, description = "the parse, for dry_run", body = Object),
         (status = 400, body = crate::web::error_page::ErrorBody), (status = 401, body = crate::web::error_page::ErrorBody),
         (status = 403, body = crate::web::error_page::ErrorBody), (status = 409, body = crate::web::error_page::ErrorBody),
         (status = 413, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
 pub async fn create(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: ApiUser,
     body: JsonBody<NewGuide>,
@@ -75,10 +82,12 @@ pub async fn create(
     user.require(STAFF)?;
     let NewGuide { text, dry_run } = body.parse()?;
     let parsed = parser::parse(&text);
-    if dry_run {
-        return Ok(HttpResponse::Ok().json(parsed));
-    }
     parsed.check_importable()?;
+    let t = request_locale(&req, None).t();
+    if dry_run {
+        return Ok(HttpResponse::Ok().json(guide_warning::parse_json(t, &parsed)));
+    }
+    let warnings = guide_warning::views(t, &parsed.warnings);
     let (now, actor) = (state.clock.now(), user.0.id);
     let (created, stored) = state
         .db(move |conn| {
@@ -88,5 +97,5 @@ pub async fn create(
         })
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok(HttpResponse::build(status).json(ImportedGuide { created, guide: stored }))
+    Ok(HttpResponse::build(status).json(ImportedGuide { created, guide: stored, warnings }))
 }

@@ -13,9 +13,10 @@ use serde::Deserialize;
 use crate::db::guide::{self, GuideSummary, StoredGuide};
 use crate::domain::guide::correction::{self, CorrectionError};
 use crate::domain::guide::model::{Indicator, LOW_CONFIDENCE, Period, direction_name};
-use crate::domain::guide::{self as parser, Guide, GuideError};
+use crate::domain::guide::{self as parser, Guide, GuideError, Problem};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::i18n::guide_warning::{self, WarningView};
 use crate::web::csrf::CsrfForm;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
@@ -346,8 +347,11 @@ struct PreviewPage {
     window: String,
     source: String,
     topics: Vec<TopicView>,
-    warnings: Vec<String>,
+    /// What the validation found, as the API and the command line word it.
+    warnings: Vec<WarningView>,
     error: Option<String>,
+    /// Whether the guide passes the validation (else saving is not offered).
+    importable: bool,
 }
 
 #[derive(Template)]
@@ -388,12 +392,9 @@ fn preview_page(
     errors: &[CorrectionError],
     error: Option<String>,
 ) -> PreviewPage {
-    let warnings = guide
-        .warnings
-        .iter()
-        .map(|w| ctx.t.fmt("guide.at_line", &[("line", &w.line), ("message", &w.message)]))
-        .collect();
+    let warnings = guide_warning::views(ctx.t, &guide.warnings);
     PreviewPage {
+        importable: guide.check_importable().is_ok(),
         file_name,
         doc_number: guide.doc_number.clone().unwrap_or_default(),
         title: guide.title.clone().unwrap_or_default(),
@@ -420,25 +421,31 @@ pub async fn preview(
         Some(file) => file.bytes.clone(),
         None => upload.fields.get("text").map(|t| t.as_bytes().to_vec()).unwrap_or_default(),
     };
+    // With no topic there is nothing to preview; any other refusal is shown beside the parse,
+    // worded as the import would word it.
     let parsed = parser::parse_bytes(&bytes).and_then(|guide| {
-        if guide.topics.is_empty() {
-            Err(GuideError { line: 1, problem: parser::Problem::NoTopics })
-        } else {
-            Ok(guide)
+        match guide.warnings.iter().find(|w| w.problem == Problem::NoTopics) {
+            Some(w) => Err(GuideError { line: w.line, problem: w.problem.clone() }),
+            None => Ok(guide),
         }
     });
     match parsed {
         Ok(guide) => {
             let source = String::from_utf8_lossy(&bytes).into_owned();
-            render(&preview_page(
-                ctx,
-                upload.file("file").map(|f| f.file_name.clone()),
-                &guide,
-                source,
-                &HashMap::new(),
-                &[],
-                None,
-            ))
+            let refusal = guide.check_importable().err().map(|e| AppError::Guide(e).message(ctx.t));
+            let status = if refusal.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            render_with(
+                status,
+                &preview_page(
+                    ctx,
+                    upload.file("file").map(|f| f.file_name.clone()),
+                    &guide,
+                    source,
+                    &HashMap::new(),
+                    &[],
+                    refusal,
+                ),
+            )
         }
         Err(error) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
