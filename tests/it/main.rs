@@ -42,3 +42,4 @@ mod reports;
 mod roster;
 mod route_access;
 mod scale_out;
+mod times;
