@@ -32,6 +32,7 @@ mod hostile_multipart;
 mod indicators;
 mod log_secrets;
 mod migrations;
+mod officer;
 mod password;
 mod project_form;
 mod project_state;

@@ -140,6 +140,8 @@ struct ShowPage {
     state: &'static str,
     /// Whether the viewer may change the state (commission staff).
     manages: bool,
+    /// The officer in charge (项目主管): name and e-mail.
+    officer: Option<(String, String)>,
     /// The states it may move to: value and catalogue key.
     next_states: Vec<(&'static str, &'static str)>,
     /// The state form as submitted, to show it again with its error.
@@ -248,12 +250,16 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let user = current.user.clone();
-    let (loaded, contributes, (history, more_history)) = state
+    let (loaded, contributes, (history, more_history), officer) = state
         .db(move |conn| {
             let loaded = load(conn, &user, &code)?;
             let contributes = can_contribute(conn, &user, &loaded.project)?;
+            let officer = match loaded.project.officer_user_id {
+                Some(id) => crate::db::user::find(conn, id)?.map(|o| (o.name, o.email)),
+                None => None,
+            };
             let history = history::rows(conn, loaded.project.id, 0, LATEST_HISTORY)?;
-            Ok((loaded, contributes, history))
+            Ok((loaded, contributes, history, officer))
         })
         .await?;
     let report = report(loaded, as_of, &state.config.tracking);
@@ -275,6 +281,7 @@ async fn show_page(
         charts,
         state: project_state.label_key(),
         manages: current.user.role.sees_portfolio(),
+        officer,
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,
