@@ -121,3 +121,66 @@ async fn the_registration_form_takes_the_officer_too() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(officer_of(&s.app, "SH-KJ-2024-009").as_deref(), Some("wang@example.org"));
 }
+
+/// The .eml files the app's mailer wrote (no SMTP configured), parsed: recipient and plain text.
+fn written_mail(app: &crate::common::TestApp) -> Vec<(String, String)> {
+    use mailparse::MailHeaderMap;
+    std::fs::read_dir(app.state.config.mail_dir())
+        .unwrap()
+        .map(|entry| {
+            let raw = std::fs::read(entry.unwrap().path()).unwrap();
+            let mail = mailparse::parse_mail(&raw).unwrap();
+            let to = mail.headers.get_first_value("To").unwrap();
+            let text = mail.subparts.iter().find(|p| p.ctype.mimetype == "text/plain").unwrap().get_body().unwrap();
+            (to, text)
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn officer_reminders_go_to_the_officer_and_to_all_staff_only_without_one_saying_so() {
+    use chrono::Days;
+    use coop_tracker::domain::workdays::WorkCalendar;
+    use coop_tracker::jobs::remind::{self, Mode};
+    let s = setup();
+    s.app.user("wang@example.org", Role::Staff);
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::with_token(&service, &s.staff_token);
+    for (code, officer) in [("SH-KJ-2024-001", None), ("SH-KJ-2024-002", Some("wang@example.org"))] {
+        let mut body = registration(s.direction_id);
+        body["code"] = json!(code);
+        body["officer_email"] = json!(officer);
+        let created = staff.json(Method::POST, "/api/v1/projects", Some(body)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    }
+    let project_id = with_conn(&s.app, |c| {
+        projects::table.filter(projects::code.eq("SH-KJ-2024-001")).select(projects::id).first::<i64>(c).unwrap()
+    });
+    let due = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .iter()
+        .flat_map(|i| i.checkpoints.iter().map(|c| c.due_on))
+        .min()
+        .unwrap();
+    // Day 30 overdue: the step that goes to the officer in charge.
+    let day = WorkCalendar::china().send_day(due + Days::new(30));
+    let now = day.and_hms_opt(1, 0, 0).unwrap();
+    let (pool, config) = (&s.app.state.pool, &s.app.state.config);
+    remind::run(pool, config, day, now, Mode::Queue).unwrap();
+    coop_tracker::jobs::outbox::drain(pool, &s.app.state.mailer, config, "test", now).unwrap();
+
+    let mail = written_mail(&s.app);
+    let officer_mail = |address: &str| -> Vec<String> {
+        mail.iter()
+            .filter(|(to, text)| to.contains(address) && text.contains("逾期已久"))
+            .map(|(_, t)| t.clone())
+            .collect()
+    };
+    let (to_wang, to_other) = (officer_mail("wang@example.org"), officer_mail("staff@example.org"));
+    assert_eq!((to_wang.len(), to_other.len()), (1, 1), "{mail:#?}");
+    let note = "以下项目尚未指定项目主管，因此本提醒发给全体科委人员：SH-KJ-2024-001。";
+    // Wang is officer of 002 and, as staff, also receives 001's, which has none.
+    assert!(to_wang[0].contains("SH-KJ-2024-002 ·") && to_wang[0].contains(note), "{}", to_wang[0]);
+    // The other staff member gets only the project without an officer, and is told why.
+    assert!(to_other[0].contains("SH-KJ-2024-001 ·") && !to_other[0].contains("SH-KJ-2024-002"), "{}", to_other[0]);
+    assert!(to_other[0].contains(note), "{}", to_other[0]);
+}
