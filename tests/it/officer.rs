@@ -184,3 +184,28 @@ async fn officer_reminders_go_to_the_officer_and_to_all_staff_only_without_one_s
     assert!(to_other[0].contains("SH-KJ-2024-001 ·") && !to_other[0].contains("SH-KJ-2024-002"), "{}", to_other[0]);
     assert!(to_other[0].contains(note), "{}", to_other[0]);
 }
+
+#[actix_web::test]
+async fn a_roster_names_the_officer_in_its_own_column_and_an_unknown_one_is_refused_by_row() {
+    let s = setup();
+    s.app.user("wang@example.org", Role::Staff);
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut api = Browser::with_token(&service, &s.staff_token);
+    let roster = |officer: &str| {
+        format!(
+            "项目编号,项目名称,方向,承担单位,项目负责人邮箱,项目主管邮箱,资助经费（万元）\n\
+             SH-KJ-2024-201,名单登记的项目,沪科指南〔2024〕42号/1/1,华东理工大学,pi@example.org,{officer},100\n"
+        )
+    };
+    let refused = api
+        .post_multipart("/api/v1/projects/import", &[], &[("file", "名单.csv", roster("pi@example.org").as_bytes())])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("officer_email") && refused.body.contains("项目主管"), "{}", refused.body);
+    assert_eq!(with_conn(&s.app, |c| projects::table.count().get_result::<i64>(c).unwrap()), 0);
+    let imported = api
+        .post_multipart("/api/v1/projects/import", &[], &[("file", "名单.csv", roster("wang@example.org").as_bytes())])
+        .await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    assert_eq!(officer_of(&s.app, "SH-KJ-2024-201").as_deref(), Some("wang@example.org"));
+}
