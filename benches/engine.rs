@@ -102,7 +102,9 @@ fn engine(c: &mut Criterion) {
     });
 
     let project = gather::find_project(&mut conn, None, code).unwrap();
-    let facts = gather::project_facts(&mut conn, project, Kind::Acceptance, as_of, &config.tracking, now()).unwrap();
+    let facts =
+        gather::project_facts(&mut conn, project, Kind::Acceptance, as_of, &config.tracking, config.timezone, now())
+            .unwrap();
     let mut group = c.benchmark_group("charts");
     group.bench_function("project page: overview and timeline, SVG", |b| {
         b.iter(|| {

@@ -34,7 +34,8 @@ fn reports(c: &mut Criterion) {
     };
     let facts = |conn: &mut coop_tracker::db::DbConnection| {
         let project = gather::find_project(conn, None, &code).unwrap();
-        gather::project_facts(conn, project, Kind::Acceptance, as_of, &tracking, now()).unwrap()
+        gather::project_facts(conn, project, Kind::Acceptance, as_of, &tracking, chrono_tz::Asia::Shanghai, now())
+            .unwrap()
     };
     let sample = facts(&mut conn);
     eprintln!("{code}: {} indicators", sample.indicators.len());

@@ -78,6 +78,9 @@ pub struct MailSettings {
     pub from: String,
     /// The SMTP server; with none, messages are written as `.eml` files to `<data dir>/outbox-mail/`.
     pub smtp: Option<SmtpSettings>,
+    /// Whether mail sent over SMTP may link to a loopback `base_url` and come from a local sender
+    /// (`smtp.allow_local_addresses`): for a test installation whose readers sit at the server.
+    pub allow_local_addresses: bool,
 }
 
 /// How the connection to the SMTP server is secured.
@@ -246,6 +249,7 @@ struct FileSmtp {
     user: Option<String>,
     password: Option<String>,
     timeout_seconds: Option<u64>,
+    allow_local_addresses: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -360,6 +364,10 @@ impl Config {
             .or(file.smtp.from.clone())
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
         let smtp = smtp_settings(&file.smtp, &env_string)?;
+        let allow_local_addresses = match env_string("COOP_SMTP_ALLOW_LOCAL_ADDRESSES") {
+            Some(v) => parse_value("COOP_SMTP_ALLOW_LOCAL_ADDRESSES", &v)?,
+            None => file.smtp.allow_local_addresses.unwrap_or(false),
+        };
         let schedule = |name: &str, var: &str, file: Option<String>, default: &str| {
             parse_schedule(name, &env(var).or(file).unwrap_or_else(|| default.into()))
         };
@@ -395,7 +403,7 @@ impl Config {
             timezone: timezone.parse().map_err(|_| {
                 ConfigError(format!("timezone '{timezone}' is not an IANA time zone such as Asia/Shanghai"))
             })?,
-            mail: MailSettings { from: validate_mailbox(mail_from)?, smtp },
+            mail: MailSettings { from: validate_mailbox(mail_from)?, smtp, allow_local_addresses },
             schedules,
             reminders: Reminders { rules, calendar },
             login_max_failures: positive("login_max_failures", login_max_failures)?,
@@ -409,10 +417,55 @@ impl Config {
         Ok(config)
     }
 
+    /// Refuses to send mail whose readers could not use it: over SMTP, links must lead to an
+    /// address other machines reach (`base_url`, which defaults to the loopback `bind`) and the
+    /// sender must have a real domain, unless `smtp.allow_local_addresses` says otherwise. Mail
+    /// written as `.eml` files (no SMTP) is a preview on this machine and needs neither. Called by
+    /// every command that sends (`serve`, `remind run`, `remind digest`) before it starts.
+    pub fn check_sending(&self) -> Result<(), ConfigError> {
+        if self.mail.smtp.is_none() || self.mail.allow_local_addresses {
+            return Ok(());
+        }
+        let host = self.base_url.split("://").nth(1).unwrap_or_default();
+        let host = host.split('/').next().unwrap_or_default();
+        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+        // Strip a port; an IPv6 literal keeps its brackets' content.
+        let host = match host.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or_default(),
+            None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+        };
+        let allow =
+            "or set smtp.allow_local_addresses = true (COOP_SMTP_ALLOW_LOCAL_ADDRESSES) for a test installation";
+        if is_local_host(host) {
+            return Err(ConfigError(format!(
+                "base_url is {}, which only this machine can open, so mailed links would not work: set base_url (COOP_BASE_URL) to the address users reach the service at, {allow}",
+                self.base_url
+            )));
+        }
+        let sender = self.mail.from.parse::<lettre::message::Mailbox>().map(|m| m.email.domain().to_owned());
+        if sender.as_deref().is_ok_and(|domain| is_local_host(domain.trim_start_matches('[').trim_end_matches(']'))) {
+            return Err(ConfigError(format!(
+                "smtp.from '{}' has no domain other machines know, so mail would be refused or unanswerable: set smtp.from (COOP_SMTP_FROM) to the commission's sending address, {allow}",
+                self.mail.from
+            )));
+        }
+        Ok(())
+    }
+
     /// Where files written to disk for a newcomer to read (mail without SMTP) go.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("outbox-mail")
     }
+}
+
+/// Whether a host name or address is this machine only: `localhost` (and names under it), loopback
+/// or the unspecified address.
+fn is_local_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() || host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -664,6 +717,28 @@ mod tests {
         assert!(err.0.contains("readiness"), "{}", err.0);
         let fine = load(&[("COOP_WARNING_DAYS", "14")], in_temp(&dir)).unwrap();
         assert_eq!(fine.tracking.warning_days, 14);
+    }
+
+    #[test]
+    fn sending_over_smtp_needs_addresses_other_machines_reach() {
+        let dir = tempfile::tempdir().unwrap();
+        let smtp = [("COOP_SMTP_HOST", "relay.example.org")];
+        let with = |extra: &[(&str, &str)]| {
+            let vars: Vec<_> = smtp.iter().chain(extra).copied().collect();
+            load(&vars, in_temp(&dir)).unwrap().check_sending()
+        };
+        let real =
+            [("COOP_BASE_URL", "https://kw.example.gov.cn"), ("COOP_SMTP_FROM", "科委 <noreply@kw.example.gov.cn>")];
+        assert!(with(&real).is_ok());
+        let err = with(&real[1..]).unwrap_err();
+        assert!(err.0.contains("base_url is http://127.0.0.1:8080") && err.0.contains("COOP_BASE_URL"), "{}", err.0);
+        for loopback in ["http://localhost:8080", "http://[::1]:8080/", "http://0.0.0.0", "http://u@127.1.2.3:80"] {
+            assert!(with(&[("COOP_BASE_URL", loopback), real[1]]).is_err(), "{loopback}");
+        }
+        let err = with(&real[..1]).unwrap_err();
+        assert!(err.0.contains("smtp.from 'coop-tracker <noreply@localhost>'"), "{}", err.0);
+        assert!(with(&[("COOP_SMTP_ALLOW_LOCAL_ADDRESSES", "true")]).is_ok(), "told so explicitly");
+        assert!(load(&[], in_temp(&dir)).unwrap().check_sending().is_ok(), ".eml files are a local preview");
     }
 
     #[test]

@@ -330,6 +330,8 @@ pub fn run() -> ExitCode {
             eprintln!("error: {error}");
             match error {
                 CliError::Config(_) => ExitCode::from(2),
+                // Only an administrator can fix it, as with a configuration mistake.
+                CliError::Other(e) if e.downcast_ref::<db::create::MissingDatabase>().is_some() => ExitCode::from(2),
                 CliError::Other(_) => ExitCode::FAILURE,
             }
         }
@@ -359,6 +361,14 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         return Ok(guide::parse(file, *json, locale_of(lang))?);
     }
     let config = Config::load(&overrides, &|key| std::env::var(key).ok())?;
+    let sends_mail = match &cli.command {
+        Command::Serve { .. } => true,
+        Command::Remind(RemindCommand::Run { dry_run, .. } | RemindCommand::Digest { dry_run, .. }) => !dry_run,
+        _ => false,
+    };
+    if sends_mail {
+        config.check_sending()?;
+    }
     match cli.command {
         Command::Serve { demo, .. } => crate::server::run(config, demo)?,
         Command::Migrate => {

@@ -57,7 +57,7 @@ pub fn run(config: &Config, request: Request) -> anyhow::Result<()> {
             let project = gather::find_project(&mut conn, None, code)
                 .map_err(|e| refused(e, &format!("there is no project with code '{code}'")))?;
             let project_id = project.id;
-            let facts = gather::project_facts(&mut conn, project, kind, today, &config.tracking, now)
+            let facts = gather::project_facts(&mut conn, project, kind, today, &config.tracking, config.timezone, now)
                 .map_err(|e| refused(e, "the project vanished while reading it"))?;
             make::project_report(&facts, request.locale, config.tracking.warning_days)
                 .map(|m| (m, Some(project_id), None))?

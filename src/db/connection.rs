@@ -53,9 +53,10 @@ where
 /// Opening or checking a connection failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    /// The database could not be reached or opened.
-    #[error(transparent)]
-    Connection(#[from] ConnectionError),
+    /// The database could not be reached or opened: the driver's message on one line (libpq's
+    /// spans lines, one per address tried), which the command line prints as it is.
+    #[error("{0}")]
+    Connection(String),
     /// The connection opened but could not be set up.
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
@@ -91,6 +92,12 @@ impl DbManager {
             }
             Backend::Postgres => Ok(DbConnection::Pg(PgConnection::establish(target)?)),
         }
+    }
+}
+
+impl From<ConnectionError> for ConnectError {
+    fn from(error: ConnectionError) -> Self {
+        Self::Connection(error.to_string().split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 

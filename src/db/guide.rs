@@ -70,11 +70,11 @@ pub struct GuideSummary {
     pub title: String,
     /// Signing date.
     pub issued_on: Option<NaiveDate>,
-    /// Applications open (Shanghai time).
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
+    /// Applications open, in Beijing time as the guide states it (sent with its `+08:00`).
+    #[serde(serialize_with = "crate::domain::timestamp::beijing_option")]
     pub opens_at: Option<NaiveDateTime>,
-    /// Applications close (Shanghai time).
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
+    /// Applications close, in Beijing time as the guide states it (sent with its `+08:00`).
+    #[serde(serialize_with = "crate::domain::timestamp::beijing_option")]
     pub closes_at: Option<NaiveDateTime>,
     /// Last import (UTC).
     #[serde(serialize_with = "crate::domain::timestamp::utc")]

@@ -22,6 +22,7 @@ pub mod audit;
 pub mod bulk;
 pub mod calendar;
 pub mod connection;
+pub mod create;
 pub mod data_version;
 pub mod direction;
 pub mod evidence;

@@ -43,6 +43,8 @@ pub struct NewOutboxMessage<'a> {
 pub struct OutboxMessage {
     /// Primary key.
     pub id: i64,
+    /// Unique per logical message; also names the message in its Message-ID.
+    pub idempotency_key: String,
     /// Recipient address.
     pub to_address: String,
     /// Subject line.

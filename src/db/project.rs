@@ -40,6 +40,8 @@ pub struct Registration {
     pub pi_user_id: i64,
     /// Project members (accounts).
     pub member_ids: Vec<i64>,
+    /// The officer in charge (项目主管), an active staff or admin account.
+    pub officer_user_id: Option<i64>,
     /// Awarded funding in yuan.
     pub funding_yuan: i64,
     /// The execution period; the direction's when absent.
@@ -221,6 +223,11 @@ pub fn register(
         if !pi_is_pi {
             errors.push(field("pi_email", "project.pi_unknown"));
         }
+        if let Some(officer) = input.officer_user_id
+            && !is_officer(conn, officer)?
+        {
+            errors.push(field("officer_email", "project.officer_unknown"));
+        }
         let lead_exists = institutions::table.find(input.lead_institution_id).count().get_result::<i64>(conn)? == 1;
         if !lead_exists {
             errors.push(field("lead_institution", "project.institution_unknown"));
@@ -238,6 +245,7 @@ pub fn register(
                 projects::direction_id.eq(input.direction_id),
                 projects::lead_institution_id.eq(input.lead_institution_id),
                 projects::pi_user_id.eq(input.pi_user_id),
+                projects::officer_user_id.eq(input.officer_user_id),
                 projects::funding_yuan.eq(input.funding_yuan),
                 projects::execution_start.eq(period.start),
                 projects::execution_end.eq(period.end),
@@ -282,7 +290,7 @@ pub fn register(
             .collect();
         let detail = json!({ "after": { "code": code, "title": title, "direction_id": input.direction_id,
             "lead_institution_id": input.lead_institution_id, "partners": input.partners, "pi_user_id": input.pi_user_id,
-            "member_ids": input.member_ids, "funding_yuan": input.funding_yuan, "execution": [period.start, period.end],
+            "officer_user_id": input.officer_user_id, "member_ids": input.member_ids, "funding_yuan": input.funding_yuan, "execution": [period.start, period.end],
             "contract_number": input.contract_number, "recommendation_ref": input.recommendation_ref,
             "indicators": indicators } });
         audit::record(
@@ -299,6 +307,62 @@ pub fn register(
             now,
         )?;
         Ok(project_id)
+    })
+}
+
+/// Whether an account may be a project's officer in charge: active commission staff or admin.
+fn is_officer(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
+    let found: Option<(String, bool)> =
+        users::table.find(user_id).select((users::role, users::active)).first(conn).optional()?;
+    Ok(found.is_some_and(|(role, active)| active && (role == Role::Staff.as_str() || role == Role::Admin.as_str())))
+}
+
+/// Assigns the officer in charge of a project by login e-mail, or none when `email` is empty,
+/// audited with the officer before and after; the account must be active commission staff or an
+/// admin. Returns whether anything changed. The page and the API both come here.
+pub fn set_officer(
+    conn: &mut DbConnection,
+    project_id: i64,
+    email: Option<&str>,
+    actor: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let officer = match email.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(email) => Some(super::user::find_by_email(conn, email)?.map_or(0, |u| u.id)),
+            None => None,
+        };
+        if let Some(officer) = officer
+            && !is_officer(conn, officer)?
+        {
+            return Err(AppError::field("officer_email", "project.officer_unknown"));
+        }
+        let before: Option<i64> = projects::table
+            .find(project_id)
+            .select(projects::officer_user_id)
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        if before == officer {
+            return Ok(false);
+        }
+        diesel::update(projects::table.find(project_id))
+            .set((projects::officer_user_id.eq(officer), projects::updated_at.eq(now)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            &AuditEntry {
+                actor,
+                action: "project.officer",
+                entity: "project",
+                entity_id: Some(project_id),
+                project_id: Some(project_id),
+                detail: json!({ "before": { "officer_user_id": before }, "after": { "officer_user_id": officer } }),
+                ip: None,
+            },
+            now,
+        )?;
+        Ok(true)
     })
 }
 

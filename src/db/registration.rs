@@ -43,6 +43,11 @@ pub struct NewProject {
     /// Members' login e-mails.
     #[serde(default)]
     pub member_emails: Vec<String>,
+    /// The officer in charge (项目主管): a commission staff member's login e-mail. Without one,
+    /// officer reminders go to every staff member.
+    #[serde(default)]
+    #[schema(max_length = 254)]
+    pub officer_email: Option<String>,
     /// Awarded funding in 万元; not above the direction's cap.
     #[schema(minimum = 0)]
     pub funding_wan_yuan: f64,
@@ -90,6 +95,16 @@ pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -
             None => errors.push(FieldError { field: "member_emails", message: "project.member_unknown" }),
         }
     }
+    let officer = match body.officer_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(email) => match user::find_by_email(conn, email)? {
+            Some(officer) => Some(officer.id),
+            None => {
+                errors.push(FieldError { field: "officer_email", message: "project.officer_unknown" });
+                None
+            }
+        },
+        None => None,
+    };
     if !body.funding_wan_yuan.is_finite() || body.funding_wan_yuan < 0.0 || body.funding_wan_yuan > 1e9 {
         errors.push(FieldError { field: "funding_wan_yuan", message: "project.funding_invalid" });
     }
@@ -102,6 +117,7 @@ pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -
         partners,
         pi_user_id: pi.map_or(NO_ROW, |pi| pi.id),
         member_ids,
+        officer_user_id: officer,
         funding_yuan: if body.funding_wan_yuan.is_finite() {
             (body.funding_wan_yuan * 10_000.0).round() as i64
         } else {

@@ -111,6 +111,7 @@ fn register_row(
             .collect(),
         pi_email: row.pi_email.clone(),
         member_emails: row.member_emails.clone(),
+        officer_email: row.officer_email.clone(),
         funding_wan_yuan: row.funding_wan_yuan,
         execution,
         contract_number: row.contract_number.clone(),

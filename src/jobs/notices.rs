@@ -254,12 +254,28 @@ pub fn reminder(
         .filter_map(|item| projects.get(&item.project_id).map(|project| (item, project)))
         .map(|(item, project)| reminder_section(t, context, item, project, indicators, name_project))
         .collect();
+    // What is meant for a project's officer in charge goes to every staff member while it has none
+    // (see `remind::address`): say so, so that each reader knows why it came to them.
+    let mut unassigned: Vec<&str> = match audience {
+        Audience::Officer | Audience::Staff => items
+            .iter()
+            .filter_map(|item| projects.get(&item.project_id))
+            .filter(|project| project.officer.is_none())
+            .map(|project| project.code.as_str())
+            .collect(),
+        Audience::Pi | Audience::ResearchOffice => Vec::new(),
+    };
+    unassigned.sort_unstable();
+    unassigned.dedup();
+    let outro = (!unassigned.is_empty()).then(|| {
+        t.fmt("email.notice.no_officer", &[("codes", &unassigned.join(t.get("email.notice.list_separator")))])
+    });
     Notice {
         subject: gist.subject(t, rule, audience),
         greeting: t.fmt("email.greeting", &[("name", &recipient.name())]),
         intro,
         sections,
-        outro: None,
+        outro,
         footer: t.get("email.notice.footer").to_owned(),
     }
 }

@@ -61,6 +61,7 @@ pub fn deliver_due(
                 None => (message.body_text.as_str(), message.body_html.as_deref()),
             };
             let outgoing = Outgoing {
+                key: &message.idempotency_key,
                 to: &message.to_address,
                 subject: &message.subject,
                 text,

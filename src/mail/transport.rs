@@ -14,6 +14,8 @@ use crate::config::{Config, SmtpSettings, SmtpTls};
 /// One message as the outbox holds it.
 #[derive(Debug, Clone, Copy)]
 pub struct Outgoing<'a> {
+    /// The message's idempotency key, from which its Message-ID is made.
+    pub key: &'a str,
     /// Recipient address.
     pub to: &'a str,
     /// Subject line (any language; encoded as RFC 2047 UTF-8 words).
@@ -53,6 +55,8 @@ enum Transports {
 #[derive(Clone)]
 pub struct Mailer {
     from: Mailbox,
+    /// The installation's address (`base_url`), which keeps its Message-IDs apart from others'.
+    base_url: String,
     transport: Transports,
 }
 
@@ -78,7 +82,7 @@ impl Mailer {
                 Transports::File(FileTransport::new(&dir), dir)
             }
         };
-        Ok(Self { from, transport })
+        Ok(Self { from, base_url: config.base_url.clone(), transport })
     }
 
     /// A short description for the start-up log.
@@ -89,11 +93,25 @@ impl Mailer {
         }
     }
 
+    /// The Message-ID of the message queued under `key`: the same at every attempt, so that a
+    /// message sent twice (a crash after the server accepted it, before it was marked sent) is
+    /// recognised as one by mail clients; the sender's domain, as RFC 5322 asks, and a hash of this
+    /// installation's address with the key, so that two installations never share an id.
+    fn message_id(&self, key: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new().chain_update(self.base_url.as_bytes()).chain_update(b"\n").chain_update(key);
+        format!("<{}@{}>", &hex::encode(digest.finalize())[..32], self.from.email.domain())
+    }
+
     /// Sends one message with a plain-text body and, when given, an HTML alternative.
     pub fn send(&self, outgoing: &Outgoing<'_>) -> Result<(), MailError> {
         let to: Mailbox =
             outgoing.to.parse().map_err(|e| MailError::Message(format!("recipient {}: {e}", outgoing.to)))?;
-        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(outgoing.subject);
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(outgoing.subject)
+            .message_id(Some(self.message_id(outgoing.key)));
         if let Some(unsubscribe) = outgoing.list_unsubscribe {
             builder = builder.raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("List-Unsubscribe"),

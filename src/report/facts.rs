@@ -78,6 +78,10 @@ pub struct ProjectFacts {
     pub covers_from: NaiveDate,
     /// When the data was read (UTC).
     pub generated_at: NaiveDateTime,
+    /// The zone the report's readers read times in (the configured `timezone`): recorded times
+    /// are UTC, and each is shown as the day it was there.
+    #[serde(serialize_with = "zone_name")]
+    pub timezone: chrono_tz::Tz,
     /// Who the project is and what it was given.
     pub project: ProjectInfo,
     /// The worst indicator status.
@@ -297,4 +301,9 @@ pub struct OverdueFacts {
     pub planned: Option<f64>,
     /// Verified so far.
     pub current: Option<f64>,
+}
+
+/// A zone by its IANA name (`Asia/Shanghai`), in the report's recorded data.
+fn zone_name<S: serde::Serializer>(zone: &chrono_tz::Tz, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(zone.name())
 }

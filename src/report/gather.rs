@@ -53,6 +53,7 @@ pub fn project_facts(
     kind: Kind,
     as_of: NaiveDate,
     tracking: &Tracking,
+    timezone: chrono_tz::Tz,
     now: NaiveDateTime,
 ) -> Result<ProjectFacts, AppError> {
     if as_of < project.execution_start {
@@ -99,6 +100,7 @@ pub fn project_facts(
         as_of,
         covers_from,
         generated_at: now,
+        timezone,
         project: info,
         status: evaluated.status,
         completion: evaluated.completion,

@@ -83,6 +83,7 @@ pub(super) fn sample() -> ProjectFacts {
         as_of,
         covers_from: period.start,
         generated_at: day("2026-11-30").and_hms_opt(2, 0, 0).unwrap(),
+        timezone: chrono_tz::Asia::Shanghai,
         project: ProjectInfo {
             code: "SH-KJ-2024-001".to_owned(),
             title: "基于人工智能的合成生物产业升级关键技术".to_owned(),
@@ -189,4 +190,36 @@ fn the_pdf_holds_the_title_code_and_every_figure() {
     }
     // Made again from the same data, the PDF is the same file: a submitted report's hash is reproducible.
     assert_eq!(make::project_report(&facts, Locale::ZhCn, 30).unwrap().pdf, made.pdf);
+}
+
+#[test]
+fn review_and_change_dates_are_the_days_they_were_where_the_report_is_read() {
+    use super::facts::{ChangeFacts, ChangeKind};
+    let mut facts = sample();
+    // 23:30 UTC on 31 May is 07:30 on 1 June in Shanghai.
+    let late = day("2026-05-31").and_hms_opt(23, 30, 0).unwrap();
+    let evidence = facts.indicators[0].evidence.iter_mut().find(|e| e.reviewed.is_some()).unwrap();
+    evidence.reviewed = Some(("王五".to_owned(), late));
+    let measured = evidence.measured_on.to_string();
+    facts.changes = vec![ChangeFacts {
+        at: late,
+        kind: ChangeKind::BaselineFrozen,
+        by: Some("王五".to_owned()),
+        subject: None,
+        before: None,
+        after: None,
+        reason: None,
+    }];
+    let note = |facts: &ProjectFacts| {
+        let view = view::project(facts, Locale::ZhCn);
+        let row = view.indicators[0].evidence.iter().find(|e| e.date == measured).unwrap();
+        (row.note.clone(), view.changes[0].date.clone())
+    };
+    let (reviewed, changed) = note(&facts);
+    assert!(reviewed.ends_with("王五 于 2026-06-01 审核"), "{reviewed}");
+    assert_eq!(changed, "2026-06-01");
+    facts.timezone = chrono_tz::UTC;
+    let (reviewed, changed) = note(&facts);
+    assert!(reviewed.ends_with("王五 于 2026-05-31 审核"), "{reviewed}");
+    assert_eq!(changed, "2026-05-31");
 }

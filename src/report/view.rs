@@ -1,7 +1,8 @@
 //! The facts put into words in one language: every figure formatted, every label looked up. The HTML
 //! template and the PDF template both print this, so the two formats say exactly the same.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::facts::{
@@ -234,7 +235,13 @@ fn target_words(t: T, target: &Target) -> String {
     }
 }
 
-fn evidence_row(t: T, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
+/// The day a recorded (UTC) instant falls on where the report is read: a review at 07:30 in
+/// Shanghai is on that day, not on the UTC day before.
+fn local_date(at: &NaiveDateTime, tz: Tz) -> NaiveDate {
+    at.and_utc().with_timezone(&tz).date_naive()
+}
+
+fn evidence_row(t: T, tz: Tz, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     let value = if target.op == Op::Deliverable {
         t.get(if e.done { "report.delivered" } else { "report.not_delivered" }).to_owned()
     } else {
@@ -246,7 +253,7 @@ fn evidence_row(t: T, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     let files = e.files.iter().map(|(name, sha)| format!("{name} ({})", &sha[..sha.len().min(12)])).collect::<Vec<_>>();
     let mut note = e.note.trim().to_owned();
     if let Some((by, at)) = &e.reviewed {
-        let reviewed = t.fmt("report.reviewed_by", &[("name", by), ("date", &at.date())]);
+        let reviewed = t.fmt("report.reviewed_by", &[("name", by), ("date", &local_date(at, tz))]);
         note = if note.is_empty() { reviewed } else { format!("{note} · {reviewed}") };
     }
     EvidenceRow {
@@ -259,7 +266,13 @@ fn evidence_row(t: T, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     }
 }
 
-fn indicator_row(t: T, i: &IndicatorFacts, (covers_from, as_of): (NaiveDate, NaiveDate), ended: bool) -> IndicatorRow {
+fn indicator_row(
+    t: T,
+    tz: Tz,
+    i: &IndicatorFacts,
+    (covers_from, as_of): (NaiveDate, NaiveDate),
+    ended: bool,
+) -> IndicatorRow {
     let task_book = i.task_book();
     let e = &i.acceptance;
     let met = e.status == Status::Achieved;
@@ -273,7 +286,8 @@ fn indicator_row(t: T, i: &IndicatorFacts, (covers_from, as_of): (NaiveDate, Nai
         (None, Some(next)) if !met => t.fmt("report.next_due", &[("date", &next.due_on)]),
         _ => String::new(),
     };
-    let pending = i.evidence.iter().rev().find(|e| e.status == "pending").map(|p| evidence_row(t, &i.target, p).value);
+    let pending =
+        i.evidence.iter().rev().find(|e| e.status == "pending").map(|p| evidence_row(t, tz, &i.target, p).value);
     let metric = match &i.condition {
         Some(c) if !c.trim().is_empty() => format!("{} ({})", i.metric, c.trim()),
         _ => i.metric.clone(),
@@ -297,13 +311,13 @@ fn indicator_row(t: T, i: &IndicatorFacts, (covers_from, as_of): (NaiveDate, Nai
             .evidence
             .iter()
             .filter(|e| (covers_from..=as_of).contains(&e.measured_on))
-            .map(|e| evidence_row(t, &i.target, e))
+            .map(|e| evidence_row(t, tz, &i.target, e))
             .collect(),
         charted: i.target.op != Op::Deliverable,
     }
 }
 
-fn change_row(t: T, c: &ChangeFacts) -> ChangeRow {
+fn change_row(t: T, tz: Tz, c: &ChangeFacts) -> ChangeRow {
     let kind = match c.kind {
         ChangeKind::Extension => "report.change.extension",
         ChangeKind::TargetChange => "report.change.target",
@@ -329,7 +343,7 @@ fn change_row(t: T, c: &ChangeFacts) -> ChangeRow {
         None => arrow,
     };
     ChangeRow {
-        date: c.at.date().to_string(),
+        date: local_date(&c.at, tz).to_string(),
         kind: t.get(kind).to_owned(),
         what,
         reason: c.reason.clone().unwrap_or_default(),
@@ -480,9 +494,9 @@ pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
         indicators: facts
             .indicators
             .iter()
-            .map(|i| indicator_row(t, i, (facts.covers_from, facts.as_of), ended))
+            .map(|i| indicator_row(t, facts.timezone, i, (facts.covers_from, facts.as_of), ended))
             .collect(),
-        changes: facts.changes.iter().map(|c| change_row(t, c)).collect(),
+        changes: facts.changes.iter().map(|c| change_row(t, facts.timezone, c)).collect(),
         signatures: facts.kind == Kind::Acceptance,
     }
 }

@@ -34,6 +34,8 @@ pub enum Column {
     PiEmail,
     /// 项目组成员邮箱, several separated by `；`, `;`, `，`, `,`, `、` or spaces.
     MemberEmails,
+    /// 项目主管邮箱: the commission officer in charge.
+    OfficerEmail,
     /// 资助经费（万元）.
     Funding,
     /// 执行开始.
@@ -48,7 +50,7 @@ pub enum Column {
 
 impl Column {
     /// Every column, in the order of a blank roster.
-    pub const ALL: [Column; 12] = [
+    pub const ALL: [Column; 13] = [
         Column::Code,
         Column::Title,
         Column::Direction,
@@ -56,6 +58,7 @@ impl Column {
         Column::Partners,
         Column::PiEmail,
         Column::MemberEmails,
+        Column::OfficerEmail,
         Column::Funding,
         Column::ExecutionStart,
         Column::ExecutionEnd,
@@ -73,6 +76,7 @@ impl Column {
             Column::Partners => "partners",
             Column::PiEmail => "pi_email",
             Column::MemberEmails => "member_emails",
+            Column::OfficerEmail => "officer_email",
             Column::Funding => "funding_wan_yuan",
             Column::ExecutionStart => "execution_start",
             Column::ExecutionEnd => "execution_end",
@@ -92,6 +96,7 @@ impl Column {
             Column::Partners => &["合作单位", "partners", "partner institutions"],
             Column::PiEmail => &["项目负责人邮箱", "负责人邮箱", "pi email", "pi e-mail"],
             Column::MemberEmails => &["项目组成员邮箱", "成员邮箱", "member emails", "member e-mails", "members"],
+            Column::OfficerEmail => &["项目主管邮箱", "项目主管", "officer email", "officer e-mail", "officer"],
             Column::Funding => &["资助经费（万元）", "资助经费", "funding (10k yuan)", "funding", "funding wan yuan"],
             Column::ExecutionStart => &["执行开始", "开始日期", "execution start", "start"],
             Column::ExecutionEnd => &["执行结束", "结束日期", "execution end", "end"],
@@ -166,6 +171,8 @@ pub struct RosterRow {
     pub pi_email: String,
     /// 项目组成员邮箱.
     pub member_emails: Vec<String>,
+    /// 项目主管邮箱.
+    pub officer_email: Option<String>,
     /// 资助经费 in 万元.
     pub funding_wan_yuan: f64,
     /// 执行开始; the direction's when absent.
@@ -226,6 +233,7 @@ pub fn column_key(field: &str) -> &'static str {
         "partners" => "roster.column.partners",
         "pi_email" => "roster.column.pi_email",
         "member_emails" => "roster.column.member_emails",
+        "officer_email" => "roster.column.officer_email",
         "funding_wan_yuan" => "roster.column.funding_wan_yuan",
         "execution_start" => "roster.column.execution_start",
         "execution_end" => "roster.column.execution_end",
@@ -326,6 +334,7 @@ pub fn parse(sheet: &Sheet) -> Parsed {
             partners: parse_partners(&cell(Column::Partners).text()),
             pi_email: reader.required(Column::PiEmail, cell(Column::PiEmail)),
             member_emails: split_emails(&cell(Column::MemberEmails).text()),
+            officer_email: optional(cell(Column::OfficerEmail)),
             funding_wan_yuan: reader.funding(cell(Column::Funding)),
             execution_start: reader.date(Column::ExecutionStart, cell(Column::ExecutionStart)),
             execution_end: reader.date(Column::ExecutionEnd, cell(Column::ExecutionEnd)),

@@ -98,6 +98,11 @@ impl PageCtx {
         at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d %H:%M").to_string()
     }
 
+    /// A Beijing wall-clock time (a guide's application window) as local date and minute.
+    pub fn beijing_time(&self, at: &NaiveDateTime) -> String {
+        self.time(&crate::domain::timestamp::beijing_to_utc(at))
+    }
+
     /// A stored UTC instant as local date.
     pub fn date(&self, at: &NaiveDateTime) -> String {
         at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d").to_string()

@@ -71,12 +71,12 @@ pub async fn project_report(
     as_of: NaiveDate,
     locale: Locale,
 ) -> Result<Generated, AppError> {
-    let (user, now, tracking) = (user.clone(), state.clock.now(), state.config.tracking);
+    let (user, now, tracking, zone) = (user.clone(), state.clock.now(), state.config.tracking, state.config.timezone);
     let facts = state
         .db(move |conn| {
             let project = gather::find_project(conn, Some(&user), &code)?;
             let id = project.id;
-            Ok((gather::project_facts(conn, project, kind, as_of, &tracking, now)?, id))
+            Ok((gather::project_facts(conn, project, kind, as_of, &tracking, zone, now)?, id))
         })
         .await?;
     let (facts, project_id) = facts;

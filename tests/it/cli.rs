@@ -5,11 +5,16 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    run_with_env(args, stdin, &[])
+}
+
+fn run_with_env(args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coop-tracker"))
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("COOP_DATABASE_URL")
         .env("COOP_LOG", "warn")
+        .envs(vars.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -393,4 +398,143 @@ fn the_command_line_warns_and_refuses_as_the_pages_and_the_api_do() {
     let refused = run(&["--data-dir", data.to_str().unwrap(), "guide", "import", unnumbered.to_str().unwrap()], None);
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused.stderr).contains("第 1 行：没有找到文号"), "{refused:?}");
+}
+
+/// Drops what a test made on the PostgreSQL server, even when the test fails.
+struct PgLeftovers {
+    admin_url: String,
+    statements: Vec<String>,
+}
+
+impl Drop for PgLeftovers {
+    fn drop(&mut self) {
+        use diesel::{Connection, RunQueryDsl};
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+            for statement in &self.statements {
+                let _ = diesel::sql_query(statement).execute(&mut conn);
+            }
+        }
+    }
+}
+
+fn pg_database_exists(admin_url: &str, name: &str) -> bool {
+    use diesel::{Connection, RunQueryDsl};
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
+    let count: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result(&mut conn)
+        .unwrap();
+    count.n == 1
+}
+
+#[test]
+fn migrate_creates_a_missing_postgresql_database_or_says_at_once_in_one_line_what_to_run() {
+    use diesel::{Connection, RunQueryDsl};
+    let Some(admin_url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("SKIPPED creating a PostgreSQL database: TEST_DATABASE_URL is not set (this run is on SQLite)");
+        return;
+    };
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    let host = base.rsplit('@').next().unwrap().trim_start_matches("postgres://").trim_start_matches("postgresql://");
+    let suffix = &coop_tracker::auth::secret::random_token()[..10];
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+
+    // A name that must be quoted: capitals, a space and a double quote (percent-encoded in the URL).
+    let created = format!("Coop Missing\"{suffix}");
+    let role = format!("coop_no_createdb_{}", suffix);
+    let absent = format!("coop_absent_{}", suffix);
+    let _cleanup = PgLeftovers {
+        admin_url: admin_url.clone(),
+        statements: vec![
+            format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", created.replace('"', "\"\"")),
+            format!("DROP DATABASE IF EXISTS {absent} WITH (FORCE)"),
+            format!("DROP ROLE IF EXISTS {role}"),
+        ],
+    };
+    let url = format!("{base}/Coop%20Missing%22{suffix}");
+    let out = run(&["--data-dir", data, "--database-url", &url, "migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "database is up to date");
+    assert!(pg_database_exists(&admin_url, &created), "the database {created} was created");
+    let again = run(&["--data-dir", data, "--database-url", &url, "user", "list"], None);
+    assert!(again.status.success(), "the created database is migrated and usable: {}", text(&again.stderr));
+
+    // A role without CREATEDB gets one line naming what to run, at once, and nothing is created.
+    let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
+    diesel::sql_query(format!("CREATE ROLE {role} LOGIN")).execute(&mut admin).unwrap();
+    let url = format!("postgres://{role}@{host}/{absent}");
+    let started = std::time::Instant::now();
+    let out = run(&["--data-dir", data, "--database-url", &url, "migrate"], None);
+    let took = started.elapsed();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(&format!("CREATE DATABASE \"{absent}\" OWNER \"{role}\";")), "{stderr}");
+    assert!(took < std::time::Duration::from_secs(3), "at once, not after the pool's timeout: {took:?}");
+    assert!(!pg_database_exists(&admin_url, &absent));
+}
+
+#[test]
+fn mail_over_smtp_needs_addresses_its_readers_reach_and_every_message_has_a_message_id() {
+    use mailparse::MailHeaderMap;
+    let (sink, port) = crate::common::SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let seeded = run(&["--data-dir", data, "demo", "seed", "--projects", "12", "--as-of", "2026-07-01"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let smtp = [("COOP_SMTP_HOST", "127.0.0.1"), ("COOP_SMTP_PORT", port.as_str()), ("COOP_SMTP_TLS", "none")];
+    let base_url = ("COOP_BASE_URL", "https://kw.example.gov.cn");
+    let sender = ("COOP_SMTP_FROM", "科委项目管理 <noreply@kw.example.gov.cn>");
+    fn joined<'a>(first: &[(&'a str, &'a str)], extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        first.iter().chain(extra).copied().collect()
+    }
+    let with = |extra: &[(&'static str, &'static str)]| joined(&smtp, extra);
+    let remind = ["--data-dir", data, "remind", "run", "--as-of", "2026-07-01", "--json"];
+
+    // Unset, base_url is the loopback bind address and the sender noreply@localhost: refused at once.
+    let serve = ["--data-dir", data, "serve", "--bind", "127.0.0.1:1"];
+    let refusals = [
+        (&remind[..], with(&[sender]), "base_url is http://127.0.0.1:8080"),
+        (&serve[..], with(&[sender]), "COOP_BASE_URL"),
+        (&remind[..], with(&[base_url]), "smtp.from 'coop-tracker <noreply@localhost>'"),
+    ];
+    for (args, vars, says) in refusals {
+        let out = run_with_env(args, None, &vars);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(says) && stderr.contains("smtp.allow_local_addresses"), "{stderr}");
+    }
+    assert!(sink.received.lock().unwrap().is_empty(), "nothing was sent");
+
+    let out = json(&run_with_env(&remind, None, &with(&[base_url, sender])));
+    let sent = out["delivered"]["sent"].as_u64().unwrap() as usize;
+    assert!(sent > 0, "{out}");
+    let raw = sink.wait_for(sent);
+    assert_eq!(raw.len(), sent);
+    let mut ids = std::collections::BTreeSet::new();
+    for message in &raw {
+        let mail = mailparse::parse_mail(message.as_bytes()).unwrap();
+        let id = mail.headers.get_first_value("Message-ID").expect("a Message-ID");
+        assert!(id.starts_with('<') && id.ends_with("@kw.example.gov.cn>"), "{id}");
+        ids.insert(id);
+        let bodies: Vec<String> = mail.subparts.iter().map(|p| p.get_body().unwrap()).collect();
+        assert!(bodies.iter().all(|b| b.contains("https://kw.example.gov.cn/")), "{bodies:?}");
+        assert!(bodies.iter().all(|b| !b.contains("127.0.0.1")), "{bodies:?}");
+    }
+    assert_eq!(ids.len(), sent, "each message its own Message-ID");
+
+    // Told so explicitly, a test installation mails its loopback links.
+    let allowed = run_with_env(
+        &["--data-dir", data, "remind", "digest", "--as-of", "2026-07-01", "--json"],
+        None,
+        &with(&[("COOP_SMTP_ALLOW_LOCAL_ADDRESSES", "true")]),
+    );
+    assert!(allowed.status.success(), "{}", text(&allowed.stderr));
 }

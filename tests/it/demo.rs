@@ -146,6 +146,7 @@ mod portfolio {
             partners: vec![],
             pi_user_id: pi,
             member_ids: vec![],
+            officer_user_id: None,
             funding_yuan: 0,
             execution: None,
             contract_number: None,

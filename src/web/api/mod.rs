@@ -28,7 +28,7 @@ use crate::web::route_table::Routes;
     info(title = "coop-tracker API", description = "科技合作项目考核指标跟踪 / Tracking the assessment indicators of science-and-technology cooperation projects"),
     paths(me::show, tokens::list, tokens::create, tokens::revoke, guides::list, guides::show, guides::create,
         projects::create, projects::list, projects::show, projects::indicators, projects::change_state, roster::import, overdue::list,
-        indicators::show, indicators::add, indicators::update, indicators::plan, indicators::set_proof, project_changes::freeze_baseline,
+        indicators::show, indicators::add, indicators::update, indicators::plan, indicators::set_proof, project_changes::freeze_baseline, project_changes::set_officer,
         project_changes::extend, evidence::submit, evidence::list, evidence::show, evidence::download, evidence::review,
         evidence::queue, evidence::history, reports::list, reports::create, reports::download),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
@@ -37,7 +37,7 @@ use crate::web::route_table::Routes;
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,
         crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
         indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName, indicators::ProofList,
-        project_changes::Extension,
+        project_changes::Extension, project_changes::Officer,
         evidence::EvidenceUpload, crate::db::evidence::Submitted, crate::db::evidence::EvidenceView, crate::db::evidence::FileView,
         crate::db::evidence::ReviewView, crate::db::evidence::Decision, evidence::ReviewRequest, evidence::Reviewed,
         evidence::ReviewQueue, crate::db::evidence::QueueItem, evidence::AuditPage, evidence::AuditEntryView,
@@ -88,6 +88,7 @@ pub fn routes(r: &mut Routes<'_>) {
             .post("/projects/{code}/state", projects::change_state)
             .post("/projects/{code}/indicators", indicators::add)
             .post("/projects/{code}/baseline", project_changes::freeze_baseline)
+            .at(Method::PUT, "/projects/{code}/officer", project_changes::set_officer)
             .post("/projects/{code}/extension", project_changes::extend)
             .get("/indicators/{id}", indicators::show)
             .at(Method::PATCH, "/indicators/{id}", indicators::update)

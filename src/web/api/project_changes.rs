@@ -25,6 +25,41 @@ pub struct Extension {
     pub reason: String,
 }
 
+/// The officer in charge to assign.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    /// The officer's login e-mail (active commission staff or an administrator); `null` or empty
+    /// to assign none, so that officer reminders go to every staff member.
+    pub officer_email: Option<String>,
+}
+
+/// Assigns the officer in charge (项目主管), or none; audited. Officer-step reminders go to the
+/// officer, and to every staff member only while none is assigned.
+#[utoipa::path(put, path = "/api/v1/projects/{code}/officer", tag = "projects",
+    params(("code" = String, Path, description = "项目编号")), request_body = Officer,
+    responses((status = 200, body = ProjectReport), (status = 400, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 404, body = crate::web::error_page::ErrorBody),
+        (status = 422, body = crate::web::error_page::ErrorBody)))]
+pub async fn set_officer(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    code: web::Path<String>,
+    body: JsonBody<Officer>,
+) -> Result<Json<ProjectReport>, AppError> {
+    caller.require(STAFF)?;
+    let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
+    let (code, body) = (code.into_inner(), body.parse()?);
+    let loaded = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            project::set_officer(conn, project.id, body.officer_email.as_deref(), Some(user.id), now)?;
+            load(conn, &user, &code)
+        })
+        .await?;
+    Ok(Json(report(loaded, today, &state.config.tracking)))
+}
+
 /// Freezes the project's baseline: each indicator's current spec becomes what acceptance compares
 /// against, and later changes need a reason. Refused (409) when already frozen.
 #[utoipa::path(post, path = "/api/v1/projects/{code}/baseline", tag = "projects",

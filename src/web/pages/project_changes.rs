@@ -1,5 +1,6 @@
-//! Forms that change a whole project from its page: freezing the baseline, and extending the
-//! execution period (延期). Commission staff and administrators only.
+//! Forms that change a whole project from its page: freezing the baseline, assigning the officer in
+//! charge (项目主管), and extending the execution period (延期). Commission staff and administrators
+//! only.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -18,7 +19,54 @@ use crate::web::state::AppState;
 
 /// Registers the routes.
 pub fn routes(r: &mut Routes<'_>) {
-    r.post("/projects/{code}/baseline", freeze_baseline).post("/projects/{code}/extension", extend);
+    r.post("/projects/{code}/baseline", freeze_baseline)
+        .post("/projects/{code}/officer", set_officer)
+        .post("/projects/{code}/extension", extend);
+}
+
+/// The officer form: a staff member's login e-mail, or empty for none.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficerForm {
+    #[serde(default)]
+    officer_email: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/projects/officer.html")]
+struct OfficerPage {
+    ctx: PageCtx,
+    project: Project,
+    form: OfficerForm,
+    errors: FormErrors,
+}
+
+/// `POST /projects/{code}/officer`: back to the project page, or the form with its error.
+pub async fn set_officer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    code: web::Path<String>,
+    CsrfForm(form): CsrfForm<OfficerForm>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let (code, now, actor) = (code.into_inner(), state.clock.now(), current.user.id);
+    let (submitted, project_code) = (form.clone(), code.clone());
+    let result = state
+        .db(move |conn| {
+            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::NotFound)?;
+            project::set_officer(conn, project.id, Some(&form.officer_email), Some(actor), now).map(|_| ())
+        })
+        .await;
+    let (status, errors) = match result {
+        Ok(()) => return Ok(see_other(&format!("/projects/{code}?done=saved"))),
+        Err(error) => super::indicators::refused(error)?,
+    };
+    let project = state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)).await?;
+    render_with(
+        status,
+        &OfficerPage { ctx: PageCtx::new(&req, Some(&current)), project, form: submitted, errors: FormErrors(errors) },
+    )
 }
 
 /// `POST /projects/{code}/baseline`: back to the project page; freezing twice shows the conflict.

@@ -43,6 +43,8 @@ pub struct RegistrationForm {
     #[serde(default)]
     member_emails: String,
     #[serde(default)]
+    officer_email: String,
+    #[serde(default)]
     funding_wan_yuan: String,
     #[serde(default)]
     execution_start: String,
@@ -100,6 +102,7 @@ impl RegistrationForm {
                 .collect(),
             pi_email: self.pi_email.trim().to_owned(),
             member_emails: split_emails(&self.member_emails),
+            officer_email: optional(&self.officer_email),
             funding_wan_yuan: funding,
             execution: None,
             contract_number: optional(&self.contract_number),

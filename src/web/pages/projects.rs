@@ -153,6 +153,8 @@ struct ShowPage {
     state: &'static str,
     /// Whether the viewer may change the state (commission staff).
     manages: bool,
+    /// The officer in charge (项目主管): name and e-mail.
+    officer: Option<(String, String)>,
     /// The states it may move to: value and catalogue key.
     next_states: Vec<(&'static str, &'static str)>,
     /// The state form as submitted, to show it again with its error.
@@ -270,13 +272,18 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
-    let (loaded, contributes, (history, more_history), calendar, awaiting) = state
+    let (loaded, contributes, (history, more_history), calendar, awaiting, officer) = state
         .db(move |conn| {
             let loaded = load(conn, &user, &code)?;
             let contributes = can_contribute(conn, &user, &loaded.project)?;
+            let officer = match loaded.project.officer_user_id {
+                Some(id) => crate::db::user::find(conn, id)?.map(|o| (o.name, o.email)),
+                None => None,
+            };
             let history = history::rows(conn, loaded.project.id, 0, LATEST_HISTORY)?;
             let awaiting = evidence::awaiting_review(conn, loaded.project.id)?;
-            Ok((loaded, contributes, history, work_calendar::in_force(conn, &configured)?, awaiting))
+            let calendar = work_calendar::in_force(conn, &configured)?;
+            Ok((loaded, contributes, history, calendar, awaiting, officer))
         })
         .await?;
     let report = report(loaded, as_of, &state.config.tracking);
@@ -298,6 +305,7 @@ async fn show_page(
         charts,
         state: project_state.label_key(),
         manages: current.user.role.sees_portfolio(),
+        officer,
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,
