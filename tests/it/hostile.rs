@@ -54,7 +54,11 @@ async fn every_json_route_refuses_malformed_bodies_with_a_message_and_changes_no
     let mut wrong = Vec::new();
     let mut tried = 0;
     for route in &routes {
-        let path = route.path.replace("{code}", "SH-KJ-2024-001").replace("{id}", &indicator.to_string());
+        let path = route
+            .path
+            .replace("{code}", "SH-KJ-2024-001")
+            .replace("{id}", &indicator.to_string())
+            .replace("{year}", "2030");
         for (name, payload) in hostile_json() {
             let client = if sender(route) == "pi@example.org" { &mut pi } else { &mut staff };
             let req = test::TestRequest::default()
@@ -109,7 +113,11 @@ async fn every_form_refuses_oversized_and_mistyped_bodies_and_changes_nothing() 
     let mut tried = 0;
     let mut named = 0;
     for route in &forms {
-        let path = route.path.replace("{code}", "SH-KJ-2024-001").replace("{id}", &indicator.to_string());
+        let path = route
+            .path
+            .replace("{code}", "SH-KJ-2024-001")
+            .replace("{id}", &indicator.to_string())
+            .replace("{year}", "2030");
         let contributes = route.path.ends_with("/evidence") || route.path.ends_with("/annual-report");
         let browser = if contributes { &mut pi } else { &mut admin };
         let csrf = browser.csrf();
