@@ -41,12 +41,20 @@ struct YearRow {
     year: i32,
     /// Catalogue key of where it comes from.
     origin: &'static str,
-    holidays: String,
-    workdays: String,
+    /// Dates and ranges as written (`2026-02-15..2026-02-23`); the page shows a range with a word.
+    holidays: Vec<String>,
+    workdays: Vec<String>,
     /// The notice, for a year entered here.
     source: Option<String>,
     /// Whether it was entered here (and so may be removed).
     entered: bool,
+}
+
+impl CalendarPage {
+    /// A date or range as people read it: `2026-02-15 至 2026-02-23`.
+    fn dates(&self, text: &str) -> String {
+        text.replace("..", self.ctx.t.get("calendar_page.range_to"))
+    }
 }
 
 /// The form: a year, its holidays and make-up days as typed, and the notice they come from.
@@ -114,8 +122,8 @@ fn rows(configured: &WorkCalendar, stored: &[StoredYear]) -> Vec<YearRow> {
             YearRow {
                 year,
                 origin: "calendar_page.origin.configuration",
-                holidays: String::new(),
-                workdays: String::new(),
+                holidays: Vec::new(),
+                workdays: Vec::new(),
                 source: None,
                 entered: false,
             },
@@ -131,8 +139,8 @@ fn row(year: i32, origin: &'static str, arrangement: &YearArrangement, source: O
     YearRow {
         year,
         origin,
-        holidays: arrangement.holidays.join("、"),
-        workdays: arrangement.workdays.join("、"),
+        holidays: arrangement.holidays.clone(),
+        workdays: arrangement.workdays.clone(),
         entered: source.is_some(),
         source,
     }
