@@ -66,6 +66,10 @@ pub fn change(
     let withdraw_reason =
         checked_text(asked.withdraw_reason, ("withdraw_reason", "project_state.withdraw_reason_too_long"))?;
     let to = asked.to;
+    // Only a closing move settles evidence; a reason given with any other move would be dropped.
+    if withdraw_reason.is_some() && !to.is_closed() {
+        return Err(AppError::field("withdraw_reason", "project_state.withdraw_reason_not_closing"));
+    }
     crate::db::write_transaction(conn, |conn| {
         let current: String = projects::table
             .find(project_id)

@@ -235,6 +235,12 @@ async fn closing_is_refused_while_evidence_awaits_review_naming_it_or_withdraws_
     assert_eq!(body(&too_long)["error"]["fields"][0]["field"], "withdraw_reason");
     assert!(too_long.body.contains("撤回理由不能超过 2000 个字符"), "{}", too_long.body);
     assert_eq!((stored_state(&s.app), evidence_status(&s.app, first)), ("in_acceptance".into(), "pending".into()));
+    let reopen = json!({"state": "active", "withdraw_reason": "不再审核"});
+    let not_closing = api.json(Method::POST, &path, Some(reopen)).await;
+    assert_eq!(not_closing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", not_closing.body);
+    assert_eq!(body(&not_closing)["error"]["fields"][0]["field"], "withdraw_reason");
+    assert!(not_closing.body.contains("只有结束项目"), "{}", not_closing.body);
+    assert_eq!((stored_state(&s.app), evidence_status(&s.app, first)), ("in_acceptance".into(), "pending".into()));
     let reason = "验收结论已作出，未审核的材料不再审核";
     let closed = api.json(Method::POST, &path, Some(json!({"state": "accepted", "withdraw_reason": reason}))).await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);

@@ -127,7 +127,8 @@ pub struct StateChanged {
 
 /// Moves a project to another state: a mid-term check starts and ends, acceptance starts and ends
 /// in an outcome, or the project is terminated. Closed projects stay closed, and a project closes
-/// only with no evidence awaiting review (or with `withdraw_reason`, which withdraws it).
+/// only with no evidence awaiting review (or with `withdraw_reason`, which withdraws it; a reason
+/// given with a move that does not close the project is refused, 422).
 #[utoipa::path(post, path = "/api/v1/projects/{code}/state", tag = "projects", request_body = StateChange,
     params(("code" = String, Path, description = "项目编号")),
     responses((status = 200, body = StateChanged), (status = 401, body = crate::web::error_page::ErrorBody),
