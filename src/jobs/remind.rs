@@ -329,7 +329,9 @@ struct Group {
 /// concurrent writer is not kept waiting long.
 const GROUPS_PER_TRANSACTION: usize = 200;
 
-/// Runs the sweep for `today` (`now` stamps what is queued).
+/// Runs the sweep for `today` (`now` stamps what is queued): covers today and the days since the
+/// last completed sweep (see [`coverage`]), counts what fell on days beyond the catch-up limit, and,
+/// unless this is a dry run, records that today was swept.
 pub fn sweep(
     conn: &mut DbConnection,
     settings: &Settings<'_>,
