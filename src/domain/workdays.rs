@@ -169,6 +169,11 @@ impl WorkCalendar {
         Ok(())
     }
 
+    /// The years the calendar has an arrangement for, in order.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.years.keys().copied()
+    }
+
     /// Whether the calendar has the year's arrangement.
     pub fn knows_year(&self, year: i32) -> bool {
         self.years.contains_key(&year)

@@ -19,6 +19,7 @@ use crate::i18n::T;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::overdue_list::{OverdueItem, all_items, page_items};
 use crate::web::page::{PageCtx, render};
+use crate::web::pages::admin;
 use crate::web::pages::projects::number;
 use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
 use crate::web::state::AppState;
@@ -126,20 +127,9 @@ pub async fn show(
         })
         .await?;
     let calendar_missing =
-        if current.user.role == Role::Admin { missing_calendar_years(&state).await? } else { Vec::new() };
+        if current.user.role == Role::Admin { admin::calendar::missing_years(&state).await? } else { Vec::new() };
     let ctx = PageCtx::new(&req, Some(&current));
     render(&DashboardPage { ctx, as_of, query, data: &data, offset, limit, calendar_missing })
-}
-
-/// The years the holiday calendar lacks, from today to the end of the last open project.
-pub(crate) async fn missing_calendar_years(state: &AppState) -> Result<Vec<i32>, AppError> {
-    let (configured, today) = (state.config.reminders.calendar.clone(), state.today());
-    state
-        .db(move |conn| {
-            let calendar = crate::db::work_calendar::in_force(conn, &configured)?;
-            Ok(crate::db::work_calendar::missing_years(conn, &calendar, today, 0)?)
-        })
-        .await
 }
 
 /// The spreadsheet's columns, in the user's language.

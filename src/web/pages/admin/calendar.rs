@@ -116,7 +116,7 @@ fn rows(configured: &WorkCalendar, stored: &[StoredYear]) -> Vec<YearRow> {
         rows.insert(*year, row(*year, "calendar_page.origin.built_in", arrangement, None));
     }
     // A configured year is known to the configured calendar but is not (or not only) built in.
-    for year in (2000..=2100).filter(|y| configured.knows_year(*y) && !built_in.contains_key(y)) {
+    for year in configured.years().filter(|y| !built_in.contains_key(y)) {
         rows.insert(
             year,
             YearRow {
@@ -146,6 +146,18 @@ fn row(year: i32, origin: &'static str, arrangement: &YearArrangement, source: O
     }
 }
 
+/// The years the holiday calendar in force lacks, from today to the end of the last open project:
+/// what this page, `/admin/reminders` and the administrators' dashboard warn of.
+pub(crate) async fn missing_years(state: &AppState) -> Result<Vec<i32>, AppError> {
+    let (configured, today) = (state.config.reminders.calendar.clone(), state.today());
+    state
+        .db(move |conn| {
+            let calendar = work_calendar::in_force(conn, &configured)?;
+            Ok(work_calendar::missing_years(conn, &calendar, today, 0)?)
+        })
+        .await
+}
+
 async fn page(
     req: &HttpRequest,
     state: &AppState,
@@ -154,14 +166,8 @@ async fn page(
     form: YearForm,
     (errors, dates_error): (Vec<FieldError>, Option<String>),
 ) -> Result<HttpResponse, AppError> {
-    let (configured, today) = (state.config.reminders.calendar.clone(), state.today());
-    let (stored, missing) = state
-        .db(move |conn| {
-            let stored = work_calendar::list_years(conn)?;
-            let calendar = work_calendar::in_force(conn, &configured)?;
-            Ok((stored, work_calendar::missing_years(conn, &calendar, today, 0)?))
-        })
-        .await?;
+    let stored = state.db(|conn| Ok(work_calendar::list_years(conn)?)).await?;
+    let missing = missing_years(state).await?;
     let years = rows(&state.config.reminders.calendar, &stored);
     let page = CalendarPage {
         ctx: PageCtx::new(req, Some(current)),

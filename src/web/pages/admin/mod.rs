@@ -1,7 +1,7 @@
 //! Administration: accounts, the reminder rules and the holiday calendar (administrators only), and
 //! the e-mail outbox (administrators and staff).
 
-mod calendar;
+pub(crate) mod calendar;
 mod outbox;
 mod reminders;
 mod users;

@@ -268,7 +268,7 @@ async fn page(
     let (in_force, overridden) =
         state.db(move |conn| Ok((reminder::rule_days(conn, &for_db)?, reminder::rules_overridden(conn)?))).await?;
     let form = form.unwrap_or_else(|| RulesForm::from_days(&in_force));
-    let calendar_missing = crate::web::pages::dashboard::missing_calendar_years(state).await?;
+    let calendar_missing = super::calendar::missing_years(state).await?;
     let page = RemindersPage {
         ctx: PageCtx::new(req, Some(current)),
         groups: groups(&form, &configured),
