@@ -2,7 +2,8 @@
 //! backends' generated schemas differ in their integer types.
 //!
 //! Must match `migrations/sqlite/*/up.sql` and `migrations/postgres/*/up.sql` column for
-//! column, in order. Ids and foreign keys are `BigInt` (SQLite `INTEGER`, PostgreSQL
+//! column: names, types and nullability (`tests/it/schema_agreement.rs` checks it on both
+//! backends; the order may differ, as diesel names the columns it selects). Ids and foreign keys are `BigInt` (SQLite `INTEGER`, PostgreSQL
 //! `BIGINT`); timestamps are UTC `Timestamp`s; enumerations are `Text` constrained by a
 //! `CHECK` in the database.
 

@@ -45,4 +45,5 @@ mod reports;
 mod roster;
 mod route_access;
 mod scale_out;
+mod schema_agreement;
 mod times;
