@@ -112,3 +112,85 @@ async fn a_pi_reports_the_measured_quantity_and_the_change_is_computed_from_the_
     let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
     assert!(text.contains("112吨（较基线+12.0%）"), "{text}");
 }
+
+/// Registers the test project over the API as staff and records the baseline of its 产量提升10%以上
+/// (100 吨 on 2024-11-30); returns the indicator's id.
+async fn output_with_baseline<S, B>(staff: &mut Browser<'_, S>, direction_id: i64) -> i64
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(direction_id))).await);
+    let id = project["indicators"].as_array().unwrap().iter().find(|i| i["metric"] == "产量").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let baseline = json!({"baseline": 100, "baseline_unit": "吨", "baseline_on": "2024-11-30", "baseline_source": "2024年生产统计报表"});
+    let set = staff.json(Method::PATCH, &format!("/api/v1/indicators/{id}"), Some(baseline)).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    id
+}
+
+/// The column of a CSV export headed `name`.
+fn column(headers: &csv::StringRecord, name: &str) -> usize {
+    headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
+}
+
+#[actix_web::test]
+async fn the_dashboard_its_exports_the_forecast_and_the_chart_read_a_relative_target_as_the_pages_do() {
+    let s = setup();
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut api = Browser::with_token(&service, &s.staff_token);
+    let id = output_with_baseline(&mut api, s.direction_id).await;
+    // 105 吨 against 100 吨 is +5 %, short of the +10 % planned at the mid-term check: overdue.
+    crate::projects::verified(&s.app, id, s.pi, "2025-06-01", 105.0);
+
+    let listed = body(&api.get("/api/v1/overdue?as_of=2026-01-15&limit=500").await);
+    let item = listed["items"].as_array().unwrap().iter().find(|i| i["indicator_id"] == id).unwrap();
+    assert_eq!(item["status"], "overdue", "{item}");
+    let verified = item["verified"].as_f64().unwrap();
+    assert!((verified - 5.0).abs() < 1e-9, "compared with the target in its own terms: {item}");
+    assert_eq!((item["measured"].as_f64(), item["measured_unit"].as_str()), (Some(105.0), Some("吨")), "{item}");
+
+    let mut staff = Browser::new(&service);
+    staff.login("staff@example.org").await;
+    let page = staff.get("/dashboard?as_of=2026-01-15").await;
+    assert!(page.body.contains("<td>105 吨（较基线 +5.0 %）</td>"), "{}", page.body);
+
+    // The export carries the same figures, each a number in its own column.
+    let csv = staff.get("/dashboard/export.csv?as_of=2026-01-15").await;
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let row = reader.records().map(Result::unwrap).find(|r| &r[column(&headers, "指标")] == "产量").unwrap();
+    let cell = |name: &str| row[column(&headers, name)].to_owned();
+    assert_eq!(
+        (cell("已核实"), cell("已核实值单位"), cell("较基线变化（%）")),
+        ("105".into(), "吨".into(), "5".into())
+    );
+    assert_eq!(cell("单位"), "%", "the target's own unit stays beside the target");
+
+    let xlsx = staff.get("/dashboard/export.xlsx?as_of=2026-01-15").await.bytes.to_vec();
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let at = |name: &str| column(&headers, name);
+    let row = range.rows().skip(3).find(|r| r[at("指标")] == Data::String("产量".into())).unwrap();
+    assert_eq!(
+        (&row[at("已核实")], &row[at("已核实值单位")], &row[at("较基线变化（%）")]),
+        (&Data::Float(105.0), &Data::String("吨".into()), &Data::Float(5.0))
+    );
+
+    // After the end the forecast is the change reached, in the same terms everywhere it is shown.
+    let report = body(&api.get(&format!("/api/v1/projects/{CODE}/indicators?as_of=2026-12-01")).await);
+    let row: &Value = report.as_array().unwrap().iter().find(|i| i["id"] == id).unwrap();
+    let at_end = row["forecast"]["at_end"].as_f64().unwrap();
+    assert!((at_end - 5.0).abs() < 1e-9, "the forecast is the change, as `current` is: {row}");
+    let project = staff.get(&format!("/projects/{CODE}?as_of=2026-12-01")).await;
+    assert!(project.body.contains("<td>较基线 +5.0 %"), "the forecast column says what its % is: {}", project.body);
+    let indicator = staff.get(&format!("/indicators/{id}?as_of=2026-12-01")).await;
+    assert!(indicator.body.contains(">\n较基线变化 %\n</text>"), "the chart's value axis: {}", indicator.body);
+    assert!(indicator.body.contains("预测 5%"), "the chart's forecast is the change, not 105: {}", indicator.body);
+}
