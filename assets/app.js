@@ -24,3 +24,19 @@ document.addEventListener("input", (event) => {
   const text = (change > 0 ? "+" : "") + change.toFixed(1) + " %";
   output.textContent = output.dataset.template.replace("{change}", text);
 });
+// The registration form shows the baseline fields of the chosen direction's relative indicators only;
+// the others are disabled, so that they are not sent. Without this file every direction's are shown.
+{
+  const direction = document.getElementById("direction_id");
+  if (direction) {
+    const showChosen = () => {
+      for (const group of document.querySelectorAll("fieldset[data-direction]")) {
+        const other = group.dataset.direction !== direction.value;
+        group.hidden = other;
+        group.disabled = other;
+      }
+    };
+    direction.addEventListener("change", showChosen);
+    showChosen();
+  }
+}
