@@ -13,14 +13,37 @@ document.addEventListener("input", (event) => {
   const output = document.getElementById("ev-change");
   if (!output) return;
   const baseline = Number(output.dataset.baseline);
-  // Only a plain number (with the unit, if typed) is previewed; anything else the server will judge.
-  const typed = event.target.value.replace(/[,，\s]/g, "").replace(output.dataset.unit || "\u0000", "");
-  const value = /^[+-]?\d+(\.\d+)?$/.test(typed) ? Number(typed) : NaN;
+  const unit = output.dataset.unit || "";
+  // Only a plain number, with the unit after it if typed, is previewed; anything else (a percentage
+  // typed for a quantity in 吨, 1.2万, full-width digits …) the server judges, and a preview of it
+  // could only mislead.
+  let typed = event.target.value.trim();
+  if (unit && typed.endsWith(unit)) typed = typed.slice(0, -unit.length).trim();
+  const plain = /^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/.test(typed);
+  const value = plain ? Number(typed.replace(/,/g, "")) : NaN;
   if (!Number.isFinite(value) || !baseline) {
     output.textContent = "";
     return;
   }
   const change = ((value - baseline) / Math.abs(baseline)) * 100;
-  const text = (change > 0 ? "+" : "") + change.toFixed(1) + " %";
+  // Rounded half away from zero, and never -0.0, as domain::target::change_rounded does.
+  const rounded = (Math.sign(change) * Math.round(Math.abs(change) * 10)) / 10 || 0;
+  const text = (rounded > 0 ? "+" : "") + rounded.toFixed(1) + " %";
   output.textContent = output.dataset.template.replace("{change}", text);
 });
+// The registration form shows the baseline fields of the chosen direction's relative indicators only;
+// the others are disabled, so that they are not sent. Without this file every direction's are shown.
+{
+  const direction = document.getElementById("direction_id");
+  if (direction) {
+    const showChosen = () => {
+      for (const group of document.querySelectorAll("fieldset[data-direction]")) {
+        const other = group.dataset.direction !== direction.value;
+        group.hidden = other;
+        group.disabled = other;
+      }
+    };
+    direction.addEventListener("change", showChosen);
+    showChosen();
+  }
+}

@@ -19,6 +19,27 @@ pub struct FieldError {
     pub message: &'static str,
 }
 
+/// A message shown beside one field of one item of a list in the input: the baseline of the
+/// second indicator listed, say. Named as a JSON path names it, `baselines[1].baseline_unit`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ItemError {
+    /// The list's field in the form or JSON body.
+    pub list: &'static str,
+    /// The item's index in that list, from 0.
+    pub index: usize,
+    /// The item's field.
+    pub field: &'static str,
+    /// Catalogue key of the message.
+    pub message: &'static str,
+}
+
+impl ItemError {
+    /// The field's path in the body: `baselines[1].baseline_unit`.
+    pub fn path(&self) -> String {
+        format!("{}[{}].{}", self.list, self.index, self.field)
+    }
+}
+
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -50,6 +71,10 @@ pub enum AppError {
     /// The input is well-formed but breaks a rule.
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    /// Like [`AppError::Validation`], with problems at fields of a list's items as well: the body's
+    /// own fields, then the items'.
+    #[error("validation failed: {0:?} {1:?}")]
+    ItemValidation(Vec<FieldError>, Vec<ItemError>),
     /// The change conflicts with the current state (duplicate, last administrator, …).
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -110,7 +135,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::RateLimited(_) => "rate_limited",
             AppError::BadRequest(_) | AppError::BadField(..) => "bad_request",
-            AppError::Validation(_) | AppError::Rows(_) => "validation",
+            AppError::Validation(_) | AppError::ItemValidation(..) | AppError::Rows(_) => "validation",
             AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
             AppError::Unusable(..) | AppError::Guide(_) => "unusable",
             AppError::TooLarge | AppError::FileTooLarge(..) => "too_large",
@@ -137,7 +162,7 @@ impl AppError {
             AppError::FileType(key, _) => key,
             AppError::StorageFull => "error.storage_full",
             AppError::Guide(error) => error.problem.message_key(),
-            AppError::Validation(_) => "error.validation",
+            AppError::Validation(_) | AppError::ItemValidation(..) => "error.validation",
             AppError::Rows(_) => "roster.invalid",
             AppError::Pool(_) => "error.unavailable",
             AppError::Db(_) | AppError::Template(_) | AppError::Blocking(_) | AppError::Internal(_) => "error.internal",
@@ -180,7 +205,9 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) | AppError::BadField(..) => StatusCode::BAD_REQUEST,
-            AppError::Validation(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::ItemValidation(..) | AppError::Rows(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::Conflict(_) | AppError::ConflictWith(..) => StatusCode::CONFLICT,
             AppError::Unusable(..) | AppError::Guide(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge | AppError::FileTooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,

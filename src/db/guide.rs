@@ -266,6 +266,33 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StoredGuide>
     Ok(Some(StoredGuide { summary, source_text, topics }))
 }
 
+/// A direction's indicator templates in order (none for an unknown direction).
+pub fn direction_templates(conn: &mut DbConnection, direction_id: i64) -> QueryResult<Vec<StoredTemplate>> {
+    Ok(indicator_templates::table
+        .filter(indicator_templates::direction_id.eq(direction_id))
+        .order(indicator_templates::position.asc())
+        .select(TemplateRow::as_select())
+        .load::<TemplateRow>(conn)?
+        .into_iter()
+        .map(|row| StoredTemplate { id: row.id, position: row.position, indicator: row.indicator() })
+        .collect())
+}
+
+/// Every relative indicator template (产量提升10%以上), with its direction's id, by direction and
+/// position: what the registration form asks baselines for.
+pub fn relative_templates(conn: &mut DbConnection) -> QueryResult<Vec<(i64, StoredTemplate)>> {
+    Ok(indicator_templates::table
+        .filter(indicator_templates::change.is_not_null())
+        .order((indicator_templates::direction_id.asc(), indicator_templates::position.asc()))
+        .select(TemplateRow::as_select())
+        .load::<TemplateRow>(conn)?
+        .into_iter()
+        .map(|row| {
+            (row.direction_id, StoredTemplate { id: row.id, position: row.position, indicator: row.indicator() })
+        })
+        .collect())
+}
+
 /// The id of the guide with this document number.
 pub fn find_id_by_doc_number(conn: &mut DbConnection, doc_number: &str) -> QueryResult<Option<i64>> {
     guides::table.filter(guides::doc_number.eq(doc_number)).select(guides::id).first(conn).optional()

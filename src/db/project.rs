@@ -50,6 +50,37 @@ pub struct Registration {
     pub contract_number: Option<String>,
     /// Recommendation-letter reference.
     pub recommendation_ref: Option<String>,
+    /// Baselines of the direction's relative indicators given at registration, checked
+    /// (`registration::resolve`); the others are recorded later, before their first evidence.
+    pub baselines: Vec<RecordedBaseline>,
+}
+
+/// A relative indicator's baseline as registration records it: a measurement, whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedBaseline {
+    /// The indicator's position in the direction (and so in the project).
+    pub position: i32,
+    /// The measured quantity's value.
+    pub value: f64,
+    /// Its unit, the one evidence is then reported in.
+    pub unit: String,
+    /// When it was measured.
+    pub on: NaiveDate,
+    /// Where it comes from.
+    pub source: String,
+}
+
+impl RecordedBaseline {
+    /// `target` with this baseline recorded.
+    pub fn recorded_in(&self, target: &Target) -> Target {
+        Target {
+            baseline: Some(self.value),
+            baseline_unit: Some(self.unit.clone()),
+            baseline_on: Some(self.on),
+            baseline_source: Some(self.source.clone()),
+            ..target.clone()
+        }
+    }
 }
 
 /// A stored project.
@@ -276,7 +307,7 @@ pub fn register(
                 ))
                 .execute(conn)?;
         }
-        copy_templates(conn, project_id, input.direction_id, period, now)?;
+        copy_templates(conn, project_id, input.direction_id, period, &input.baselines, now)?;
         let tracked = tracked_indicators(conn, project_id)?;
         let indicator_ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();
         super::overdue::refresh(conn, project_id, &indicator_ids)?;
@@ -366,12 +397,14 @@ pub fn set_officer(
     })
 }
 
-/// Copies the direction's templates into the project and plans each.
+/// Copies the direction's templates into the project, with the baselines given at registration, and
+/// plans each.
 fn copy_templates(
     conn: &mut DbConnection,
     project_id: i64,
     direction_id: i64,
     period: Period,
+    baselines: &[RecordedBaseline],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     type TemplateTuple = (
@@ -416,6 +449,10 @@ fn copy_templates(
             confidence: 1.0,
         };
         let target = Target::from_indicator(&indicator);
+        let target = match baselines.iter().find(|b| b.position == *position) {
+            Some(baseline) => baseline.recorded_in(&target),
+            None => target,
+        };
         let indicator_id: i64 = diesel::insert_into(indicators::table)
             .values((
                 indicators::project_id.eq(project_id),
@@ -429,6 +466,10 @@ fn copy_templates(
                 indicators::unit.eq(unit),
                 indicators::change.eq(change),
                 indicators::condition.eq(condition),
+                indicators::baseline.eq(target.baseline),
+                indicators::baseline_unit.eq(&target.baseline_unit),
+                indicators::baseline_on.eq(target.baseline_on),
+                indicators::baseline_source.eq(&target.baseline_source),
                 indicators::aggregation.eq(target.aggregation.as_str()),
                 indicators::weight.eq(target.weight),
                 indicators::class.eq(target.class.as_str()),

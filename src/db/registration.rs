@@ -3,13 +3,16 @@
 //! build a [`NewProject`] and go through [`resolve`] and then `project::register`, so a project is
 //! checked the same way whichever door it comes through.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use super::project::{self, Registration};
-use super::{DbConnection, institution, user};
+use super::guide::StoredTemplate;
+use super::project::{self, RecordedBaseline, Registration};
+use super::{DbConnection, direction, guide, institution, user};
 use crate::domain::guide::model::Period;
-use crate::error::{AppError, FieldError};
+use crate::domain::target::Target;
+use crate::domain::target_check;
+use crate::error::{AppError, FieldError, ItemError};
 
 /// A partner institution.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -19,6 +22,27 @@ pub struct PartnerInput {
     pub institution: String,
     /// Its region (created if new).
     pub region: Option<String>,
+}
+
+/// The baseline of one of the direction's relative indicators (产量提升10%以上), given at registration:
+/// the measured quantity when the project starts, recorded whole (value, unit, date and source) as
+/// `PATCH /api/v1/indicators/{id}` records it, with the same field names and the same rules.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineInput {
+    /// The indicator's position in the direction, as `GET /api/v1/guides/{id}` lists its templates
+    /// (the project's indicator gets the same position).
+    pub position: i32,
+    /// The value measured (not 0).
+    pub baseline: Option<f64>,
+    /// The measured quantity's unit (吨, 元, 小时 …): the one the PI then reports evidence in.
+    #[schema(max_length = 20)]
+    pub baseline_unit: Option<String>,
+    /// When it was measured (`YYYY-MM-DD`).
+    pub baseline_on: Option<String>,
+    /// Where it comes from (统计年报, 检测报告 …).
+    #[schema(max_length = 200)]
+    pub baseline_source: Option<String>,
 }
 
 /// A project to register.
@@ -60,6 +84,11 @@ pub struct NewProject {
     /// Recommendation-letter reference.
     #[schema(max_length = 200, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub recommendation_ref: Option<String>,
+    /// Baselines of the direction's relative indicators, each whole; optional, as a baseline can
+    /// also be recorded later, before the indicator's first evidence. A problem is named by its
+    /// path, `baselines[0].baseline_unit`.
+    #[serde(default)]
+    pub baselines: Vec<BaselineInput>,
 }
 
 /// Resolves names and e-mails to ids; every unknown one is reported. Regions named for partners
@@ -126,8 +155,15 @@ pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -
         execution: body.execution,
         contract_number: body.contract_number.clone(),
         recommendation_ref: body.recommendation_ref.clone(),
+        baselines: Vec::new(),
     };
-    if errors.is_empty() {
+    // Baselines are checked against a direction that exists; an unknown one is reported below.
+    let (baselines, item_errors) = match direction::find_period(conn, body.direction_id)? {
+        Some(_) => checked_baselines(&guide::direction_templates(conn, body.direction_id)?, &body.baselines),
+        None => (Vec::new(), Vec::new()),
+    };
+    let registration = Registration { baselines, ..registration };
+    if errors.is_empty() && item_errors.is_empty() {
         return Ok(registration);
     }
     // The registration's own checks (code, title, direction, cap, period) still run, so that every
@@ -137,7 +173,68 @@ pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -
             errors.push(error);
         }
     }
-    Err(AppError::Validation(errors))
+    if item_errors.is_empty() {
+        Err(AppError::Validation(errors))
+    } else {
+        Err(AppError::ItemValidation(errors, item_errors))
+    }
+}
+
+/// The list in [`NewProject`] its baselines are named under.
+const BASELINES: &str = "baselines";
+
+/// Checks the baselines given for a direction's `templates`: each names a relative indicator of the
+/// direction once, and is a whole baseline by the rules every target is held to
+/// ([`target_check::problems`]). Returns those that pass and the problems of the others.
+fn checked_baselines(templates: &[StoredTemplate], given: &[BaselineInput]) -> (Vec<RecordedBaseline>, Vec<ItemError>) {
+    let mut recorded = Vec::new();
+    let mut errors = Vec::new();
+    for (index, input) in given.iter().enumerate() {
+        let problem = |field, message| ItemError { list: BASELINES, index, field, message };
+        let template = templates.iter().find(|t| t.position == input.position);
+        let position_problem = match template {
+            None => Some("project.baseline_position_unknown"),
+            Some(_) if given[..index].iter().any(|earlier| earlier.position == input.position) => {
+                Some("project.baseline_position_repeated")
+            }
+            Some(t) if t.indicator.change.is_none() => Some("project.baseline_not_relative"),
+            Some(_) => None,
+        };
+        let Some(template) = template.filter(|_| position_problem.is_none()) else {
+            errors.extend(position_problem.map(|message| problem("position", message)));
+            continue;
+        };
+        let line = |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let on = line(&input.baseline_on).map(|text| text.parse::<NaiveDate>());
+        let target = Target {
+            baseline: input.baseline,
+            baseline_unit: line(&input.baseline_unit),
+            baseline_on: on.clone().and_then(Result::ok),
+            baseline_source: line(&input.baseline_source),
+            ..Target::from_indicator(&template.indicator)
+        };
+        let mut problems: Vec<ItemError> = target_check::problems(&template.indicator.metric, &target)
+            .into_iter()
+            .filter(|(field, _)| field.starts_with("baseline"))
+            .map(|(field, message)| problem(field, message))
+            .collect();
+        if matches!(on, Some(Err(_))) {
+            // A date that is not one is said as such, not as a missing date.
+            problems.retain(|p| p.field != "baseline_on");
+            problems.push(problem("baseline_on", "indicator.baseline_on_invalid"));
+        }
+        if target.baseline.is_none() && problems.is_empty() {
+            // An item that gives nothing is no baseline at all.
+            problems.push(problem("baseline", "indicator.baseline_value_missing"));
+        }
+        match (target.baseline, target.baseline_unit, target.baseline_on, target.baseline_source) {
+            (Some(value), Some(unit), Some(on), Some(source)) if problems.is_empty() => {
+                recorded.push(RecordedBaseline { position: input.position, value, unit, on, source });
+            }
+            _ => errors.append(&mut problems),
+        }
+    }
+    (recorded, errors)
 }
 
 /// Ids start at 1 on both backends.

@@ -116,6 +116,9 @@ fn register_row(
         execution,
         contract_number: row.contract_number.clone(),
         recommendation_ref: row.recommendation_ref.clone(),
+        // One row per project has no room for a baseline per relative indicator; they are recorded
+        // on the indicator pages (or the API) before the first evidence.
+        baselines: Vec::new(),
     };
     match registration::register(conn, &body, actor, now) {
         Ok(_) => Ok(()),

@@ -112,8 +112,9 @@ impl Status {
 /// Where the verified pace leads by the end of the period.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Forecast {
-    /// The value expected at the period end, in the target's terms (the change in % for a relative
-    /// target): "on pace for 14,000 of 20,000 亩".
+    /// The value expected at the period end, in the target's terms (for a relative target the change
+    /// in % in the direction it asks for, so a fall of 10 % is 10 for 降低10%): "on pace for 14,000 of
+    /// 20,000 亩". Readers see it through `i18n::reading::forecast_text`.
     pub at_end: f64,
     /// Whether that value would meet the target.
     pub meets_target: bool,

@@ -374,8 +374,16 @@ pub fn measured_text(target: &Target, value: f64, value_max: Option<f64>) -> Str
     text.trim_end().to_owned()
 }
 
+/// A change against a baseline at the precision people read it, one decimal: the number an export
+/// carries is then the one the page, the mail and the report write. A change that rounds to nothing
+/// is 0, never -0.
+pub fn change_rounded(change: f64) -> f64 {
+    (change * 10.0).round() / 10.0 + 0.0
+}
+
 /// A change against a baseline as people read it, signed, to one decimal: `+12.0 %`, `-4.0 %`.
 pub fn change_text(change: f64) -> String {
+    let change = change_rounded(change);
     let sign = if change > 0.0 { "+" } else { "" };
     format!("{sign}{change:.1} %")
 }
@@ -532,6 +540,15 @@ mod tests {
         assert_eq!(target.weight, 1.0);
         assert_eq!(target.class, IndicatorClass::Technical);
         assert_eq!(target.goal(), Some(40.0));
+    }
+
+    #[test]
+    fn a_change_is_written_and_rounded_one_way() {
+        // 112 吨 against 100 吨 computes as 12.000000000000002: the export carries what the page says.
+        let change = (112.0 - 100.0) / 100.0 * 100.0;
+        assert_eq!((change_rounded(change), change_text(change)), (12.0, "+12.0 %".to_owned()));
+        assert_eq!((change_rounded(-4.04), change_text(-4.04)), (-4.0, "-4.0 %".to_owned()));
+        assert_eq!((change_rounded(-0.04), change_text(-0.04)), (0.0, "0.0 %".to_owned()), "never -0.0 %");
     }
 
     #[test]

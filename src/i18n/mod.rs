@@ -5,6 +5,7 @@
 //! that both catalogues have the same keys and that every key used in code and templates exists.
 
 pub mod guide_warning;
+pub mod reading;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

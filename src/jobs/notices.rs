@@ -10,8 +10,9 @@ use crate::db::project::TrackedIndicator;
 use crate::db::reminder::{Office, Person, ProjectContacts};
 use crate::domain::reminder::Audience;
 use crate::domain::status::evaluate;
-use crate::domain::target::{Target, number, target_text};
+use crate::domain::target::{Target, target_text};
 use crate::domain::workdays::{DayOff, WorkCalendar};
+use crate::i18n::reading::{self, terms_text};
 use crate::i18n::{Locale, T};
 use crate::mail::notice::{Notice, Section};
 
@@ -124,13 +125,8 @@ const WEEKDAYS: [&str; 7] = [
     "day.weekday.sun",
 ];
 
-/// A value in the target's unit.
-fn value_text(target: &Target, value: f64) -> String {
-    let unit = target.unit.as_deref().unwrap_or_default();
-    format!("{} {unit}", number(value)).trim_end().to_owned()
-}
-
-/// The verified value as of `today`, as the recipient reads it.
+/// The verified value as of `today`, as the recipient reads it and as the pages and reports write it
+/// (for a relative target the measured quantity with its change: `112 吨（较基线 +12.0 %）`).
 fn verified_text(
     t: T,
     context: &Context<'_>,
@@ -148,16 +144,14 @@ fn verified_text(
     if indicator.target.op == crate::domain::guide::model::Op::Deliverable {
         return t.get(if e.done { "email.notice.value.done" } else { "email.notice.value.not_done" }).to_owned();
     }
-    match e.current {
-        Some(v) => value_text(&indicator.target, v),
-        None => t.get("email.notice.value.none").to_owned(),
-    }
+    reading::verified_text(t, &indicator.target, &e).unwrap_or_else(|| t.get("email.notice.value.none").to_owned())
 }
 
-/// What a checkpoint due on `due_on` plans, or the whole target when it plans no number.
+/// What a checkpoint due on `due_on` plans (in the target's terms, as the pages write a plan), or the
+/// whole target when it plans no number.
 fn planned_text(t: T, indicator: &TrackedIndicator, due_on: NaiveDate) -> String {
     match indicator.checkpoints.iter().find(|c| c.due_on == due_on).and_then(|c| c.planned) {
-        Some(v) => value_text(&indicator.target, v),
+        Some(v) => terms_text(&indicator.target, Some(v)),
         None => t.get("email.notice.value.whole_target").to_owned(),
     }
 }

@@ -299,8 +299,11 @@ pub struct OverdueFacts {
     pub days: i64,
     /// Planned to date.
     pub planned: Option<f64>,
-    /// Verified so far.
-    pub current: Option<f64>,
+    /// Verified so far: the value itself, for a relative target the measured quantity (its change is
+    /// computed from the target's baseline when put into words).
+    pub measured: Option<f64>,
+    /// The upper end of a verified range (pH 2-13).
+    pub measured_max: Option<f64>,
 }
 
 /// A zone by its IANA name (`Asia/Shanghai`), in the report's recorded data.

@@ -27,6 +27,8 @@ pub fn labels(locale: Locale) -> Labels {
         pending: s("report.chart.pending"),
         target: s("report.chart.target"),
         forecast: s("report.chart.forecast"),
+        change_axis: s("report.chart.change_axis"),
+        decrease_axis: s("report.chart.decrease_axis"),
         today: s("report.chart.today"),
         completion: s("report.column.completion"),
         indicators: s("report.chart.count"),
@@ -95,6 +97,7 @@ pub fn indicator_chart(
     Some(IndicatorChart {
         title: format!("{}. {}", indicator.position, indicator.metric),
         unit: if target.change.is_some() { "%".to_owned() } else { target.unit.clone().unwrap_or_default() },
+        change: target.change,
         start: period.start,
         end: period.end,
         as_of,

@@ -299,7 +299,8 @@ pub fn portfolio_facts(
                         since: i.evaluation.overdue_since,
                         days: i.evaluation.days_overdue,
                         planned: i.evaluation.planned_to_date,
-                        current: i.evaluation.current,
+                        measured: i.evaluation.measured,
+                        measured_max: i.evaluation.current_max,
                     });
                 }
             }

@@ -8,10 +8,10 @@ use serde::Serialize;
 use super::facts::{
     ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, PortfolioFacts, ProjectFacts, ProjectSummary,
 };
-use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::status::{Evaluation, Status};
-use crate::domain::target::{Target, change_text, measured_text, number, target_text};
+use crate::domain::target::{Target, number, target_text};
+use crate::i18n::reading::{reading_text, terms_text, verified_text};
 use crate::i18n::{Locale, T};
 
 /// A label and its value, for tables of particulars and summaries.
@@ -176,46 +176,6 @@ fn percent(x: f64) -> String {
     format!("{}%", (x * 100.0).round() as i64)
 }
 
-/// A reported or measured value as every page, report and export shows it: in the unit it is
-/// reported in, and for a relative target with the change it makes against the baseline
-/// (`112 吨（较基线 +12.0 %）`), since that change is what the target measures.
-pub fn reading_text(t: T, target: &Target, value: f64, value_max: Option<f64>) -> String {
-    let text = measured_text(target, value, value_max);
-    match change_from_baseline(target, value) {
-        Some(change) => format!("{text}{}", t.fmt("evidence_page.change", &[("change", &change_text(change))])),
-        None => text,
-    }
-}
-
-/// A relative target's baseline as people read it: `100 吨（2024-11-30 测定，来源：统计年报）`; a
-/// baseline stored before its unit was recorded says that its unit is still to be recorded.
-pub fn baseline_text(t: T, target: &Target) -> Option<String> {
-    let value = target.baseline?;
-    if target.change.is_some() && target.baseline_unit.is_none() {
-        return Some(t.fmt("indicator_page.baseline_unconfirmed", &[("baseline", &number(value))]));
-    }
-    let date = target.baseline_on.map(|d| d.to_string()).unwrap_or_default();
-    let source = target.baseline_source.clone().unwrap_or_default();
-    let baseline = measured_text(target, value, None);
-    Some(t.fmt("indicator_page.baseline_record", &[("baseline", &baseline), ("date", &date), ("source", &source)]))
-}
-
-/// A number in the target's own terms (a planned value; for a relative target a change in %, read
-/// against the target's arrow), with the target's unit.
-fn terms_text(target: &Target, value: Option<f64>) -> String {
-    let unit = target.unit.as_deref().unwrap_or_default();
-    value.map_or_else(|| "—".to_owned(), |v| format!("{} {unit}", number(v)).trim_end().to_owned())
-}
-
-/// A verified value as judged: for a relative target the measured quantity and its change, otherwise
-/// the value in the target's unit.
-fn value_text(t: T, target: &Target, e: &Evaluation) -> Option<String> {
-    match target.change {
-        Some(_) => Some(reading_text(t, target, e.measured?, None)),
-        None => Some(reading_text(t, target, e.current?, e.current_max)),
-    }
-}
-
 /// The verified value as judged, in words.
 fn achieved_text(t: T, target: &Target, e: &Evaluation) -> String {
     if target.op == Op::Deliverable {
@@ -224,7 +184,7 @@ fn achieved_text(t: T, target: &Target, e: &Evaluation) -> String {
     if e.needs_baseline {
         return t.get("report.needs_baseline").to_owned();
     }
-    value_text(t, target, e).unwrap_or_else(|| t.get("report.none").to_owned())
+    verified_text(t, target, e).unwrap_or_else(|| t.get("report.none").to_owned())
 }
 
 /// The target's formula; a deliverable's is "delivered by the end".
@@ -707,7 +667,7 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
                 metric: o.metric.clone(),
                 target: target_words(t, &o.target),
                 planned: terms_text(&o.target, o.planned),
-                current: terms_text(&o.target, o.current),
+                current: o.measured.map_or_else(|| "—".to_owned(), |v| reading_text(t, &o.target, v, o.measured_max)),
                 since: o.since.map_or_else(String::new, |d| d.to_string()),
                 days: o.days,
                 status: s(o.status.label_key()),

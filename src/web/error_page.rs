@@ -11,7 +11,7 @@ use askama::Template;
 use serde::Serialize;
 
 use super::page::{PageCtx, request_locale};
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, FieldError, ItemError};
 
 /// The error page.
 #[derive(Template)]
@@ -61,8 +61,8 @@ pub struct ErrorDetail {
 /// A problem with one field.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct FieldMessage {
-    /// The field.
-    pub field: &'static str,
+    /// The field; one of a list's items by its path (`baselines[1].baseline_unit`).
+    pub field: String,
     /// What is wrong with it.
     pub message: String,
 }
@@ -107,14 +107,16 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
     }
     let t = request_locale(req, None).t();
     let message = error.message(t);
-    let field_errors: &[FieldError] = match error {
-        AppError::Validation(fields) => fields,
-        _ => &[],
+    let (field_errors, item_errors): (&[FieldError], &[ItemError]) = match error {
+        AppError::Validation(fields) => (fields, &[]),
+        AppError::ItemValidation(fields, items) => (fields, items),
+        _ => (&[], &[]),
     };
     if api {
         let fields = field_errors
             .iter()
-            .map(|f| FieldMessage { field: f.field, message: t.get(f.message).to_owned() })
+            .map(|f| FieldMessage { field: f.field.to_owned(), message: t.get(f.message).to_owned() })
+            .chain(item_errors.iter().map(|i| FieldMessage { field: i.path(), message: t.get(i.message).to_owned() }))
             .collect();
         if matches!(error, AppError::Unauthenticated) {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -128,7 +130,12 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
         };
         return builder.json(ErrorBody { error: ErrorDetail { code: error.code(), message, fields }, rows });
     }
-    let mut fields: Vec<String> = field_errors.iter().map(|f| t.get(f.message).to_owned()).collect();
+    let mut fields: Vec<String> = field_errors
+        .iter()
+        .map(|f| f.message)
+        .chain(item_errors.iter().map(|i| i.message))
+        .map(|key| t.get(key).to_owned())
+        .collect();
     if let AppError::Rows(rows) = error {
         fields.extend(rows.iter().map(|r| r.describe(t)));
     }

@@ -6,17 +6,18 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::db::overdue::{self, Filter, Order};
 use crate::db::schema::projects;
 use crate::db::{DbConnection, project};
 use crate::domain::guide::model::Period;
 use crate::domain::status::{self, Status};
+use crate::domain::target::Target;
 use crate::error::AppError;
 
 /// One overdue (or at-risk) indicator.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OverdueItem {
     /// 项目编号.
     pub project_code: String,
@@ -40,17 +41,29 @@ pub struct OverdueItem {
     pub milestone_due: NaiveDate,
     /// That checkpoint's planned value.
     pub planned: Option<f64>,
-    /// The verified value as of the date.
+    /// The verified value as of the date, in the target's terms: what is compared with `target` and
+    /// `planned` (for a relative target the change against its baseline, in %).
     pub verified: Option<f64>,
+    /// The verified value itself, in `measured_unit`: for a relative target the measured quantity
+    /// (112 吨) the change is computed from; otherwise the same number as `verified`.
+    pub measured: Option<f64>,
+    /// The upper end of a verified range (pH 2-13), for a physical range target.
+    pub measured_max: Option<f64>,
+    /// The unit evidence is reported in (for a relative target its baseline's: 吨, 元 …).
+    pub measured_unit: Option<String>,
     /// `overdue`, `missed` once the execution period has ended, or `at_risk`.
     #[schema(value_type = String)]
     pub status: Status,
     /// Days since `milestone_due` (0 when at risk).
     pub days_overdue: i64,
+    /// The target as evaluated, so that pages and exports put the figures into words and columns the
+    /// one way (`i18n::reading`); clients have its fields above.
+    #[serde(skip)]
+    pub judged: Target,
 }
 
 /// A page of the list.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OverduePage {
     /// How many indicators match on the date in all.
     pub total: i64,
@@ -143,8 +156,12 @@ fn evaluate_rows(
                 milestone_due: due,
                 planned: t.checkpoints.iter().find(|c| c.due_on == due).and_then(|c| c.planned),
                 verified: evaluation.current,
+                measured: evaluation.measured,
+                measured_max: evaluation.current_max,
+                measured_unit: t.target.reported_unit().map(str::to_owned),
                 status: evaluation.status,
                 days_overdue: evaluation.days_overdue,
+                judged: t.target.clone(),
             })
         })
         .collect())

@@ -230,7 +230,7 @@ async fn the_dashboard_counts_filters_pages_and_exports_what_the_api_lists() {
     assert_eq!(range.get_value((2, 0)), Some(&Data::String("项目编号".into())));
     let data_rows = range.rows().skip(3).filter(|r| !matches!(r[0], Data::Empty)).count() as i64;
     assert_eq!(data_rows, overdue["total"].as_i64().unwrap());
-    assert!(matches!(range.get_value((3, 11)), Some(Data::Float(days)) if *days > 0.0), "days overdue are numbers");
+    assert!(matches!(range.get_value((3, 13)), Some(Data::Float(days)) if *days > 0.0), "days overdue are numbers");
 
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;

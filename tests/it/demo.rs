@@ -151,6 +151,7 @@ mod portfolio {
             execution: None,
             contract_number: None,
             recommendation_ref: None,
+            baselines: vec![],
         };
         with_conn(&app, |c| project::register(c, &registration, None, test_now()).unwrap());
     }

@@ -13,6 +13,7 @@ mod auth;
 mod backup;
 mod browser;
 mod browser_evidence;
+mod browser_relative;
 mod browser_reminders;
 mod browser_reports;
 mod calendar;

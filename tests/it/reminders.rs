@@ -469,6 +469,46 @@ async fn a_reminder_is_written_when_it_is_sent_from_the_records_as_they_are_then
 }
 
 #[actix_web::test]
+async fn a_reminder_writes_a_relative_targets_value_as_the_pages_do() {
+    let (sink, s) = setup_with_smtp(&[]);
+    let (project_id, _) = project(&s).await;
+    let service = test::init_service(build_app(s.app.state.clone())).await;
+    let mut staff = Browser::with_token(&service, &s.staff_token);
+    let output = with_conn(&s.app, |c| coop_tracker::db::project::tracked_indicators(c, project_id).unwrap())
+        .into_iter()
+        .find(|i| i.metric == "产量")
+        .unwrap()
+        .id;
+    let baseline = serde_json::json!({"baseline": 100, "baseline_unit": "吨", "baseline_on": "2024-11-30",
+        "baseline_source": "2024年生产统计报表"});
+    let set = staff.json(Method::PATCH, &format!("/api/v1/indicators/{output}"), Some(baseline)).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    // 105 吨 is +5 % against 100 吨: short of the +10 % due at the mid-term check.
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    submit(&mut pi, output, "105", "2025-06-01").await;
+    let evidence_id: i64 = with_conn(&s.app, |c| {
+        use coop_tracker::db::schema::evidence;
+        evidence::table.filter(evidence::indicator_id.eq(output)).select(evidence::id).first(c).unwrap()
+    });
+    let review = Some(serde_json::json!({"decision": "accept"}));
+    let accepted = staff.json(Method::POST, &format!("/api/v1/evidence/{evidence_id}/review"), review).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+
+    let (_, day) = escalation_day(&s.app, project_id);
+    let queued = sweep(&s.app, day);
+    let message = queued.iter().find(|m| m.rule == Rule::Overdue && m.to == "pi@example.org").unwrap();
+    assert!(message.items.iter().any(|i| i.contains(&format!(":i{output}@"))), "{:?}", message.items);
+    drain(&s.app.state.pool, &s.app.state.mailer, &s.app.state.config, "test", morning(day)).unwrap();
+    let raw = sink.wait_for(queued.len());
+    let mails = parsed(&raw);
+    let mail = mails.iter().find(|m| header(m, "Subject").as_deref() == Some(message.subject.as_str())).unwrap();
+    let text = part(mail, "text/plain");
+    assert!(text.contains("已核实值：105 吨（较基线 +5.0 %）"), "the measured quantity and its change: {text}");
+    assert!(part(mail, "text/html").contains("105 吨（较基线 +5.0 %）"));
+}
+
+#[actix_web::test]
 async fn a_reminder_that_cannot_be_written_is_retried_and_the_others_still_go() {
     let (sink, s) = setup_with_smtp(&[]);
     let (project_id, _) = project(&s).await;

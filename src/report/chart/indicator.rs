@@ -12,6 +12,7 @@ use super::{
     ABOVE_PLOT, AXIS, ChartError, DateAxis, GRID, LABEL_EM, Labels, MUTED, Mark, SIDE, TICK_EM, anchored, bold,
     draw_today, format_number, legend_band, status_colour, text, text_width, title_band,
 };
+use crate::domain::guide::model::Change;
 use crate::domain::status::Status;
 
 /// What [`super::Chart::Indicator`] draws. Values are in the target's terms (the change in % for a
@@ -24,6 +25,9 @@ pub struct IndicatorChart {
     /// The unit of the values ("亩", "%", "人次"), shown over the value axis and after the target and
     /// forecast; may be empty.
     pub unit: String,
+    /// Set for a relative target: the values are its change against the baseline in % in the
+    /// direction it asks for (a fall, for a decrease), and the value axis says so instead of the unit.
+    pub change: Option<Change>,
     /// The first day of the execution period.
     pub start: NaiveDate,
     /// The last day of the execution period.
@@ -147,9 +151,14 @@ pub(super) fn draw<DB: DrawingBackend>(
     let pixels = plot.plotting_area().get_pixel_range();
     let (x_lo, x_hi) = (plot.x_range().start, plot.x_range().end);
 
-    if !chart.unit.is_empty() {
+    let axis = match chart.change {
+        Some(Change::Increase) => &labels.change_axis,
+        Some(Change::Decrease) => &labels.decrease_axis,
+        None => &chart.unit,
+    };
+    if !axis.is_empty() {
         root.draw(&Text::new(
-            chart.unit.clone(),
+            axis.clone(),
             (pixels.0.start - 8, pixels.1.start - ABOVE_PLOT),
             anchored(tick_style.clone(), HPos::Right, VPos::Bottom),
         ))?;
@@ -216,6 +225,7 @@ pub(super) mod tests {
         IndicatorChart {
             title: "示范推广种植面积 (≥20000亩)".into(),
             unit: "亩".into(),
+            change: None,
             start: d(2024, 7, 1),
             end: d(2027, 6, 30),
             as_of: d(2025, 12, 31),
@@ -283,6 +293,28 @@ pub(super) mod tests {
         assert!(numbers(&svg).into_iter().fold(0.0, f64::max) >= 480.0, "ticks up to the high value");
         assert!(svg.contains("目标 95%"));
         assert!(!has_text(&svg, "待审核") && !has_text(&svg, "预测"), "absent series stay out of the legend");
+    }
+
+    #[test]
+    fn a_relative_target_says_on_its_axis_that_the_values_are_changes_against_the_baseline() {
+        // 产量提升10%以上: the values are changes in %, not the tons the PI reported.
+        let rise = IndicatorChart {
+            title: "产量".into(),
+            unit: "%".into(),
+            change: Some(Change::Increase),
+            checkpoints: vec![(d(2025, 12, 31), 10.0), (d(2027, 6, 30), 10.0)],
+            target: Some(10.0),
+            verified: vec![(d(2025, 4, 15), 5.0), (d(2025, 9, 30), 8.0)],
+            pending: Vec::new(),
+            forecast: Some(14.0),
+            ..planting()
+        };
+        let drawn = svg(&rise).unwrap();
+        assert!(has_text(&drawn, "较基线变化 %"), "the value axis names what the numbers are");
+        assert!(!has_text(&drawn, "%"), "not a bare % over the axis");
+        assert!(drawn.contains("预测 14%") && drawn.contains("目标 10%"), "forecast and target in the same terms");
+        let fall = IndicatorChart { change: Some(Change::Decrease), ..rise };
+        assert!(has_text(&svg(&fall).unwrap(), "较基线降低 %"), "a decrease is drawn as the fall it asks for");
     }
 
     #[test]

@@ -101,6 +101,12 @@ pub struct Labels {
     pub target: String,
     /// The forecast to the end of the period ("预测").
     pub forecast: String,
+    /// The value axis of a relative target that asks for an increase: its change against the
+    /// baseline in % ("较基线变化 %").
+    pub change_axis: String,
+    /// The value axis of a relative target that asks for a decrease, whose values are the fall
+    /// against the baseline in % ("较基线降低 %").
+    pub decrease_axis: String,
     /// The as-of line's caption, which the date follows ("截至" gives "截至 2025-12-31").
     pub today: String,
     /// The overview's axis: completion of the target in % ("完成率").
@@ -641,6 +647,8 @@ pub(crate) mod tests {
             pending: "待审核".into(),
             target: "目标".into(),
             forecast: "预测".into(),
+            change_axis: "较基线变化 %".into(),
+            decrease_axis: "较基线降低 %".into(),
             today: "截至".into(),
             completion: "完成率".into(),
             indicators: "指标数".into(),

@@ -11,11 +11,14 @@ use chrono::NaiveDate;
 
 use crate::db::overdue::count_by_status;
 use crate::db::portfolio::{FilterOptions, email_of, filter_options};
+use crate::domain::evidence::change_from_baseline;
 use crate::domain::role::Role;
 use crate::domain::status::Status;
+use crate::domain::target::change_rounded;
 use crate::error::AppError;
 use crate::export::{Cell, Table};
 use crate::i18n::T;
+use crate::i18n::reading::reading_text;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::overdue_list::{OverdueItem, all_items, page_items};
 use crate::web::page::{PageCtx, render};
@@ -60,6 +63,12 @@ impl DashboardPage<'_> {
 
     fn number(&self, value: &Option<f64>) -> String {
         value.map(number).unwrap_or_default()
+    }
+
+    /// The verified value as every page writes it: for a relative target the measured quantity with
+    /// its change against the baseline.
+    fn verified(&self, item: &OverdueItem) -> String {
+        item.measured.map(|v| reading_text(self.ctx.t, &item.judged, v, item.measured_max)).unwrap_or_default()
     }
 
     fn page(&self) -> i64 {
@@ -132,7 +141,9 @@ pub async fn show(
     render(&DashboardPage { ctx, as_of, query, data: &data, offset, limit, calendar_missing })
 }
 
-/// The spreadsheet's columns, in the user's language.
+/// The spreadsheet's columns, in the user's language. The verified value is the one the pages show:
+/// the measured quantity in its own unit and, for a relative target, its change against the
+/// baseline in a column of its own, rounded as the pages write it, so that each cell stays a number.
 fn table(t: T, as_of: NaiveDate, items: Vec<OverdueItem>) -> Table {
     let headers = [
         "project.code",
@@ -145,6 +156,8 @@ fn table(t: T, as_of: NaiveDate, items: Vec<OverdueItem>) -> Table {
         "dashboard.due",
         "project.planned",
         "project.verified",
+        "dashboard.measured_unit",
+        "dashboard.change",
         "project.status",
         "dashboard.days",
     ];
@@ -161,7 +174,9 @@ fn table(t: T, as_of: NaiveDate, items: Vec<OverdueItem>) -> Table {
                 Cell::Text(item.unit.unwrap_or_default()),
                 Cell::Date(item.milestone_due),
                 Cell::number(item.planned),
-                Cell::number(item.verified),
+                Cell::number(item.measured),
+                Cell::Text(item.measured_unit.unwrap_or_default()),
+                Cell::number(item.measured.and_then(|v| change_from_baseline(&item.judged, v)).map(change_rounded)),
                 Cell::Text(t.get(item.status.label_key()).to_owned()),
                 Cell::Number(item.days_overdue as f64),
             ]

@@ -257,7 +257,7 @@ impl ShowPage {
     }
 
     fn baseline(&self, t: &Target) -> Option<String> {
-        crate::report::view::baseline_text(self.ctx.t, t)
+        crate::i18n::reading::baseline_text(self.ctx.t, t)
     }
 
     fn target(&self, t: &Target) -> String {

@@ -41,8 +41,8 @@ pub fn routes(r: &mut Routes<'_>) {
         .post("/projects/{code}/state", change_state);
 }
 
-use crate::domain::target::change_text;
 pub(crate) use crate::domain::target::{number, target_text};
+use crate::i18n::reading::{forecast_text, terms_text, verified_text};
 
 /// One indicator row, formatted.
 struct Row {
@@ -67,10 +67,8 @@ struct Row {
 /// `closed`: the project is closed, so a value still pending will never be reviewed and says so.
 fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool) -> Row {
     let t = &indicator.target;
-    let unit = t.unit.clone().unwrap_or_default();
     let target = target_text(t);
     let e = &indicator.evaluation;
-    let with_unit = |v: f64| format!("{} {unit}", number(v));
     Row {
         id: indicator.id,
         frozen: indicator.frozen.as_ref().map(target_text).filter(|frozen| *frozen != target),
@@ -78,21 +76,15 @@ fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool
         metric: indicator.metric.clone(),
         condition: indicator.condition.clone().unwrap_or_default(),
         target,
-        planned: e.planned_to_date.map(with_unit).unwrap_or_default(),
-        verified: match (t.op, e.measured) {
-            (Op::Deliverable, _) => (if e.done { "✓" } else { "" }).to_owned(),
-            // The measured quantity in its own unit, with the change it makes beside it.
-            (_, Some(_)) if t.change.is_some() => value_text(tr, t, e.measured, None, false),
-            (_, Some(_)) => e.current.map(with_unit).unwrap_or_default(),
-            (_, None) => String::new(),
+        planned: e.planned_to_date.map(|v| terms_text(t, Some(v))).unwrap_or_default(),
+        verified: match t.op {
+            Op::Deliverable => (if e.done { "✓" } else { "" }).to_owned(),
+            // For a relative target the measured quantity in its own unit, with the change beside it.
+            _ => verified_text(tr, t, e).unwrap_or_default(),
         },
         status: e.status,
         days_overdue: e.days_overdue,
-        // A relative target's forecast is the change it leads to, not a quantity.
-        forecast: e.forecast.map(|f| {
-            let at_end = if t.change.is_some() { change_text(f.at_end) } else { with_unit(f.at_end) };
-            (at_end, f.meets_target)
-        }),
+        forecast: e.forecast.map(|f| (forecast_text(tr, t, f.at_end), f.meets_target)),
         next_due: e.next_due.as_ref().map(|c| date_text(tr, calendar, c.due_on)).unwrap_or_default(),
         needs_baseline: e.needs_baseline,
         pending: indicator.pending.map(|p| {
