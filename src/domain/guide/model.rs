@@ -1,7 +1,7 @@
 //! What parsing a call guide yields. The serialised form is the JSON contract of
 //! `coop-tracker guide parse --json` (see `tests/fixtures/guides/CONTRACT.md`).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How an indicator's target is compared with what a project achieves.
@@ -140,32 +140,14 @@ pub struct Period {
     pub end: NaiveDate,
 }
 
-/// When applications are accepted (Shanghai local time).
+/// When applications are accepted: the instants the guide names in Beijing time, kept with that
+/// offset so that the parse shows them as the guide wrote them (`2024-11-14T09:00:00+08:00`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// Opening time.
-    #[serde(with = "minutes")]
-    pub opens: NaiveDateTime,
+    pub opens: DateTime<FixedOffset>,
     /// Closing time.
-    #[serde(with = "minutes")]
-    pub closes: NaiveDateTime,
-}
-
-/// `YYYY-MM-DDTHH:MM`, as the contract writes times.
-mod minutes {
-    use chrono::NaiveDateTime;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    const FORMAT: &str = "%Y-%m-%dT%H:%M";
-
-    pub fn serialize<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&at.format(FORMAT).to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-        let text = String::deserialize(d)?;
-        NaiveDateTime::parse_from_str(&text, FORMAT).map_err(serde::de::Error::custom)
-    }
+    pub closes: DateTime<FixedOffset>,
 }
 
 /// A direction (方向) of a topic; a topic without directions gets one with `number: None`.
