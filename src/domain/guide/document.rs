@@ -296,13 +296,25 @@ fn finish_direction(block: Block, topic: u32, warnings: &mut Vec<Warning>) -> Di
     if reading.indicators.is_empty() {
         warn(2, Problem::NoIndicators { direction: name.clone() });
     }
-    for unread in &reading.unread {
-        let line = block.indicator_lines.iter().rev().find(|(at, _)| *at <= unread.start).map(|(_, line)| *line);
-        let text = block.indicators.get(unread.clone()).unwrap_or_default().to_owned();
-        warnings.push(Warning {
-            line: line.unwrap_or(block.line),
-            problem: Problem::Unread { direction: name.clone(), text },
-        });
+    // Words left unread and numbers with a letter for a digit, in the order the text has them.
+    let quote = |range: &std::ops::Range<usize>| block.indicators.get(range.clone()).unwrap_or_default().to_owned();
+    let mut missed: Vec<(usize, Problem)> = reading
+        .unread
+        .iter()
+        .map(|unread| (unread.start, Problem::Unread { direction: name.clone(), text: quote(unread) }))
+        .chain(reading.suspects.iter().map(|suspect| {
+            let problem = Problem::LetterForDigit {
+                direction: name.clone(),
+                text: quote(&suspect.segment),
+                found: quote(&suspect.found),
+            };
+            (suspect.found.start, problem)
+        }))
+        .collect();
+    missed.sort_by_key(|(at, _)| *at);
+    for (at, problem) in missed {
+        let line = block.indicator_lines.iter().rev().find(|(start, _)| *start <= at).map(|(_, line)| *line);
+        warnings.push(Warning { line: line.unwrap_or(block.line), problem });
     }
     let indicators = reading.indicators;
     let applicant = Some(block.applicant.clone()).filter(|a| !a.is_empty());

@@ -227,8 +227,8 @@ pub struct PairedRegion {
 
 /// What the validation of a guide found: a reason it cannot be stored, or something staff must
 /// check. The page preview, the API (dry run and import) and the command line all read this one
-/// list, so they report the same things at the same lines. Each is a catalogue key; `direction`
-/// and `text` fill its `{name}` and `{text}`.
+/// list, so they report the same things at the same lines. Each is a catalogue key; `direction`,
+/// `text` and `found` fill its `{name}`, `{text}` and `{found}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
@@ -272,6 +272,16 @@ pub enum Problem {
         /// The words.
         text: String,
     },
+    /// A 考核指标 number written with a letter where a digit belongs (I个, l项, O篇): not read as an
+    /// indicator, since the digit would be a guess.
+    LetterForDigit {
+        /// 专题1方向2.
+        direction: String,
+        /// The words it is in.
+        text: String,
+        /// The number and its unit as written (I个).
+        found: String,
+    },
 }
 
 impl Problem {
@@ -301,6 +311,7 @@ impl Problem {
             Problem::NoFundingCap { .. } => "guide.no_funding_cap",
             Problem::NoIndicators { .. } => "guide.no_indicators_read",
             Problem::Unread { .. } => "guide.unread",
+            Problem::LetterForDigit { .. } => "guide.letter_for_digit",
         }
     }
 
@@ -316,6 +327,7 @@ impl Problem {
             Problem::NoFundingCap { .. } => "no_funding_cap",
             Problem::NoIndicators { .. } => "no_indicators",
             Problem::Unread { .. } => "unread",
+            Problem::LetterForDigit { .. } => "letter_for_digit",
         }
     }
 
@@ -328,14 +340,25 @@ impl Problem {
             | Problem::NoFields { direction }
             | Problem::NoFundingCap { direction }
             | Problem::NoIndicators { direction }
-            | Problem::Unread { direction, .. } => direction,
+            | Problem::Unread { direction, .. }
+            | Problem::LetterForDigit { direction, .. } => direction,
         }
     }
 
     /// The guide's words the message quotes, or "".
     pub fn text(&self) -> &str {
         match self {
-            Problem::BadExecution { text, .. } | Problem::Unread { text, .. } => text,
+            Problem::BadExecution { text, .. }
+            | Problem::Unread { text, .. }
+            | Problem::LetterForDigit { text, .. } => text,
+            _ => "",
+        }
+    }
+
+    /// The suspicious characters the message names, or "".
+    pub fn found(&self) -> &str {
+        match self {
+            Problem::LetterForDigit { found, .. } => found,
             _ => "",
         }
     }
