@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::user::{self, NewUser, normalize_email};
 use crate::domain::role::Role;
+use crate::domain::timestamp;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 
@@ -201,7 +202,8 @@ pub fn issue_token(
                 expires_at,
             },
         )?;
-        let detail = json!({ "name": name, "prefix": prefix, "expires_at": expires_at });
+        let detail =
+            json!({ "name": name, "prefix": prefix, "expires_at": expires_at.as_ref().map(timestamp::rfc3339) });
         audit::record(
             conn,
             &AuditEntry {

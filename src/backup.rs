@@ -36,7 +36,9 @@ const PG_DUMP: &str = "database.pgdump";
 pub struct Manifest {
     /// The layout version.
     pub format: u32,
-    /// When it was made (UTC).
+    /// When it was made: RFC 3339 in UTC (`2026-11-22T02:00:00Z`); manifests written before times
+    /// carried their offset hold the same UTC time without the `Z`, and still read.
+    #[serde(serialize_with = "crate::domain::timestamp::utc", deserialize_with = "crate::domain::timestamp::from_utc")]
     pub created_at: NaiveDateTime,
     /// `sqlite` or `postgres`: a backup restores into the same kind of database.
     pub backend: String,
@@ -313,6 +315,23 @@ mod tests {
     #[test]
     fn a_partial_backup_sits_beside_the_final_name() {
         assert_eq!(partial_path(Path::new("/b/2026-12-01")), Path::new("/b/2026-12-01.partial"));
+    }
+
+    #[test]
+    fn a_manifest_says_when_it_was_made_with_its_offset_and_older_manifests_still_read() {
+        let made = NaiveDateTime::parse_from_str("2026-11-22 02:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+        let manifest = Manifest {
+            format: FORMAT,
+            created_at: made,
+            backend: "sqlite".into(),
+            database: Entry { path: SQLITE_COPY.into(), sha256: String::new(), bytes: 0 },
+            files: Vec::new(),
+        };
+        let mut json = serde_json::to_value(&manifest).unwrap();
+        assert_eq!(json["created_at"], "2026-11-22T02:00:00Z");
+        assert_eq!(serde_json::from_value::<Manifest>(json.clone()).unwrap(), manifest);
+        json["created_at"] = "2026-11-22T02:00:00".into();
+        assert_eq!(serde_json::from_value::<Manifest>(json).unwrap(), manifest, "as written before");
     }
 
     #[test]

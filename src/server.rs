@@ -31,7 +31,7 @@ pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
         let options = crate::demo::portfolio::Options {
             projects: crate::demo::DEMO_PROJECTS,
             seed: crate::demo::DEMO_SEED,
-            today: clock.now_utc().with_timezone(&config.timezone).date_naive(),
+            today: clock.today(&config.timezone),
             warning_days: config.tracking.warning_days,
         };
         crate::demo::portfolio::seed(&mut conn, options, clock.now(), &mut |_, _| {})?;
@@ -111,7 +111,7 @@ fn scheduled_jobs(state: &AppState) -> Vec<Job> {
             schedule,
             // Queue what falls due, then deliver it at once rather than at the outbox's next run.
             run: Box::new(move |at| {
-                let today = at.with_timezone(&state.config.timezone).date_naive();
+                let today = crate::domain::timestamp::local_date(&at.naive_utc(), &state.config.timezone);
                 let now = at.with_timezone(&Utc).naive_utc();
                 match queue(&state.pool, &state.config, today, now, Mode::Queue) {
                     Ok(report) => {
@@ -170,7 +170,7 @@ fn ensure_first_admin(pool: &DbPool, clock: Clock) -> anyhow::Result<()> {
 fn warn_of_missing_calendar_years(pool: &db::DbPool, config: &Config, clock: Clock) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let calendar = db::work_calendar::in_force(&mut conn, &config.reminders.calendar)?;
-    let today = clock.now_utc().with_timezone(&config.timezone).date_naive();
+    let today = clock.today(&config.timezone);
     let missing = db::work_calendar::missing_years(&mut conn, &calendar, today, 0)?;
     if !missing.is_empty() {
         tracing::warn!(

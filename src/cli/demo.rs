@@ -16,7 +16,7 @@ pub(super) fn seed(config: &Config, projects: usize, seed: u64, as_of: Option<Na
     let mut conn = pool.get()?;
     let clock = Clock::System;
     demo::seed(&mut conn, clock.now())?;
-    let today = as_of.unwrap_or_else(|| clock.now_utc().with_timezone(&config.timezone).date_naive());
+    let today = as_of.unwrap_or_else(|| clock.today(&config.timezone));
     let options = portfolio::Options { projects, seed, today, warning_days: config.tracking.warning_days };
     let started = Instant::now();
     let mut progress = |done: usize, all: usize| {

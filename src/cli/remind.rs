@@ -126,7 +126,7 @@ fn calendar_in_force(config: &Config, pool: &db::DbPool, today: NaiveDate) -> an
 /// The day swept and the instant stamped on what is queued: now, or the same time of day on the
 /// `--as-of` date.
 pub(super) fn when(config: &Config, as_of: Option<NaiveDate>) -> (NaiveDate, NaiveDateTime) {
-    let local = Clock::System.now_utc().with_timezone(&config.timezone);
+    let local = crate::domain::timestamp::local(&Clock::System.now(), &config.timezone);
     match as_of {
         None => (local.date_naive(), local.naive_utc()),
         Some(day) => {

@@ -70,10 +70,10 @@ pub struct GuideSummary {
     pub title: String,
     /// Signing date.
     pub issued_on: Option<NaiveDate>,
-    /// Applications open, in Beijing time as the guide states it (sent with its `+08:00`).
+    /// Applications open (stored in UTC; sent in Beijing time with its `+08:00`, as the guide states it).
     #[serde(serialize_with = "crate::domain::timestamp::beijing_option")]
     pub opens_at: Option<NaiveDateTime>,
-    /// Applications close, in Beijing time as the guide states it (sent with its `+08:00`).
+    /// Applications close (stored in UTC; sent in Beijing time with its `+08:00`, as the guide states it).
     #[serde(serialize_with = "crate::domain::timestamp::beijing_option")]
     pub closes_at: Option<NaiveDateTime>,
     /// Last import (UTC).
@@ -314,8 +314,8 @@ pub fn store(
         let values = (
             guides::title.eq(guide.title.clone().unwrap_or_default()),
             guides::issued_on.eq(guide.issued_on),
-            guides::opens_at.eq(guide.application_window.map(|w| w.opens)),
-            guides::closes_at.eq(guide.application_window.map(|w| w.closes)),
+            guides::opens_at.eq(guide.application_window.map(|w| w.opens.naive_utc())),
+            guides::closes_at.eq(guide.application_window.map(|w| w.closes.naive_utc())),
             guides::source_text.eq(source_text),
             guides::updated_at.eq(now),
         );

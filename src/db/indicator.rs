@@ -20,6 +20,7 @@ use crate::domain::plan::{self, Profile, Schedule};
 use crate::domain::plan_shape;
 use crate::domain::target::Target;
 use crate::domain::target_check;
+use crate::domain::timestamp;
 use crate::error::{AppError, FieldError};
 
 /// Whether a project in this stored state is closed (accepted, failed or terminated): its targets,
@@ -333,7 +334,7 @@ pub fn freeze_baseline(
                 entity: "project",
                 entity_id: Some(project_id),
                 project_id: Some(project_id),
-                detail: json!({ "frozen_at": now, "indicators": specs }),
+                detail: json!({ "frozen_at": timestamp::rfc3339(&now), "indicators": specs }),
                 ip: None,
             },
             now,

@@ -22,8 +22,10 @@ pub struct PlanVersion {
     /// 1 for the plan made at registration, one more for each re-plan.
     pub version: i32,
     /// When it was made (UTC).
+    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// When a later version replaced it (UTC); `None` for the current plan.
+    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub superseded_at: Option<NaiveDateTime>,
     /// Its checkpoints, in date order.
     pub checkpoints: Vec<Checkpoint>,

@@ -3,7 +3,7 @@
 //! Every rule takes "now" or "today" as a parameter; callers obtain it from a [`Clock`], which tests
 //! replace with a fixed instant so that they can travel through a whole execution period.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// Where the current time comes from.
 #[derive(Debug, Clone, Copy)]
@@ -27,5 +27,11 @@ impl Clock {
             Clock::System => Utc::now(),
             Clock::Fixed(at) => at.and_utc(),
         }
+    }
+
+    /// Today where the people served are: the date in the configured zone, which is 2026-03-02 in
+    /// Shanghai while it is still 2026-03-01 in UTC.
+    pub fn today<Tz: TimeZone>(&self, tz: &Tz) -> NaiveDate {
+        self.now_utc().with_timezone(tz).date_naive()
     }
 }

@@ -8,7 +8,10 @@ use crate::domain::guide::{Guide, Problem, Warning};
 
 /// The sentence for a problem at a line: 第 3 行：专题1方向1没有执行期限…
 pub fn describe(t: T, line: usize, problem: &Problem) -> String {
-    let message = t.fmt(problem.message_key(), &[("name", &problem.name()), ("text", &problem.text())]);
+    let message = t.fmt(
+        problem.message_key(),
+        &[("name", &problem.name()), ("text", &problem.text()), ("found", &problem.found())],
+    );
     t.fmt("guide.at_line", &[("line", &line), ("message", &message)])
 }
 

@@ -29,6 +29,7 @@ use crate::db::{DbConnection, work_calendar};
 use crate::domain::reminder::{
     Audience, Coverage, Direction, Ladder, RuleDays, Rules, coverage, due_dates, nominal_days, steps,
 };
+use crate::domain::timestamp;
 use crate::domain::workdays::WorkCalendar;
 
 /// What a sweep needs to know besides the database.
@@ -226,10 +227,11 @@ fn waiting_items(
     let Some(last) = days.last() else { return Ok(Vec::new()) };
     // Anything submitted on or after (last day - every + 1) has not waited long enough by any of the
     // days, so the query need not return it.
-    let cutoff = local_midnight_utc(*last - chrono::Days::new((every - 1).unsigned_abs()), settings.timezone);
+    let cutoff =
+        timestamp::local_midnight_utc(*last - chrono::Days::new((every - 1).unsigned_abs()), &settings.timezone);
     let mut items = Vec::new();
     for (evidence_id, project_id, indicator_id, created_at) in queries::waiting_evidence(conn, cutoff)? {
-        let submitted_on = created_at.and_utc().with_timezone(&settings.timezone).date_naive();
+        let submitted_on = timestamp::local_date(&created_at, &settings.timezone);
         for day in days {
             let waited = (*day - submitted_on).num_days();
             if waited >= every && waited % every == 0 {
@@ -245,12 +247,6 @@ fn waiting_items(
         }
     }
     Ok(items)
-}
-
-fn local_midnight_utc(day: NaiveDate, tz: Tz) -> NaiveDateTime {
-    use chrono::TimeZone;
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&midnight).earliest().map(|t| t.naive_utc()).unwrap_or(midnight)
 }
 
 /// One message a sweep queued, or with `--dry-run` would queue.

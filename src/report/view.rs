@@ -1,7 +1,7 @@
 //! The facts put into words in one language: every figure formatted, every label looked up. The HTML
 //! template and the PDF template both print this, so the two formats say exactly the same.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -11,6 +11,7 @@ use super::facts::{
 use crate::domain::guide::model::Op;
 use crate::domain::status::{Evaluation, Status};
 use crate::domain::target::{Target, number, target_text};
+use crate::domain::timestamp::local_date;
 use crate::i18n::reading::{reading_text, terms_text, verified_text};
 use crate::i18n::{Locale, T};
 
@@ -195,12 +196,6 @@ fn target_words(t: T, target: &Target) -> String {
     }
 }
 
-/// The day a recorded (UTC) instant falls on where the report is read: a review at 07:30 in
-/// Shanghai is on that day, not on the UTC day before.
-fn local_date(at: &NaiveDateTime, tz: Tz) -> NaiveDate {
-    at.and_utc().with_timezone(&tz).date_naive()
-}
-
 fn evidence_row(t: T, tz: Tz, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     let value = if target.op == Op::Deliverable {
         t.get(if e.done { "report.delivered" } else { "report.not_delivered" }).to_owned()
@@ -213,7 +208,7 @@ fn evidence_row(t: T, tz: Tz, target: &Target, e: &EvidenceFacts) -> EvidenceRow
     let files = e.files.iter().map(|(name, sha)| format!("{name} ({})", &sha[..sha.len().min(12)])).collect::<Vec<_>>();
     let mut note = e.note.trim().to_owned();
     if let Some((by, at)) = &e.reviewed {
-        let reviewed = t.fmt("report.reviewed_by", &[("name", by), ("date", &local_date(at, tz))]);
+        let reviewed = t.fmt("report.reviewed_by", &[("name", by), ("date", &local_date(at, &tz))]);
         note = if note.is_empty() { reviewed } else { format!("{note} · {reviewed}") };
     }
     EvidenceRow {
@@ -303,7 +298,7 @@ fn change_row(t: T, tz: Tz, c: &ChangeFacts) -> ChangeRow {
         None => arrow,
     };
     ChangeRow {
-        date: local_date(&c.at, tz).to_string(),
+        date: local_date(&c.at, &tz).to_string(),
         kind: t.get(kind).to_owned(),
         what,
         reason: c.reason.clone().unwrap_or_default(),

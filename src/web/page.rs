@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use super::csrf;
 use super::identity::CurrentUser;
 use crate::domain::role::Role;
+use crate::domain::timestamp;
 use crate::error::AppError;
 use crate::i18n::{Locale, T};
 use crate::web::state::AppState;
@@ -95,17 +96,12 @@ impl PageCtx {
 
     /// A stored UTC instant as local date and minute.
     pub fn time(&self, at: &NaiveDateTime) -> String {
-        at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d %H:%M").to_string()
-    }
-
-    /// A Beijing wall-clock time (a guide's application window) as local date and minute.
-    pub fn beijing_time(&self, at: &NaiveDateTime) -> String {
-        self.time(&crate::domain::timestamp::beijing_to_utc(at))
+        timestamp::local_minute(at, &self.tz)
     }
 
     /// A stored UTC instant as local date.
     pub fn date(&self, at: &NaiveDateTime) -> String {
-        at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d").to_string()
+        timestamp::local_date(at, &self.tz).to_string()
     }
 }
 

@@ -41,7 +41,7 @@ impl AppState {
 
     /// Today's date where the commission works (the configured time zone), the default "as of".
     pub fn today(&self) -> chrono::NaiveDate {
-        self.clock.now_utc().with_timezone(&self.config.timezone).date_naive()
+        self.clock.today(&self.config.timezone)
     }
 
     /// The evidence file store under the data folder.

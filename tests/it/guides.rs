@@ -346,3 +346,69 @@ async fn a_guide_the_import_refuses_is_refused_by_the_dry_run_and_the_preview_at
     }
     assert!(with_conn(&app, |c| guide::list(c).unwrap()).is_empty(), "nothing was stored");
 }
+
+/// Letters typed for digits in 考核指标 (I个, l项, O篇, a full-width Ｉ) on lines 4 and 5: besides one
+/// target a clause still gives, nothing to import but warnings quoting them.
+const LETTERS: &str = "沪科指南〔2025〕9号\n专题一、测试专题\n方向1. 第一方向\n考核指标：培育新品种I个以上、推广面积1000亩；发表论文O篇；\n申请专利不少于Ｉ个；授权发明专利l项。\n执行期限：2025年1月1日至2026年12月31日。\n";
+
+#[actix_web::test]
+async fn a_letter_for_a_digit_is_a_warning_naming_the_line_and_the_letters_in_preview_dry_run_and_import() {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(staff, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::with_token(&service, &token);
+    let mut page = Browser::new(&service);
+    page.login("staff@example.org").await;
+
+    let dry = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": LETTERS, "dry_run": true}))).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    let warned = warnings_of(&dry.body);
+    let found: Vec<_> = warned.iter().map(|(line, code, _)| (*line, code.as_str())).collect();
+    assert_eq!(
+        found,
+        [(4, "letter_for_digit"), (4, "letter_for_digit"), (5, "letter_for_digit"), (5, "letter_for_digit")]
+    );
+    for ((_, _, message), (line, letters)) in
+        warned.iter().zip([(4, "“I个”"), (4, "“O篇”"), (5, "“I个”"), (5, "“l项”")])
+    {
+        assert!(message.starts_with(&format!("第 {line} 行：")), "{message}");
+        assert!(message.contains(letters) && message.contains("疑似字母代替数字"), "{message}");
+    }
+    let parse: Value = serde_json::from_str(&dry.body).unwrap();
+    let read: Vec<&str> = parse["topics"][0]["directions"][0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metric"].as_str().unwrap())
+        .collect();
+    assert_eq!(read, ["推广面积"], "no digit guessed, no deliverable made of the letters");
+
+    let preview = page.post_multipart("/guides/preview", &[("text", LETTERS)], &[]).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert_eq!(page_warnings(&preview.body), warned.iter().map(|w| w.2.clone()).collect::<Vec<_>>());
+
+    let english = client
+        .request(
+            test::TestRequest::post()
+                .uri("/api/v1/guides")
+                .insert_header(("accept-language", "en"))
+                .set_json(json!({"text": LETTERS, "dry_run": true})),
+        )
+        .await;
+    let english = warnings_of(&english.body);
+    assert!(
+        english[1].2.starts_with("Line 4: ") && english[1].2.contains("a letter where a digit is expected"),
+        "{english:?}"
+    );
+    assert!(english[1].2.contains("“O篇”"), "{english:?}");
+
+    let imported = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": LETTERS}))).await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
+    assert_eq!(warnings_of(&imported.body), warned, "the import reports what the dry run did");
+    let stored = with_conn(&app, |c| guide::list(c).unwrap());
+    let stored = with_conn(&app, |c| guide::find(c, stored[0].id).unwrap().unwrap());
+    let metrics: Vec<&str> =
+        stored.topics[0].directions[0].indicators.iter().map(|t| t.indicator.metric.as_str()).collect();
+    assert_eq!(metrics, ["推广面积"]);
+}

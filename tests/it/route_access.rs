@@ -202,7 +202,7 @@ impl Fixture {
     }
 
     /// The concrete path for a route pattern.
-    fn path(&self, pattern: &str) -> String {
+    pub(crate) fn path(&self, pattern: &str) -> String {
         let id = if pattern.contains("/indicators/{id}") {
             self.indicator
         } else if pattern.contains("/evidence/{id}") {

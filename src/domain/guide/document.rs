@@ -12,6 +12,7 @@ use super::model::{
     CooperationRegion, Direction, Guide, PairedRegion, Period, Problem, Topic, Warning, Window, direction_name,
 };
 use super::text::{self, Line};
+use crate::domain::timestamp::in_beijing;
 
 /// The labelled fields of a topic or direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,13 +296,25 @@ fn finish_direction(block: Block, topic: u32, warnings: &mut Vec<Warning>) -> Di
     if reading.indicators.is_empty() {
         warn(2, Problem::NoIndicators { direction: name.clone() });
     }
-    for unread in &reading.unread {
-        let line = block.indicator_lines.iter().rev().find(|(at, _)| *at <= unread.start).map(|(_, line)| *line);
-        let text = block.indicators.get(unread.clone()).unwrap_or_default().to_owned();
-        warnings.push(Warning {
-            line: line.unwrap_or(block.line),
-            problem: Problem::Unread { direction: name.clone(), text },
-        });
+    // Words left unread and numbers with a letter for a digit, in the order the text has them.
+    let quote = |range: &std::ops::Range<usize>| block.indicators.get(range.clone()).unwrap_or_default().to_owned();
+    let mut missed: Vec<(usize, Problem)> = reading
+        .unread
+        .iter()
+        .map(|unread| (unread.start, Problem::Unread { direction: name.clone(), text: quote(unread) }))
+        .chain(reading.suspects.iter().map(|suspect| {
+            let problem = Problem::LetterForDigit {
+                direction: name.clone(),
+                text: quote(&suspect.segment),
+                found: quote(&suspect.found),
+            };
+            (suspect.found.start, problem)
+        }))
+        .collect();
+    missed.sort_by_key(|(at, _)| *at);
+    for (at, problem) in missed {
+        let line = block.indicator_lines.iter().rev().find(|(start, _)| *start <= at).map(|(_, line)| *line);
+        warnings.push(Warning { line: line.unwrap_or(block.line), problem });
     }
     let indicators = reading.indicators;
     let applicant = Some(block.applicant.clone()).filter(|a| !a.is_empty());
@@ -545,7 +558,8 @@ fn application_window(paragraphs: &[String]) -> Option<Window> {
         let opens = first.0;
         // A deadline without a time means the end of that day.
         let closes = if last.1 { last.0 } else { last.0.date().and_hms_opt(23, 59, 0)? };
-        Some(Window { opens, closes })
+        // A Chinese guide states its times in Beijing time, whatever zone the tracker shows.
+        Some(Window { opens: in_beijing(opens), closes: in_beijing(closes) })
     })
 }
 
@@ -865,12 +879,12 @@ mod tests {
             "项目网上填报起始时间为2024年11月14日9:00，截止时间（含申报单位网\n上审核提交）为2024年12月3\n日16:30。",
         )))
         .unwrap();
-        assert_eq!(window.opens.to_string(), "2024-11-14 09:00:00");
-        assert_eq!(window.closes.to_string(), "2024-12-03 16:30:00");
+        assert_eq!(window.opens.to_rfc3339(), "2024-11-14T09:00:00+08:00");
+        assert_eq!(window.closes.to_rfc3339(), "2024-12-03T16:30:00+08:00");
         let window =
             application_window(&paragraphs(&text::lines("申报受理时间为2025年3月1日上午9时至2025年3月20日下午4点半")))
                 .unwrap();
-        assert_eq!(window.closes.to_string(), "2025-03-20 16:30:00");
+        assert_eq!(window.closes.to_rfc3339(), "2025-03-20T16:30:00+08:00");
         assert_eq!(standalone_date("2024年11月6日"), NaiveDate::from_ymd_opt(2024, 11, 6));
         assert_eq!(standalone_date("2024年    月    日"), None);
     }

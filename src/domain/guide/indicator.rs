@@ -19,6 +19,8 @@
 //!
 //! Every segment ends as an indicator, a deliverable, or in [`Reading::unread`]: words that name
 //! no target get a warning rather than vanishing (示范推广种植面积显著扩大 has no number to read). A
+//! number written with a letter for a digit (I个, l项, O篇, 2O000亩) is a [`Suspect`]: neither a
+//! target nor a deliverable, since the digit would be a guess, but a warning that quotes it. A
 //! segment without any word of a target that opens a clause whose later segments give targets
 //! (结合工作实际，挖掘…不少于2项) is read as their context, not as something missed.
 //!
@@ -46,11 +48,23 @@ pub struct Reading {
     pub indicators: Vec<Indicator>,
     /// Byte ranges of `text` that name a target the parser could not read, in text order.
     pub unread: Vec<std::ops::Range<usize>>,
+    /// Numbers written with a letter where a digit belongs, in text order.
+    pub suspects: Vec<Suspect>,
+}
+
+/// A number written with a letter where a digit belongs (`I个`, `l项`, `O篇`, `2O000亩`): a slip of
+/// typing or of text recognition. It is not read as a target, since the digit would be a guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspect {
+    /// Byte range of the segment it is in, to quote.
+    pub segment: std::ops::Range<usize>,
+    /// Byte range of the number and its unit (`I个`).
+    pub found: std::ops::Range<usize>,
 }
 
 /// [`parse`], with the words that became neither an indicator nor a deliverable.
 pub fn read(text: &str) -> Reading {
-    let mut reading = Reading { indicators: Vec::new(), unread: Vec::new() };
+    let mut reading = Reading { indicators: Vec::new(), unread: Vec::new(), suspects: Vec::new() };
     let mut state = ReadState { in_rule: false, outcomes: Vec::new() };
     let mut start = 0;
     for (i, c) in text.char_indices() {
@@ -550,6 +564,42 @@ fn starts_number(t: &str, p: usize, c: char) -> bool {
             });
     }
     number::is_cn_numeral_start(c)
+}
+
+/// Letters typed (or read by text recognition) for digits: I and l for 1, O and o for 0, half- and
+/// full-width.
+fn is_digit_lookalike(c: char) -> bool {
+    matches!(c, 'I' | 'l' | 'O' | 'o' | 'Ｉ' | 'ｌ' | 'Ｏ' | 'ｏ')
+}
+
+/// A Latin letter or a digit, half- or full-width: what a word such as SCI, AI or 5G is made of.
+fn is_latin_or_digit(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+/// A number with a letter where a digit belongs starting at `p` (I个, l项, O篇, 2O000亩, Ｉ个): where
+/// its unit ends. Only the units a Chinese numeral may count follow it, so a Roman numeral naming a
+/// phase, grade, class or type (I期, II级, I类, I型) is not taken for one; nor is a letter inside a
+/// word (SCI, AI, Cell) or an ordinal (第I).
+fn letter_for_digit(t: &str, p: usize, limit: usize) -> Option<usize> {
+    if ch_before(t, p).is_some_and(|b| is_latin_or_digit(b) || b == '.' || b == '第') {
+        return None;
+    }
+    let mut end = p;
+    let mut letters = false;
+    for (i, c) in t.get(p..limit)?.char_indices() {
+        if is_digit_lookalike(c) {
+            letters = true;
+        } else if !(c.is_ascii_digit() || (c == '.' && i > 0)) {
+            break;
+        }
+        end = p + i + c.len_utf8();
+    }
+    if !letters {
+        return None;
+    }
+    let end = if ch_before(t, end) == Some('.') { end - 1 } else { end };
+    unit::after_number(t, end, limit, Numeral::ChineseCount).map(|u| u.end)
 }
 
 /// The end of the name or numeral starting at `b` (PM2.5, GB/T19001-2016, 十四五), at least one
@@ -1080,6 +1130,8 @@ struct Clause<'a> {
     outcomes: Vec<Outcome>,
     /// A segment states a rule about choosing indicators (至少2项).
     rule: bool,
+    /// Numbers with a letter for a digit, in order.
+    suspects: Vec<Suspect>,
 }
 
 impl<'a> Clause<'a> {
@@ -1097,6 +1149,7 @@ impl<'a> Clause<'a> {
             last: None,
             outcomes: std::mem::take(&mut state.outcomes),
             rule: false,
+            suspects: Vec::new(),
         };
         let first = out.len();
         let mut seg_start = start;
@@ -1126,6 +1179,7 @@ impl<'a> Clause<'a> {
         {
             last.condition = Some(cond);
         }
+        reading.suspects.append(&mut clause.suspects);
         state.in_rule = clause.rule || (state.in_rule && list_marker_len(sl(t, start, end).trim_start()) > 0);
         if !state.in_rule {
             clause.unread(&mut reading.unread);
@@ -1217,6 +1271,7 @@ impl<'a> Clause<'a> {
             consumed: false,
         };
         let out_start = out.len();
+        let suspects_start = self.suspects.len();
         self.carried = None;
         self.last = None;
         let body = s0 + list_marker_len(text);
@@ -1233,6 +1288,16 @@ impl<'a> Clause<'a> {
                 continue;
             }
             let Some(c) = ch_at(t, p) else { break };
+            if (c.is_ascii_digit() || is_digit_lookalike(c))
+                && let Some(end) = letter_for_digit(t, p, s1)
+            {
+                // Not a target (its digit would be a guess) but a warning; what follows it, 以上
+                // or a condition, is its own, and the next target's metric starts after that.
+                self.suspects.push(Suspect { segment: s0..s1, found: p..end });
+                p = self.read_after(end, s1).end;
+                region = p;
+                continue;
+            }
             if starts_number(t, p, c) {
                 match self.quantity(&mut seg, region, p, out) {
                     Step::Skip(next) => p = next.max(p + c.len_utf8()),
@@ -1253,7 +1318,7 @@ impl<'a> Clause<'a> {
         } else {
             self.deliverables(region.min(s1), s1, out);
         }
-        let read = out.len() > out_start || seg.consumed || seg.meta;
+        let read = out.len() > out_start || seg.consumed || seg.meta || self.suspects.len() > suspects_start;
         self.outcomes.push(Outcome { start: s0, end: s1, read });
     }
 
@@ -2047,6 +2112,55 @@ mod tests {
         // Nothing of the 2024 guide is left unread.
         for text in [D1, D2, D3, D4, T2, T3] {
             assert_eq!(unread(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_letter_for_a_digit_is_quoted_as_a_suspect_never_read_as_a_target() {
+        let suspects = |text: &str| -> Vec<(String, String)> {
+            read(text)
+                .suspects
+                .iter()
+                .map(|s| (text[s.segment.clone()].to_owned(), text[s.found.clone()].to_owned()))
+                .collect()
+        };
+        for (text, found) in [
+            ("培育新品种不少于I个", "I个"),
+            ("申请发明专利l项", "l项"),
+            ("发表论文O篇", "O篇"),
+            ("示范推广种植2O000亩以上", "2O000亩"),
+            ("申请专利不少于Ｉ个", "Ｉ个"),
+            ("培养研究生lO名", "lO名"),
+            ("建立示范基地I个", "I个"),
+            ("建立I个示范基地", "I个"),
+            ("形成技术标准(草案)I项", "I项"),
+        ] {
+            let reading = read(text);
+            assert_eq!(suspects(text), [(text.to_owned(), found.to_owned())], "{text}");
+            assert_eq!(reading.indicators, [], "{text}: neither a target nor a deliverable");
+            assert!(reading.unread.is_empty(), "{text}: reported once, as a suspect");
+        }
+        // What else the segment says is still read, with its own metric.
+        let text = "培育新品种I个以上、推广面积1000亩";
+        assert_eq!(suspects(text), [(text.to_owned(), "I个".to_owned())]);
+        assert_eq!(everything(text), [">= 1000 亩 -"]);
+        assert_eq!(parse(text)[0].metric, "推广面积");
+        // Letters of a word, Roman numerals naming a phase, class or type, and ordinals are no digits.
+        for text in [
+            "发表SCI论文2篇",
+            "开发AI模型1个",
+            "完成I期临床试验2项",
+            "获得II类医疗器械注册证1项",
+            "研制I型样机1台",
+            "在Cell等期刊发表论文3篇",
+            "建设5G基站2个",
+            "遴选第I批示范点2个",
+        ] {
+            assert_eq!(suspects(text), [], "{text}");
+            assert_eq!(read(text).indicators.len(), 1, "{text}");
+        }
+        for text in [D1, D2, D3, D4, T2, T3] {
+            assert_eq!(suspects(text), [], "{text}");
         }
     }
 

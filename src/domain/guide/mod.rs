@@ -82,6 +82,28 @@ mod tests {
         assert_eq!((error.line, error.problem.code()), (5, "bad_execution"), "the line the warning names");
     }
 
+    #[test]
+    fn a_letter_for_a_digit_is_a_warning_naming_the_line_and_the_letters_in_text_order() {
+        let text = "沪科指南〔2025〕9号\n专题一、测试\n方向1. 第一\n考核指标：发表论文O篇，示范推广种植面积显著扩大；\n申请专利不少于Ｉ个；建立平台不少于1个。\n执行期限：2025年1月1日至2026年12月31日。\n";
+        let guide = parse(text);
+        let found: Vec<_> = guide
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.problem.code(), w.problem.text(), w.problem.found(), w.problem.blocks_import()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "letter_for_digit", "发表论文O篇", "O篇", false),
+                (4, "unread", "示范推广种植面积显著扩大", "", false),
+                (5, "letter_for_digit", "申请专利不少于I个", "I个", false),
+            ]
+        );
+        let read: Vec<_> = guide.topics[0].directions[0].indicators.iter().map(|i| i.metric.as_str()).collect();
+        assert_eq!(read, ["平台"], "no guessed digit, no deliverable made of the letters");
+        assert!(guide.check_importable().is_ok(), "a warning, not a refusal");
+    }
+
     /// Builds text from the vocabulary a guide is made of, so that random inputs reach the
     /// interesting states (headings, labels, numbers, brackets, line breaks) far more often than
     /// arbitrary characters would.
@@ -138,6 +160,9 @@ mod tests {
             "个",
             "亩",
             "人次",
+            "I",
+            "l",
+            "Ｏ",
             "截止时间",
             "9:00",
             "**",

@@ -1,7 +1,7 @@
 //! What parsing a call guide yields. The serialised form is the JSON contract of
 //! `coop-tracker guide parse --json` (see `tests/fixtures/guides/CONTRACT.md`).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How an indicator's target is compared with what a project achieves.
@@ -140,32 +140,14 @@ pub struct Period {
     pub end: NaiveDate,
 }
 
-/// When applications are accepted (Shanghai local time).
+/// When applications are accepted: the instants the guide names in Beijing time, kept with that
+/// offset so that the parse shows them as the guide wrote them (`2024-11-14T09:00:00+08:00`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// Opening time.
-    #[serde(with = "minutes")]
-    pub opens: NaiveDateTime,
+    pub opens: DateTime<FixedOffset>,
     /// Closing time.
-    #[serde(with = "minutes")]
-    pub closes: NaiveDateTime,
-}
-
-/// `YYYY-MM-DDTHH:MM`, as the contract writes times.
-mod minutes {
-    use chrono::NaiveDateTime;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    const FORMAT: &str = "%Y-%m-%dT%H:%M";
-
-    pub fn serialize<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&at.format(FORMAT).to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
-        let text = String::deserialize(d)?;
-        NaiveDateTime::parse_from_str(&text, FORMAT).map_err(serde::de::Error::custom)
-    }
+    pub closes: DateTime<FixedOffset>,
 }
 
 /// A direction (方向) of a topic; a topic without directions gets one with `number: None`.
@@ -245,8 +227,8 @@ pub struct PairedRegion {
 
 /// What the validation of a guide found: a reason it cannot be stored, or something staff must
 /// check. The page preview, the API (dry run and import) and the command line all read this one
-/// list, so they report the same things at the same lines. Each is a catalogue key; `direction`
-/// and `text` fill its `{name}` and `{text}`.
+/// list, so they report the same things at the same lines. Each is a catalogue key; `direction`,
+/// `text` and `found` fill its `{name}`, `{text}` and `{found}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
@@ -290,6 +272,16 @@ pub enum Problem {
         /// The words.
         text: String,
     },
+    /// A 考核指标 number written with a letter where a digit belongs (I个, l项, O篇): not read as an
+    /// indicator, since the digit would be a guess.
+    LetterForDigit {
+        /// 专题1方向2.
+        direction: String,
+        /// The words it is in.
+        text: String,
+        /// The number and its unit as written (I个).
+        found: String,
+    },
 }
 
 impl Problem {
@@ -319,6 +311,7 @@ impl Problem {
             Problem::NoFundingCap { .. } => "guide.no_funding_cap",
             Problem::NoIndicators { .. } => "guide.no_indicators_read",
             Problem::Unread { .. } => "guide.unread",
+            Problem::LetterForDigit { .. } => "guide.letter_for_digit",
         }
     }
 
@@ -334,6 +327,7 @@ impl Problem {
             Problem::NoFundingCap { .. } => "no_funding_cap",
             Problem::NoIndicators { .. } => "no_indicators",
             Problem::Unread { .. } => "unread",
+            Problem::LetterForDigit { .. } => "letter_for_digit",
         }
     }
 
@@ -346,14 +340,25 @@ impl Problem {
             | Problem::NoFields { direction }
             | Problem::NoFundingCap { direction }
             | Problem::NoIndicators { direction }
-            | Problem::Unread { direction, .. } => direction,
+            | Problem::Unread { direction, .. }
+            | Problem::LetterForDigit { direction, .. } => direction,
         }
     }
 
     /// The guide's words the message quotes, or "".
     pub fn text(&self) -> &str {
         match self {
-            Problem::BadExecution { text, .. } | Problem::Unread { text, .. } => text,
+            Problem::BadExecution { text, .. }
+            | Problem::Unread { text, .. }
+            | Problem::LetterForDigit { text, .. } => text,
+            _ => "",
+        }
+    }
+
+    /// The suspicious characters the message names, or "".
+    pub fn found(&self) -> &str {
+        match self {
+            Problem::LetterForDigit { found, .. } => found,
             _ => "",
         }
     }

@@ -399,7 +399,10 @@ fn preview_page(
         doc_number: guide.doc_number.clone().unwrap_or_default(),
         title: guide.title.clone().unwrap_or_default(),
         issued_on: guide.issued_on.map(|d| d.to_string()).unwrap_or_default(),
-        window: guide.application_window.map(|w| format!("{} – {}", w.opens, w.closes)).unwrap_or_default(),
+        window: guide
+            .application_window
+            .map(|w| format!("{} – {}", ctx.time(&w.opens.naive_utc()), ctx.time(&w.closes.naive_utc())))
+            .unwrap_or_default(),
         topics: views(guide, form, errors),
         source,
         warnings,

@@ -12,6 +12,7 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::outbox::{self, OutboxAttempt, OutboxEntry};
 use crate::db::reminder::{SweepRecord, skipped_sweeps};
 use crate::domain::role::Role;
+use crate::domain::timestamp;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -176,7 +177,7 @@ pub async fn retry(
                 let detail = json!({
                     "kind": before.kind,
                     "before": { "status": before.status, "attempts": before.attempts, "last_error": before.last_error },
-                    "after": { "status": "pending", "attempts": 0, "next_attempt_at": now },
+                    "after": { "status": "pending", "attempts": 0, "next_attempt_at": timestamp::rfc3339(&now) },
                 });
                 let entry = AuditEntry {
                     actor: Some(actor),
