@@ -129,7 +129,8 @@ pub fn create(config: &Config, to: &Path, now: NaiveDateTime) -> anyhow::Result<
         missing.dedup();
         fs::remove_dir_all(&partial).with_context(|| format!("cannot remove {}", partial.display()))?;
         let store = FileStore::new(&config.data_dir);
-        let named: Vec<String> = missing.iter().take(20).map(|sha256| store.path_of(sha256).display().to_string()).collect();
+        let named: Vec<String> =
+            missing.iter().take(20).map(|sha256| store.path_of(sha256).display().to_string()).collect();
         let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
         bail!(
             "the database names {} stored file(s) missing from the file store, so no backup was written: {}{more}; \

@@ -232,9 +232,8 @@ fn most_entries_declared<R: Read>(reader: &mut R) -> io::Result<u64> {
     // signature; a record cut by a chunk's end is read again with the next chunk.
     const TAIL: usize = 40;
     let u16_at = |b: &[u8], at: usize| b.get(at..at + 2).map_or(0, |s| u64::from(u16::from_le_bytes([s[0], s[1]])));
-    let u64_at = |b: &[u8], at: usize| {
-        b.get(at..at + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()).map_or(0, u64::from_le_bytes)
-    };
+    let u64_at =
+        |b: &[u8], at: usize| b.get(at..at + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()).map_or(0, u64::from_le_bytes);
     let mut most = 0u64;
     let mut window: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 1024 * 1024];

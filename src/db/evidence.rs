@@ -900,7 +900,9 @@ fn advisory_lock(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
     use sha2::{Digest, Sha256};
     if let DbConnection::Pg(pg) = conn {
         let digest = Sha256::digest(name.as_bytes());
-        let key = i64::from_be_bytes([digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]]);
+        let key = i64::from_be_bytes([
+            digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+        ]);
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(key).execute(pg)?;
     }
     Ok(())

@@ -346,9 +346,16 @@ mod tests {
     #[test]
     fn a_known_type_must_carry_one_of_its_own_extensions() {
         let pdf = b"%PDF-1.7\n...";
-        for name in
-            ["report.hta", "report.html", "report.svg", "report.js", "report.exe", "report.bat", "report.ps1", "report.jar"]
-        {
+        for name in [
+            "report.hta",
+            "report.html",
+            "report.svg",
+            "report.js",
+            "report.exe",
+            "report.bat",
+            "report.ps1",
+            "report.jar",
+        ] {
             let ext = name.rsplit_once('.').map(|(_, e)| e);
             assert_eq!(check(name, pdf), wrong_extension(PDF, ext), "{name}");
         }

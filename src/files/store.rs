@@ -173,9 +173,10 @@ impl FileStore {
         let target = self.path_of(kept.sha256());
         match kept {
             Kept::New { .. } if target.exists() => Ok(()),
-            Kept::New { sha256 } => {
-                Err(io::Error::new(io::ErrorKind::NotFound, format!("stored file {sha256} vanished before its row committed")))
-            }
+            Kept::New { sha256 } => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("stored file {sha256} vanished before its row committed"),
+            )),
             Kept::Existing(mut received) => {
                 if !touch(&target)? {
                     self.place(&mut received, &target)?;

@@ -268,7 +268,10 @@ mod tests {
     /// A workbook whose first sheet holds `cells` (reference, XML of the cell's content).
     fn workbook(cells: &[(&str, &str)]) -> Vec<u8> {
         use std::io::Write;
-        let sheet: String = cells.iter().map(|(at, value)| format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{value}</t></is></c>")).collect();
+        let sheet: String = cells
+            .iter()
+            .map(|(at, value)| format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{value}</t></is></c>"))
+            .collect();
         let parts = [
             ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned()),
             ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned()),
@@ -286,7 +289,8 @@ mod tests {
 
     #[test]
     fn workbook_rows_hold_their_values_from_the_first_column_used() {
-        let sheet = read(&workbook(&[("B2", "项目编号"), ("C2", "项目名称"), ("B4", "A-1"), ("D4", " 课题 ")])).unwrap();
+        let sheet =
+            read(&workbook(&[("B2", "项目编号"), ("C2", "项目名称"), ("B4", "A-1"), ("D4", " 课题 ")])).unwrap();
         assert_eq!(
             sheet.rows,
             vec![
@@ -304,7 +308,11 @@ mod tests {
         assert_eq!(wide.rows[0].1.len(), MAX_COLUMNS, "column IV is the 256th");
         assert_eq!(read(&workbook(&[("A1", "x"), ("IW1", "y")])), Err(SheetError::TooLarge));
         let tall = read(&workbook(&[("A1", "x"), ("A1048576", "y")])).unwrap();
-        assert_eq!(tall.rows.iter().map(|(row, _)| *row).collect::<Vec<_>>(), [1, 1_048_576], "empty rows are not held");
+        assert_eq!(
+            tall.rows.iter().map(|(row, _)| *row).collect::<Vec<_>>(),
+            [1, 1_048_576],
+            "empty rows are not held"
+        );
     }
 
     #[test]

@@ -278,7 +278,8 @@ async fn store(
         .db(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 evidence::hold_upload_quota(conn, user.id)?;
-                let adding = entries.iter().flat_map(|e| &e.files).map(|f| u64::try_from(f.size).unwrap_or_default()).sum();
+                let adding =
+                    entries.iter().flat_map(|e| &e.files).map(|f| u64::try_from(f.size).unwrap_or_default()).sum();
                 quota_in(conn, user.id, now, limit)?.check(adding)?;
                 let submitted = evidence::submit(
                     conn,

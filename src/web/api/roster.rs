@@ -66,8 +66,9 @@ pub async fn import(
     let dry_run = query.dry_run || upload.fields.get("dry_run").is_some_and(|v| v.trim() == "true");
     let file = upload.files.into_iter().find(|f| f.field == "file").ok_or(AppError::field("file", "roster.no_file"))?;
     // Unpacking and parsing a workbook is work for the blocking pool, not an async worker.
-    let sheet = web::block(move || roster::sheet::read(&file.bytes).map_err(|e| AppError::roster_file(&file.file_name, &e)))
-        .await??;
+    let sheet =
+        web::block(move || roster::sheet::read(&file.bytes).map_err(|e| AppError::roster_file(&file.file_name, &e)))
+            .await??;
     let parsed = roster::parse(&sheet);
     let (now, actor) = (state.clock.now(), caller.0.id);
     let codes = state.db(move |conn| db::roster::import(conn, &parsed, dry_run, Some(actor), now)).await?;
