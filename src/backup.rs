@@ -6,7 +6,9 @@
 //! file store. A file is on disk before the row naming it commits (see [`crate::files::store`]), so
 //! every file the copied database names is already there when the files are copied; files added
 //! meanwhile are copied too and are harmless. The backup is written under a `.partial` name and
-//! renamed when complete, so a folder with the final name is always whole.
+//! renamed when complete, so a folder with the final name is always whole. A file the database
+//! names that is missing from the store (an operator's mistake, a disk fault) fails the backup
+//! loudly, naming it, rather than leaving a backup that could never be restored whole.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -82,12 +84,15 @@ pub fn create(config: &Config, to: &Path, now: NaiveDateTime) -> anyhow::Result<
     if partial.exists() {
         bail!("{} is left from an interrupted backup; remove it first", partial.display());
     }
+    let pool = db::connect(config)?;
+    // Read before the database is copied: rows are only ever added, so the copy names these files
+    // too, and each was in the store before its row committed.
+    let referenced = db::evidence::stored_hashes(&mut *pool.get()?).context("cannot read the stored files")?;
     fs::create_dir_all(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
     let database = match config.database.backend {
         Backend::Sqlite => {
             let file = partial.join(SQLITE_COPY);
             let target = file.to_str().context("the backup path must be valid UTF-8")?;
-            let pool = db::connect(config)?;
             let mut conn = pool.get()?;
             // VACUUM INTO reads one snapshot of the database, so writers may go on meanwhile.
             diesel::sql_query(format!("VACUUM INTO '{}'", target.replace('\'', "''")))
@@ -118,6 +123,23 @@ pub fn create(config: &Config, to: &Path, now: NaiveDateTime) -> anyhow::Result<
             bail!("{} does not hold the content its name promises; the file store is damaged", source.display());
         }
         files.push(Entry { path: relative, bytes: fs::metadata(&copy)?.len(), sha256 });
+    }
+    let copied: std::collections::HashSet<&str> = files.iter().map(|f| f.sha256.as_str()).collect();
+    let mut missing: Vec<&String> = referenced.iter().filter(|sha256| !copied.contains(sha256.as_str())).collect();
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        fs::remove_dir_all(&partial).with_context(|| format!("cannot remove {}", partial.display()))?;
+        let store = FileStore::new(&config.data_dir);
+        let named: Vec<String> =
+            missing.iter().take(20).map(|sha256| store.path_of(sha256).display().to_string()).collect();
+        let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
+        bail!(
+            "the database names {} stored file(s) missing from the file store, so no backup was written: {}{more}; \
+             put them back (from an earlier backup's files/objects) and back up again",
+            missing.len(),
+            named.join(", ")
+        );
     }
     let manifest = Manifest {
         format: FORMAT,

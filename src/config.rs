@@ -176,6 +176,8 @@ pub struct UploadLimits {
     pub max_file_bytes: u64,
     /// The most files one submission may carry.
     pub max_files: usize,
+    /// The most bytes of evidence files one user may upload in any 24 hours.
+    pub daily_bytes_per_user: u64,
 }
 
 /// How the status engine and acceptance readiness are parameterised.
@@ -221,6 +223,7 @@ struct FileConfig {
 struct FileEvidence {
     max_file_mb: Option<u64>,
     max_files: Option<usize>,
+    daily_upload_mb: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -360,6 +363,15 @@ impl Config {
         if !(1..=200).contains(&max_files) {
             return Err(ConfigError(format!("evidence.max_files = {max_files} must be between 1 and 200")));
         }
+        let daily_upload_mb = match env_string("COOP_DAILY_UPLOAD_MB") {
+            Some(v) => parse_value("COOP_DAILY_UPLOAD_MB", &v)?,
+            None => file.evidence.daily_upload_mb.unwrap_or(1024),
+        };
+        if !(1..=1_048_576).contains(&daily_upload_mb) {
+            return Err(ConfigError(format!(
+                "evidence.daily_upload_mb = {daily_upload_mb} must be between 1 and 1048576"
+            )));
+        }
         let mail_from = env_string("COOP_SMTP_FROM")
             .or(file.smtp.from.clone())
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
@@ -409,7 +421,11 @@ impl Config {
             login_max_failures: positive("login_max_failures", login_max_failures)?,
             db_pool_size: positive("db_pool_size", db_pool_size)?,
             tracking: Tracking { warning_days, readiness },
-            uploads: UploadLimits { max_file_bytes: max_file_mb * 1024 * 1024, max_files },
+            uploads: UploadLimits {
+                max_file_bytes: max_file_mb * 1024 * 1024,
+                max_files,
+                daily_bytes_per_user: daily_upload_mb * 1024 * 1024,
+            },
             data_dir,
             reports_dir,
         };

@@ -99,6 +99,21 @@ pub enum AppError {
     /// An uploaded file of a type not accepted: key and arguments naming it.
     #[error("unsupported file: {0} {1:?}")]
     FileType(&'static str, Vec<(&'static str, String)>),
+    /// An uploaded archive (a workbook, an Office document) that holds or unpacks to more than may
+    /// be opened: key and arguments naming the file.
+    #[error("archive refused: {0} {1:?}")]
+    Inflated(&'static str, Vec<(&'static str, String)>),
+    /// A user's evidence uploads in the last 24 hours would pass the daily quota; `retry_after` is
+    /// when the oldest of them leaves the window (none when this upload alone is over the quota).
+    #[error("upload quota of {limit} bytes: {used} used")]
+    UploadQuota {
+        /// Bytes uploaded in the last 24 hours before this upload.
+        used: u64,
+        /// The quota in bytes.
+        limit: u64,
+        /// Seconds until some of the quota is free again.
+        retry_after: Option<u64>,
+    },
     /// The disk is full; nothing was kept.
     #[error("storage full")]
     StorageFull,
@@ -138,7 +153,8 @@ impl AppError {
             AppError::Validation(_) | AppError::ItemValidation(..) | AppError::Rows(_) => "validation",
             AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
             AppError::Unusable(..) | AppError::Guide(_) => "unusable",
-            AppError::TooLarge | AppError::FileTooLarge(..) => "too_large",
+            AppError::TooLarge | AppError::FileTooLarge(..) | AppError::Inflated(..) => "too_large",
+            AppError::UploadQuota { .. } => "quota",
             AppError::FileType(..) => "unsupported_file",
             AppError::StorageFull => "storage_full",
             AppError::Pool(_) => "unavailable",
@@ -159,7 +175,8 @@ impl AppError {
             AppError::ConflictWith(key, _) | AppError::Unusable(key, _) => key,
             AppError::TooLarge => "error.too_large",
             AppError::FileTooLarge(..) => "evidence.error.file_too_large",
-            AppError::FileType(key, _) => key,
+            AppError::FileType(key, _) | AppError::Inflated(key, _) => key,
+            AppError::UploadQuota { .. } => "evidence.error.quota",
             AppError::StorageFull => "error.storage_full",
             AppError::Guide(error) => error.problem.message_key(),
             AppError::Validation(_) | AppError::ItemValidation(..) => "error.validation",
@@ -180,7 +197,14 @@ impl AppError {
             AppError::FileTooLarge(name, limit) => {
                 t.fmt("evidence.error.file_too_large", &[("name", name), ("limit", limit)])
             }
-            AppError::ConflictWith(key, args) | AppError::Unusable(key, args) | AppError::FileType(key, args) => {
+            AppError::UploadQuota { used, limit, .. } => {
+                let mib = |bytes: &u64| format!("{:.1}", *bytes as f64 / (1024.0 * 1024.0));
+                t.fmt("evidence.error.quota", &[("used", &mib(used)), ("limit", &(limit / (1024 * 1024)))])
+            }
+            AppError::ConflictWith(key, args)
+            | AppError::Unusable(key, args)
+            | AppError::FileType(key, args)
+            | AppError::Inflated(key, args) => {
                 let args: Vec<(&str, &dyn std::fmt::Display)> =
                     args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
                 t.fmt(key, &args)
@@ -210,7 +234,9 @@ impl ResponseError for AppError {
             }
             AppError::Conflict(_) | AppError::ConflictWith(..) => StatusCode::CONFLICT,
             AppError::Unusable(..) | AppError::Guide(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooLarge | AppError::FileTooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::FileTooLarge(..) | AppError::Inflated(..) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UploadQuota { retry_after: Some(_), .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::UploadQuota { retry_after: None, .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::FileType(..) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -226,9 +252,16 @@ impl ResponseError for AppError {
     }
 }
 
-impl From<crate::roster::sheet::SheetError> for AppError {
-    fn from(error: crate::roster::sheet::SheetError) -> Self {
-        AppError::Unusable(error.message_key(), Vec::new())
+impl AppError {
+    /// A roster file that cannot be read, naming it: 413 for a workbook that unpacks past the zip
+    /// guard's limits, 422 for anything else.
+    pub fn roster_file(name: &str, error: &crate::roster::sheet::SheetError) -> Self {
+        let mut args = vec![("name", name.to_owned())];
+        args.extend(error.args());
+        match error {
+            crate::roster::sheet::SheetError::Archive(_) => AppError::Inflated(error.message_key(), args),
+            _ => AppError::Unusable(error.message_key(), args),
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod report;
 pub mod roster;
 pub mod server;
 pub mod web;
+pub mod zip_guard;
 
 /// How many cases each property test (the fuzzing of the parsers) tries: its own default, or
 /// `COOP_FUZZ_CASES` for a longer run (`scripts/fuzz.sh`).

@@ -6,7 +6,7 @@
 mod audit;
 mod backup;
 mod demo;
-mod files;
+pub mod files;
 mod guide;
 mod project;
 mod remind;

@@ -16,7 +16,8 @@ use crate::roster;
 pub(super) fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Result<()> {
     let t = Locale::default().t();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let sheet = roster::sheet::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), t.get(e.message_key())))?;
+    let name = file.display().to_string();
+    let sheet = roster::sheet::read(&bytes).map_err(|e| anyhow!("{}", AppError::roster_file(&name, &e).message(t)))?;
     let parsed = roster::parse(&sheet);
     let pool = db::connect(config)?;
     let mut conn = pool.get()?;

@@ -22,6 +22,7 @@ use crate::domain::evidence::Checked;
 use crate::domain::proof::ProofKind;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::files::kind::shown_name;
 
 /// A file already in the store, to attach.
 #[derive(Debug, Clone)]
@@ -422,7 +423,7 @@ pub(crate) fn withdraw(
 pub struct FileView {
     /// Its number within the evidence, from 1, as in `/files/{n}`.
     pub n: usize,
-    /// The name it was uploaded under.
+    /// The name it was uploaded under, as shown and downloaded: see [`crate::files::kind::shown_name`].
     pub name: String,
     /// Size in bytes.
     pub size: i64,
@@ -433,8 +434,10 @@ pub struct FileView {
     pub kind: Option<ProofKind>,
     /// SHA-256 of the content.
     pub sha256: String,
-    /// Codes of other projects whose evidence holds the same file: possibly recycled evidence.
-    pub reused_in: Vec<String>,
+    /// Codes of other projects whose evidence holds the same file (possibly recycled evidence); for
+    /// commission staff and administrators only, absent for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reused_in: Option<Vec<String>>,
 }
 
 /// A review as listed.
@@ -489,8 +492,8 @@ pub struct EvidenceView {
     pub reviews: Vec<ReviewView>,
 }
 
-/// A file row as listed: evidence, file, name, kind, size, type, hash.
-type FileRow = (i64, i64, String, Option<String>, i64, String, String);
+/// A file row as listed: evidence, name, kind, size, type, hash.
+type FileRow = (i64, String, Option<String>, i64, String, String);
 
 /// A pending value as read: indicator, value, high end, done, date.
 type PendingRow = (i64, Option<f64>, Option<f64>, bool, NaiveDate);
@@ -636,7 +639,6 @@ fn files_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Ve
         .order(evidence_files::id.asc())
         .select((
             evidence_files::evidence_id,
-            evidence_files::file_id,
             evidence_files::original_name,
             evidence_files::kind,
             files::size_bytes,
@@ -644,58 +646,54 @@ fn files_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Ve
             files::sha256,
         ))
         .load(conn)?;
-    let reuse = reuse_of(conn, ids, &rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
     let mut by_evidence: HashMap<i64, Vec<FileView>> = HashMap::new();
-    for (evidence_id, file_id, name, kind, size, content_type, sha256) in rows {
+    for (evidence_id, name, kind, size, content_type, sha256) in rows {
         let list = by_evidence.entry(evidence_id).or_default();
         list.push(FileView {
             n: list.len() + 1,
-            name,
+            name: shown_name(&name, &content_type),
             size,
             content_type,
             kind: kind.as_deref().and_then(ProofKind::parse),
             sha256,
-            reused_in: reuse.get(&(evidence_id, file_id)).cloned().unwrap_or_default(),
+            reused_in: None,
         });
     }
     Ok(by_evidence)
 }
 
-/// For each (evidence, file): the codes of other projects whose evidence holds the same file.
-fn reuse_of(
-    conn: &mut DbConnection,
-    evidence_ids: &[i64],
-    file_ids: &[i64],
-) -> QueryResult<HashMap<(i64, i64), Vec<String>>> {
-    if file_ids.is_empty() {
-        return Ok(HashMap::new());
+/// Fills in, for commission staff only, where else each file of these views is attached: the codes of
+/// other projects whose evidence holds the same content (possibly recycled evidence). Anyone else
+/// must not learn which other projects exist or what they hold, so the views leave it out.
+pub fn show_reuse(conn: &mut DbConnection, views: &mut [EvidenceView]) -> QueryResult<()> {
+    let hashes: Vec<&str> = views.iter().flat_map(|v| &v.files).map(|f| f.sha256.as_str()).collect();
+    if hashes.is_empty() {
+        return Ok(());
     }
     // Where each of these files is attached, with the project of each attachment.
-    let uses: Vec<(i64, i64, String)> = evidence_files::table
+    let uses: Vec<(String, i64, String)> = evidence_files::table
+        .inner_join(files::table)
         .inner_join(evidence::table.inner_join(indicators::table.inner_join(projects::table)))
-        .filter(evidence_files::file_id.eq_any(file_ids))
-        .select((evidence_files::file_id, evidence_files::evidence_id, projects::code))
+        .filter(files::sha256.eq_any(&hashes))
+        .select((files::sha256, evidence_files::evidence_id, projects::code))
         .load(conn)?;
-    let mut codes_of_file: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut code_of_evidence: HashMap<i64, String> = HashMap::new();
-    for (file_id, evidence_id, code) in uses {
-        code_of_evidence.insert(evidence_id, code.clone());
-        let codes = codes_of_file.entry(file_id).or_default();
-        if !codes.contains(&code) {
+    let mut codes_of_file: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut code_of_evidence: HashMap<i64, &str> = HashMap::new();
+    for (sha256, evidence_id, code) in &uses {
+        code_of_evidence.insert(*evidence_id, code);
+        let codes = codes_of_file.entry(sha256).or_default();
+        if !codes.contains(&code.as_str()) {
             codes.push(code);
         }
     }
-    let mut reuse = HashMap::new();
-    for evidence_id in evidence_ids {
-        let Some(own) = code_of_evidence.get(evidence_id) else { continue };
-        for (file_id, codes) in &codes_of_file {
-            let others: Vec<String> = codes.iter().filter(|c| *c != own).cloned().collect();
-            if !others.is_empty() {
-                reuse.insert((*evidence_id, *file_id), others);
-            }
+    for view in views {
+        let own = code_of_evidence.get(&view.id).copied().unwrap_or_default();
+        for file in &mut view.files {
+            let codes = codes_of_file.get(file.sha256.as_str()).map_or(&[][..], Vec::as_slice);
+            file.reused_in = Some(codes.iter().filter(|c| **c != own).map(|c| (*c).to_owned()).collect());
         }
     }
-    Ok(reuse)
+    Ok(())
 }
 
 fn reviews_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<ReviewView>>> {
@@ -775,7 +773,7 @@ pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(V
 pub struct Download {
     /// SHA-256, which locates the content in the store.
     pub sha256: String,
-    /// The name it was uploaded under.
+    /// The name to download it under: see [`crate::files::kind::shown_name`].
     pub name: String,
     /// MIME type.
     pub content_type: String,
@@ -795,7 +793,14 @@ pub fn download(conn: &mut DbConnection, evidence_id: i64, n: usize) -> QueryRes
         .select((files::sha256, evidence_files::original_name, files::content_type, files::size_bytes))
         .first::<(String, String, String, i64)>(conn)
         .optional()
-        .map(|row| row.map(|(sha256, name, content_type, size)| Download { sha256, name, content_type, size }))
+        .map(|row| {
+            row.map(|(sha256, name, content_type, size)| Download {
+                sha256,
+                name: shown_name(&name, &content_type),
+                content_type,
+                size,
+            })
+        })
 }
 
 /// The stored proof lists (comma-separated kinds; empty for the defaults) of some indicators.
@@ -863,6 +868,65 @@ pub fn stored_hashes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
         hashes.push(pdf);
     }
     Ok(hashes)
+}
+
+/// Whether any row (an evidence file, a submitted report's HTML or PDF) names this content.
+pub fn is_stored(conn: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
+    use super::schema::reports;
+    let files: i64 = files::table.filter(files::sha256.eq(sha256)).count().get_result(conn)?;
+    let reports: i64 = reports::table
+        .filter(reports::html_sha256.eq(sha256).or(reports::pdf_sha256.eq(sha256)))
+        .count()
+        .get_result(conn)?;
+    Ok(files + reports > 0)
+}
+
+/// Holds the lock on one stored object until the transaction ends: taken by a transaction that
+/// commits a row naming the object (before it makes sure the object is there) and by `files gc`
+/// (before it re-checks the rows and unlinks). On SQLite the write transaction this must run in
+/// already holds the database's one write lock; PostgreSQL gets an advisory lock per object.
+pub fn hold_object(conn: &mut DbConnection, sha256: &str) -> QueryResult<()> {
+    advisory_lock(conn, &format!("object:{sha256}"))
+}
+
+/// Holds the lock on a user's upload quota until the transaction ends, so that two uploads at once
+/// cannot both fit in what is left (see [`hold_object`] for SQLite).
+pub fn hold_upload_quota(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
+    advisory_lock(conn, &format!("upload-quota:{user_id}"))
+}
+
+/// A transaction-scoped PostgreSQL advisory lock keyed by the first 8 bytes of the name's SHA-256.
+fn advisory_lock(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
+    use sha2::{Digest, Sha256};
+    if let DbConnection::Pg(pg) = conn {
+        let digest = Sha256::digest(name.as_bytes());
+        let key = i64::from_be_bytes([
+            digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7],
+        ]);
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(key).execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The bytes of evidence files a user attached since `since`, and when the oldest of them was.
+pub fn uploaded_since(
+    conn: &mut DbConnection,
+    user_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    // diesel sums a BIGINT as NUMERIC, which neither backend needs here; the cast keeps it an integer.
+    let bytes: i64 = evidence_files::table
+        .inner_join(files::table)
+        .filter(evidence_files::uploaded_by.eq(user_id))
+        .filter(evidence_files::uploaded_at.gt(since))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(files.size_bytes), 0) AS BIGINT)"))
+        .first(conn)?;
+    let oldest: Option<NaiveDateTime> = evidence_files::table
+        .filter(evidence_files::uploaded_by.eq(user_id))
+        .filter(evidence_files::uploaded_at.gt(since))
+        .select(diesel::dsl::min(evidence_files::uploaded_at))
+        .first(conn)?;
+    Ok((bytes, oldest))
 }
 
 /// A value awaiting review, shown beside the verified one.

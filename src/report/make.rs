@@ -132,7 +132,7 @@ pub fn portfolio_report(facts: &PortfolioFacts, locale: Locale) -> Result<Made, 
 }
 
 /// Freezes a made report: its files into the file store (first, so that no row names a missing file),
-/// then its row and audit entry in one transaction.
+/// then its row and audit entry in one transaction, which secures the files against `files gc`.
 #[allow(clippy::too_many_arguments)]
 pub fn submit(
     conn: &mut DbConnection,
@@ -144,28 +144,37 @@ pub fn submit(
     now: NaiveDateTime,
     ip: Option<&str>,
 ) -> Result<Snapshot, AppError> {
-    let html_sha256 = files.store_bytes(made.html.as_bytes()).map_err(|e| AppError::Internal(e.into()))?;
-    let pdf_sha256 = files.store_bytes(&made.pdf).map_err(|e| AppError::Internal(e.into()))?;
+    let stored_error = |e: std::io::Error| AppError::Internal(e.into());
+    let html = files.store_bytes(made.html.as_bytes()).map_err(stored_error)?;
+    let pdf = files.store_bytes(&made.pdf).map_err(stored_error)?;
+    let (html_sha256, pdf_sha256) = (html.sha256().to_owned(), pdf.sha256().to_owned());
     let data_sha256 = hex::encode(Sha256::digest(made.data.as_bytes()));
-    let id = stored::insert(
-        conn,
-        &NewSnapshot {
-            kind: made.kind.as_str(),
-            project_id,
-            guide_id,
-            as_of: made.as_of,
-            lang: made.locale.tag(),
-            title: &made.title,
-            html_sha256: &html_sha256,
-            html_bytes: made.html.len() as i64,
-            pdf_sha256: &pdf_sha256,
-            pdf_bytes: made.pdf.len() as i64,
-            data: &made.data,
-            data_sha256: &data_sha256,
-            submitted_by: by,
-            submitted_at: now,
-        },
-        ip,
-    )?;
+    let id = crate::db::write_transaction(conn, |conn| {
+        let id = stored::insert(
+            conn,
+            &NewSnapshot {
+                kind: made.kind.as_str(),
+                project_id,
+                guide_id,
+                as_of: made.as_of,
+                lang: made.locale.tag(),
+                title: &made.title,
+                html_sha256: &html_sha256,
+                html_bytes: made.html.len() as i64,
+                pdf_sha256: &pdf_sha256,
+                pdf_bytes: made.pdf.len() as i64,
+                data: &made.data,
+                data_sha256: &data_sha256,
+                submitted_by: by,
+                submitted_at: now,
+            },
+            ip,
+        )?;
+        for kept in [html, pdf] {
+            crate::db::evidence::hold_object(conn, kept.sha256())?;
+            files.secure(kept).map_err(stored_error)?;
+        }
+        Ok::<_, AppError>(id)
+    })?;
     stored::find(conn, id)?.ok_or(AppError::NotFound)
 }

@@ -3,20 +3,25 @@
 //!
 //! Order matters for "nothing is ever lost" and "bad input changes nothing": rights are checked
 //! before the body is read; every value, date and file is checked before anything is kept; files
-//! are moved into the store (fsynced) before the transaction that names them commits.
+//! are moved into the store (fsynced) before the transaction that names them commits, and that
+//! transaction secures them against `files gc` (see `files::store`). The daily upload quota is
+//! checked while the files arrive and again under a lock in that transaction, which is what makes
+//! it exact when one user uploads twice at once.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
-use super::evidence_upload::{EvidenceForm, keep_all};
+use super::evidence_upload::{EvidenceForm, Quota, keep_all, storage_error};
 use super::state::AppState;
+use crate::db::DbConnection;
 use crate::db::evidence::{self, FileUpload, NewEntry, SubmissionKind, Submitted};
 use crate::db::project::{self, Project, TrackedIndicator};
 use crate::db::user::User;
 use crate::domain::evidence::{Entry, Period, Problem, check};
 use crate::domain::proof::{self, ProofKind};
 use crate::error::{AppError, FieldError};
+use crate::files::store::Kept;
 
 /// An indicator a user may report on, with its project and the proof it asks for.
 #[derive(Debug, Clone)]
@@ -94,6 +99,22 @@ pub async fn reportable_project(state: &AppState, user: &User, code: String) -> 
         .await
 }
 
+/// What a user has uploaded in the last 24 hours, against the daily quota.
+pub async fn quota(state: &AppState, user: &User) -> Result<Quota, AppError> {
+    let (user_id, now, limit) = (user.id, state.clock.now(), state.config.uploads.daily_bytes_per_user);
+    state.db(move |conn| Ok(quota_in(conn, user_id, now, limit)?)).await
+}
+
+fn quota_in(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime, limit: u64) -> diesel::QueryResult<Quota> {
+    let window = chrono::Duration::hours(24);
+    let (used, oldest) = evidence::uploaded_since(conn, user_id, now - window)?;
+    Ok(Quota {
+        used: u64::try_from(used).unwrap_or_default(),
+        limit,
+        frees_in: oldest.map(|at| u64::try_from((at + window - now).num_seconds()).unwrap_or_default().max(1)),
+    })
+}
+
 /// The execution period a measurement date must fall in.
 pub fn period_of(project: &Project, today: NaiveDate) -> Period {
     Period { start: project.execution_start, end: project.execution_end, today }
@@ -168,9 +189,9 @@ pub async fn submit_single(
 ) -> Result<Submitted, AppError> {
     let entry = checked_entry(&form, "", reportable, state.today()).map_err(AppError::Validation)?;
     let files = std::mem::take(&mut form.files);
-    let kept = keep_all(state.files(), files).await?;
-    let entry = NewEntry { files: kept.into_iter().map(|(_, upload)| upload).collect(), ..entry };
-    store(state, user, reportable.project.id, SubmissionKind::Single, None, vec![entry], ip).await
+    let (uploads, kept) = keep_all(state.files(), files).await?.into_iter().map(|k| (k.upload, k.kept)).unzip();
+    let entry = NewEntry { files: uploads, ..entry };
+    store(state, user, (reportable.project.id, SubmissionKind::Single, None), vec![entry], kept, ip).await
 }
 
 /// One row's problems in the annual report: the indicator and its field errors.
@@ -226,31 +247,55 @@ pub async fn submit_annual(
     }
     let files = std::mem::take(&mut form.files);
     let mut by_indicator: HashMap<i64, Vec<FileUpload>> = HashMap::new();
-    for (field, upload) in keep_all(state.files(), files).await? {
-        if let Some(id) = indicator_of_field(&field) {
-            by_indicator.entry(id).or_default().push(upload);
+    let mut kept = Vec::new();
+    for file in keep_all(state.files(), files).await? {
+        if let Some(id) = indicator_of_field(&file.field) {
+            by_indicator.entry(id).or_default().push(file.upload);
         }
+        kept.push(file.kept);
     }
     for entry in &mut entries {
         entry.files = by_indicator.remove(&entry.indicator_id).unwrap_or_default();
     }
     let label = Some(period_label.trim().to_owned()).filter(|l| !l.is_empty());
-    store(state, user, project_id, SubmissionKind::AnnualReport, label, entries, ip).await
+    store(state, user, (project_id, SubmissionKind::AnnualReport, label), entries, kept, ip).await
 }
 
+/// Commits a submission: under the uploader's quota lock, checks that its files still fit the
+/// quota (another upload may have committed since they were read), writes the rows, then secures
+/// each file in the store under its object's lock before the commit.
 async fn store(
     state: &AppState,
     user: &User,
-    project_id: i64,
-    kind: SubmissionKind,
-    period_label: Option<String>,
+    (project_id, kind, period_label): (i64, SubmissionKind, Option<String>),
     entries: Vec<NewEntry>,
+    kept: Vec<Kept>,
     ip: Option<String>,
 ) -> Result<Submitted, AppError> {
-    let (user, now) = (user.clone(), state.clock.now());
+    let (user, now, files) = (user.clone(), state.clock.now(), state.files());
+    let limit = state.config.uploads.daily_bytes_per_user;
     state
         .db(move |conn| {
-            evidence::submit(conn, &user, project_id, kind, period_label.as_deref(), &entries, (ip.as_deref(), now))
+            crate::db::write_transaction(conn, |conn| {
+                evidence::hold_upload_quota(conn, user.id)?;
+                let adding =
+                    entries.iter().flat_map(|e| &e.files).map(|f| u64::try_from(f.size).unwrap_or_default()).sum();
+                quota_in(conn, user.id, now, limit)?.check(adding)?;
+                let submitted = evidence::submit(
+                    conn,
+                    &user,
+                    project_id,
+                    kind,
+                    period_label.as_deref(),
+                    &entries,
+                    (ip.as_deref(), now),
+                )?;
+                for file in kept {
+                    evidence::hold_object(conn, file.sha256())?;
+                    files.secure(file).map_err(storage_error)?;
+                }
+                Ok(submitted)
+            })
         })
         .await
 }

@@ -1,7 +1,8 @@
 //! Reading an evidence form (`multipart/form-data`): text fields, and files streamed straight into
 //! the file store's incoming folder while they are hashed, so that a 50 MB upload never sits in
-//! memory. Each file is checked (name, size, type by content) as it arrives; a refused form leaves
-//! nothing behind, because received files remove themselves unless they are kept.
+//! memory. Each file is checked (name, size, type by content, the uploader's daily quota) as it
+//! arrives; a refused form leaves nothing behind, because received files remove themselves unless
+//! they are kept.
 //!
 //! File fields are named `files` (any proof) or `files.<kind>` (a kind of proof from the checklist,
 //! e.g. `files.test_report`); in the annual report, `files.<indicator id>` and
@@ -21,7 +22,7 @@ use crate::domain::proof::ProofKind;
 use crate::error::AppError;
 use crate::files::FileStore;
 use crate::files::kind::{self, BadName, FileKind, Refusal};
-use crate::files::store::{ReceiveError, Received};
+use crate::files::store::{Kept, ReceiveError, Received};
 
 /// Text fields may not be larger than this in all (notes are short; the rest are numbers and dates).
 const TEXT_LIMIT: usize = 256 * 1024;
@@ -33,7 +34,7 @@ pub struct ReceivedFile {
     pub field: String,
     /// The kind of proof named by the field, if any.
     pub proof: Option<ProofKind>,
-    /// The name it was uploaded under.
+    /// The name it was uploaded under, without invisible characters ([`kind::clean_name`]).
     pub name: String,
     /// Its type, recognised from the content.
     pub kind: FileKind,
@@ -73,22 +74,46 @@ fn proof_of(field: &str) -> Option<ProofKind> {
     ProofKind::parse(suffix.rsplit('.').next().unwrap_or_default())
 }
 
-/// Reads the form into `store`'s incoming folder within `limits`. For a browser form (`csrf_of` is
-/// the request) the CSRF token must come before any file, so that a forged form stores nothing.
+/// What a user has uploaded in the last 24 hours, against the daily quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Bytes of evidence files attached in the last 24 hours.
+    pub used: u64,
+    /// The quota (`evidence.daily_upload_mb`).
+    pub limit: u64,
+    /// Seconds until the oldest of those uploads leaves the window; none when there are none.
+    pub frees_in: Option<u64>,
+}
+
+impl Quota {
+    /// The refusal of an upload that `more` bytes would take past the quota.
+    pub fn check(&self, more: u64) -> Result<(), AppError> {
+        if self.used.saturating_add(more) <= self.limit {
+            return Ok(());
+        }
+        Err(AppError::UploadQuota { used: self.used, limit: self.limit, retry_after: self.frees_in })
+    }
+}
+
+/// Reads the form into `store`'s incoming folder within `limits` and what is left of the uploader's
+/// `quota`. For a browser form (`csrf_of` is the request) the CSRF token must come before any file,
+/// so that a forged form stores nothing.
 pub async fn read(
     mut payload: Multipart,
     csrf_of: Option<&HttpRequest>,
     store: &FileStore,
     limits: UploadLimits,
+    quota: Quota,
 ) -> Result<EvidenceForm, AppError> {
     let mut form = EvidenceForm::default();
     let mut text_bytes = 0usize;
+    let mut file_bytes = 0u64;
     let mut csrf_checked = csrf_of.is_none();
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(form_error)?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
-        let Some(file_name) = file_name else {
+        let Some(sent_name) = file_name else {
             let mut bytes = Vec::new();
             while let Some(chunk) = field.next().await {
                 let chunk = chunk.map_err(form_error)?;
@@ -113,14 +138,15 @@ pub async fn read(
             return Err(AppError::BadRequest("evidence.error.unknown_field"));
         }
         // A browser sends an empty part for a file input left empty.
-        if file_name.is_empty() {
+        if sent_name.is_empty() {
             while let Some(chunk) = field.next().await {
                 if !chunk.map_err(form_error)?.is_empty() {
-                    return Err(refused_name(&file_name, BadName::Empty));
+                    return Err(refused_name(&sent_name, BadName::Empty));
                 }
             }
             continue;
         }
+        let file_name = kind::clean_name(&sent_name);
         kind::check_name(&file_name).map_err(|bad| refused_name(&file_name, bad))?;
         if form.files.len() >= limits.max_files {
             return Err(AppError::Unusable(
@@ -131,6 +157,8 @@ pub async fn read(
         let mut incoming = store.receive(limits.max_file_bytes).map_err(storage_error)?;
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(form_error)?;
+            file_bytes += chunk.len() as u64;
+            quota.check(file_bytes)?;
             incoming.write(&chunk).map_err(|e| match e {
                 ReceiveError::TooLarge(limit) => AppError::FileTooLarge(file_name.clone(), limit / (1024 * 1024)),
                 ReceiveError::Io(e) => storage_error(e),
@@ -170,17 +198,33 @@ fn refused_name(name: &str, bad: BadName) -> AppError {
 }
 
 fn refused_type(name: &str, refusal: Refusal) -> AppError {
+    let name = name.to_owned();
     match refusal {
-        Refusal::UnknownContent => AppError::FileType("evidence.error.file_type", vec![("name", name.to_owned())]),
-        Refusal::Mismatch { content, extension } => AppError::FileType(
-            "evidence.error.file_mismatch",
-            vec![("name", name.to_owned()), ("content", content.to_owned()), ("extension", extension)],
-        ),
+        Refusal::UnknownContent => AppError::FileType("evidence.error.file_type", vec![("name", name)]),
+        Refusal::Extension { kind, extension } => {
+            let mut args =
+                vec![("name", name), ("content", kind.label.to_owned()), ("expected", kind.extension_list())];
+            match extension {
+                Some(extension) => {
+                    args.push(("extension", extension));
+                    AppError::FileType("evidence.error.file_mismatch", args)
+                }
+                None => AppError::FileType("evidence.error.file_no_extension", args),
+            }
+        }
+        Refusal::Archive(refusal) => archive_refused(&name, &refusal),
     }
 }
 
+/// An archive refused by the zip guard (413), naming the file.
+pub fn archive_refused(name: &str, excess: &crate::zip_guard::Excess) -> AppError {
+    let mut args = vec![("name", name.to_owned())];
+    args.extend(excess.args());
+    AppError::Inflated(excess.message_key(), args)
+}
+
 /// A full disk is the operator's to fix and says so; anything else is internal.
-fn storage_error(error: io::Error) -> AppError {
+pub fn storage_error(error: io::Error) -> AppError {
     if error.kind() == io::ErrorKind::StorageFull {
         AppError::StorageFull
     } else {
@@ -188,12 +232,20 @@ fn storage_error(error: io::Error) -> AppError {
     }
 }
 
+/// A received file moved into the store, described for the database.
+#[derive(Debug)]
+pub struct KeptFile {
+    /// The form field it came in.
+    pub field: String,
+    /// Its row.
+    pub upload: crate::db::evidence::FileUpload,
+    /// The content, to [`FileStore::secure`] in the transaction that commits the row.
+    pub kept: Kept,
+}
+
 /// Moves every received file into the store (before any database row names them) and describes
 /// them for the database; off the async workers, since each move is fsynced.
-pub async fn keep_all(
-    store: FileStore,
-    files: Vec<ReceivedFile>,
-) -> Result<Vec<(String, crate::db::evidence::FileUpload)>, AppError> {
+pub async fn keep_all(store: FileStore, files: Vec<ReceivedFile>) -> Result<Vec<KeptFile>, AppError> {
     web::block(move || {
         files
             .into_iter()
@@ -205,8 +257,8 @@ pub async fn keep_all(
                     original_name: file.name,
                     kind: file.proof,
                 };
-                store.keep(file.received).map_err(storage_error)?;
-                Ok((file.field, upload))
+                let kept = store.keep(file.received).map_err(storage_error)?;
+                Ok(KeptFile { field: file.field, upload, kept })
             })
             .collect()
     })

@@ -72,3 +72,24 @@ async fn damaged_backups_and_occupied_databases_are_refused_and_nothing_changes(
     assert_eq!(row_counts(&target), row_counts(&TestApp::new()), "the target is still empty");
     assert!(!target.state.config.data_dir.join("files/objects").exists(), "no file was restored");
 }
+
+#[actix_web::test]
+async fn a_backup_fails_naming_a_stored_file_the_database_names_but_the_store_lacks() {
+    let source = installation().await;
+    let sha256: String = crate::common::with_conn(&source.app, |c| {
+        use coop_tracker::db::schema::files;
+        use diesel::prelude::*;
+        files::table.select(files::sha256).first(c).unwrap()
+    });
+    let store = FileStore::new(&source.app.state.config.data_dir);
+    std::fs::remove_file(store.path_of(&sha256)).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let to = folder.path().join("backup");
+    let error = backup::create(&source.app.state.config, &to, test_now()).unwrap_err().to_string();
+    assert!(error.contains(&sha256) && error.contains("missing from the file store"), "{error}");
+    assert!(error.contains("1 stored file(s)"), "{error}");
+    assert!(
+        !to.exists() && !folder.path().join("backup.partial").exists(),
+        "nothing is left to be mistaken for a backup"
+    );
+}

@@ -191,8 +191,13 @@ async fn a_file_is_stored_once_and_its_reuse_in_another_project_is_flagged() {
     let second = NewEntry { files: vec![upload("again.pdf")], ..entry(st.indicator_id, 2.0, "2026-05-02") };
     submit(&st, &st.pi, &[second]).unwrap();
     assert_eq!(count(&st, "files"), 1);
-    let views = with_conn(&st.s.app, |c| evidence::for_project(c, st.project_id, test_now().date()).unwrap());
-    assert!(views.iter().all(|v| v.files[0].reused_in.is_empty()), "reuse within one project is no recycling");
+    let mut views = with_conn(&st.s.app, |c| evidence::for_project(c, st.project_id, test_now().date()).unwrap());
+    assert!(views.iter().all(|v| v.files[0].reused_in.is_none()), "left out unless asked for");
+    with_conn(&st.s.app, |c| evidence::show_reuse(c, &mut views).unwrap());
+    assert!(
+        views.iter().all(|v| v.files[0].reused_in.as_deref() == Some(&[][..])),
+        "reuse within one project is no recycling"
+    );
 
     // A second project whose PI attaches the same content.
     let service = test::init_service(build_app(st.s.app.state.clone())).await;
@@ -213,8 +218,9 @@ async fn a_file_is_stored_once_and_its_reuse_in_another_project_is_flagged() {
         evidence::submit(c, &other_pi, other_project, SubmissionKind::Single, None, &[recycled], (None, test_now()))
             .unwrap()
     });
-    let (_, mine) = with_conn(&st.s.app, |c| evidence::find(c, ids[0]).unwrap().unwrap());
-    assert_eq!(mine.files[0].reused_in, ["SH-KJ-2024-002"]);
+    let (_, mut mine) = with_conn(&st.s.app, |c| evidence::find(c, ids[0]).unwrap().unwrap());
+    with_conn(&st.s.app, |c| evidence::show_reuse(c, std::slice::from_mut(&mut mine)).unwrap());
+    assert_eq!(mine.files[0].reused_in, Some(vec!["SH-KJ-2024-002".to_owned()]));
     assert_eq!(count(&st, "files"), 1);
 }
 

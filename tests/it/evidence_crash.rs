@@ -21,7 +21,7 @@ use crate::projects::registration;
 /// Files per upload: each evidence row must end up with exactly this many.
 const FILES_PER_UPLOAD: usize = 2;
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_coop-tracker"));
     command.env_remove("DATABASE_URL").env_remove("COOP_DATABASE_URL").env("COOP_LOG", "warn");
     command
@@ -32,7 +32,7 @@ fn run(data: &Path, args: &[&str]) -> Output {
 }
 
 /// Adds an account and returns its API token.
-fn user_with_token(data: &Path, email: &str, role: &str) -> String {
+pub(crate) fn user_with_token(data: &Path, email: &str, role: &str) -> String {
     let out = run(data, &["user", "add", "--email", email, "--name", email, "--role", role, "--token"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -61,12 +61,12 @@ fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u
     Ok((status, body))
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Starts `serve` and waits until it answers `/healthz`.
-fn start(data: &Path, port: u16) -> Child {
+pub(crate) fn start(data: &Path, port: u16) -> Child {
     let mut child = bin()
         .arg("--data-dir")
         .arg(data)

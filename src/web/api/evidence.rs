@@ -20,7 +20,7 @@ use crate::db::user::User;
 use crate::error::AppError;
 use crate::jobs::notices::Context;
 use crate::jobs::review_notice;
-use crate::web::evidence::{reportable, submit_single};
+use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::evidence_download;
 use crate::web::evidence_upload;
 use crate::web::identity::{ApiUser, RoleCheck};
@@ -114,8 +114,9 @@ pub async fn submit(
     MultipartBody(payload): MultipartBody,
 ) -> Result<HttpResponse, AppError> {
     let reportable = reportable(&state, &user, id.into_inner()).await?;
+    let quota = quota(&state, &user).await?;
     // The API authenticates with a bearer token, which a forged cross-site form cannot carry.
-    let form = evidence_upload::read(payload, None, &state.files(), state.config.uploads).await?;
+    let form = evidence_upload::read(payload, None, &state.files(), state.config.uploads, quota).await?;
     let submitted = submit_single(&state, &user, &reportable, form, client_ip(&req)).await?;
     let mut response = HttpResponse::build(StatusCode::CREATED);
     if let Some(first) = submitted.evidence_ids.first() {
@@ -125,7 +126,7 @@ pub async fn submit(
 }
 
 /// A project's evidence measured on or before `as_of` (today when absent), newest first, with files
-/// (and where else each file was used) and reviews.
+/// and reviews; for staff and administrators, where else each file was used.
 #[utoipa::path(get, path = "/api/v1/projects/{code}/evidence", tag = "evidence",
     params(("code" = String, Path, description = "项目编号"), super::projects::AsOf),
     responses((status = 200, body = [EvidenceView]), (status = 401, body = crate::web::error_page::ErrorBody),
@@ -140,7 +141,11 @@ pub async fn list(
     let views = state
         .db(move |conn| {
             let project = visible_project(conn, &user, &code)?;
-            Ok(evidence::for_project(conn, project.id, as_of)?)
+            let mut views = evidence::for_project(conn, project.id, as_of)?;
+            if evidence::can_review(&user) {
+                evidence::show_reuse(conn, &mut views)?;
+            }
+            Ok(views)
         })
         .await?;
     Ok(Json(views))
@@ -156,7 +161,16 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> Result<Json<EvidenceView>, AppError> {
     let id = id.into_inner();
-    Ok(Json(state.db(move |conn| visible_evidence(conn, &user, id)).await?))
+    let view = state
+        .db(move |conn| {
+            let mut view = visible_evidence(conn, &user, id)?;
+            if evidence::can_review(&user) {
+                evidence::show_reuse(conn, std::slice::from_mut(&mut view))?;
+            }
+            Ok(view)
+        })
+        .await?;
+    Ok(Json(view))
 }
 
 /// The `n`th file (from 1) of a piece of evidence, as an attachment under its uploaded name.

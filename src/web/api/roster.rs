@@ -52,7 +52,8 @@ pub struct RosterUpload {
 #[utoipa::path(post, path = "/api/v1/projects/import", tag = "projects", params(ImportQuery),
     request_body(content = RosterUpload, content_type = "multipart/form-data"),
     responses((status = 200, body = ImportedRoster), (status = 401, body = crate::web::error_page::ErrorBody),
-        (status = 403, body = crate::web::error_page::ErrorBody), (status = 413, body = crate::web::error_page::ErrorBody),
+        (status = 403, body = crate::web::error_page::ErrorBody), (status = 413, body = crate::web::error_page::ErrorBody,
+            description = "the body, or the workbook once unpacked, is over its limit"),
         (status = 422, body = crate::web::error_page::ErrorBody)))]
 pub async fn import(
     state: web::Data<AppState>,
@@ -63,8 +64,12 @@ pub async fn import(
     caller.require(STAFF)?;
     let upload = upload::read_unchecked(payload, MAX_ROSTER_BYTES + 64 * 1024).await?;
     let dry_run = query.dry_run || upload.fields.get("dry_run").is_some_and(|v| v.trim() == "true");
-    let file = upload.file("file").ok_or(AppError::field("file", "roster.no_file"))?;
-    let parsed = roster::parse(&roster::sheet::read(&file.bytes)?);
+    let file = upload.files.into_iter().find(|f| f.field == "file").ok_or(AppError::field("file", "roster.no_file"))?;
+    // Unpacking and parsing a workbook is work for the blocking pool, not an async worker.
+    let sheet =
+        web::block(move || roster::sheet::read(&file.bytes).map_err(|e| AppError::roster_file(&file.file_name, &e)))
+            .await??;
+    let parsed = roster::parse(&sheet);
     let (now, actor) = (state.clock.now(), caller.0.id);
     let codes = state.db(move |conn| db::roster::import(conn, &parsed, dry_run, Some(actor), now)).await?;
     Ok(Json(ImportedRoster { imported: if dry_run { 0 } else { codes.len() }, codes, dry_run }))

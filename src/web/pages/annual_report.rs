@@ -13,7 +13,7 @@ use crate::db::project::Project;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
 use crate::error::AppError;
-use crate::web::evidence::{Reportable, check_annual, reportable_project, submit_annual};
+use crate::web::evidence::{Reportable, check_annual, quota, reportable_project, submit_annual};
 use crate::web::evidence_upload;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
@@ -150,7 +150,8 @@ pub async fn submit(
     let code = code.into_inner();
     // Rights first: a refused user's files are never read.
     let reportables = reportable_project(&state, &current.user, code.clone()).await?;
-    let form = match evidence_upload::read(payload, Some(&req), &state.files(), state.config.uploads).await {
+    let quota = quota(&state, &current.user).await?;
+    let form = match evidence_upload::read(payload, Some(&req), &state.files(), state.config.uploads, quota).await {
         Ok(form) => form,
         Err(error) => {
             let (status, _, message) = refused(error, PageCtx::new(&req, Some(&current)).t)?;

@@ -23,7 +23,7 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::T;
 use crate::i18n::reading::{baseline_text, reading_text};
 use crate::report::project::{IndicatorReport, load, report};
-use crate::web::evidence::{reportable, submit_single};
+use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators;
@@ -221,6 +221,8 @@ pub fn refused(error: AppError, t: T) -> Result<(StatusCode, Vec<FieldError>, Op
         AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors, None)),
         error @ (AppError::FileTooLarge(..)
         | AppError::FileType(..)
+        | AppError::Inflated(..)
+        | AppError::UploadQuota { .. }
         | AppError::Unusable(..)
         | AppError::TooLarge
         | AppError::StorageFull
@@ -241,7 +243,9 @@ pub async fn submit(
     let id = id.into_inner();
     // Rights first: a refused user's files are never read.
     let reportable = reportable(&state, &current.user, id).await?;
-    let (typed, result) = match evidence_upload::read(payload, Some(&req), &state.files(), state.config.uploads).await {
+    let quota = quota(&state, &current.user).await?;
+    let uploads = state.config.uploads;
+    let (typed, result) = match evidence_upload::read(payload, Some(&req), &state.files(), uploads, quota).await {
         Ok(form) => {
             let typed = form.fields.clone();
             (typed, submit_single(&state, &current.user, &reportable, form, client_ip(&req)).await.map(|_| ()))
@@ -288,8 +292,6 @@ struct ShowPage {
     others: Vec<EvidenceView>,
     /// The checklist: each kind asked for, and whether a file of that kind is attached.
     checklist: Vec<(ProofKind, bool)>,
-    /// Commission staff see reuse warnings.
-    staff: bool,
     /// The review form is shown (staff, pending, open project).
     reviewing: bool,
     form: ReviewForm,
@@ -351,8 +353,11 @@ pub async fn show_page(
     let (user, today) = (current.user.clone(), state.today());
     let (loaded, view, others, stored) = state
         .db(move |conn| {
-            let (project, view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let (project, mut view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
             let loaded = load(conn, &user, &project.code)?;
+            if evidence::can_review(&user) {
+                evidence::show_reuse(conn, std::slice::from_mut(&mut view))?;
+            }
             let others: Vec<EvidenceView> =
                 evidence::for_indicator(conn, view.indicator_id, today)?.into_iter().filter(|e| e.id != id).collect();
             let stored = evidence::proof_lists(conn, &[view.indicator_id])?;
@@ -374,7 +379,6 @@ pub async fn show_page(
         indicator,
         others,
         checklist,
-        staff,
         form,
         errors: FormErrors(errors),
         message,

@@ -5,7 +5,7 @@
 
 use crate::web::multipart_body::MultipartBody;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
 use super::project_form::STAFF;
@@ -71,17 +71,20 @@ async fn run(
     req: &HttpRequest,
     state: &AppState,
     current: &CurrentUser,
-    bytes: Vec<u8>,
+    (name, bytes): (Option<String>, Vec<u8>),
     dry_run: bool,
-) -> Result<Result<(Vec<RosterRow>, Vec<u8>), ImportPage>, AppError> {
+) -> Result<Result<(Vec<RosterRow>, Vec<u8>), (StatusCode, ImportPage)>, AppError> {
     let ctx = PageCtx::new(req, Some(current));
-    let sheet = match roster::sheet::read(&bytes) {
+    // The confirmation carries the checked content without its name.
+    let name = name.unwrap_or_else(|| ctx.t.get("roster.file").to_owned());
+    // Unpacking and parsing a workbook is work for the blocking pool, not an async worker.
+    let (read, bytes) = web::block(move || (roster::sheet::read(&bytes), bytes)).await?;
+    let sheet = match read {
         Ok(sheet) => sheet,
         Err(error) => {
-            return Ok(Err(ImportPage {
-                file_error: Some(ctx.t.get(error.message_key()).to_owned()),
-                ..ImportPage::empty(ctx)
-            }));
+            let error = AppError::roster_file(&name, &error);
+            let page = ImportPage { file_error: Some(error.message(ctx.t)), ..ImportPage::empty(ctx) };
+            return Ok(Err((error.status_code(), page)));
         }
     };
     let parsed = roster::parse(&sheet);
@@ -95,7 +98,7 @@ async fn run(
                 .iter()
                 .map(|p| ProblemRow { row: p.row, column: p.column(t), message: p.message(t) })
                 .collect();
-            Ok(Err(ImportPage { problems, ..ImportPage::empty(ctx) }))
+            Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, ImportPage { problems, ..ImportPage::empty(ctx) })))
         }
         Err(other) => Err(other),
     }
@@ -115,13 +118,13 @@ pub async fn check(
         let file_error = Some(ctx.t.get("roster.no_file").to_owned());
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { file_error, ..ImportPage::empty(ctx) });
     };
-    match run(&req, &state, &current, file.bytes, true).await? {
+    match run(&req, &state, &current, (Some(file.file_name), file.bytes), true).await? {
         Ok((preview, bytes)) => render(&ImportPage {
             preview,
             content: hex::encode(bytes),
             ..ImportPage::empty(PageCtx::new(&req, Some(&current)))
         }),
-        Err(page) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        Err((status, page)) => render_with(status, &page),
     }
 }
 
@@ -136,8 +139,8 @@ pub async fn confirm(
     let upload = upload::read(&req, payload, 2 * MAX_ROSTER_BYTES + 64 * 1024).await?;
     let content = upload.fields.get("content").map_or("", String::as_str);
     let bytes = hex::decode(content.trim()).map_err(|_| AppError::BadRequest("error.bad_form"))?;
-    match run(&req, &state, &current, bytes, false).await? {
+    match run(&req, &state, &current, (None, bytes), false).await? {
         Ok(_) => Ok(see_other("/projects?done=imported")),
-        Err(page) => render_with(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        Err((status, page)) => render_with(status, &page),
     }
 }

@@ -1,0 +1,1 @@
+DROP INDEX evidence_files_uploaded_by_at;
