@@ -405,24 +405,14 @@ where
             created_at: test_now(),
             list_unsubscribe: None,
             reminder: None,
+            password_reset_id: None,
         };
         outbox::enqueue(c, &message).unwrap();
         outbox::list_due(c, test_now(), 1).unwrap()[0]
     });
     let spare_tokens = (s.app.token(s.pi, None).0, s.app.token(s.pi, None).0);
     let calendar = with_conn(&s.app, |c| coop_tracker::db::calendar::renew(c, s.pi, test_now()).unwrap());
-    let reset = coop_tracker::auth::secret::random_token();
-    with_conn(&s.app, |c| {
-        let expires = test_now() + chrono::Duration::hours(2);
-        coop_tracker::db::password_reset::insert(
-            c,
-            s.pi,
-            &coop_tracker::auth::secret::hash(&reset),
-            test_now(),
-            expires,
-        )
-        .unwrap()
-    });
+    let reset = s.app.reset_link(s.pi, test_now());
     Fixture { indicator, evidence, guide, report, outbox, pi: s.pi, spare_tokens, calendar, reset }
 }
 
