@@ -76,7 +76,11 @@ fn print_token(
     let expires_at = now + chrono::Duration::days(config.api_token_max_days);
     let (_, token) = account::issue_token(conn, user_id, name, expires_at, now).map_err(explain)?;
     println!("API token: {token}");
-    println!("expires: {} UTC (api_token_max_days = {})", expires_at.format("%Y-%m-%d %H:%M"), config.api_token_max_days);
+    println!(
+        "expires: {} UTC (api_token_max_days = {})",
+        expires_at.format("%Y-%m-%d %H:%M"),
+        config.api_token_max_days
+    );
     Ok(())
 }
 

@@ -15,7 +15,12 @@ pub const LINK_HOURS: i64 = 2;
 use super::schema::password_resets;
 
 /// Stores a reset link for a user, to be given its token when it is sent; returns its id.
-pub fn insert(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime, expires_at: NaiveDateTime) -> QueryResult<i64> {
+pub fn insert(
+    conn: &mut DbConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<i64> {
     // Unique and unguessable, and no one holds what it is the hash of: no link opens this row
     // before [`mint`] gives it a token.
     let placeholder = crate::auth::secret::hash(&crate::auth::secret::random_token());

@@ -114,11 +114,8 @@ impl Mailer {
         let to: Mailbox =
             outgoing.to.parse().map_err(|e| MailError::Message(format!("recipient {}: {e}", outgoing.to)))?;
         let (message_id, file_stem) = self.message_id(outgoing.key);
-        let mut builder = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(outgoing.subject)
-            .message_id(Some(message_id));
+        let mut builder =
+            Message::builder().from(self.from.clone()).to(to).subject(outgoing.subject).message_id(Some(message_id));
         if let Some(unsubscribe) = outgoing.list_unsubscribe {
             builder = builder.raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("List-Unsubscribe"),

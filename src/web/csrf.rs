@@ -93,9 +93,7 @@ pub async fn ensure_token(
 /// Gives the browser a new secret with `response`, so that no token shown before it is accepted
 /// again: at login and at logout, when the session changes hands.
 pub fn rotate(req: &HttpRequest, response: &mut HttpResponse) -> Result<(), AppError> {
-    response
-        .add_cookie(&secret_cookie(secret::random_token(), secure(req)))
-        .map_err(|e| AppError::Internal(e.into()))
+    response.add_cookie(&secret_cookie(secret::random_token(), secure(req))).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The token for the current request (empty outside the middleware, which only tests would see).

@@ -207,7 +207,10 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(local_path(Some("/admin/users")), "/admin/users");
-        assert_eq!(local_path(Some("/projects/%E6%B2%AA-1?as_of=2026-01-01#x")), "/projects/%E6%B2%AA-1?as_of=2026-01-01#x");
+        assert_eq!(
+            local_path(Some("/projects/%E6%B2%AA-1?as_of=2026-01-01#x")),
+            "/projects/%E6%B2%AA-1?as_of=2026-01-01#x"
+        );
         assert_eq!(local_path(Some("/projects/沪科-1")), "/projects/沪科-1");
         assert_eq!(local_path(None), "/");
         for bad in [

@@ -29,6 +29,7 @@ mod guide_score;
 mod guides;
 mod health;
 mod hostile;
+mod hostile_auth;
 mod hostile_multipart;
 mod indicators;
 mod log_secrets;

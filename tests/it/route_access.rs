@@ -58,6 +58,8 @@ const CONTRIBUTORS: &[Visitor] = &[Pi, Member];
 /// The route names a token or a feed of the PI's: only the PI may use it (the feed's address is
 /// its own secret, so anyone holding it may read it).
 const PI_ONLY: &[Visitor] = &[Pi];
+/// Refused to every caller: API tokens are made only from a session, at `/account/tokens`.
+const NOBODY: &[Visitor] = &[];
 
 /// The policy: method, route pattern, who may use it. Everyone else is refused: sent to log in,
 /// 401, 403, or 404 where saying "forbidden" would tell that the thing exists.
@@ -146,7 +148,7 @@ const POLICY: &[(&str, &str, &[Visitor])] = &[
     ("GET", "/api/v1/openapi.json", EVERYONE),
     ("GET", "/api/v1/me", SIGNED_IN),
     ("GET", "/api/v1/tokens", SIGNED_IN),
-    ("POST", "/api/v1/tokens", SIGNED_IN),
+    ("POST", "/api/v1/tokens", NOBODY),
     ("DELETE", "/api/v1/tokens/{id}", PI_ONLY),
     ("GET", "/api/v1/guides", STAFF),
     ("POST", "/api/v1/guides", STAFF),
@@ -250,9 +252,12 @@ fn refused(route: &Listed, page: &crate::common::Page) -> bool {
     }
 }
 
-/// Reads first, then writes, logging out last.
+/// Reads first, then writes, an administrator replacing the PI's password after the other writes
+/// (it ends the PI's reset links, sessions and tokens, which some of them use), logging out last.
 fn walk_order(route: &Listed) -> (u8, String) {
     let rank = if route.path == "/logout" {
+        3
+    } else if route.path == "/admin/users/{id}/password" {
         2
     } else if route.method == Method::GET {
         0

@@ -17,9 +17,9 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 use crate::mail::message::{self, Envelope};
 use crate::web::csrf::CsrfForm;
+use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::pages::session::known_device_cookie;
 use crate::web::rate_limit;
-use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
 
 /// At most this many links per account and hour, so the form cannot be used to flood a mailbox.

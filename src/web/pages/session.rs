@@ -127,7 +127,9 @@ pub async fn login(
             tracing::info!(user_id, "login");
             let mut response = see_other(&next);
             response.add_cookie(&session_cookie(token, secure)).map_err(|e| AppError::Internal(e.into()))?;
-            response.add_cookie(&known_device_cookie(device_cookie, secure)).map_err(|e| AppError::Internal(e.into()))?;
+            response
+                .add_cookie(&known_device_cookie(device_cookie, secure))
+                .map_err(|e| AppError::Internal(e.into()))?;
             csrf::rotate(&req, &mut response)?;
             Ok(response)
         }
