@@ -44,7 +44,7 @@ fn seeded(dir: &std::path::Path, database_url: Option<String>, projects: usize) 
         password: Some("benchmark-password".into()),
     };
     let staff = account::create(&mut conn, &input, None, now()).unwrap().id;
-    let (_, token) = account::issue_token(&mut conn, staff, "bench", None, now()).unwrap();
+    let (_, token) = account::issue_token(&mut conn, staff, "bench", now() + chrono::Duration::days(1), now()).unwrap();
     drop(conn);
     let mailer = Mailer::from_config(&config).unwrap();
     (AppState::new(config, pool, mailer, Clock::Fixed(now())), token)

@@ -123,28 +123,55 @@ pub fn create(
     })
 }
 
-/// Sets a user's password. `must_change` marks a generated one; the user's sessions end unless one
-/// is kept (the browser that changed it).
+/// Who set a password, which decides what else ends with the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// The user, logged in and knowing the old password: the browser that changed it (this session)
+    /// stays logged in, the other sessions end, API tokens stay.
+    Own {
+        /// The session that made the change.
+        keep_session: i64,
+    },
+    /// Set without the old password: by a reset link, an administrator or the command line. Whoever
+    /// held the account before may not be its owner, so every session ends and every API token is
+    /// revoked. `must_change` marks a generated password, to be replaced at the next login.
+    Reset {
+        /// Whether the user must choose a new password at the next login.
+        must_change: bool,
+    },
+}
+
+/// Sets a user's password and ends what the old one opened (see [`PasswordChange`]). Every reset
+/// link of the user dies with the old password, whichever way it was changed, so that no link
+/// sent before works after it.
 pub fn set_password(
     conn: &mut DbConnection,
     user_id: i64,
     new_password: &str,
-    must_change: bool,
-    keep_session: Option<i64>,
+    change: PasswordChange,
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     check_password(new_password).map_err(|e| AppError::Validation(vec![e]))?;
     let hash = password::hash(new_password)?;
+    let must_change = matches!(change, PasswordChange::Reset { must_change: true });
     crate::db::write_transaction(conn, |conn| {
         if user::set_password(conn, user_id, &hash, must_change, now)? == 0 {
             return Err(AppError::NotFound);
         }
-        match keep_session {
-            Some(keep) => crate::db::session::delete_others(conn, user_id, keep)?,
-            None => crate::db::session::delete_for_user(conn, user_id)?,
+        let reset_links = crate::db::password_reset::invalidate_for_user(conn, user_id, now)?;
+        let revoked_tokens = match change {
+            PasswordChange::Own { keep_session } => {
+                crate::db::session::delete_others(conn, user_id, keep_session)?;
+                0
+            }
+            PasswordChange::Reset { .. } => {
+                crate::db::session::delete_for_user(conn, user_id)?;
+                crate::db::api_token::revoke_all_for_user(conn, user_id, now)?
+            }
         };
-        let detail = json!({ "generated": must_change });
+        let detail =
+            json!({ "generated": must_change, "reset_links_ended": reset_links, "tokens_revoked": revoked_tokens });
         audit::record(
             conn,
             &AuditEntry {
@@ -162,15 +189,12 @@ pub fn set_password(
     })
 }
 
-/// The longest lifetime an API token may be given.
-pub const MAX_TOKEN_DAYS: i64 = 3650;
-
-/// When a token asked to live `days` days expires; `None` lives until revoked.
-pub fn token_expiry(days: Option<i64>, now: NaiveDateTime) -> Result<Option<NaiveDateTime>, AppError> {
+/// When a token asked to live `days` days expires. Every token expires: a lifetime is required and
+/// capped at `max_days` (`api_token_max_days`), so a forgotten or leaked token stops working.
+pub fn token_expiry(days: Option<i64>, max_days: i64, now: NaiveDateTime) -> Result<NaiveDateTime, AppError> {
     match days {
-        None => Ok(None),
-        Some(d) if (1..=MAX_TOKEN_DAYS).contains(&d) => Ok(Some(now + chrono::Duration::days(d))),
-        Some(_) => Err(AppError::field("expires_in_days", "token.days_invalid")),
+        Some(d) if (1..=max_days).contains(&d) => Ok(now + chrono::Duration::days(d)),
+        _ => Err(AppError::field("expires_in_days", "token.days_invalid")),
     }
 }
 
@@ -180,7 +204,7 @@ pub fn issue_token(
     conn: &mut DbConnection,
     user_id: i64,
     name: &str,
-    expires_at: Option<NaiveDateTime>,
+    expires_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> Result<(i64, String), AppError> {
     let name = name.trim();

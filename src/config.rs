@@ -159,6 +159,11 @@ pub struct Config {
     pub schedules: Schedules,
     /// Failed logins allowed per account or address before back-off starts.
     pub login_max_failures: u32,
+    /// The reverse proxies (load balancers) in front of the service: only a request that comes
+    /// from one of them has its client address taken from `X-Forwarded-For`.
+    pub trusted_proxies: Vec<AddrRange>,
+    /// The longest lifetime, in days, an API token may be given.
+    pub api_token_max_days: i64,
     /// Connections kept in the database pool.
     pub db_pool_size: u32,
     /// How indicators are judged: the at-risk window and the acceptance-readiness bands.
@@ -202,6 +207,8 @@ struct FileConfig {
     session_idle_hours: Option<i64>,
     timezone: Option<String>,
     login_max_failures: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
+    api_token_max_days: Option<i64>,
     db_pool_size: Option<u32>,
     #[serde(default)]
     smtp: FileSmtp,
@@ -326,6 +333,27 @@ impl Config {
             Some(v) => parse_value("COOP_LOGIN_MAX_FAILURES", &v)?,
             None => file.login_max_failures.unwrap_or(5),
         };
+        let trusted_proxies = match env_string("COOP_TRUSTED_PROXIES") {
+            Some(v) => v.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            None => file.trusted_proxies.unwrap_or_default(),
+        };
+        let trusted_proxies = trusted_proxies
+            .iter()
+            .map(|text| {
+                text.parse::<AddrRange>().map_err(|()| {
+                    ConfigError(format!(
+                        "trusted_proxies: '{text}' is not an address or a range such as 10.0.0.0/8 or fd00::/8"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let api_token_max_days = match env_string("COOP_API_TOKEN_MAX_DAYS") {
+            Some(v) => parse_value("COOP_API_TOKEN_MAX_DAYS", &v)?,
+            None => file.api_token_max_days.unwrap_or(365),
+        };
+        if !(1..=3650).contains(&api_token_max_days) {
+            return Err(ConfigError(format!("api_token_max_days = {api_token_max_days} must be between 1 and 3650")));
+        }
         let db_pool_size = match env_string("COOP_DB_POOL_SIZE") {
             Some(v) => parse_value("COOP_DB_POOL_SIZE", &v)?,
             None => file.db_pool_size.unwrap_or(8),
@@ -419,6 +447,8 @@ impl Config {
             schedules,
             reminders: Reminders { rules, calendar },
             login_max_failures: positive("login_max_failures", login_max_failures)?,
+            trusted_proxies,
+            api_token_max_days,
             db_pool_size: positive("db_pool_size", db_pool_size)?,
             tracking: Tracking { warning_days, readiness },
             uploads: UploadLimits {
@@ -471,6 +501,50 @@ impl Config {
     /// Where files written to disk for a newcomer to read (mail without SMTP) go.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("outbox-mail")
+    }
+}
+
+/// An address or a block of addresses (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddrRange {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl AddrRange {
+    /// Whether `ip` lies in the block; an IPv4 address seen as IPv6 (`::ffff:10.0.0.1`, as a dual-stack
+    /// listener reports it) counts as the IPv4 address.
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        match (self.network, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FromStr for AddrRange {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix.parse::<u8>().map_err(|_| ())?)),
+            None => (text.trim(), None),
+        };
+        let network = address.parse::<std::net::IpAddr>().map_err(|_| ())?.to_canonical();
+        let widest = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(widest);
+        if prefix > widest {
+            return Err(());
+        }
+        Ok(Self { network, prefix })
     }
 }
 
@@ -672,6 +746,8 @@ mod tests {
         assert_eq!(from_file.mail.from, defaults.mail.from);
         assert_eq!(from_file.session_idle_hours, defaults.session_idle_hours);
         assert_eq!(from_file.login_max_failures, defaults.login_max_failures);
+        assert_eq!(from_file.trusted_proxies, defaults.trusted_proxies);
+        assert_eq!(from_file.api_token_max_days, defaults.api_token_max_days);
         assert_eq!(from_file.db_pool_size, defaults.db_pool_size);
         assert_eq!(from_file.tracking, defaults.tracking);
         let schedules = |c: &Config| {
@@ -755,6 +831,31 @@ mod tests {
         assert!(err.0.contains("smtp.from 'coop-tracker <noreply@localhost>'"), "{}", err.0);
         assert!(with(&[("COOP_SMTP_ALLOW_LOCAL_ADDRESSES", "true")]).is_ok(), "told so explicitly");
         assert!(load(&[], in_temp(&dir)).unwrap().check_sending().is_ok(), ".eml files are a local preview");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(load(&[], in_temp(&dir)).unwrap().trusted_proxies.is_empty(), "none by default");
+        let config = load(&[("COOP_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 fd00::/8")], in_temp(&dir)).unwrap();
+        let trusted = |ip: &str| config.trusted_proxies.iter().any(|r| r.contains(ip.parse().unwrap()));
+        assert!(trusted("10.200.3.4") && trusted("192.0.2.7") && trusted("fd12::1") && trusted("::ffff:10.0.0.1"));
+        assert!(!trusted("11.0.0.1") && !trusted("192.0.2.8") && !trusted("fe80::1"));
+        let everything = load(&[("COOP_TRUSTED_PROXIES", "0.0.0.0/0")], in_temp(&dir)).unwrap();
+        assert!(everything.trusted_proxies[0].contains("203.0.113.9".parse().unwrap()));
+        for bad in ["10.0.0.0/33", "proxy.example", "10.0.0/8", "::/129"] {
+            let err = load(&[("COOP_TRUSTED_PROXIES", bad)], in_temp(&dir)).unwrap_err();
+            assert!(err.0.contains(bad), "{}", err.0);
+        }
+    }
+
+    #[test]
+    fn token_lifetimes_are_capped_by_a_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(&[], in_temp(&dir)).unwrap().api_token_max_days, 365);
+        assert_eq!(load(&[("COOP_API_TOKEN_MAX_DAYS", "30")], in_temp(&dir)).unwrap().api_token_max_days, 30);
+        let err = load(&[("COOP_API_TOKEN_MAX_DAYS", "0")], in_temp(&dir)).unwrap_err();
+        assert!(err.0.contains("api_token_max_days"), "{}", err.0);
     }
 
     #[test]

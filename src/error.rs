@@ -52,6 +52,9 @@ pub enum AppError {
     /// Logged in, but the role or project does not allow this.
     #[error("forbidden")]
     Forbidden,
+    /// Refused whoever asks this way, with a message saying how to do it instead (the key).
+    #[error("forbidden: {0}")]
+    ForbiddenBecause(&'static str),
     /// The user must replace a generated password before doing anything else.
     #[error("password change required")]
     PasswordChangeRequired,
@@ -145,7 +148,7 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::ForbiddenBecause(_) => "forbidden",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Csrf => "csrf",
             AppError::RateLimited(_) => "rate_limited",
@@ -172,6 +175,7 @@ impl AppError {
             AppError::Csrf => "error.csrf",
             AppError::RateLimited(_) => "error.rate_limited",
             AppError::BadRequest(key) | AppError::Conflict(key) | AppError::BadField(key, _) => key,
+            AppError::ForbiddenBecause(key) => key,
             AppError::ConflictWith(key, _) | AppError::Unusable(key, _) => key,
             AppError::TooLarge => "error.too_large",
             AppError::FileTooLarge(..) => "evidence.error.file_too_large",
@@ -226,7 +230,9 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf | AppError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) | AppError::BadField(..) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) | AppError::ItemValidation(..) | AppError::Rows(_) => {

@@ -28,8 +28,7 @@ pub(super) fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 println!("one-time password (must be changed at first login): {generated}");
             }
             if token {
-                let (_, token) = account::issue_token(&mut conn, created.id, "cli", None, now).map_err(explain)?;
-                println!("API token: {token}");
+                print_token(&mut conn, config, created.id, "cli", now)?;
             }
         }
         UserCommand::List => {
@@ -45,7 +44,8 @@ pub(super) fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 true => (read_password()?, false),
                 false => (secret::generated_password(), true),
             };
-            account::set_password(&mut conn, found.id, &password, generated, None, None, now).map_err(explain)?;
+            let change = account::PasswordChange::Reset { must_change: generated };
+            account::set_password(&mut conn, found.id, &password, change, None, now).map_err(explain)?;
             if generated {
                 println!("one-time password for {} (must be changed at first login): {password}", found.email);
             } else {
@@ -58,10 +58,29 @@ pub(super) fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             if !found.active {
                 bail!("the account {email} is deactivated; activate it before issuing a token");
             }
-            let (_, token) = account::issue_token(&mut conn, found.id, &name, None, now).map_err(explain)?;
-            println!("API token: {token}");
+            print_token(&mut conn, config, found.id, &name, now)?;
         }
     }
+    Ok(())
+}
+
+/// Issues a token living as long as the configuration allows (`api_token_max_days`) and prints it
+/// with its expiry.
+fn print_token(
+    conn: &mut db::DbConnection,
+    config: &Config,
+    user_id: i64,
+    name: &str,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    let expires_at = now + chrono::Duration::days(config.api_token_max_days);
+    let (_, token) = account::issue_token(conn, user_id, name, expires_at, now).map_err(explain)?;
+    println!("API token: {token}");
+    println!(
+        "expires: {} UTC (api_token_max_days = {})",
+        expires_at.format("%Y-%m-%d %H:%M"),
+        config.api_token_max_days
+    );
     Ok(())
 }
 

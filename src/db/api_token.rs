@@ -53,8 +53,9 @@ pub struct NewApiToken<'a> {
     pub token_prefix: &'a str,
     /// Creation (UTC).
     pub created_at: NaiveDateTime,
-    /// Expiry (UTC).
-    pub expires_at: Option<NaiveDateTime>,
+    /// Expiry (UTC): every new token has one; only tokens made before that rule may lack it, and
+    /// the migration that made the rule gave them one too.
+    pub expires_at: NaiveDateTime,
 }
 
 /// Stores a token and returns its id.
@@ -89,6 +90,13 @@ pub fn authenticate(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTim
         diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(now)).execute(conn)?;
     }
     Ok(found.map(|(_, _, user)| user))
+}
+
+/// Revokes every live token of a user (a password reset); returns how many.
+pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user_id)).filter(api_tokens::revoked_at.is_null()))
+        .set(api_tokens::revoked_at.eq(now))
+        .execute(conn)
 }
 
 /// Revokes one of the user's own tokens; returns whether a live token was revoked.

@@ -35,6 +35,8 @@ pub struct NewOutboxMessage<'a> {
     pub list_unsubscribe: Option<&'a str>,
     /// A reminder to write when it is sent (JSON); its bodies are then empty.
     pub reminder: Option<&'a str>,
+    /// A password-reset link to make when it is sent; its bodies are then empty.
+    pub password_reset_id: Option<i64>,
 }
 
 /// A queued message ready to send.
@@ -59,6 +61,8 @@ pub struct OutboxMessage {
     pub list_unsubscribe: Option<String>,
     /// A reminder to write now (JSON), in place of the empty bodies.
     pub reminder: Option<String>,
+    /// A password-reset link to make now, in place of the empty bodies.
+    pub password_reset_id: Option<i64>,
 }
 
 /// Queues a message unless one with the same key exists; returns whether it was queued.

@@ -626,6 +626,10 @@ diesel::table! {
         /// A reminder still to be written (JSON, see `jobs::queued_reminder`); its bodies are empty
         /// until it is sent.
         reminder -> Nullable<Text>,
+        /// The password-reset link this message carries, made when it is sent (see
+        /// `jobs::queued_reset`); no foreign key, as spent links are deleted and the message then
+        /// is not sent.
+        password_reset_id -> Nullable<BigInt>,
     }
 }
 

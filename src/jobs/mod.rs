@@ -7,6 +7,7 @@ pub mod digest;
 pub mod notices;
 pub mod outbox;
 pub mod queued_reminder;
+pub mod queued_reset;
 pub mod remind;
 pub mod review_notice;
 pub mod scheduler;

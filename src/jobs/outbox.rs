@@ -4,7 +4,7 @@
 use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
 
-use super::queued_reminder;
+use super::{queued_reminder, queued_reset};
 use crate::config::Config;
 use crate::db::{DbPool, outbox};
 use crate::mail::{Mailer, Outgoing};
@@ -24,8 +24,21 @@ pub struct DeliveryReport {
     pub sent: usize,
     /// Messages that failed and will be retried.
     pub retrying: usize,
-    /// Messages that failed for the last time.
+    /// Messages that failed for the last time, or were withdrawn before sending (a password-reset
+    /// link that was used, replaced or expired first).
     pub failed: usize,
+}
+
+/// What a message is sent with.
+enum Body {
+    /// The bodies stored when it was queued.
+    Stored,
+    /// A reminder written now from the records.
+    Reminder(crate::mail::message::Rendered),
+    /// A password-reset message written now with a new token.
+    Reset(queued_reset::Written),
+    /// A password-reset message whose link is no longer live: not sent.
+    Withdrawn,
 }
 
 /// The wait before attempt `attempts + 1`: one minute, doubling, at most a day.
@@ -34,7 +47,8 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// Sends every message due at `now`, writing queued reminders from the records as they are now
-/// (see [`super::queued_reminder`]). `sender` names this process in the claim so that an operator
+/// (see [`super::queued_reminder`]) and password-reset messages with a token made now (see
+/// [`super::queued_reset`]). `sender` names this process in the claim so that an operator
 /// can see which instance sent what.
 pub fn deliver_due(
     pool: &DbPool,
@@ -53,12 +67,27 @@ pub fn deliver_due(
         let Some(message) = outbox::claim(&mut conn, id, sender, now)? else {
             continue;
         };
-        let written =
-            message.reminder.as_deref().map(|json| queued_reminder::write(&mut conn, config, json)).transpose();
-        let sent = written.and_then(|written| {
-            let (text, html) = match &written {
-                Some(rendered) => (rendered.text.as_str(), Some(rendered.html.as_str())),
-                None => (message.body_text.as_str(), message.body_html.as_deref()),
+        let body = match (&message.reminder, message.password_reset_id) {
+            (Some(json), _) => queued_reminder::write(&mut conn, config, json).map(Body::Reminder),
+            (None, Some(reset_id)) => {
+                queued_reset::write(&mut conn, config, reset_id, now).map(|w| w.map_or(Body::Withdrawn, Body::Reset))
+            }
+            (None, None) => Ok(Body::Stored),
+        };
+        if let Ok(Body::Withdrawn) = body {
+            // Nothing to send and nothing to retry: the link was used, withdrawn or expired first.
+            let error = "not sent: the password-reset link was used, withdrawn by a password change or expired before it could be sent";
+            tracing::info!(id, "password-reset message withdrawn before sending");
+            outbox::mark_failed(&mut conn, id, sender, error, None, now)?;
+            report.failed += 1;
+            continue;
+        }
+        let sent = body.and_then(|body| {
+            let (text, html) = match &body {
+                Body::Reminder(rendered) | Body::Reset(queued_reset::Written { sent: rendered, .. }) => {
+                    (rendered.text.as_str(), Some(rendered.html.as_str()))
+                }
+                Body::Stored | Body::Withdrawn => (message.body_text.as_str(), message.body_html.as_deref()),
             };
             let outgoing = Outgoing {
                 key: &message.idempotency_key,
@@ -69,16 +98,21 @@ pub fn deliver_due(
                 list_unsubscribe: message.list_unsubscribe.as_deref(),
             };
             mailer.send(&outgoing)?;
-            Ok(written)
+            Ok(body)
         });
         match sent {
-            Ok(written) => {
-                let bodies = written.as_ref().map(|r| (r.text.as_str(), r.html.as_str()));
-                outbox::mark_sent(&mut conn, id, sender, bodies, now)?;
+            Ok(body) => {
+                let kept = match &body {
+                    Body::Reminder(rendered) | Body::Reset(queued_reset::Written { kept: rendered, .. }) => {
+                        Some((rendered.text.as_str(), rendered.html.as_str()))
+                    }
+                    Body::Stored | Body::Withdrawn => None,
+                };
+                outbox::mark_sent(&mut conn, id, sender, kept, now)?;
                 report.sent += 1;
             }
-            // A reminder that cannot be written (its records unreadable for now) is retried like a
-            // refused send, and shows on the outbox page the same way if it never goes.
+            // A message that cannot be written (a reminder whose records are unreadable for now) is
+            // retried like a refused send, and shows on the outbox page the same way if it never goes.
             Err(error) => {
                 let attempts = message.attempts + 1;
                 let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));

@@ -454,6 +454,7 @@ fn queue(
                             created_at: now,
                             list_unsubscribe: None,
                             reminder: Some(reminder),
+                            password_reset_id: None,
                         })
                         .collect();
                     let inserted = outbox::enqueue_many(conn, &new)?;

@@ -68,6 +68,36 @@ pub struct Envelope<'a> {
     pub list_unsubscribe: Option<&'a str>,
 }
 
+/// Queues a password-reset message for the reset link `reset_id`, with its subject only: the link's
+/// token is made, and the bodies written, when it is sent (see `jobs::queued_reset`), so that the
+/// outbox never holds a working link. Returns whether it was new.
+pub fn queue_password_reset(
+    conn: &mut DbConnection,
+    envelope: &Envelope<'_>,
+    subject: &str,
+    reset_id: i64,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<bool> {
+    outbox::enqueue(
+        conn,
+        &NewOutboxMessage {
+            idempotency_key: envelope.key,
+            kind: envelope.kind,
+            to_user_id: envelope.user_id,
+            to_address: envelope.to,
+            locale: envelope.locale,
+            subject,
+            body_text: "",
+            body_html: None,
+            next_attempt_at: now,
+            created_at: now,
+            list_unsubscribe: envelope.list_unsubscribe,
+            reminder: None,
+            password_reset_id: Some(reset_id),
+        },
+    )
+}
+
 /// Queues a rendered message; returns whether it was new.
 pub fn queue(
     conn: &mut DbConnection,
@@ -90,6 +120,7 @@ pub fn queue(
             created_at: now,
             list_unsubscribe: envelope.list_unsubscribe,
             reminder: None,
+            password_reset_id: None,
         },
     )
 }

@@ -1,12 +1,19 @@
 //! Where mail goes: an SMTP server, or `.eml` files in the data folder when none is configured so
 //! that a newcomer can read what would have been sent.
+//!
+//! Every message's Message-ID is made from its outbox key, and a `.eml` file is named by that id:
+//! delivering the same message again (a sender stopped between writing it and recording it)
+//! replaces its file instead of adding one, so file delivery is exactly-once. An SMTP server cannot
+//! be asked whether it has a message already; there the same id lets mail clients show a repeat as
+//! one.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use lettre::{Message, SmtpTransport, Transport};
 use secrecy::ExposeSecret;
 
 use crate::config::{Config, SmtpSettings, SmtpTls};
@@ -37,18 +44,15 @@ pub enum MailError {
     /// The SMTP server refused or could not be reached.
     #[error("SMTP: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
-    /// The `.eml` file could not be written.
+    /// The mail folder or a `.eml` file could not be written.
     #[error("writing mail file: {0}")]
-    File(#[from] lettre::transport::file::Error),
-    /// The mail folder could not be created.
-    #[error("creating mail folder: {0}")]
-    Folder(#[from] std::io::Error),
+    File(#[from] std::io::Error),
 }
 
 #[derive(Clone)]
 enum Transports {
     Smtp(SmtpTransport, String),
-    File(FileTransport, PathBuf),
+    File(PathBuf),
 }
 
 /// Sends finished messages.
@@ -64,7 +68,7 @@ impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.transport {
             Transports::Smtp(..) => "smtp",
-            Transports::File(..) => "file",
+            Transports::File(_) => "file",
         };
         f.debug_struct("Mailer").field("from", &self.from.to_string()).field("transport", &kind).finish()
     }
@@ -79,7 +83,7 @@ impl Mailer {
             None => {
                 let dir = config.mail_dir();
                 std::fs::create_dir_all(&dir)?;
-                Transports::File(FileTransport::new(&dir), dir)
+                Transports::File(dir)
             }
         };
         Ok(Self { from, base_url: config.base_url.clone(), transport })
@@ -89,29 +93,29 @@ impl Mailer {
     pub fn describe(&self) -> String {
         match &self.transport {
             Transports::Smtp(_, server) => format!("SMTP at {server}"),
-            Transports::File(_, dir) => format!(".eml files in {}", dir.display()),
+            Transports::File(dir) => format!(".eml files in {}", dir.display()),
         }
     }
 
     /// The Message-ID of the message queued under `key`: the same at every attempt, so that a
     /// message sent twice (a crash after the server accepted it, before it was marked sent) is
     /// recognised as one by mail clients; the sender's domain, as RFC 5322 asks, and a hash of this
-    /// installation's address with the key, so that two installations never share an id.
-    fn message_id(&self, key: &str) -> String {
+    /// installation's address with the key, so that two installations never share an id. The hash
+    /// alone also names the message's `.eml` file.
+    fn message_id(&self, key: &str) -> (String, String) {
         use sha2::{Digest, Sha256};
         let digest = Sha256::new().chain_update(self.base_url.as_bytes()).chain_update(b"\n").chain_update(key);
-        format!("<{}@{}>", &hex::encode(digest.finalize())[..32], self.from.email.domain())
+        let local = hex::encode(digest.finalize())[..32].to_owned();
+        (format!("<{local}@{}>", self.from.email.domain()), local)
     }
 
     /// Sends one message with a plain-text body and, when given, an HTML alternative.
     pub fn send(&self, outgoing: &Outgoing<'_>) -> Result<(), MailError> {
         let to: Mailbox =
             outgoing.to.parse().map_err(|e| MailError::Message(format!("recipient {}: {e}", outgoing.to)))?;
-        let mut builder = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(outgoing.subject)
-            .message_id(Some(self.message_id(outgoing.key)));
+        let (message_id, file_stem) = self.message_id(outgoing.key);
+        let mut builder =
+            Message::builder().from(self.from.clone()).to(to).subject(outgoing.subject).message_id(Some(message_id));
         if let Some(unsubscribe) = outgoing.list_unsubscribe {
             builder = builder.raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("List-Unsubscribe"),
@@ -126,10 +130,29 @@ impl Mailer {
         .map_err(|e| MailError::Message(e.to_string()))?;
         match &self.transport {
             Transports::Smtp(smtp, _) => smtp.send(&message).map(|_| ())?,
-            Transports::File(file, _) => file.send(&message).map(|_| ())?,
+            Transports::File(dir) => write_file(dir, &file_stem, &message.formatted())?,
         }
         Ok(())
     }
+}
+
+/// Writes `<dir>/<stem>.eml`, replacing the file a previous delivery of the same message wrote, so
+/// that each message has one file, the one sent last (a password-reset message sent again carries
+/// the only token that still works). The file appears whole or not at all: it is written and
+/// flushed under a name of its own, then renamed into place.
+fn write_file(dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let partial = dir.join(format!(".{stem}.{}.partial", crate::auth::secret::random_token()));
+    let written = (|| {
+        let mut file = std::fs::File::create_new(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, dir.join(format!("{stem}.eml")))
+    })();
+    if written.is_err() {
+        // Best effort: the error that matters is the one returned.
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// An SMTP transport as configured; the timeout bounds every step so that a server that accepts

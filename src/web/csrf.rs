@@ -1,10 +1,19 @@
 //! Protection against cross-site request forgery for the HTML forms (the API uses bearer tokens and
 //! is not reachable with the browser's cookies).
 //!
-//! Every browser gets a random token in an HttpOnly, SameSite=Strict cookie; every form repeats it
-//! in a hidden `csrf_token` field; a state-changing handler takes its form through [`CsrfForm`],
-//! which refuses the request unless the two match. Another site can make the browser send the
-//! cookie but cannot read it, so it cannot fill in the field.
+//! Every browser gets a random secret in an HttpOnly, SameSite=Strict cookie. The token every form
+//! repeats in its hidden `csrf_token` field is a keyed hash of that secret and the browser's session
+//! cookie, and [`CsrfForm`] refuses a request unless the field is the hash of the cookies it came
+//! with. Another site can make the browser send the cookies but cannot read them, so it cannot fill
+//! in the field.
+//!
+//! Binding the token to the session means that a token seen in one session (a page saved while
+//! logged in as someone else, a token planted together with a cookie by a neighbouring host) is
+//! worth nothing in another, and that logging in or out, which replaces the session cookie and the
+//! secret both, retires every token shown before. Over https the secret's cookie is named
+//! `__Host-coop_csrf`, which browsers accept only with `Secure`, `Path=/` and no `Domain`, so a
+//! sibling subdomain cannot plant one; on plain http (a developer's loopback) that prefix would be
+//! refused, so the cookie is `coop_csrf` there.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,15 +22,28 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::identity::SESSION_COOKIE;
 use crate::auth::secret;
 use crate::error::AppError;
 
-/// The cookie that carries the token.
+/// The secret's cookie over plain http.
 pub const CSRF_COOKIE: &str = "coop_csrf";
+/// The secret's cookie over https (`secure_cookies`).
+pub const SECURE_CSRF_COOKIE: &str = "__Host-coop_csrf";
+
+/// The name of the secret's cookie: browsers refuse a `__Host-` cookie that is not `Secure`.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_CSRF_COOKIE } else { CSRF_COOKIE }
+}
+
+/// The token forms carry for a browser holding `secret` and, when logged in, `session`.
+pub fn form_token(secret: &str, session: Option<&str>) -> String {
+    secret::mac(secret.as_bytes(), &format!("coop-csrf\n{}", session.unwrap_or_default()))
+}
 
 /// The token of the current request, for rendering into forms.
 #[derive(Debug, Clone)]
@@ -32,7 +54,20 @@ pub struct CsrfToken(pub String);
 #[serde(deny_unknown_fields)]
 pub struct CsrfOnly {}
 
-/// Makes sure the browser has a token: reuses the cookie's, or issues one with the response.
+fn secure(req: &HttpRequest) -> bool {
+    req.app_data::<web::Data<super::state::AppState>>().is_some_and(|s| s.config.secure_cookies)
+}
+
+fn secret_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(cookie_name(secure), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+/// Makes sure the browser has a secret: reuses the cookie's, or issues one with the response.
 pub async fn ensure_token(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -40,21 +75,25 @@ pub async fn ensure_token(
     if req.path().starts_with("/api/") {
         return next.call(req).await;
     }
-    let existing = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 64);
-    let token = existing.clone().unwrap_or_else(secret::random_token);
-    req.extensions_mut().insert(CsrfToken(token.clone()));
-    let secure = req.app_data::<web::Data<super::state::AppState>>().is_some_and(|s| s.config.secure_cookies);
+    let secure = secure(req.request());
+    let name = cookie_name(secure);
+    let existing = req.cookie(name).map(|c| c.value().to_owned()).filter(|v| v.len() == 64);
+    let secret = existing.clone().unwrap_or_else(secret::random_token);
+    let session = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+    req.extensions_mut().insert(CsrfToken(form_token(&secret, session.as_deref())));
     let mut res = next.call(req).await?;
-    if existing.is_none() {
-        let cookie = Cookie::build(CSRF_COOKIE, token)
-            .path("/")
-            .http_only(true)
-            .secure(secure)
-            .same_site(SameSite::Strict)
-            .finish();
-        res.response_mut().add_cookie(&cookie)?;
+    // A handler that rotated the secret (login, logout) has set the cookie already.
+    let rotated = res.response().cookies().any(|c| c.name() == name);
+    if existing.is_none() && !rotated {
+        res.response_mut().add_cookie(&secret_cookie(secret, secure))?;
     }
     Ok(res)
+}
+
+/// Gives the browser a new secret with `response`, so that no token shown before it is accepted
+/// again: at login and at logout, when the session changes hands.
+pub fn rotate(req: &HttpRequest, response: &mut HttpResponse) -> Result<(), AppError> {
+    response.add_cookie(&secret_cookie(secret::random_token(), secure(req))).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// The token for the current request (empty outside the middleware, which only tests would see).
@@ -62,10 +101,12 @@ pub fn token(req: &HttpRequest) -> String {
     req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default()
 }
 
-/// Checks a submitted token against the browser's cookie.
+/// Checks a submitted token against the browser's secret and session cookies.
 pub fn verify(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
-    let cookie = req.cookie(CSRF_COOKIE).ok_or(AppError::Csrf)?;
-    if submitted.is_empty() || !secret::constant_time_eq(submitted, cookie.value()) {
+    let secret = req.cookie(cookie_name(secure(req))).ok_or(AppError::Csrf)?;
+    let session = req.cookie(SESSION_COOKIE);
+    let expected = form_token(secret.value(), session.as_ref().map(Cookie::value));
+    if submitted.is_empty() || !secret::constant_time_eq(submitted, &expected) {
         return Err(AppError::Csrf);
     }
     Ok(())

@@ -34,6 +34,22 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A URI value as RFC 5545 wants it (no escaping, unlike text): every byte that is not one of the
+/// characters RFC 3986 allows in a URI is percent-encoded, so that nothing in a value (a line
+/// break, a space, a quote) can end the `URL:` line or start another property.
+fn uri(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        let allowed = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
+        if allowed {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Folds a content line at 75 octets without splitting a character (Chinese takes 3 octets each).
 fn fold(line: &str, out: &mut String) {
     let mut width = 0;
@@ -66,7 +82,7 @@ pub fn calendar(name: &str, events: &[Event], now: NaiveDateTime) -> String {
         }
         fold(&format!("SUMMARY:{}", escape(&event.summary)), &mut out);
         fold(&format!("DESCRIPTION:{}", escape(&event.description)), &mut out);
-        fold(&format!("URL:{}", event.url), &mut out);
+        fold(&format!("URL:{}", uri(&event.url)), &mut out);
         fold("END:VEVENT", &mut out);
     }
     fold("END:VCALENDAR", &mut out);
@@ -99,5 +115,26 @@ mod tests {
         }
         let unfolded = text.replace("\r\n ", "");
         assert!(unfolded.contains(&format!("DESCRIPTION:{}", "第一行\\n第二行".repeat(20))));
+    }
+
+    #[test]
+    fn a_url_cannot_break_its_line() {
+        let date = NaiveDate::from_ymd_opt(2025, 11, 30).unwrap();
+        let event = Event {
+            uid: "m-8@coop".into(),
+            date,
+            summary: "s".into(),
+            description: "d".into(),
+            url: "http://x/projects/沪科 1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:forged\"<>\\^`{|}".into(),
+        };
+        let text = calendar("考核节点", &[event], date.and_hms_opt(0, 0, 0).unwrap());
+        let unfolded = text.replace("\r\n ", "");
+        let url = unfolded.lines().find(|l| l.starts_with("URL:")).unwrap();
+        assert_eq!(
+            url,
+            "URL:http://x/projects/%E6%B2%AA%E7%A7%91%201%0D%0AEND:VEVENT%0D%0ABEGIN:VEVENT%0D%0ASUMMARY:forged%22%3C%3E%5C%5E%60%7B%7C%7D"
+        );
+        assert_eq!(unfolded.split("\r\n").filter(|l| *l == "BEGIN:VEVENT").count(), 1, "{unfolded}");
+        assert!(!unfolded.split("\r\n").any(|l| l.starts_with("SUMMARY:forged")), "{unfolded}");
     }
 }

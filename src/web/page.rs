@@ -158,12 +158,42 @@ pub fn encode_path_segment(segment: &str) -> String {
         .collect()
 }
 
-/// Accepts only local paths as redirect targets, so a crafted link cannot send a user elsewhere.
+/// Accepts only a local path as a redirect target (`?back=`, `?next=`), so that a crafted link cannot
+/// send a user to another site; anything else becomes `/`.
+///
+/// A local path starts with exactly one `/` and holds no backslash, control character or white
+/// space, neither as typed nor once percent-decoded (repeatedly, as far as it decodes). Browsers
+/// drop tabs and line breaks from a URL and read `\\` as `/`, so `/%09/evil.example` and
+/// `/\\evil.example` would otherwise arrive as `//evil.example`, another host; and a line break would
+/// make the `Location` header unsendable, a 500 after the login was already recorded. Handlers call
+/// this before they write anything, so a bad target changes nothing but where the user lands.
 pub fn local_path(target: Option<&str>) -> &str {
     match target {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path) if is_local_path(path) => path,
         _ => "/",
     }
+}
+
+fn is_local_path(path: &str) -> bool {
+    let plain = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    };
+    let mut current = std::borrow::Cow::Borrowed(path);
+    // Each round undoes one layer of encoding (`%2509` is `%09` once decoded); a few rounds cover
+    // anything a browser or a proxy would decode.
+    for _ in 0..4 {
+        if !plain(&current) {
+            return false;
+        }
+        let decoded = percent_encoding::percent_decode_str(&current).decode_utf8_lossy().into_owned();
+        if decoded == *current {
+            return true;
+        }
+        current = std::borrow::Cow::Owned(decoded);
+    }
+    false
 }
 
 #[cfg(test)]
@@ -173,10 +203,40 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(local_path(Some("/admin/users")), "/admin/users");
-        assert_eq!(local_path(Some("//evil.example")), "/");
-        assert_eq!(local_path(Some("https://evil.example")), "/");
-        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(
+            local_path(Some("/projects/%E6%B2%AA-1?as_of=2026-01-01#x")),
+            "/projects/%E6%B2%AA-1?as_of=2026-01-01#x"
+        );
+        assert_eq!(local_path(Some("/projects/沪科-1")), "/projects/沪科-1");
         assert_eq!(local_path(None), "/");
+        for bad in [
+            "",
+            "admin",
+            "//evil.example",
+            "///evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "\\\\evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%0d%0a/evil.example",
+            "/%0D%0ALocation:%20https://evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/%2F/evil.example",
+            "/%5C/evil.example",
+            "/%5c%5cevil.example",
+            "/%2509/evil.example",
+            "/%252F%252Fevil.example",
+            "/%E3%80%80/evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{0085}/evil.example",
+            "/%7F",
+            " /admin",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?} was accepted");
+        }
     }
 }
 

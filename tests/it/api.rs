@@ -5,7 +5,7 @@ use actix_web::test;
 use chrono::Duration;
 use coop_tracker::domain::role::Role;
 use coop_tracker::web::build_app;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::common::{Browser, TestApp, test_now, with_conn};
 
@@ -67,7 +67,7 @@ async fn the_session_cookie_does_not_open_the_api() {
 }
 
 #[actix_web::test]
-async fn tokens_are_created_listed_and_revoked_through_the_api() {
+async fn tokens_made_on_the_account_page_are_listed_and_revoked_through_the_api() {
     let app = TestApp::new();
     let id = app.user("staff@example.org", Role::Staff);
     let other = app.user("other@example.org", Role::Staff);
@@ -76,18 +76,19 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
     let service = test::init_service(build_app(app.state.clone())).await;
     let mut client = Browser::with_token(&service, &token);
 
-    let created =
-        client.json(Method::POST, "/api/v1/tokens", Some(json!({"name": "报表脚本", "expires_in_days": 30}))).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let created: Value = serde_json::from_str(&created.body).unwrap();
-    let secret = created["token"].as_str().unwrap();
-    assert!(secret.starts_with("coop_"));
-    assert_eq!(created["expires_at"], "2026-12-22T02:00:00Z");
+    let mut browser = Browser::new(&service);
+    browser.login("staff@example.org").await;
+    let created = browser.post("/account/tokens", &[("name", "报表脚本"), ("expires_in_days", "30")]).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let start = created.body.find("coop_").unwrap();
+    let secret: String = created.body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    assert_eq!(secret.len(), "coop_".len() + 64, "{secret}");
 
     let listed: Value = serde_json::from_str(&client.get("/api/v1/tokens").await.body).unwrap();
     let names: Vec<_> = listed.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, ["报表脚本", "test"]);
-    assert!(!listed.to_string().contains(secret), "the secret is never listed");
+    assert_eq!(listed[0]["expires_at"], "2026-12-22T02:00:00Z");
+    assert!(!listed.to_string().contains(&secret), "the secret is never listed");
 
     // Use is recorded, at most once a minute, so that reads through the API do not each write.
     assert_eq!(listed[1]["last_used_at"], "2026-11-22T02:00:00Z", "{listed}");
@@ -115,31 +116,4 @@ async fn tokens_are_created_listed_and_revoked_through_the_api() {
 
     let foreign = client.json(Method::DELETE, &format!("/api/v1/tokens/{other_token_id}"), None).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "another user's token cannot be revoked");
-}
-
-#[actix_web::test]
-async fn bad_json_gets_a_json_error_and_creates_nothing() {
-    let app = TestApp::new();
-    let id = app.user("staff@example.org", Role::Staff);
-    let (_, token) = app.token(id, None);
-    let service = test::init_service(build_app(app.state.clone())).await;
-    let mut client = Browser::with_token(&service, &token);
-    for (body, status) in [
-        (json!({"name": 5}), StatusCode::BAD_REQUEST),
-        (json!({"name": "x", "extra": true}), StatusCode::BAD_REQUEST),
-        (json!({"name": "   "}), StatusCode::UNPROCESSABLE_ENTITY),
-        (json!({"name": "x", "expires_in_days": 0}), StatusCode::UNPROCESSABLE_ENTITY),
-        (json!({"name": "x", "expires_in_days": 100000}), StatusCode::UNPROCESSABLE_ENTITY),
-    ] {
-        let page = client.json(Method::POST, "/api/v1/tokens", Some(body.clone())).await;
-        assert_eq!(page.status, status, "{body}: {}", page.body);
-        let error: Value = serde_json::from_str(&page.body).unwrap();
-        assert!(
-            error["error"]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-            "Chinese message by default: {}",
-            page.body
-        );
-    }
-    let listed: Value = serde_json::from_str(&client.get("/api/v1/tokens").await.body).unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
 }

@@ -186,12 +186,7 @@ async fn a_session_planted_before_login_is_replaced_and_the_cookies_carry_their_
 async fn an_expired_reset_link_is_refused() {
     let app = TestApp::new();
     let user = app.user("pi@example.org", Role::Pi);
-    let token = coop_tracker::auth::secret::random_token();
-    let issued = crate::common::test_now() - chrono::Duration::hours(3);
-    crate::common::with_conn(&app, |c| {
-        let hash = coop_tracker::auth::secret::hash(&token);
-        coop_tracker::db::password_reset::insert(c, user, &hash, issued, issued + chrono::Duration::hours(2)).unwrap()
-    });
+    let token = app.reset_link(user, crate::common::test_now() - chrono::Duration::hours(3));
     let service = test::init_service(build_app(app.state.clone())).await;
     let mut browser = Browser::new(&service);
     let page = browser.get(&format!("/password/reset?token={token}")).await;

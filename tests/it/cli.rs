@@ -88,6 +88,7 @@ fn users_are_added_listed_and_backed_up_on_a_fresh_data_folder() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(stdout.contains("API token: coop_"), "{stdout}");
+    assert!(stdout.contains("UTC (api_token_max_days = 365)"), "every token expires, and says when: {stdout}");
 
     let out = run(
         &["--data-dir", data, "user", "add", "--email", "zhang@example.org", "--name", "重复", "--role", "pi"],

@@ -118,9 +118,22 @@ impl TestApp {
         account::create(&mut self.conn(), &input, None, test_now()).unwrap().id
     }
 
-    /// Issues an API token for a user.
+    /// Issues an API token for a user, by default valid for the longest lifetime allowed.
     pub fn token(&self, user_id: i64, expires_at: Option<NaiveDateTime>) -> (i64, String) {
-        account::issue_token(&mut self.conn(), user_id, "test", expires_at, test_now()).unwrap()
+        let longest = test_now() + chrono::Duration::days(self.state.config.api_token_max_days);
+        account::issue_token(&mut self.conn(), user_id, "test", expires_at.unwrap_or(longest), test_now()).unwrap()
+    }
+
+    /// A password-reset link for a user as if sent at `sent_at` (valid two hours from then): its token.
+    pub fn reset_link(&self, user_id: i64, sent_at: NaiveDateTime) -> String {
+        use coop_tracker::db::password_reset;
+        let token = coop_tracker::auth::secret::random_token();
+        let expires = sent_at + chrono::Duration::hours(password_reset::LINK_HOURS);
+        let mut conn = self.conn();
+        let id = password_reset::insert(&mut conn, user_id, sent_at, expires).unwrap();
+        let hash = coop_tracker::auth::secret::hash(&token);
+        assert!(password_reset::mint(&mut conn, id, &hash, sent_at, expires).unwrap().is_some());
+        token
     }
 }
 
@@ -218,9 +231,15 @@ where
         self.send(test::TestRequest::get().uri(path)).await
     }
 
-    /// The CSRF token the browser holds (after any page has been loaded).
+    /// The CSRF token the pages of this browser carry in their forms (after any page has been
+    /// loaded): bound to its secret and its session cookie, as the server makes it.
     pub fn csrf(&self) -> String {
-        self.cookies.get("coop_csrf").cloned().unwrap_or_default()
+        use coop_tracker::web::csrf::{CSRF_COOKIE, SECURE_CSRF_COOKIE};
+        // An app whose base URL is https names the cookie `__Host-…`.
+        let Some(secret) = self.cookies.get(SECURE_CSRF_COOKIE).or_else(|| self.cookies.get(CSRF_COOKIE)) else {
+            return String::new();
+        };
+        coop_tracker::web::csrf::form_token(secret, self.cookies.get("coop_session").map(String::as_str))
     }
 
     /// POST a form with the CSRF token filled in.

@@ -72,11 +72,13 @@ async fn every_json_route_refuses_malformed_bodies_with_a_message_and_changes_no
                 .ok()
                 .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
                 .unwrap_or_default();
-            // Uploads read multipart, freezing a baseline takes no body, and there is no evidence to
-            // review here (404 first); every other route names the field it does not know.
-            let reads_json = !["/import", "/indicators/{id}/evidence", "/baseline", "/evidence/{id}/review"]
-                .iter()
-                .any(|p| route.path.ends_with(p));
+            // Uploads read multipart, freezing a baseline takes no body, there is no evidence to
+            // review here (404 first), and a token never makes a token (403 first); every other
+            // route names the field it does not know.
+            let reads_json =
+                !["/import", "/indicators/{id}/evidence", "/baseline", "/evidence/{id}/review", "/v1/tokens"]
+                    .iter()
+                    .any(|p| route.path.ends_with(p));
             let unnamed = name == UNKNOWN_FIELD && reads_json && !message.contains("zz_unknown");
             if !page.status.is_client_error() || message.is_empty() || unnamed {
                 wrong.push(format!("{} {path} with {name}: {} {}", route.method, page.status, page.body));

@@ -31,6 +31,7 @@ mod guide_score;
 mod guides;
 mod health;
 mod hostile;
+mod hostile_auth;
 mod hostile_files;
 mod hostile_multipart;
 mod hostile_zip;

@@ -42,6 +42,7 @@ fn queue(conn: &mut DbConnection, key: &str, to: &str, subject: &str) -> i64 {
         created_at: test_now(),
         list_unsubscribe: None,
         reminder: None,
+        password_reset_id: None,
     };
     assert!(outbox::enqueue(conn, &message).unwrap());
     coop_tracker::db::schema::outbox::table

@@ -58,6 +58,8 @@ const CONTRIBUTORS: &[Visitor] = &[Pi, Member];
 /// The route names a token or a feed of the PI's: only the PI may use it (the feed's address is
 /// its own secret, so anyone holding it may read it).
 const PI_ONLY: &[Visitor] = &[Pi];
+/// Refused to every caller: API tokens are made only from a session, at `/account/tokens`.
+const NOBODY: &[Visitor] = &[];
 
 /// The policy: method, route pattern, who may use it. Everyone else is refused: sent to log in,
 /// 401, 403, or 404 where saying "forbidden" would tell that the thing exists.
@@ -146,7 +148,7 @@ const POLICY: &[(&str, &str, &[Visitor])] = &[
     ("GET", "/api/v1/openapi.json", EVERYONE),
     ("GET", "/api/v1/me", SIGNED_IN),
     ("GET", "/api/v1/tokens", SIGNED_IN),
-    ("POST", "/api/v1/tokens", SIGNED_IN),
+    ("POST", "/api/v1/tokens", NOBODY),
     ("DELETE", "/api/v1/tokens/{id}", PI_ONLY),
     ("GET", "/api/v1/guides", STAFF),
     ("POST", "/api/v1/guides", STAFF),
@@ -250,9 +252,12 @@ fn refused(route: &Listed, page: &crate::common::Page) -> bool {
     }
 }
 
-/// Reads first, then writes, logging out last.
+/// Reads first, then writes, an administrator replacing the PI's password after the other writes
+/// (it ends the PI's reset links, sessions and tokens, which some of them use), logging out last.
 fn walk_order(route: &Listed) -> (u8, String) {
     let rank = if route.path == "/logout" {
+        3
+    } else if route.path == "/admin/users/{id}/password" {
         2
     } else if route.method == Method::GET {
         0
@@ -405,24 +410,14 @@ where
             created_at: test_now(),
             list_unsubscribe: None,
             reminder: None,
+            password_reset_id: None,
         };
         outbox::enqueue(c, &message).unwrap();
         outbox::list_due(c, test_now(), 1).unwrap()[0]
     });
     let spare_tokens = (s.app.token(s.pi, None).0, s.app.token(s.pi, None).0);
     let calendar = with_conn(&s.app, |c| coop_tracker::db::calendar::renew(c, s.pi, test_now()).unwrap());
-    let reset = coop_tracker::auth::secret::random_token();
-    with_conn(&s.app, |c| {
-        let expires = test_now() + chrono::Duration::hours(2);
-        coop_tracker::db::password_reset::insert(
-            c,
-            s.pi,
-            &coop_tracker::auth::secret::hash(&reset),
-            test_now(),
-            expires,
-        )
-        .unwrap()
-    });
+    let reset = s.app.reset_link(s.pi, test_now());
     Fixture { indicator, evidence, guide, report, outbox, pi: s.pi, spare_tokens, calendar, reset }
 }
 

@@ -31,7 +31,7 @@ use crate::web::route_table::Routes;
         indicators::show, indicators::add, indicators::update, indicators::plan, indicators::set_proof, project_changes::freeze_baseline, project_changes::set_officer,
         project_changes::extend, evidence::submit, evidence::list, evidence::show, evidence::download, evidence::review,
         evidence::queue, evidence::history, reports::list, reports::create, reports::download),
-    components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView, tokens::NewToken, tokens::CreatedToken,
+    components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView,
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, crate::db::registration::BaselineInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::report::project::ProjectReport, crate::report::project::IndicatorReport,
         crate::web::overdue_list::OverduePage, crate::web::overdue_list::OverdueItem,

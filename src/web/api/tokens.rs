@@ -1,11 +1,9 @@
 //! The caller's own API tokens.
 
-use super::json_body::JsonBody;
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
 use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::account;
 use crate::db::api_token::{self, ApiToken};
@@ -50,30 +48,6 @@ impl From<ApiToken> for TokenView {
     }
 }
 
-/// A token to create.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewToken {
-    /// A label, e.g. the script that will use it.
-    #[schema(min_length = 1, max_length = 100, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
-    pub name: String,
-    /// Days until it expires (1–3650); none for a token that lasts until revoked.
-    #[schema(minimum = 1, maximum = 3650)]
-    pub expires_in_days: Option<i64>,
-}
-
-/// A created token: the secret appears here once and is never shown again.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CreatedToken {
-    /// Token id.
-    pub id: i64,
-    /// The bearer token.
-    pub token: String,
-    /// Expiry (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
-    pub expires_at: Option<NaiveDateTime>,
-}
-
 /// Lists the caller's tokens, newest first.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
     responses((status = 200, body = [TokenView]), (status = 401, body = crate::web::error_page::ErrorBody)))]
@@ -82,20 +56,13 @@ pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<
     Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
 }
 
-/// Creates a token for the caller.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
-    responses((status = 201, body = CreatedToken), (status = 400, body = crate::web::error_page::ErrorBody),
-        (status = 401, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
-pub async fn create(
-    state: web::Data<AppState>,
-    ApiUser(user): ApiUser,
-    body: JsonBody<NewToken>,
-) -> Result<HttpResponse, AppError> {
-    let now = state.clock.now();
-    let body = body.parse()?;
-    let expires_at = account::token_expiry(body.expires_in_days, now)?;
-    let (id, token) = state.db(move |conn| account::issue_token(conn, user.id, &body.name, expires_at, now)).await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(CreatedToken { id, token, expires_at }))
+/// Refuses to create a token. A token made with a token could outlive the one that made it, so
+/// that a leaked token would keep itself alive; tokens are made only by a person logged in at
+/// `/account/tokens`, each with an expiry.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account",
+    responses((status = 401, body = crate::web::error_page::ErrorBody), (status = 403, body = crate::web::error_page::ErrorBody)))]
+pub async fn create(_caller: ApiUser) -> Result<HttpResponse, AppError> {
+    Err(AppError::ForbiddenBecause("token.session_only"))
 }
 
 /// Revokes one of the caller's tokens.

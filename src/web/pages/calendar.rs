@@ -64,7 +64,8 @@ fn event(t: T, base_url: &str, c: FeedCheckpoint) -> Event {
         .planned
         .map(|p| format!(" {}{}", crate::web::pages::projects::number(p), c.unit.as_deref().unwrap_or_default()))
         .unwrap_or_default();
-    let url = format!("{base_url}/projects/{}", c.project_code);
+    // A code may hold characters that mean something in a URL (`/`, `#`, `%`, a space).
+    let url = format!("{base_url}/projects/{}", crate::web::page::encode_path_segment(&c.project_code));
     Event {
         uid: format!("milestone-{}@coop-tracker", c.milestone_id),
         date: c.due_on,

@@ -11,16 +11,17 @@ use serde::Deserialize;
 
 use crate::account;
 use crate::auth::secret;
-use crate::db::{password_reset, user};
+use crate::db::password_reset::{self, LINK_HOURS};
+use crate::db::user;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 use crate::mail::message::{self, Envelope};
 use crate::web::csrf::CsrfForm;
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
+use crate::web::pages::session::known_device_cookie;
+use crate::web::rate_limit;
 use crate::web::state::AppState;
 
-/// A reset link works for this long.
-const LINK_HOURS: i64 = 2;
 /// At most this many links per account and hour, so the form cannot be used to flood a mailbox.
 const LINKS_PER_HOUR: i64 = 3;
 
@@ -53,13 +54,12 @@ pub async fn request_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
 }
 
 /// `POST /password/forgot`: queues the link for an active account, then says the same thing
-/// either way.
+/// either way. The link's token is made when the message is sent (see `jobs::queued_reset`).
 pub async fn request(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let base_url = state.config.base_url.clone();
     let queued = state
         .db(move |conn| {
             let Some(found) = user::find_by_email(conn, &form.email)?.filter(|u| u.active) else {
@@ -69,22 +69,21 @@ pub async fn request(
                 tracing::info!(user_id = found.id, "password reset throttled");
                 return Ok(false);
             }
-            let token = secret::random_token();
-            let token_hash = secret::hash(&token);
-            password_reset::insert(conn, found.id, &token_hash, now, now + Duration::hours(LINK_HOURS))?;
             let t = Locale::from_tag(&found.locale).unwrap_or_default().t();
-            let link = format!("{base_url}/password/reset?token={token}");
-            let rendered = message::password_reset(t, &found.name, &link, LINK_HOURS)?;
-            let key = format!("password_reset:{token_hash}");
-            let envelope = Envelope {
-                key: &key,
-                kind: "password_reset",
-                user_id: Some(found.id),
-                to: &found.email,
-                locale: t.tag(),
-                list_unsubscribe: None,
-            };
-            Ok(message::queue(conn, &envelope, &rendered, now)?)
+            crate::db::write_transaction(conn, |conn| {
+                let reset_id = password_reset::insert(conn, found.id, now, now + Duration::hours(LINK_HOURS))?;
+                let key = format!("password_reset:{reset_id}");
+                let envelope = Envelope {
+                    key: &key,
+                    kind: "password_reset",
+                    user_id: Some(found.id),
+                    to: &found.email,
+                    locale: t.tag(),
+                    list_unsubscribe: None,
+                };
+                let subject = t.get("email.password_reset.subject");
+                Ok(message::queue_password_reset(conn, &envelope, subject, reset_id, now)?)
+            })
         })
         .await?;
     if queued {
@@ -125,7 +124,10 @@ pub struct ResetForm {
     confirm: String,
 }
 
-/// `POST /password/reset`: uses up the token, sets the password and ends every session.
+/// `POST /password/reset`: uses up the token, sets the password, ends every session, API token and
+/// other reset link of the account, and makes this browser a known device of it: whoever opened
+/// the link proved they read the account's mail, so a login back-off caused by someone else at
+/// the same address does not keep them out (see `web::rate_limit`).
 pub async fn reset(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -143,16 +145,24 @@ pub async fn reset(
         .db(move |conn| {
             let user_id = password_reset::find_user(conn, &token_hash, now)?.ok_or(AppError::NotFound)?;
             crate::db::write_transaction(conn, |conn| {
-                account::set_password(conn, user_id, &password, false, None, Some(user_id), now)?;
                 if !password_reset::consume(conn, &token_hash, now)? {
                     return Err(AppError::NotFound);
                 }
-                Ok(())
+                let change = account::PasswordChange::Reset { must_change: false };
+                account::set_password(conn, user_id, &password, change, Some(user_id), now)?;
+                let hash = user::find(conn, user_id)?.and_then(|u| u.password_hash).ok_or(AppError::NotFound)?;
+                Ok(rate_limit::device_cookie_value(user_id, &hash))
             })
         })
         .await;
     match result {
-        Ok(()) => Ok(see_other("/login?done=password_reset")),
+        Ok(device) => {
+            let mut response = see_other("/login?done=password_reset");
+            response
+                .add_cookie(&known_device_cookie(device, state.config.secure_cookies))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            Ok(response)
+        }
         Err(AppError::Validation(errors)) => {
             let page = ResetPage {
                 ctx: PageCtx::new(&req, None),

@@ -1,5 +1,6 @@
 //! Logging in and out.
 
+use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -10,9 +11,10 @@ use crate::auth::{password, secret};
 use crate::db::session::{self, NewSession};
 use crate::db::user::{self, normalize_email};
 use crate::error::AppError;
-use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::csrf::{self, CsrfForm, CsrfOnly};
 use crate::web::identity::{MaybeUser, SESSION_COOKIE, SESSION_MAX_DAYS, expired_session_cookie, session_cookie};
 use crate::web::page::{PageCtx, local_path, render, render_with, see_other};
+use crate::web::rate_limit::{self, Attempt};
 use crate::web::state::AppState;
 
 #[derive(Template)]
@@ -54,6 +56,14 @@ pub async fn form(
     render(&LoginPage { ctx: PageCtx::new(&req, None), email: "", next, failed: false })
 }
 
+/// What a login attempt came to.
+enum Outcome {
+    /// The password was right: the new session's user and the browser's device cookie.
+    LoggedIn { user_id: i64, device_cookie: String },
+    /// Wrong address or password, or an inactive account.
+    Failed,
+}
+
 /// `POST /login`: checks the password, starts a fresh session (a new token every time, so a
 /// planted cookie is worthless) and goes on to `next`.
 pub async fn login(
@@ -61,11 +71,14 @@ pub async fn login(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
+    // Checked before anything is written: a bad target only changes where the user lands.
+    let next = local_path(form.next.as_deref()).to_owned();
     let now = state.clock.now();
     let email = normalize_email(&form.email);
-    let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let keys = [format!("email:{email}"), format!("ip:{peer}")];
-    state.login_limiter.check(&keys, now).map_err(AppError::RateLimited)?;
+    let secure = state.config.secure_cookies;
+    let peer = rate_limit::client_address(&req, &state.config.trusted_proxies);
+    let device = req.cookie(rate_limit::device_cookie_name(secure)).map(|c| c.value().to_owned());
+    let mut attempt = Attempt { address: peer.clone(), email: email.clone(), device: None };
 
     let token = secret::random_token();
     let token_hash = secret::hash(&token);
@@ -75,13 +88,20 @@ pub async fn login(
         .get("user-agent")
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(300).collect::<String>());
+    let limiter = state.login_limiter.clone();
     let (lookup_email, password, ip) = (email.clone(), form.password, peer.clone());
-    let logged_in = state
+    let (outcome, attempt) = state
         .db(move |conn| {
             let found = user::find_by_email(conn, &lookup_email)?;
-            let matches = password::verify(&password, found.as_ref().and_then(|u| u.password_hash.as_deref()));
-            let Some(user) = found.filter(|u| matches && u.active) else {
-                return Ok(None);
+            let stored_hash = found.as_ref().and_then(|u| Some((u.id, u.password_hash.clone()?)));
+            attempt.device = stored_hash.as_ref().and_then(|(id, hash)| {
+                device.as_deref().and_then(|cookie| rate_limit::trusted_device(cookie, *id, hash))
+            });
+            // Before the password is looked at, so that a locked attempt learns nothing.
+            limiter.check(&attempt, now).map_err(AppError::RateLimited)?;
+            let matches = password::verify(&password, stored_hash.as_ref().map(|(_, hash)| hash.as_str()));
+            let (Some(user), Some((_, hash))) = (found.filter(|u| matches && u.active), stored_hash) else {
+                return Ok((Outcome::Failed, attempt));
             };
             session::insert(
                 conn,
@@ -96,30 +116,44 @@ pub async fn login(
                 },
             )?;
             user::touch_login(conn, user.id, now)?;
-            Ok(Some(user.id))
+            let device_cookie = rate_limit::device_cookie_value(user.id, &hash);
+            Ok((Outcome::LoggedIn { user_id: user.id, device_cookie }, attempt))
         })
         .await?;
 
-    match logged_in {
-        Some(user_id) => {
-            state.login_limiter.succeed(&keys[0]);
+    match outcome {
+        Outcome::LoggedIn { user_id, device_cookie } => {
+            state.login_limiter.succeed(&attempt);
             tracing::info!(user_id, "login");
-            let mut response = see_other(local_path(form.next.as_deref()));
+            let mut response = see_other(&next);
+            response.add_cookie(&session_cookie(token, secure)).map_err(|e| AppError::Internal(e.into()))?;
             response
-                .add_cookie(&session_cookie(token, state.config.secure_cookies))
+                .add_cookie(&known_device_cookie(device_cookie, secure))
                 .map_err(|e| AppError::Internal(e.into()))?;
+            csrf::rotate(&req, &mut response)?;
             Ok(response)
         }
-        None => {
-            state.login_limiter.fail(&keys, now);
+        Outcome::Failed => {
+            state.login_limiter.fail(&attempt, now);
             tracing::info!(email, peer, "login failed");
-            let next = local_path(form.next.as_deref());
             render_with(
                 StatusCode::UNAUTHORIZED,
-                &LoginPage { ctx: PageCtx::new(&req, None), email: &email, next, failed: true },
+                &LoginPage { ctx: PageCtx::new(&req, None), email: &email, next: &next, failed: true },
             )
         }
     }
+}
+
+/// The cookie that makes this browser a known device of the account it logged in to (see
+/// [`rate_limit`]).
+pub fn known_device_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(rate_limit::device_cookie_name(secure), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::days(rate_limit::DEVICE_DAYS))
+        .finish()
 }
 
 /// `POST /logout`: ends the session on the server, not only in the browser.
@@ -136,5 +170,6 @@ pub async fn logout(
     response
         .add_cookie(&expired_session_cookie(state.config.secure_cookies))
         .map_err(|e| AppError::Internal(e.into()))?;
+    csrf::rotate(&req, &mut response)?;
     Ok(response)
 }

@@ -61,7 +61,14 @@ pub async fn change(
                 if form.current == form.password {
                     return Err(AppError::field("password", "password.unchanged"));
                 }
-                account::set_password(conn, user_id, &form.password, false, Some(session_id), Some(user_id), now)
+                account::set_password(
+                    conn,
+                    user_id,
+                    &form.password,
+                    account::PasswordChange::Own { keep_session: session_id },
+                    Some(user_id),
+                    now,
+                )
             })
             .await
     };

@@ -20,6 +20,10 @@ struct TokensPage {
     tokens: Vec<ApiToken>,
     new_token: Option<String>,
     errors: FormErrors,
+    /// The longest lifetime a token may be given, in days.
+    max_days: i64,
+    /// The lifetime field's label, naming that limit.
+    days_label: String,
 }
 
 async fn page(
@@ -32,7 +36,10 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
     let tokens = state.db(move |conn| Ok(api_token::list_for_user(conn, user_id)?)).await?;
-    render_with(status, &TokensPage { ctx: PageCtx::new(req, Some(current)), tokens, new_token, errors })
+    let max_days = state.config.api_token_max_days;
+    let ctx = PageCtx::new(req, Some(current));
+    let days_label = ctx.t.fmt("token.days", &[("max", &max_days)]);
+    render_with(status, &TokensPage { ctx, tokens, new_token, errors, max_days, days_label })
 }
 
 /// `GET /account/tokens`.
@@ -50,20 +57,9 @@ pub async fn list(
 pub struct CreateForm {
     #[serde(default)]
     name: String,
-    /// Days until expiry; empty for none.
+    /// Days until expiry: required.
     #[serde(default)]
     expires_in_days: String,
-}
-
-/// Parses the optional lifetime in days typed into the form.
-fn parse_days(days: &str, now: chrono::NaiveDateTime) -> Result<Option<chrono::NaiveDateTime>, AppError> {
-    let days = days.trim();
-    let days = if days.is_empty() {
-        None
-    } else {
-        Some(days.parse::<i64>().map_err(|_| AppError::field("expires_in_days", "token.days_invalid"))?)
-    };
-    account::token_expiry(days, now)
 }
 
 /// `POST /account/tokens`: shows the new secret on the page, once.
@@ -75,7 +71,8 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
     let user_id = current.user.id;
-    let result = match parse_days(&form.expires_in_days, now) {
+    let days = form.expires_in_days.trim().parse::<i64>().ok();
+    let result = match account::token_expiry(days, state.config.api_token_max_days, now) {
         Ok(expires_at) => state.db(move |conn| account::issue_token(conn, user_id, &form.name, expires_at, now)).await,
         Err(e) => Err(e),
     };

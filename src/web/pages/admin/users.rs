@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::account::{self, AccountInput};
+use crate::account::{self, AccountInput, PasswordChange};
 use crate::auth::secret;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::institution;
@@ -274,7 +274,7 @@ pub async fn reset_password(
     let email = state
         .db(move |conn| {
             let found = user::find(conn, id)?.ok_or(AppError::NotFound)?;
-            account::set_password(conn, id, &chosen, true, None, Some(actor), now)?;
+            account::set_password(conn, id, &chosen, PasswordChange::Reset { must_change: true }, Some(actor), now)?;
             Ok(found.email)
         })
         .await?;
