@@ -226,8 +226,7 @@ pub fn issue_token(
                 expires_at,
             },
         )?;
-        let detail =
-            json!({ "name": name, "prefix": prefix, "expires_at": expires_at.as_ref().map(timestamp::rfc3339) });
+        let detail = json!({ "name": name, "prefix": prefix, "expires_at": timestamp::rfc3339(&expires_at) });
         audit::record(
             conn,
             &AuditEntry {
