@@ -347,23 +347,31 @@ mod tests {
     fn a_known_type_must_carry_one_of_its_own_extensions() {
         let pdf = b"%PDF-1.7\n...";
         for name in [
-            "report.hta",
-            "report.html",
-            "report.svg",
-            "report.js",
-            "report.exe",
-            "report.bat",
-            "report.ps1",
-            "report.jar",
+            "minutes-2026.hta",
+            "minutes-2026.html",
+            "minutes-2026.svg",
+            "minutes-2026.js",
+            "minutes-2026.exe",
+            "minutes-2026.bat",
+            "minutes-2026.ps1",
+            "minutes-2026.jar",
         ] {
             let ext = name.rsplit_once('.').map(|(_, e)| e);
             assert_eq!(check(name, pdf), wrong_extension(PDF, ext), "{name}");
         }
-        assert_eq!(check("report.pdf.exe", pdf), wrong_extension(PDF, Some("exe")));
+        assert_eq!(check("minutes-2026.pdf.exe", pdf), wrong_extension(PDF, Some("exe")));
         assert_eq!(check("no-extension", pdf), wrong_extension(PDF, None));
-        assert_eq!(check("report.pdf.", pdf), wrong_extension(PDF, None), "Windows drops the trailing dot on saving");
+        assert_eq!(
+            check("minutes-2026.pdf.", pdf),
+            wrong_extension(PDF, None),
+            "Windows drops the trailing dot on saving"
+        );
         assert_eq!(check("summary.pdf", b"\x89PNG\r\n\x1a\n"), wrong_extension(PNG, Some("pdf")));
-        assert_eq!(check("report.exe.pdf", pdf).unwrap(), "application/pdf", "the last extension is what opens it");
+        assert_eq!(
+            check("minutes-2026.exe.pdf", pdf).unwrap(),
+            "application/pdf",
+            "the last extension is what opens it"
+        );
         assert_eq!(PDF.extension_list(), ".pdf");
         assert_eq!(JPEG.extension_list(), ".jpg / .jpeg / .jfif");
     }
@@ -389,7 +397,7 @@ mod tests {
     fn shown_names_end_in_their_types_extension() {
         assert_eq!(shown_name("检测报告.pdf", "application/pdf"), "检测报告.pdf");
         assert_eq!(shown_name("photo.JPEG", "image/jpeg"), "photo.JPEG");
-        assert_eq!(shown_name("report.hta", "application/pdf"), "report.hta.pdf");
+        assert_eq!(shown_name("minutes-2026.hta", "application/pdf"), "minutes-2026.hta.pdf");
         assert_eq!(shown_name("报告2026\u{202E}fdp.hta", "application/pdf"), "报告2026fdp.hta.pdf");
         assert_eq!(shown_name("scan", "image/png"), "scan.png");
         assert_eq!(shown_name("\u{200B}", "application/pdf"), "file.pdf");
