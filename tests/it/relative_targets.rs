@@ -303,7 +303,14 @@ async fn baselines_given_at_registration_over_the_api_are_whole_or_refused_namin
         (&json!(8.5), &json!("%"))
     );
     assert_eq!(indicator("发酵产量预测精度")["baseline"], Value::Null);
-    let register = with_conn(&s.app, |c| coop_tracker::db::audit::list_actions(c, "project", 1).unwrap());
+    // By code: on PostgreSQL the refused attempts above used up sequence values, so the id is not 1.
+    let register = with_conn(&s.app, |c| {
+        use coop_tracker::db::schema::projects;
+        use diesel::prelude::*;
+        let code = project["code"].as_str().unwrap();
+        let id: i64 = projects::table.filter(projects::code.eq(code)).select(projects::id).first(c).unwrap();
+        coop_tracker::db::audit::list_actions(c, "project", id).unwrap()
+    });
     assert_eq!(register, ["project.register"], "recorded in the registration's own audit row");
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;
