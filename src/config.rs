@@ -172,6 +172,30 @@ pub struct Config {
     pub uploads: UploadLimits,
     /// Reminder rules and the working-day calendar.
     pub reminders: Reminders,
+    /// What clients may hold of the server: connections, and how slowly they may send.
+    pub transport: Transport,
+    /// The most reports one user may have generated (not submitted) per minute: each is a PDF
+    /// rendered on the server.
+    pub reports_per_minute: u32,
+}
+
+/// What clients may hold of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transport {
+    /// The most connections served at once, over all workers; further ones wait in the listen
+    /// queue. `serve` lowers it to fit the open-file limit.
+    pub max_connections: usize,
+    /// How slowly a request body may arrive.
+    pub body_pace: BodyPace,
+}
+
+/// How slowly a request body may arrive (see `web::body_deadline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyPace {
+    /// The longest wait for the next piece of a body, and the grace before the rate counts.
+    pub idle: std::time::Duration,
+    /// The slowest average rate, in bytes per second, a body may arrive at after the grace.
+    pub min_rate: u64,
 }
 
 /// Limits on evidence files (佐证材料).
@@ -223,6 +247,24 @@ struct FileConfig {
     readiness: FileReadiness,
     #[serde(default)]
     evidence: FileEvidence,
+    #[serde(default)]
+    server: FileServer,
+    #[serde(default)]
+    reports: FileReports,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileServer {
+    max_connections: Option<usize>,
+    body_idle_seconds: Option<u64>,
+    body_min_bytes_per_second: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileReports {
+    per_minute: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -400,6 +442,37 @@ impl Config {
                 "evidence.daily_upload_mb = {daily_upload_mb} must be between 1 and 1048576"
             )));
         }
+        let max_connections = match env_string("COOP_MAX_CONNECTIONS") {
+            Some(v) => parse_value("COOP_MAX_CONNECTIONS", &v)?,
+            None => file.server.max_connections.unwrap_or(1024),
+        };
+        if !(2..=1_000_000).contains(&max_connections) {
+            return Err(ConfigError(format!(
+                "server.max_connections = {max_connections} must be between 2 and 1000000"
+            )));
+        }
+        let body_idle_seconds = match env_string("COOP_BODY_IDLE_SECONDS") {
+            Some(v) => parse_value("COOP_BODY_IDLE_SECONDS", &v)?,
+            None => file.server.body_idle_seconds.unwrap_or(10),
+        };
+        if !(1..=600).contains(&body_idle_seconds) {
+            return Err(ConfigError(format!(
+                "server.body_idle_seconds = {body_idle_seconds} must be between 1 and 600"
+            )));
+        }
+        let body_min_rate = match env_string("COOP_BODY_MIN_BYTES_PER_SECOND") {
+            Some(v) => parse_value("COOP_BODY_MIN_BYTES_PER_SECOND", &v)?,
+            None => file.server.body_min_bytes_per_second.unwrap_or(4096),
+        };
+        if !(1..=100 * 1024 * 1024).contains(&body_min_rate) {
+            return Err(ConfigError(format!(
+                "server.body_min_bytes_per_second = {body_min_rate} must be between 1 and 104857600"
+            )));
+        }
+        let reports_per_minute = match env_string("COOP_REPORTS_PER_MINUTE") {
+            Some(v) => parse_value("COOP_REPORTS_PER_MINUTE", &v)?,
+            None => file.reports.per_minute.unwrap_or(10),
+        };
         let mail_from = env_string("COOP_SMTP_FROM")
             .or(file.smtp.from.clone())
             .unwrap_or_else(|| "coop-tracker <noreply@localhost>".into());
@@ -456,6 +529,14 @@ impl Config {
                 max_files,
                 daily_bytes_per_user: daily_upload_mb * 1024 * 1024,
             },
+            transport: Transport {
+                max_connections,
+                body_pace: BodyPace {
+                    idle: std::time::Duration::from_secs(body_idle_seconds),
+                    min_rate: body_min_rate,
+                },
+            },
+            reports_per_minute: positive("reports.per_minute", reports_per_minute)?,
             data_dir,
             reports_dir,
         };
@@ -663,13 +744,24 @@ pub fn parse_schedule(name: &str, expression: &str) -> Result<Option<cron::Sched
     })
 }
 
-/// Creates the data folder if needed and proves it is writable by writing a probe file.
+/// Creates the data folder if needed and proves it is writable by writing a probe file. Each call
+/// probes under a name of its own (process, call and time), so that servers and commands starting
+/// together on one folder never remove each other's probe.
 fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let fail = |e: std::io::Error| ConfigError(format!("data folder {} is not writable: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let probe = dir.join(".write-probe");
-    std::fs::write(&probe, b"ok").map_err(fail)?;
-    std::fs::remove_file(&probe).map_err(fail)
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let probe = dir.join(format!(".write-probe-{}-{call}-{nanos}", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, b"ok"));
+    let removed = std::fs::remove_file(&probe);
+    written.map_err(fail)?;
+    removed.map_err(fail)
 }
 
 #[cfg(test)]
@@ -685,6 +777,21 @@ mod tests {
 
     fn in_temp(dir: &tempfile::TempDir) -> Overrides {
         Overrides { data_dir: Some(dir.path().to_owned()), ..Overrides::default() }
+    }
+
+    #[test]
+    fn starts_on_one_folder_at_once_never_trip_over_each_others_probe() {
+        // With one fixed probe name, one start removed the probe another had just written, and that
+        // start failed with "not writable" (5 of 80 concurrent starts).
+        let dir = tempfile::tempdir().unwrap();
+        let failures: usize = std::thread::scope(|scope| {
+            let starts: Vec<_> = (0..16)
+                .map(|_| scope.spawn(|| (0..200).filter(|_| ensure_writable(dir.path()).is_err()).count()))
+                .collect();
+            starts.into_iter().map(|s| s.join().unwrap()).sum()
+        });
+        assert_eq!(failures, 0);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no probe is left behind");
     }
 
     #[test]
@@ -750,6 +857,9 @@ mod tests {
         assert_eq!(from_file.api_token_max_days, defaults.api_token_max_days);
         assert_eq!(from_file.db_pool_size, defaults.db_pool_size);
         assert_eq!(from_file.tracking, defaults.tracking);
+        assert_eq!(from_file.uploads, defaults.uploads);
+        assert_eq!(from_file.transport, defaults.transport);
+        assert_eq!(from_file.reports_per_minute, defaults.reports_per_minute);
         let schedules = |c: &Config| {
             let s = &c.schedules;
             [&s.outbox, &s.cleanup, &s.reminders, &s.digest].map(|s| s.as_ref().map(|s| s.to_string()))

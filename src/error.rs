@@ -61,9 +61,17 @@ pub enum AppError {
     /// A state-changing form arrived without the matching CSRF token.
     #[error("CSRF token missing or wrong")]
     Csrf,
-    /// Too many failed logins; try again after this many seconds.
-    #[error("rate limited for {0} s")]
-    RateLimited(u64),
+    /// Too many attempts of one kind (failed logins, reports generated): the key of the message,
+    /// which names `{seconds}`, and the seconds to wait.
+    #[error("rate limited for {1} s: {0}")]
+    RateLimited(&'static str, u64),
+    /// The request's body arrived too slowly (see `web::body_deadline`); the connection is closed.
+    #[error("request body too slow")]
+    BodyTooSlow,
+    /// Another write holds the database (SQLite allows one writer, and a long import can hold it
+    /// past the busy timeout): nothing was changed; try again after this many seconds.
+    #[error("database busy; retry after {0} s")]
+    Busy(u64),
     /// The request itself is malformed (bad JSON, wrong types); the key names the message.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -125,7 +133,7 @@ pub enum AppError {
     Pool(#[from] diesel::r2d2::PoolError),
     /// A query failed.
     #[error("database error: {0}")]
-    Db(#[from] diesel::result::Error),
+    Db(diesel::result::Error),
     /// A page failed to render.
     #[error("template error: {0}")]
     Template(#[from] askama::Error),
@@ -151,7 +159,9 @@ impl AppError {
             AppError::Forbidden | AppError::ForbiddenBecause(_) => "forbidden",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Csrf => "csrf",
-            AppError::RateLimited(_) => "rate_limited",
+            AppError::RateLimited(..) => "rate_limited",
+            AppError::BodyTooSlow => "timeout",
+            AppError::Busy(_) => "unavailable",
             AppError::BadRequest(_) | AppError::BadField(..) => "bad_request",
             AppError::Validation(_) | AppError::ItemValidation(..) | AppError::Rows(_) => "validation",
             AppError::Conflict(_) | AppError::ConflictWith(..) => "conflict",
@@ -173,7 +183,9 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::PasswordChangeRequired => "error.password_change_required",
             AppError::Csrf => "error.csrf",
-            AppError::RateLimited(_) => "error.rate_limited",
+            AppError::RateLimited(key, _) => key,
+            AppError::BodyTooSlow => "error.body_too_slow",
+            AppError::Busy(_) => "error.busy",
             AppError::BadRequest(key) | AppError::Conflict(key) | AppError::BadField(key, _) => key,
             AppError::ForbiddenBecause(key) => key,
             AppError::ConflictWith(key, _) | AppError::Unusable(key, _) => key,
@@ -193,7 +205,8 @@ impl AppError {
     /// The message in a language, with its arguments filled in.
     pub fn message(&self, t: crate::i18n::T) -> String {
         match self {
-            AppError::RateLimited(seconds) => t.fmt("login.locked", &[("seconds", seconds)]),
+            AppError::RateLimited(key, seconds) => t.fmt(key, &[("seconds", seconds)]),
+            AppError::Busy(seconds) => t.fmt("error.busy", &[("seconds", seconds)]),
             AppError::Rows(rows) => {
                 let count = rows.iter().map(|r| r.row).collect::<std::collections::BTreeSet<_>>().len();
                 t.fmt("roster.invalid", &[("rows", &count)])
@@ -233,7 +246,9 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf | AppError::PasswordChangeRequired => {
                 StatusCode::FORBIDDEN
             }
-            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BodyTooSlow => StatusCode::REQUEST_TIMEOUT,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) | AppError::BadField(..) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) | AppError::ItemValidation(..) | AppError::Rows(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -271,6 +286,26 @@ impl AppError {
     }
 }
 
+/// How long a writer refused for a busy database is asked to wait: about one busy timeout, which a
+/// write rarely holds the lock beyond.
+const BUSY_RETRY_SECONDS: u64 = 5;
+
+impl From<diesel::result::Error> for AppError {
+    /// A query's failure; SQLite's "database is locked" (another writer held the lock past the busy
+    /// timeout) is [`AppError::Busy`], which the client can retry, not an internal error.
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if matches!(info.message(), "database is locked" | "database is busy") =>
+            {
+                AppError::Busy(BUSY_RETRY_SECONDS)
+            }
+            _ => AppError::Db(error),
+        }
+    }
+}
+
 impl From<crate::db::guide::StoreError> for AppError {
     fn from(error: crate::db::guide::StoreError) -> Self {
         use crate::db::guide::StoreError;
@@ -282,7 +317,7 @@ impl From<crate::db::guide::StoreError> for AppError {
             StoreError::DirectionInUse { project, direction } => {
                 AppError::ConflictWith("guide.direction_in_use", vec![("project", project), ("direction", direction)])
             }
-            StoreError::Db(e) => AppError::Db(e),
+            StoreError::Db(e) => AppError::from(e),
             StoreError::Invalid(error) => AppError::Guide(error),
         }
     }

@@ -57,18 +57,64 @@ pub fn run(config: Config, demo: bool) -> anyhow::Result<()> {
 
     let result = actix_web::rt::System::new().block_on(async move {
         let bind = state.config.bind.clone();
-        let app_state = state.clone();
-        let blocking_threads = blocking_threads_per_worker(state.config.db_pool_size);
-        let server = actix_web::HttpServer::new(move || web::build_app(app_state.clone()))
-            .worker_max_blocking_threads(blocking_threads)
-            .bind(&bind)
-            .with_context(|| format!("cannot listen on {bind}"))?;
+        let listener = std::net::TcpListener::bind(&bind).with_context(|| format!("cannot listen on {bind}"))?;
+        let server = start_http(state.clone(), listener)?;
         tracing::info!("listening on http://{bind}");
-        server.run().await.context("web server failed")
+        server.await.context("web server failed")
     });
     let _ = stop.send(());
     let _ = scheduler.join();
     result
+}
+
+/// Starts serving the application on `listener`, as `serve` runs it and the transport tests drive
+/// it: with the open-file limit raised, connections capped to fit it, and the request head and body
+/// under the configured deadlines. The returned server runs when awaited (or spawned).
+pub fn start_http(state: AppState, listener: std::net::TcpListener) -> anyhow::Result<actix_web::dev::Server> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let open_files = raise_open_file_limit();
+    let transport = state.config.transport;
+    let per_worker = connections_per_worker(transport.max_connections, open_files, state.config.db_pool_size, workers);
+    tracing::info!(
+        open_files,
+        connections = per_worker * workers,
+        "serving at most this many connections at once; more wait in the listen queue"
+    );
+    let blocking_threads = blocking_threads_per_worker(state.config.db_pool_size);
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || web::build_app(app_state.clone()))
+        .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
+        .max_connections(per_worker)
+        // The request head has the same deadline as each piece of the body (`web::body_deadline`).
+        .client_request_timeout(transport.body_pace.idle)
+        .listen(listener)
+        .context("cannot serve on the listening socket")?;
+    Ok(server.run())
+}
+
+/// Raises this process's soft limit on open files to its hard limit (as far as the system allows)
+/// and returns the limit in force. A service unit can raise the hard limit (`LimitNOFILE`).
+fn raise_open_file_limit() -> u64 {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(error) => {
+            let limit = rlimit::Resource::NOFILE.get().map_or(1024, |(soft, _)| soft);
+            tracing::warn!(%error, limit, "cannot raise the open-file limit");
+            limit
+        }
+    }
+}
+
+/// Connections each worker may serve: the configured total shared out between the workers, and
+/// lowered so that all of them together leave room under the open-file limit for the database
+/// (SQLite holds three files per connection) and for stored files and mail. Without the cap, a
+/// flood of connections that never finish their request left the process unable to open anything
+/// ("Too many open files") and `/healthz` dead; with it, the flood waits in the listen queue.
+fn connections_per_worker(configured: usize, open_files: u64, pool_size: u32, workers: usize) -> usize {
+    let reserved = 64 + 3 * u64::from(pool_size);
+    let room = usize::try_from(open_files.saturating_sub(reserved)).unwrap_or(usize::MAX);
+    (configured.min(room) / workers.max(1)).max(1)
 }
 
 /// Each worker's threads for blocking work (database calls, PDF rendering). Nearly all of that work
@@ -179,4 +225,18 @@ fn warn_of_missing_calendar_years(pool: &db::DbPool, config: &Config, clock: Clo
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connections_per_worker;
+
+    #[test]
+    fn connections_are_shared_between_workers_and_fit_under_the_open_file_limit() {
+        assert_eq!(connections_per_worker(1024, 1_048_576, 8, 2), 512);
+        // The common soft limit of 1024 with a pool of 8 leaves 936 descriptors for connections.
+        assert_eq!(connections_per_worker(1024, 1024, 8, 2), 468);
+        // A limit lower than what the database needs still serves one connection per worker.
+        assert_eq!(connections_per_worker(1024, 50, 8, 4), 1);
+    }
 }

@@ -209,7 +209,7 @@ fn checked_baselines(templates: &[StoredTemplate], given: &[BaselineInput]) -> (
         let target = Target {
             baseline: input.baseline,
             baseline_unit: line(&input.baseline_unit),
-            baseline_on: on.clone().and_then(Result::ok),
+            baseline_on: on.and_then(Result::ok),
             baseline_source: line(&input.baseline_source),
             ..Target::from_indicator(&template.indicator)
         };
@@ -248,7 +248,7 @@ enum Trial {
 
 impl From<diesel::result::Error> for Trial {
     fn from(error: diesel::result::Error) -> Self {
-        Trial::Refused(AppError::Db(error))
+        Trial::Refused(AppError::from(error))
     }
 }
 
@@ -267,7 +267,7 @@ fn registration_problems(
     match trial {
         Err(Trial::Refused(AppError::Validation(fields))) => Ok(fields),
         Err(Trial::Refused(AppError::Conflict(message))) => Ok(vec![FieldError { field: "code", message }]),
-        Err(Trial::Refused(AppError::Db(error))) => Err(AppError::Db(error)),
+        Err(Trial::Refused(error @ (AppError::Db(_) | AppError::Busy(_)))) => Err(error),
         Ok(()) | Err(Trial::Passed | Trial::Refused(_)) => Ok(Vec::new()),
     }
 }

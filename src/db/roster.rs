@@ -4,7 +4,6 @@
 //! the transaction is rolled back and nothing is stored.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 
 use super::DbConnection;
 use super::direction::{self, DirectionChoice, Match};
@@ -22,7 +21,7 @@ enum Stop {
 
 impl From<diesel::result::Error> for Stop {
     fn from(error: diesel::result::Error) -> Self {
-        Stop::Failed(AppError::Db(error))
+        Stop::Failed(AppError::from(error))
     }
 }
 
@@ -36,7 +35,7 @@ pub fn import(
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, AppError> {
-    let outcome = conn.transaction::<Vec<String>, Stop, _>(|conn| {
+    let outcome = super::write_transaction::<Vec<String>, Stop, _>(conn, |conn| {
         let choices = direction::list_choices(conn)?;
         let mut errors = roster.errors.clone();
         let mut codes = Vec::new();
@@ -70,7 +69,7 @@ enum RowFailure {
 
 impl From<diesel::result::Error> for RowFailure {
     fn from(error: diesel::result::Error) -> Self {
-        RowFailure::Other(AppError::Db(error))
+        RowFailure::Other(AppError::from(error))
     }
 }
 

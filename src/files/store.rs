@@ -406,7 +406,7 @@ mod tests {
 
         let later = SystemTime::now() + grace;
         let found = store.find_garbage(&referenced, later, grace).unwrap();
-        assert_eq!(found.orphans, [orphan_sha.clone()]);
+        assert_eq!(found.orphans, std::slice::from_ref(&orphan_sha));
         assert_eq!(found.unfinished.len(), 1);
         assert!(store.path_of(&orphan_sha).exists(), "finding removes nothing");
         assert!(!store.remove_if_stale(&store.path_of(&orphan_sha), SystemTime::now(), grace).unwrap(), "still young");

@@ -46,7 +46,18 @@ pub fn find_project(conn: &mut DbConnection, caller: Option<&User>, code: &str) 
     Ok(project)
 }
 
-/// Everything one project's report shows, as of `as_of`. Refused for a date before the project starts.
+/// A report covers a project's life: its execution period and the year after it, in which its
+/// acceptance (with one rectification) is held. A later as-of date would tell nothing new, and only
+/// cost a rendering (and, for the portfolio, a trend line of every month up to it).
+const LIFE_AFTER_END_MONTHS: u32 = 12;
+
+/// The last day a report on a project whose execution ends on `end` may be made as of.
+fn life_end(end: NaiveDate) -> NaiveDate {
+    end.checked_add_months(Months::new(LIFE_AFTER_END_MONTHS)).unwrap_or(NaiveDate::MAX)
+}
+
+/// Everything one project's report shows, as of `as_of`. Refused for a date outside the project's
+/// life: before it starts, or more than a year after its execution period ends.
 pub fn project_facts(
     conn: &mut DbConnection,
     project: Project,
@@ -58,6 +69,9 @@ pub fn project_facts(
 ) -> Result<ProjectFacts, AppError> {
     if as_of < project.execution_start {
         return Err(AppError::field("as_of", "report.before_start"));
+    }
+    if as_of > life_end(project.execution_end) {
+        return Err(AppError::field("as_of", "report.after_life"));
     }
     let info = project_info(conn, &project)?;
     let tracked = project::tracked_indicators(conn, project.id)?;
@@ -225,7 +239,8 @@ fn change(at: NaiveDateTime, action: &str, detail: &str, by: Option<String>) -> 
 /// both databases' parameter limits, many enough that round trips do not dominate.
 const PROJECTS_PER_BATCH: usize = 200;
 
-/// Everything the portfolio report shows: the projects of one guide (`None`: all), as of `as_of`.
+/// Everything the portfolio report shows: the projects of one guide (`None`: all), as of `as_of`;
+/// refused for a date more than a year after the last of their execution periods ends.
 /// `progress(done, total)` is called after each batch of projects, for the command line's bar.
 pub fn portfolio_facts(
     conn: &mut DbConnection,
@@ -250,6 +265,9 @@ pub fn portfolio_facts(
         query = query.filter(topics::guide_id.eq(id));
     }
     let projects: Vec<(Project, i32, String)> = query.load(conn)?;
+    if projects.iter().map(|(p, _, _)| life_end(p.execution_end)).max().is_some_and(|last| as_of > last) {
+        return Err(AppError::field("as_of", "report.portfolio_after_life"));
+    }
     let total = projects.len();
     let mut summaries = Vec::with_capacity(total);
     let mut overdue = Vec::new();

@@ -102,7 +102,10 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
         }
     }
     let mut builder = HttpResponse::build(status);
-    if let AppError::RateLimited(seconds) | AppError::UploadQuota { retry_after: Some(seconds), .. } = error {
+    if let AppError::RateLimited(_, seconds)
+    | AppError::Busy(seconds)
+    | AppError::UploadQuota { retry_after: Some(seconds), .. } = error
+    {
         builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
     }
     let t = request_locale(req, None).t();

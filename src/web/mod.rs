@@ -4,6 +4,7 @@
 mod access_log;
 pub mod api;
 mod assets;
+mod body_deadline;
 mod body_fields;
 pub mod csrf;
 pub mod error_page;
@@ -23,6 +24,7 @@ mod pages;
 pub mod portfolio_query;
 pub mod rate_limit;
 pub mod read_cache;
+pub mod report_budget;
 pub mod report_files;
 pub mod route_table;
 pub mod state;
@@ -77,6 +79,9 @@ pub fn build_app(
         .configure(|cfg| routes(&mut Routes::new(cfg, &mut Vec::new())))
         .default_service(web::to(error_page::not_found))
         .wrap(from_fn(csrf::ensure_token))
+        // Inside the error rendering, so that its 408 is worded for the request; outside everything
+        // that reads a body.
+        .wrap(from_fn(body_deadline::guard))
         .wrap(from_fn(error_page::render_errors))
         .wrap(headers::security_headers())
         .wrap(access_log::logger())

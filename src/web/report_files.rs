@@ -1,5 +1,7 @@
 //! Reports for the pages and the API alike: generating one (gathered on a pooled connection, drawn and
-//! rendered on the blocking pool, written to the reports folder), freezing it, and sending a file.
+//! rendered on the blocking pool, within the user's budget of reports per minute), freezing it, and
+//! sending a file. A generated report is sent and forgotten: only a submitted (frozen) one is kept,
+//! in the file store, so that no number of requests fills the disk.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -61,8 +63,7 @@ pub async fn ensure_visible(state: &AppState, user: &User, code: &str) -> Result
     state.db(move |conn| gather::find_project(conn, Some(&user), &code).map(|_| ())).await
 }
 
-/// Generates one project's report as `user` (404 for a project they may not see) and writes it to the
-/// reports folder.
+/// Generates one project's report as `user` (404 for a project they may not see).
 pub async fn project_report(
     state: &AppState,
     user: &User,
@@ -72,6 +73,7 @@ pub async fn project_report(
     locale: Locale,
 ) -> Result<Generated, AppError> {
     let (user, now, tracking, zone) = (user.clone(), state.clock.now(), state.config.tracking, state.config.timezone);
+    take_from_budget(state, &user)?;
     let facts = state
         .db(move |conn| {
             let project = gather::find_project(conn, Some(&user), &code)?;
@@ -82,39 +84,31 @@ pub async fn project_report(
     let (facts, project_id) = facts;
     let warning_days = state.config.tracking.warning_days;
     let made = web::block(move || make::project_report(&facts, locale, warning_days)).await??;
-    write(state, made, Some(project_id), None).await
+    Ok(Generated { made, project_id: Some(project_id), guide_id: None })
 }
 
-/// Generates the portfolio report (of one guide, or of everything) and writes it to the reports folder.
+/// Generates the portfolio report (of one guide, or of everything) as `user`.
 pub async fn portfolio_report(
     state: &AppState,
+    user: &User,
     guide_id: Option<i64>,
     as_of: NaiveDate,
     locale: Locale,
 ) -> Result<Generated, AppError> {
     let (now, tracking) = (state.clock.now(), state.config.tracking);
+    take_from_budget(state, user)?;
     let facts =
         state.db(move |conn| gather::portfolio_facts(conn, guide_id, as_of, &tracking, now, &mut |_, _| {})).await?;
     let made = web::block(move || make::portfolio_report(&facts, locale)).await??;
-    write(state, made, None, guide_id).await
+    Ok(Generated { made, project_id: None, guide_id })
 }
 
-async fn write(
-    state: &AppState,
-    made: Made,
-    project_id: Option<i64>,
-    guide_id: Option<i64>,
-) -> Result<Generated, AppError> {
-    let dir = state.config.reports_dir.clone();
-    let made = web::block(move || {
-        let base = output::base_path(&dir, &made.scope, made.kind, made.as_of, made.locale);
-        output::write(&base, &made.html, &made.pdf).map(|_| made).map_err(|e| {
-            tracing::error!(folder = %dir.display(), error = %e, "cannot write a report");
-            AppError::field("reports_dir", "report.output_unwritable")
-        })
-    })
-    .await??;
-    Ok(Generated { made, project_id, guide_id })
+/// One report from the user's budget, or 429 saying when the next one may be asked for.
+fn take_from_budget(state: &AppState, user: &User) -> Result<(), AppError> {
+    state
+        .report_budget
+        .take(user.id, state.clock.now())
+        .map_err(|seconds| AppError::RateLimited("report.rate_limited", seconds))
 }
 
 /// Freezes a generated report on behalf of `by`.

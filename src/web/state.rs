@@ -6,6 +6,7 @@ use actix_web::web;
 
 use super::rate_limit::LoginLimiter;
 use super::read_cache::ReadCache;
+use super::report_budget::ReportBudget;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::domain::clock::Clock;
@@ -29,14 +30,26 @@ pub struct AppState {
     pub instance: Arc<str>,
     /// Portfolio-wide answers, kept until the data changes.
     pub read_cache: Arc<ReadCache>,
+    /// Reports each user may generate per minute.
+    pub report_budget: Arc<ReportBudget>,
 }
 
 impl AppState {
     /// Builds the state from its parts.
     pub fn new(config: Config, pool: DbPool, mailer: Mailer, clock: Clock) -> Self {
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
+        let report_budget = Arc::new(ReportBudget::new(config.reports_per_minute));
         let instance = format!("{}-{}", hostname(), std::process::id()).into();
-        Self { config: Arc::new(config), pool, mailer, clock, login_limiter, instance, read_cache: Arc::default() }
+        Self {
+            config: Arc::new(config),
+            pool,
+            mailer,
+            clock,
+            login_limiter,
+            instance,
+            read_cache: Arc::default(),
+            report_budget,
+        }
     }
 
     /// Today's date where the commission works (the configured time zone), the default "as of".

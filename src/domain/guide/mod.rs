@@ -202,9 +202,10 @@ mod tests {
         }
     }
 
-    /// Huge inputs made of repeated markers finish quickly: nothing in the parser is quadratic.
+    /// Huge inputs made of repeated markers are read without a panic. That nothing in the parser is
+    /// quadratic is shown by `cargo bench --bench guide_parse`, not by a wall-clock bound here.
     #[test]
-    fn huge_adversarial_inputs_finish_quickly() {
+    fn huge_adversarial_inputs_are_read() {
         let cases = [
             "专题一、标题\n".repeat(20_000),
             "方向1. 方向\n考核指标：".repeat(20_000),
@@ -215,10 +216,8 @@ mod tests {
             "9".repeat(1_000_000),
         ];
         for text in cases {
-            let started = std::time::Instant::now();
-            let _ = parse(&text);
-            // A generous bound for an unoptimised build on a busy machine; linear code takes far less.
-            assert!(started.elapsed().as_secs() < 20, "{} bytes took {:?}", text.len(), started.elapsed());
+            let guide = parse(&text);
+            assert!(guide.warnings.iter().all(|w| w.line <= text.lines().count() + 1), "{} bytes", text.len());
         }
     }
 }

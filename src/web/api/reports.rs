@@ -1,5 +1,5 @@
-//! A project's reports over the API: list the submitted ones, generate one (written to the reports
-//! folder, and frozen when staff ask to submit it), download a submitted one's files.
+//! A project's reports over the API: list the submitted ones, generate one (and freeze it when staff
+//! ask to submit it; otherwise nothing is kept), download a submitted one's files.
 
 use super::json_body::JsonBody;
 use actix_web::HttpResponse;
@@ -104,12 +104,16 @@ pub async fn list(
     Ok(Json(reports.into_iter().map(SubmittedReport::from).collect()))
 }
 
-/// Generates a report of the project into the reports folder; with `submit`, freezes it (staff only).
+/// Generates a report of the project: with `submit`, freezes it (staff only; 201, the files then
+/// downloadable from the URLs given); without, says what it would be (200) and keeps nothing. Each
+/// user may generate `reports.per_minute` reports a minute (429 with `Retry-After` beyond).
 #[utoipa::path(post, path = "/api/v1/projects/{code}/reports", tag = "reports", params(("code" = String, Path, description = "项目编号")),
     request_body = ReportRequest,
-    responses((status = 201, body = GeneratedReport), (status = 400, body = crate::web::error_page::ErrorBody),
+    responses((status = 200, body = GeneratedReport), (status = 201, body = GeneratedReport),
+        (status = 400, body = crate::web::error_page::ErrorBody),
         (status = 401, body = crate::web::error_page::ErrorBody), (status = 403, body = crate::web::error_page::ErrorBody),
-        (status = 404, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody)))]
+        (status = 404, body = crate::web::error_page::ErrorBody), (status = 422, body = crate::web::error_page::ErrorBody),
+        (status = 429, body = crate::web::error_page::ErrorBody)))]
 pub async fn create(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
@@ -143,10 +147,11 @@ pub async fn create(
         pdf_bytes: made.pdf.len(),
         submitted: None,
     };
-    if body.submit {
-        let ip = req.peer_addr().map(|a| a.ip().to_string());
-        response.submitted = Some(report_files::submit(&state, generated, user.id, ip).await?.into());
+    if !body.submit {
+        return Ok(HttpResponse::Ok().json(response));
     }
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    response.submitted = Some(report_files::submit(&state, generated, user.id, ip).await?.into());
     Ok(HttpResponse::build(StatusCode::CREATED).json(response))
 }
 

@@ -231,7 +231,7 @@ pub async fn portfolio_generate(
     let locale = parse_locale(query.lang.as_deref(), page_locale);
     let format = Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::NotFound)?;
     let guide_id = chosen_guide(&state, query.guide.as_deref()).await?;
-    let generated = report_files::portfolio_report(&state, guide_id, as_of, locale).await?;
+    let generated = report_files::portfolio_report(&state, &current.user, guide_id, as_of, locale).await?;
     Ok(report_files::send_made(&generated.made, format))
 }
 
@@ -247,7 +247,7 @@ pub async fn portfolio_submit(
     let as_of = parse_as_of(Some(&form.as_of), state.today())?;
     let locale = parse_locale(Some(&form.lang), page_locale);
     let guide_id = chosen_guide(&state, Some(&form.guide)).await?;
-    let generated = report_files::portfolio_report(&state, guide_id, as_of, locale).await?;
+    let generated = report_files::portfolio_report(&state, &current.user, guide_id, as_of, locale).await?;
     report_files::submit(&state, generated, current.user.id, client_ip(&req)).await?;
     Ok(see_other("/reports?done=report_submitted"))
 }

@@ -98,7 +98,7 @@ pub async fn login(
                 device.as_deref().and_then(|cookie| rate_limit::trusted_device(cookie, *id, hash))
             });
             // Before the password is looked at, so that a locked attempt learns nothing.
-            limiter.check(&attempt, now).map_err(AppError::RateLimited)?;
+            limiter.check(&attempt, now).map_err(|seconds| AppError::RateLimited("login.locked", seconds))?;
             let matches = password::verify(&password, stored_hash.as_ref().map(|(_, hash)| hash.as_str()));
             let (Some(user), Some((_, hash))) = (found.filter(|u| matches && u.active), stored_hash) else {
                 return Ok((Outcome::Failed, attempt));
