@@ -4,7 +4,7 @@
 # runs the HTTP load (wrk, 8 and 64 connections, checking statuses and a sample of bodies), times one
 # project's acceptance report with its PDF and the portfolio report, reads the server's peak memory,
 # times the overdue list's own SQL run directly in SQLite, and runs one real reminder sweep. Each
-# result is a JSON file in benches/results/; scripts/bench_table.py then rewrites the README's table.
+# result is a JSON file in benches/results/; scripts/bench_table.py then rewrites the table in docs/benchmarks.md.
 #
 # Usage: scripts/bench.sh [--sizes 1000,10000,100000] [--backends sqlite,postgres] [--seconds 10]
 #        scripts/bench.sh --soak MINUTES [--sizes 10000] [--backends sqlite]
@@ -231,7 +231,7 @@ run_one() {
   cat >"$out" <<EOF
 {
   "backend": "$backend", "projects": $projects,
-  "date": "$(date -u +%F)", "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!benches/results' ':!README.md' || echo +changes)",
+  "date": "$(date -u +%F)", "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!benches/results' ':!docs/benchmarks.md' || echo +changes)",
   "machine": "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)",
   "seeded": $(jq -Rn --arg s "$seeded" '$s'), "seed_ms": $seed_ms,
   "startup_ms": [$(IFS=,; echo "${startups[*]}")],

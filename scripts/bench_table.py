@@ -4,7 +4,7 @@
 raw-sql DB AS_OF   times the statements behind `GET /api/v1/overdue?limit=100` run directly in SQLite
                    (Python's sqlite3 module: the SQLite library, no application in between) and prints
                    {"median_ms", "p90_ms", "runs"}: the physical limit the endpoint is compared with.
-table              rewrites the README's results section from benches/results/*.json.
+table              rewrites the results section of docs/benchmarks.md from benches/results/*.json.
 """
 
 import glob
@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-README = "README.md"
+RESULTS_PAGE = "docs/benchmarks.md"
 START = "<!-- bench-results:start (scripts/bench.sh writes this section) -->"
 END = "<!-- bench-results:end -->"
 SIZES = (1000, 10000, 100000)
@@ -74,7 +74,7 @@ def fmt_ms(ms):
 def load_results():
     results = {}
     for path in sorted(glob.glob("benches/results/*.json")):
-        # Soak results (soak-<backend>-<size>.json) have a shape of their own; the README quotes them.
+        # Soak results (soak-<backend>-<size>.json) have a shape of their own; docs/security.md quotes them.
         if os.path.basename(path).startswith("soak-"):
             continue
         with open(path) as f:
@@ -179,15 +179,15 @@ def table():
     lines += [f"| {a} | {b} | {c} |" for a, b, c in budgets(results)]
     lines += ["", END]
 
-    with open(README) as f:
+    with open(RESULTS_PAGE) as f:
         text = f.read()
     if START not in text or END not in text:
-        sys.exit(f"README.md has no section between {START!r} and {END!r}")
+        sys.exit(f"{RESULTS_PAGE} has no section between {START!r} and {END!r}")
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    with open(README, "w") as f:
+    with open(RESULTS_PAGE, "w") as f:
         f.write(head + "\n".join(lines) + tail)
-    print(f"README.md: results of {len(results)} runs written")
+    print(f"{RESULTS_PAGE}: results of {len(results)} runs written")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 //! cooperation projects from the call guide to end-of-term acceptance.
 //!
 //! The crate is a library with a thin binary: `main.rs` only calls [`cli::run`]. The `domain` is pure;
-//! `db`, `web`, `jobs` and `mail` are adapters around it (see `README.md`, "Architecture").
+//! `db`, `web`, `jobs` and `mail` are adapters around it (see `docs/architecture.md`).
 
 pub mod account;
 pub mod auth;

@@ -258,7 +258,7 @@ enum ProjectCommand {
     /// Registers every project of a roster (.xlsx, or CSV in UTF-8), or none if any row is wrong;
     /// prints each problem with its row number.
     Import {
-        /// The roster: one project per row under a header row (see README, "Projects").
+        /// The roster: one project per row under a header row (see docs/projects.md, "Roster import").
         file: PathBuf,
         /// Checks every row against the database and imports nothing.
         #[arg(long)]

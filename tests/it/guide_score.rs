@@ -1,5 +1,5 @@
 //! The parser against fixtures with known answers, scored by the rules of `score.py` (the contract
-//! of `tests/fixtures/guides/README.md`): every structural field right and indicator F1 = 1.0.
+//! of `tests/fixtures/guides/CONTRACT.md`): every structural field right and indicator F1 = 1.0.
 
 use std::collections::HashMap;
 use std::path::Path;

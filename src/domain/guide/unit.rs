@@ -1,5 +1,5 @@
 //! Units of measure written after a number, rewritten to the contract's canonical symbols
-//! (`/work/shared/guides/README.md`): 小时 → `h`, 分钟 → `min`, 秒 → `s`, 米 → `m`, 千米/公里 → `km`,
+//! (`tests/fixtures/guides/CONTRACT.md`): 小时 → `h`, 分钟 → `min`, 秒 → `s`, 米 → `m`, 千米/公里 → `km`,
 //! 平方米/平米/m2/m^2 → `m²`, 立方米/m3/m^3 → `m³`, 千瓦 → `kW`, 千瓦时/kWH → `kWh`, 摄氏度/°C → `℃`,
 //! L/m2·h → `L/(m²·h)`, full-width ％ → `%`; every other unit is kept as written.
 //!
