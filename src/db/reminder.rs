@@ -164,31 +164,50 @@ pub struct UnmetCheckpoint {
 /// Read from the stored status timeline at the due date: an indicator that does not meet a
 /// checkpoint due that day is at risk with that checkpoint (or already overdue with an earlier one,
 /// in which case it is behind on this one too).
+///
+/// Two lookups, each starting from the few rows it needs: at-risk spans are found by the checkpoint
+/// they name (`since`, indexed with the status), overdue spans by their status over the dates.
+/// Starting every lookup from the checkpoints, as one query did, visited each checkpoint's every
+/// span (213,738 pairs for 20,263 rows on one day at 10,000 projects).
 pub fn unmet_checkpoints(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<UnmetCheckpoint>> {
-    if dues.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rows: Vec<(i64, i64, NaiveDate, String, Option<NaiveDate>)> = Vec::new();
+    let mut unmet: Vec<UnmetCheckpoint> = Vec::new();
     for dues in dues.chunks(DATES_PER_QUERY) {
-        rows.extend(
-            milestones::table
-                .inner_join(spans::table.on(spans::indicator_id.eq(milestones::indicator_id)))
-                .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
-                .filter(milestones::due_on.eq_any(dues))
-                .filter(milestones::superseded_at.is_null())
-                .filter(spans::status.eq_any(["at_risk", "overdue"]))
-                .filter(spans::valid_from.le(milestones::due_on))
-                .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
-                .filter(projects::state.ne_all(closed_states()))
-                .select((spans::project_id, milestones::indicator_id, milestones::due_on, spans::status, spans::since))
-                .load::<(i64, i64, NaiveDate, String, Option<NaiveDate>)>(conn)?,
-        );
+        let at_risk = spans::table
+            .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+            .inner_join(milestones::table.on(
+                milestones::indicator_id.eq(spans::indicator_id).and(milestones::due_on.nullable().eq(spans::since)),
+            ))
+            .filter(spans::status.eq("at_risk"))
+            .filter(spans::since.eq_any(dues))
+            .filter(spans::valid_from.le(milestones::due_on))
+            .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
+            .filter(milestones::superseded_at.is_null())
+            .filter(projects::state.ne_all(closed_states()))
+            .select((spans::project_id, spans::indicator_id, milestones::due_on))
+            .load::<(i64, i64, NaiveDate)>(conn)?;
+        // The bounds on the span's validity repeat, as constants, what the join's conditions imply,
+        // so that the spans can be looked up by status and date rather than by checkpoint.
+        let (first, last) = (dues.iter().min().copied(), dues.iter().max().copied());
+        let (Some(first), Some(last)) = (first, last) else { continue };
+        let overdue = spans::table
+            .inner_join(milestones::table.on(milestones::indicator_id.eq(spans::indicator_id)))
+            .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
+            .filter(spans::status.eq("overdue"))
+            .filter(milestones::due_on.eq_any(dues))
+            .filter(spans::valid_from.le(last))
+            .filter(spans::valid_until.is_null().or(spans::valid_until.gt(first)))
+            .filter(milestones::superseded_at.is_null())
+            .filter(spans::valid_from.le(milestones::due_on))
+            .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
+            .filter(projects::state.ne_all(closed_states()))
+            .select((spans::project_id, milestones::indicator_id, milestones::due_on))
+            .load::<(i64, i64, NaiveDate)>(conn)?;
+        unmet.extend(at_risk.into_iter().chain(overdue).map(|(project_id, indicator_id, due_on)| UnmetCheckpoint {
+            project_id,
+            indicator_id,
+            due_on,
+        }));
     }
-    let mut unmet: Vec<UnmetCheckpoint> = rows
-        .into_iter()
-        .filter(|(_, _, due_on, status, since)| status == "overdue" || *since == Some(*due_on))
-        .map(|(project_id, indicator_id, due_on, _, _)| UnmetCheckpoint { project_id, indicator_id, due_on })
-        .collect();
     unmet.sort_unstable();
     unmet.dedup();
     Ok(unmet)
