@@ -14,6 +14,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use common::now;
+use coop_tracker::app::reports;
 use coop_tracker::db::project::{TrackedIndicator, tracked_indicators_by_id};
 use coop_tracker::db::schema::{indicators, projects};
 use coop_tracker::domain::guide::model::Period;
@@ -21,7 +22,7 @@ use coop_tracker::domain::plan::{self, Profile, Schedule};
 use coop_tracker::domain::status;
 use coop_tracker::i18n::Locale;
 use coop_tracker::report::facts::Kind;
-use coop_tracker::report::{figures, gather};
+use coop_tracker::report::figures;
 use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::prelude::*;
 
@@ -101,9 +102,9 @@ fn engine(c: &mut Criterion) {
         })
     });
 
-    let project = gather::find_project(&mut conn, None, code).unwrap();
+    let project = reports::find_project(&mut conn, None, code).unwrap();
     let facts =
-        gather::project_facts(&mut conn, project, Kind::Acceptance, as_of, &config.tracking, config.timezone, now())
+        reports::project_facts(&mut conn, project, Kind::Acceptance, as_of, &config.tracking, config.timezone, now())
             .unwrap();
     let mut group = c.benchmark_group("charts");
     group.bench_function("project page: overview and timeline, SVG", |b| {

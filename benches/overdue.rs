@@ -9,7 +9,7 @@
 
 use actix_web::test;
 use chrono::{NaiveDate, NaiveDateTime};
-use coop_tracker::account::{self, AccountInput};
+use coop_tracker::app::account::{self, AccountInput};
 use coop_tracker::config::{Config, Overrides};
 use coop_tracker::demo::{self, portfolio};
 use coop_tracker::domain::clock::Clock;

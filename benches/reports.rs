@@ -10,9 +10,10 @@ mod common;
 use std::time::Duration;
 
 use common::now;
+use coop_tracker::app::reports;
 use coop_tracker::i18n::Locale;
 use coop_tracker::report::facts::Kind;
-use coop_tracker::report::{gather, make};
+use coop_tracker::report::make;
 use criterion::{Criterion, criterion_group, criterion_main};
 use diesel::prelude::*;
 
@@ -33,8 +34,8 @@ fn reports(c: &mut Criterion) {
             .unwrap()
     };
     let facts = |conn: &mut coop_tracker::db::DbConnection| {
-        let project = gather::find_project(conn, None, &code).unwrap();
-        gather::project_facts(conn, project, Kind::Acceptance, as_of, &tracking, chrono_tz::Asia::Shanghai, now())
+        let project = reports::find_project(conn, None, &code).unwrap();
+        reports::project_facts(conn, project, Kind::Acceptance, as_of, &tracking, chrono_tz::Asia::Shanghai, now())
             .unwrap()
     };
     let sample = facts(&mut conn);
@@ -54,7 +55,7 @@ fn reports(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(60));
     group.bench_function(format!("{projects}_projects"), |b| {
         b.iter(|| {
-            let facts = gather::portfolio_facts(&mut conn, None, as_of, &tracking, now(), &mut |_, _| {}).unwrap();
+            let facts = reports::portfolio_facts(&mut conn, None, as_of, &tracking, now(), &mut |_, _| {}).unwrap();
             make::portfolio_report(&facts, Locale::ZhCn).unwrap()
         })
     });

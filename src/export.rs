@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use crate::error::AppError;
+use crate::domain::refusal::Failure;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,8 +73,8 @@ impl Table {
 
     /// The table as an .xlsx workbook: the title in the first row, headings in bold, numbers and
     /// dates as typed cells.
-    pub fn to_xlsx(&self) -> Result<Vec<u8>, AppError> {
-        self.write_xlsx().map_err(|e| AppError::Internal(anyhow::anyhow!("cannot write the spreadsheet: {e}")))
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, Failure> {
+        self.write_xlsx().map_err(|e| Failure::internal(format!("cannot write the spreadsheet: {e}")))
     }
 
     fn write_xlsx(&self) -> Result<Vec<u8>, XlsxError> {

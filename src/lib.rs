@@ -2,9 +2,10 @@
 //! cooperation projects from the call guide to end-of-term acceptance.
 //!
 //! The crate is a library with a thin binary: `main.rs` only calls [`cli::run`]. The `domain` is pure;
-//! `db`, `web`, `jobs` and `mail` are adapters around it (see `docs/architecture.md`).
+//! `app` holds the use cases; `db`, `web`, `jobs`, `mail` and `report` are adapters around them (see
+//! `docs/architecture.md`).
 
-pub mod account;
+pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod cli;
@@ -12,7 +13,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
-pub mod error;
 pub mod export;
 pub mod files;
 pub mod fonts;

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 
-use crate::account::{self, AccountInput};
+use crate::app::account::{self, AccountInput};
 use crate::config::Config;
 use crate::db::{self, DbPool, user};
 use crate::domain::clock::Clock;

@@ -8,7 +8,7 @@ use anyhow::{Context, anyhow};
 use crate::config::Config;
 use crate::db;
 use crate::domain::clock::Clock;
-use crate::error::AppError;
+use crate::domain::refusal::{Failure, Refusal};
 use crate::i18n::Locale;
 use crate::roster;
 
@@ -17,7 +17,11 @@ pub(super) fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Res
     let t = Locale::default().t();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.display().to_string();
-    let sheet = roster::sheet::read(&bytes).map_err(|e| anyhow!("{}", AppError::roster_file(&name, &e).message(t)))?;
+    let sheet = roster::sheet::read(&bytes).map_err(|e| {
+        let mut args = vec![("name", name.clone())];
+        args.extend(e.args());
+        anyhow!("{}", crate::i18n::refusal::with_args(t, e.message_key(), &args))
+    })?;
     let parsed = roster::parse(&sheet);
     let pool = db::connect(config)?;
     let mut conn = pool.get()?;
@@ -27,11 +31,11 @@ pub(super) fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Res
             println!("{}: {} projects {verb}: {}", file.display(), codes.len(), codes.join(", "));
             Ok(())
         }
-        Err(AppError::Rows(rows)) => {
+        Err(Failure::Refused(Refusal::Rows(rows))) => {
             for row in &rows {
-                eprintln!("{}: {}", file.display(), row.describe(t));
+                eprintln!("{}: {}", file.display(), crate::i18n::refusal::row_line(t, row));
             }
-            Err(anyhow!("{}: {}", file.display(), AppError::Rows(rows).message(t)))
+            Err(anyhow!("{}: {}", file.display(), crate::i18n::refusal::message(t, &Refusal::Rows(rows))))
         }
         Err(other) => Err(anyhow!("{}: {other}", file.display())),
     }

@@ -7,14 +7,15 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::app::reports;
 use crate::config::Config;
 use crate::db::{self, DbConnection};
-use crate::error::AppError;
+use crate::domain::refusal::{Failure, Refusal};
 use crate::files::FileStore;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
 use crate::report::make::{self, Made};
-use crate::report::{gather, output};
+use crate::report::output;
 
 /// What to generate.
 #[derive(Debug)]
@@ -34,10 +35,10 @@ pub struct Request {
 }
 
 /// A failure the user can fix, said in one line.
-fn refused(error: AppError, what: &str) -> anyhow::Error {
+fn refused(error: Failure, what: &str) -> anyhow::Error {
     match error {
-        AppError::NotFound => anyhow::anyhow!("{what}"),
-        AppError::Validation(fields) if fields.iter().any(|f| f.message == "report.before_start") => {
+        Failure::Refused(Refusal::NotFound) => anyhow::anyhow!("{what}"),
+        Failure::Refused(Refusal::Validation(fields)) if fields.iter().any(|f| f.message == "report.before_start") => {
             anyhow::anyhow!("the as-of date is before the project's execution period starts")
         }
         other => anyhow::Error::new(other),
@@ -54,10 +55,10 @@ pub fn run(config: &Config, request: Request) -> anyhow::Result<()> {
         Kind::Portfolio => portfolio(&mut conn, config, &request, today, now)?,
         kind => {
             let Some(code) = request.scope.as_deref() else { bail!("--project CODE is required") };
-            let project = gather::find_project(&mut conn, None, code)
+            let project = reports::find_project(&mut conn, None, code)
                 .map_err(|e| refused(e, &format!("there is no project with code '{code}'")))?;
             let project_id = project.id;
-            let facts = gather::project_facts(&mut conn, project, kind, today, &config.tracking, config.timezone, now)
+            let facts = reports::project_facts(&mut conn, project, kind, today, &config.tracking, config.timezone, now)
                 .map_err(|e| refused(e, "the project vanished while reading it"))?;
             make::project_report(&facts, request.locale, config.tracking.warning_days)
                 .map(|m| (m, Some(project_id), None))?
@@ -71,7 +72,7 @@ pub fn run(config: &Config, request: Request) -> anyhow::Result<()> {
     println!("{}", written.pdf.display());
     if request.submit {
         let files = FileStore::new(&config.data_dir);
-        let snapshot = make::submit(&mut conn, &files, &made, project_id, guide_id, None, now, None)?;
+        let snapshot = reports::submit(&mut conn, &files, &made, project_id, guide_id, None, now, None)?;
         println!("submitted as report {} (PDF sha256 {})", snapshot.id, snapshot.pdf_sha256);
     }
     Ok(())
@@ -97,7 +98,7 @@ fn portfolio(
             .progress_chars("=> "),
     );
     bar.set_message("reading");
-    let facts = gather::portfolio_facts(conn, guide_id, today, &config.tracking, now, &mut |done, total| {
+    let facts = reports::portfolio_facts(conn, guide_id, today, &config.tracking, now, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;

@@ -5,12 +5,12 @@ use std::io::BufRead;
 use anyhow::{Context, anyhow, bail};
 
 use super::UserCommand;
-use crate::account::{self, AccountInput};
+use crate::app::account::{self, AccountInput};
 use crate::auth::secret;
 use crate::config::Config;
 use crate::db::{self, user};
 use crate::domain::clock::Clock;
-use crate::error::AppError;
+use crate::domain::refusal::{Failure, Refusal};
 use crate::i18n::Locale;
 
 pub(super) fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
@@ -97,15 +97,15 @@ fn read_password() -> anyhow::Result<String> {
 
 /// Turns a validation or conflict into a sentence for the terminal, in English unless `LANG` asks
 /// for Chinese.
-fn explain(error: AppError) -> anyhow::Error {
+fn explain(error: Failure) -> anyhow::Error {
     let locale = std::env::var("LANG").ok().filter(|l| l.starts_with("zh")).map_or(Locale::En, |_| Locale::ZhCn);
     let t = locale.t();
     match &error {
-        AppError::Validation(fields) => {
+        Failure::Refused(Refusal::Validation(fields)) => {
             let parts: Vec<_> = fields.iter().map(|f| format!("{}: {}", f.field, t.get(f.message))).collect();
             anyhow!(parts.join("; "))
         }
-        AppError::Conflict(key) => anyhow!(t.get(key).to_owned()),
+        Failure::Refused(Refusal::Conflict(key)) => anyhow!(t.get(key).to_owned()),
         _ => anyhow!(error.to_string()),
     }
 }

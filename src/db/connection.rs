@@ -8,6 +8,8 @@ use secrecy::ExposeSecret;
 use crate::config::{Backend, DatabaseUrl};
 
 pub use multi::DbConnection;
+/// The backend of [`DbConnection`], for column types of this crate's own (`db::stored`).
+pub(super) use multi::MultiBackend;
 
 /// A private module because diesel's `MultiConnection` derive also generates helper types (the
 /// multi-backend and its bind collector) that are not part of this crate's interface.
@@ -48,6 +50,11 @@ where
         }
         work(conn)
     })
+}
+
+/// Whether the database answers a query at all (the health check).
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
 
 /// Opening or checking a connection failed.

@@ -20,8 +20,8 @@ use super::schema::{
 use super::user::User;
 use crate::domain::evidence::Checked;
 use crate::domain::proof::ProofKind;
+use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::role::Role;
-use crate::error::AppError;
 use crate::files::kind::shown_name;
 
 /// A file already in the store, to attach.
@@ -114,14 +114,14 @@ pub fn submit(
     period_label: Option<&str>,
     entries: &[NewEntry],
     (ip, now): (Option<&str>, NaiveDateTime),
-) -> Result<Submitted, AppError> {
+) -> Result<Submitted, Failure> {
     if entries.is_empty() {
-        return Err(AppError::field("value", "evidence.error.empty"));
+        return Err(Refusal::field("value", "evidence.error.empty").into());
     }
     crate::db::write_transaction(conn, |conn| {
         let project = super::project_state::hold_open(conn, project_id)?;
         if !can_contribute(conn, actor, &project)? {
-            return Err(AppError::Forbidden);
+            return Err(Failure::Refused(Refusal::Forbidden));
         }
         let submission_id: i64 = diesel::insert_into(submissions::table)
             .values((
@@ -148,11 +148,11 @@ fn insert_entry(
     submission_id: i64,
     entry: &NewEntry,
     (ip, now): (Option<&str>, NaiveDateTime),
-) -> Result<i64, AppError> {
+) -> Result<i64, Failure> {
     let owner: Option<i64> =
         indicators::table.find(entry.indicator_id).select(indicators::project_id).first(conn).optional()?;
     if owner != Some(project.id) {
-        return Err(AppError::NotFound);
+        return Err(Failure::Refused(Refusal::NotFound));
     }
     if let Some(earlier) = entry.responds_to {
         let answered: Option<(i64, String)> =
@@ -160,7 +160,7 @@ fn insert_entry(
         match answered {
             Some((indicator, status))
                 if indicator == entry.indicator_id && matches!(status.as_str(), "rejected" | "needs_more") => {}
-            _ => return Err(AppError::field("responds_to", "evidence.error.responds_to")),
+            _ => return Err(Refusal::field("responds_to", "evidence.error.responds_to").into()),
         }
     }
     let reported = entry.checked.reported;
@@ -297,19 +297,19 @@ pub fn review(
     decision: Decision,
     comment: &str,
     (ip, now): (Option<&str>, NaiveDateTime),
-) -> Result<i64, AppError> {
+) -> Result<i64, Failure> {
     if !can_review(reviewer) {
-        return Err(AppError::Forbidden);
+        return Err(Failure::Refused(Refusal::Forbidden));
     }
     let comment = comment.trim();
     if decision != Decision::Accept && comment.is_empty() {
-        return Err(AppError::field("comment", "review.error.reason_required"));
+        return Err(Refusal::field("comment", "review.error.reason_required").into());
     }
     if comment.chars().count() > 2000 {
-        return Err(AppError::field("comment", "review.error.too_long"));
+        return Err(Refusal::field("comment", "review.error.too_long").into());
     }
     if !crate::domain::text::is_paragraphs(comment, 2000) {
-        return Err(AppError::field("comment", "error.text_invalid"));
+        return Err(Refusal::field("comment", "error.text_invalid").into());
     }
     crate::db::write_transaction(conn, |conn| {
         let (indicator_id, status): (i64, String) = evidence::table
@@ -317,18 +317,18 @@ pub fn review(
             .select((evidence::indicator_id, evidence::status))
             .first(conn)
             .optional()?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(Failure::Refused(Refusal::NotFound))?;
         let project_id: i64 = indicators::table.find(indicator_id).select(indicators::project_id).first(conn)?;
         find_open_project(conn, project_id)?;
         if status != "pending" {
-            return Err(AppError::Conflict("review.error.already_reviewed"));
+            return Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")));
         }
         // The status condition makes a concurrent second review update nothing.
         let changed = diesel::update(evidence::table.find(evidence_id).filter(evidence::status.eq("pending")))
             .set((evidence::status.eq(decision.stored()), evidence::updated_at.eq(now)))
             .execute(conn)?;
         if changed == 0 {
-            return Err(AppError::Conflict("review.error.already_reviewed"));
+            return Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")));
         }
         let review_id: i64 = diesel::insert_into(reviews::table)
             .values((
@@ -393,13 +393,13 @@ pub(crate) fn withdraw(
     ids: &[i64],
     reason: &str,
     (actor, now): (Option<i64>, NaiveDateTime),
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     for &id in ids {
         let changed = diesel::update(evidence::table.find(id).filter(evidence::status.eq("pending")))
             .set((evidence::status.eq("withdrawn"), evidence::updated_at.eq(now)))
             .execute(conn)?;
         if changed == 0 {
-            return Err(AppError::Conflict("review.error.already_reviewed"));
+            return Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")));
         }
         audit::record(
             conn,
@@ -821,9 +821,9 @@ pub fn set_proof_list(
     indicator_id: i64,
     kinds: &[ProofKind],
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     if !actor.role.sees_portfolio() {
-        return Err(AppError::Forbidden);
+        return Err(Failure::Refused(Refusal::Forbidden));
     }
     let list = crate::domain::proof::format_list(kinds);
     crate::db::write_transaction(conn, |conn| {
@@ -832,7 +832,7 @@ pub fn set_proof_list(
             .select((indicators::project_id, indicators::evidence_kinds))
             .first(conn)
             .optional()?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(Failure::Refused(Refusal::NotFound))?;
         find_open_project(conn, project_id)?;
         if before == list {
             return Ok(());
@@ -973,4 +973,44 @@ pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> Q
         pending.entry(row.0).or_default().push(row);
     }
     Ok(PendingValues(pending))
+}
+
+/// A recorded review and what its notice to the submitter names.
+#[derive(Debug, Clone, Queryable)]
+pub struct Decided {
+    /// `accepted`, `rejected` or `needs_more`.
+    pub decision: String,
+    /// The reviewer's reason, if any.
+    pub reason: Option<String>,
+    /// The evidence reviewed.
+    pub evidence_id: i64,
+    /// Its indicator.
+    pub indicator_id: i64,
+    /// When the value was measured.
+    pub measured_on: NaiveDate,
+    /// Who submitted it.
+    pub submitted_by: i64,
+    /// What the indicator measures.
+    pub metric: String,
+    /// The project.
+    pub project_id: i64,
+}
+
+/// The review `review_id` with what its notice names.
+pub fn decided(conn: &mut DbConnection, review_id: i64) -> QueryResult<Decided> {
+    reviews::table
+        .inner_join(evidence::table.on(evidence::id.eq(reviews::evidence_id)))
+        .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
+        .filter(reviews::id.eq(review_id))
+        .select((
+            reviews::decision,
+            reviews::reason,
+            evidence::id,
+            indicators::id,
+            evidence::measured_on,
+            evidence::submitted_by,
+            indicators::metric,
+            indicators::project_id,
+        ))
+        .first(conn)
 }

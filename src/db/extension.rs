@@ -15,7 +15,7 @@ use super::schema::projects;
 use crate::domain::guide::model::Op;
 use crate::domain::plan::{Profile, Schedule};
 use crate::domain::plan_shape;
-use crate::error::{AppError, FieldError};
+use crate::domain::refusal::{Failure, FieldError, Refusal};
 
 /// Extends a project to `new_end` on `today`. Refused for a closed project, a new end not after the
 /// current one or already past, or without a reason. One transaction with the re-plans, the audit row
@@ -28,7 +28,7 @@ pub fn extend(
     actor: Option<i64>,
     now: NaiveDateTime,
     today: NaiveDate,
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     crate::db::write_transaction(conn, |conn| {
         let project = find_open_project(conn, project_id)?;
         let mut errors = Vec::new();
@@ -41,7 +41,7 @@ pub fn extend(
             errors.push(FieldError { field: "new_end", message: "plan.replan_end_passed" });
         }
         if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
+            return Err(Failure::Refused(Refusal::Validation(errors)));
         }
         let old_end = project.execution_end;
         let period = (project.execution_start, new_end);

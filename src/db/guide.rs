@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::DbConnection;
 use super::audit::{self, AuditEntry};
+use super::by_name::ByName;
 use super::institution::ensure_region;
 use super::schema::{directions, guide_regions, guides, indicator_templates, indicators, projects, topics};
 use crate::domain::guide::GuideError;
@@ -172,12 +173,12 @@ struct TemplateRow {
     direction_id: i64,
     position: i32,
     metric: String,
-    op: String,
+    op: ByName<Op>,
     value: Option<f64>,
     min_value: Option<f64>,
     max_value: Option<f64>,
     unit: Option<String>,
-    change: Option<String>,
+    change: Option<ByName<Change>>,
     condition: Option<String>,
     source_text: String,
     confidence: f64,
@@ -187,13 +188,12 @@ impl TemplateRow {
     fn indicator(&self) -> Indicator {
         Indicator {
             metric: self.metric.clone(),
-            // The CHECK constraint admits only the symbols `Op::parse` knows.
-            op: Op::parse(&self.op).unwrap_or(Op::Deliverable),
+            op: self.op.get(),
             value: self.value,
             min: self.min_value,
             max: self.max_value,
             unit: self.unit.clone(),
-            change: self.change.as_deref().and_then(Change::parse),
+            change: self.change.map(ByName::get),
             condition: self.condition.clone(),
             source: self.source_text.clone(),
             confidence: self.confidence,

@@ -18,10 +18,10 @@ use super::project::{Project, TrackedIndicator, insert_checkpoints, tracked_indi
 use super::schema::{indicator_revisions, indicators, projects, users};
 use crate::domain::plan::{self, Profile, Schedule};
 use crate::domain::plan_shape;
+use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::target::Target;
 use crate::domain::target_check;
 use crate::domain::timestamp;
-use crate::error::{AppError, FieldError};
 
 /// Whether a project in this stored state is closed (accepted, failed or terminated): its targets,
 /// plans and period no longer change.
@@ -61,15 +61,15 @@ pub struct Revision {
 }
 
 /// The indicator with its plan and evidence; 404 when there is none.
-pub(crate) fn tracked(conn: &mut DbConnection, indicator_id: i64) -> Result<TrackedIndicator, AppError> {
-    tracked_indicators_by_id(conn, &[indicator_id])?.into_iter().next().ok_or(AppError::NotFound)
+pub(crate) fn tracked(conn: &mut DbConnection, indicator_id: i64) -> Result<TrackedIndicator, Failure> {
+    tracked_indicators_by_id(conn, &[indicator_id])?.into_iter().next().ok_or(Failure::Refused(Refusal::NotFound))
 }
 
 /// The project by id, refused when it is closed (accepted, failed, terminated).
-pub(crate) fn find_open_project(conn: &mut DbConnection, project_id: i64) -> Result<Project, AppError> {
+pub(crate) fn find_open_project(conn: &mut DbConnection, project_id: i64) -> Result<Project, Failure> {
     let project: Project = projects::table.find(project_id).select(Project::as_select()).first(conn)?;
     if is_closed(&project.state) {
-        return Err(AppError::Conflict("indicator.project_closed"));
+        return Err(Failure::Refused(Refusal::Conflict("indicator.project_closed")));
     }
     Ok(project)
 }
@@ -85,8 +85,8 @@ fn problems(input: &IndicatorInput) -> Vec<FieldError> {
         .collect()
 }
 
-fn spec_json(target: &Target) -> Result<String, AppError> {
-    serde_json::to_string(target).map_err(|e| AppError::Internal(e.into()))
+fn spec_json(target: &Target) -> Result<String, Failure> {
+    serde_json::to_string(target).map_err(|e| Failure::Internal(e.into()))
 }
 
 fn record_revision(
@@ -97,7 +97,7 @@ fn record_revision(
     reason: Option<&str>,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     let latest: Option<i32> = indicator_revisions::table
         .filter(indicator_revisions::indicator_id.eq(indicator_id))
         .select(diesel::dsl::max(indicator_revisions::revision))
@@ -139,11 +139,11 @@ pub fn add(
     actor: Option<i64>,
     now: NaiveDateTime,
     today: NaiveDate,
-) -> Result<i64, AppError> {
+) -> Result<i64, Failure> {
     let reason = trimmed(reason);
     let errors = problems(input);
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(Failure::Refused(Refusal::Validation(errors)));
     }
     crate::db::write_transaction(conn, |conn| {
         let project = find_open_project(conn, project_id)?;
@@ -217,7 +217,7 @@ pub fn update(
     actor: Option<i64>,
     now: NaiveDateTime,
     today: NaiveDate,
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     let reason = trimmed(reason);
     crate::db::write_transaction(conn, |conn| {
         let current = tracked(conn, indicator_id)?;
@@ -235,7 +235,7 @@ pub fn update(
             errors.push(FieldError { field: "reason", message: "indicator.reason_required" });
         }
         if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
+            return Err(Failure::Refused(Refusal::Validation(errors)));
         }
         diesel::update(indicators::table.find(indicator_id))
             .set((
@@ -305,17 +305,20 @@ pub fn freeze_baseline(
     project_id: i64,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     crate::db::write_transaction(conn, |conn| {
         let project: Project = projects::table.find(project_id).select(Project::as_select()).first(conn)?;
         if project.baseline_frozen_at.is_some() {
-            return Err(AppError::Conflict("baseline.already_frozen"));
+            return Err(Failure::Refused(Refusal::Conflict("baseline.already_frozen")));
         }
         let tracked = super::project::tracked_indicators(conn, project_id)?;
         if let Some(missing) =
             tracked.iter().find(|t| t.target.change.is_some() && t.target.usable_baseline().is_none())
         {
-            return Err(AppError::ConflictWith("baseline.missing", vec![("metric", missing.metric.clone())]));
+            return Err(Failure::Refused(Refusal::ConflictWith(
+                "baseline.missing",
+                vec![("metric", missing.metric.clone())],
+            )));
         }
         for t in &tracked {
             diesel::update(indicators::table.find(t.id))

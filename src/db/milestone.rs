@@ -8,13 +8,14 @@ use serde_json::json;
 
 use super::DbConnection;
 use super::audit::{self, AuditEntry};
+use super::by_name::ByName;
 use super::indicator::{find_open_project, tracked};
 use super::project::insert_checkpoints;
 use super::schema::milestones;
 use crate::domain::guide::model::Op;
 use crate::domain::plan::{self, Checkpoint, CheckpointKind, PlanError, Profile, Schedule};
+use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::target::Target;
-use crate::error::{AppError, FieldError};
 
 /// One version of an indicator's plan.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -66,7 +67,7 @@ pub fn replace(
 
 /// Every plan version of an indicator, newest first.
 pub fn history(conn: &mut DbConnection, indicator_id: i64) -> QueryResult<Vec<PlanVersion>> {
-    type Row = (i32, NaiveDateTime, Option<NaiveDateTime>, String, NaiveDate, Option<f64>);
+    type Row = (i32, NaiveDateTime, Option<NaiveDateTime>, ByName<CheckpointKind>, NaiveDate, Option<f64>);
     let rows: Vec<Row> = milestones::table
         .filter(milestones::indicator_id.eq(indicator_id))
         .order((milestones::plan_version.desc(), milestones::due_on.asc()))
@@ -81,8 +82,7 @@ pub fn history(conn: &mut DbConnection, indicator_id: i64) -> QueryResult<Vec<Pl
         .load(conn)?;
     let mut versions: Vec<PlanVersion> = Vec::new();
     for (version, created_at, superseded_at, kind, due_on, planned) in rows {
-        let kind = CheckpointKind::parse(&kind).unwrap_or(CheckpointKind::Manual);
-        let checkpoint = Checkpoint { due_on, planned, kind };
+        let checkpoint = Checkpoint { due_on, planned, kind: kind.get() };
         match versions.last_mut() {
             Some(last) if last.version == version => last.checkpoints.push(checkpoint),
             _ => versions.push(PlanVersion { version, created_at, superseded_at, checkpoints: vec![checkpoint] }),
@@ -92,7 +92,7 @@ pub fn history(conn: &mut DbConnection, indicator_id: i64) -> QueryResult<Vec<Pl
 }
 
 /// The form or JSON field a planning problem belongs to, and its message.
-pub(crate) fn plan_error(error: &PlanError) -> AppError {
+pub(crate) fn plan_error(error: &PlanError) -> Failure {
     let field = match error {
         PlanError::DueDateOutsidePeriod { .. } => "due_on",
         PlanError::PeriodInvalid { .. } | PlanError::PeriodTooLong { .. } | PlanError::ReplanEndPassed { .. } => {
@@ -106,7 +106,7 @@ pub(crate) fn plan_error(error: &PlanError) -> AppError {
         | PlanError::ManualShortOfTarget { .. }
         | PlanError::ManualNotApplicable => "checkpoints",
     };
-    AppError::Validation(vec![FieldError { field, message: error.message_key() }])
+    Failure::Refused(Refusal::Validation(vec![FieldError { field, message: error.message_key() }]))
 }
 
 /// The checkpoints an indicator gets when re-planned on `today` over `start..=end`: a deliverable's
@@ -118,7 +118,7 @@ pub(crate) fn replanned(
     (start, end): (NaiveDate, NaiveDate),
     today: NaiveDate,
     request: &PlanRequest,
-) -> Result<Vec<Checkpoint>, AppError> {
+) -> Result<Vec<Checkpoint>, Failure> {
     if target.op == Op::Deliverable {
         if matches!(request.profile, Profile::Manual(_)) {
             return Err(plan_error(&PlanError::ManualNotApplicable));
@@ -126,13 +126,13 @@ pub(crate) fn replanned(
         return plan::plan_deliverable(start, end, request.due_on).map_err(|e| plan_error(&e));
     }
     if request.due_on.is_some() {
-        return Err(AppError::field("due_on", "plan.due_on_deliverable_only"));
+        return Err(Refusal::field("due_on", "plan.due_on_deliverable_only").into());
     }
     if let Profile::Manual(entries) = &request.profile
         && entries.iter().any(|(date, _)| *date < today)
     {
         // Checkpoints already due keep what was planned for them; a new value for one would rewrite history.
-        return Err(AppError::field("checkpoints", "plan.manual_date_passed"));
+        return Err(Refusal::field("checkpoints", "plan.manual_date_passed").into());
     }
     plan::replan(current, start, end, today, target, request.schedule, &request.profile).map_err(|e| plan_error(&e))
 }
@@ -146,12 +146,12 @@ pub fn replan(
     actor: Option<i64>,
     now: NaiveDateTime,
     today: NaiveDate,
-) -> Result<i32, AppError> {
+) -> Result<i32, Failure> {
     crate::db::write_transaction(conn, |conn| {
         let indicator = tracked(conn, indicator_id)?;
         let project = find_open_project(conn, indicator.project_id)?;
         if project.execution_end < today {
-            return Err(AppError::Conflict("plan.period_over"));
+            return Err(Failure::Refused(Refusal::Conflict("plan.period_over")));
         }
         let checkpoints = replanned(
             &indicator.checkpoints,
@@ -184,9 +184,11 @@ mod tests {
     use super::*;
     use crate::domain::plan::tests::{d, target};
 
-    fn fields(result: Result<Vec<Checkpoint>, AppError>) -> Vec<(&'static str, &'static str)> {
+    fn fields(result: Result<Vec<Checkpoint>, Failure>) -> Vec<(&'static str, &'static str)> {
         match result {
-            Err(AppError::Validation(errors)) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+            Err(Failure::Refused(Refusal::Validation(errors))) => {
+                errors.into_iter().map(|e| (e.field, e.message)).collect()
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::DbConnection;
 use super::audit::{self, AuditEntry};
+use super::by_name::ByName;
 use super::schema::{
     directions, evidence, indicator_templates, indicators, institutions, milestones, project_members, project_partners,
     projects, users,
@@ -18,10 +19,10 @@ use super::schema::{
 use super::user::User;
 use crate::domain::guide::model::{Change, Indicator, Op, Period};
 use crate::domain::plan::{self, Checkpoint, CheckpointKind, Profile, Schedule};
+use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::target::{Aggregation, IndicatorClass, Observation, Target};
 use crate::domain::text;
-use crate::error::{AppError, FieldError};
 
 /// What staff enter to register a project.
 #[derive(Debug, Clone)]
@@ -158,40 +159,39 @@ struct IndicatorRow {
     project_id: i64,
     position: i32,
     metric: String,
-    op: String,
+    op: ByName<Op>,
     value: Option<f64>,
     min_value: Option<f64>,
     max_value: Option<f64>,
     unit: Option<String>,
-    change: Option<String>,
+    change: Option<ByName<Change>>,
     condition: Option<String>,
     baseline: Option<f64>,
     baseline_unit: Option<String>,
     baseline_on: Option<NaiveDate>,
     baseline_source: Option<String>,
-    aggregation: String,
+    aggregation: ByName<Aggregation>,
     weight: f64,
-    class: String,
+    class: ByName<IndicatorClass>,
     frozen_spec: Option<String>,
 }
 
 impl IndicatorRow {
     fn target(&self) -> Target {
-        // CHECK constraints admit only the names these parsers know.
         Target {
-            op: Op::parse(&self.op).unwrap_or(Op::Deliverable),
+            op: self.op.get(),
             value: self.value,
             min: self.min_value,
             max: self.max_value,
             unit: self.unit.clone(),
-            change: self.change.as_deref().and_then(Change::parse),
+            change: self.change.map(ByName::get),
             baseline: self.baseline,
             baseline_unit: self.baseline_unit.clone(),
             baseline_on: self.baseline_on,
             baseline_source: self.baseline_source.clone(),
-            aggregation: Aggregation::parse(&self.aggregation).unwrap_or(Aggregation::Latest),
+            aggregation: self.aggregation.get(),
             weight: self.weight,
-            class: IndicatorClass::parse(&self.class).unwrap_or(IndicatorClass::Technical),
+            class: self.class.get(),
         }
     }
 }
@@ -208,7 +208,7 @@ pub fn register(
     input: &Registration,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<i64, AppError> {
+) -> Result<i64, Failure> {
     let mut errors = Vec::new();
     let code = input.code.trim();
     if code.is_empty() || !text::is_line(code, 60) {
@@ -236,7 +236,7 @@ pub fn register(
             .optional()?;
         let Some((direction_start, direction_end, cap)) = direction else {
             errors.push(field("direction_id", "project.direction_unknown"));
-            return Err(AppError::Validation(errors));
+            return Err(Failure::Refused(Refusal::Validation(errors)));
         };
         if cap.is_some_and(|cap| input.funding_yuan > cap) {
             errors.push(field("funding_wan_yuan", "project.funding_over_cap"));
@@ -264,10 +264,10 @@ pub fn register(
             errors.push(field("lead_institution", "project.institution_unknown"));
         }
         if !errors.is_empty() {
-            return Err(AppError::Validation(std::mem::take(&mut errors)));
+            return Err(Failure::Refused(Refusal::Validation(std::mem::take(&mut errors))));
         }
         if projects::table.filter(projects::code.eq(code)).count().get_result::<i64>(conn)? > 0 {
-            return Err(AppError::Conflict("project.code_taken"));
+            return Err(Failure::Refused(Refusal::Conflict("project.code_taken")));
         }
         let project_id: i64 = diesel::insert_into(projects::table)
             .values((
@@ -357,7 +357,7 @@ pub fn set_officer(
     email: Option<&str>,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<bool, AppError> {
+) -> Result<bool, Failure> {
     crate::db::write_transaction(conn, |conn| {
         let officer = match email.map(str::trim).filter(|e| !e.is_empty()) {
             Some(email) => Some(super::user::find_by_email(conn, email)?.map_or(0, |u| u.id)),
@@ -366,14 +366,14 @@ pub fn set_officer(
         if let Some(officer) = officer
             && !is_officer(conn, officer)?
         {
-            return Err(AppError::field("officer_email", "project.officer_unknown"));
+            return Err(Refusal::field("officer_email", "project.officer_unknown").into());
         }
         let before: Option<i64> = projects::table
             .find(project_id)
             .select(projects::officer_user_id)
             .first(conn)
             .optional()?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(Failure::Refused(Refusal::NotFound))?;
         if before == officer {
             return Ok(false);
         }
@@ -406,17 +406,17 @@ fn copy_templates(
     period: Period,
     baselines: &[RecordedBaseline],
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Failure> {
     type TemplateTuple = (
         i64,
         i32,
         String,
-        String,
+        ByName<Op>,
         Option<f64>,
         Option<f64>,
         Option<f64>,
         Option<String>,
-        Option<String>,
+        Option<ByName<Change>>,
         Option<String>,
     );
     let templates: Vec<TemplateTuple> = indicator_templates::table
@@ -438,12 +438,12 @@ fn copy_templates(
     for (template_id, position, metric, op, value, min, max, unit, change, condition) in &templates {
         let indicator = Indicator {
             metric: metric.clone(),
-            op: Op::parse(op).unwrap_or(Op::Deliverable),
+            op: op.get(),
             value: *value,
             min: *min,
             max: *max,
             unit: unit.clone(),
-            change: change.as_deref().and_then(Change::parse),
+            change: change.map(ByName::get),
             condition: condition.clone(),
             source: String::new(),
             confidence: 1.0,
@@ -481,10 +481,10 @@ fn copy_templates(
         let checkpoints =
             plan::plan(period.start, period.end, &target, Schedule::MidtermAndEnd, &Profile::default_for(&target))
                 .map_err(|e| {
-                    AppError::Unusable(
+                    Failure::Refused(Refusal::Unusable(
                         "project.plan_failed",
                         vec![("metric", metric.clone()), ("reason", e.to_string())],
-                    )
+                    ))
                 })?;
         insert_checkpoints(conn, indicator_id, 1, &checkpoints, now)?;
     }
@@ -577,10 +577,9 @@ fn with_plans_and_evidence(conn: &mut DbConnection, rows: Vec<IndicatorRow>) -> 
         .filter(milestones::superseded_at.is_null())
         .order(milestones::due_on.asc())
         .select((milestones::indicator_id, milestones::kind, milestones::due_on, milestones::planned_value))
-        .load::<(i64, String, NaiveDate, Option<f64>)>(conn)?
+        .load::<(i64, ByName<CheckpointKind>, NaiveDate, Option<f64>)>(conn)?
     {
-        let kind = CheckpointKind::parse(&kind).unwrap_or(CheckpointKind::Manual);
-        checkpoints.entry(indicator_id).or_default().push(Checkpoint { due_on, planned, kind });
+        checkpoints.entry(indicator_id).or_default().push(Checkpoint { due_on, planned, kind: kind.get() });
     }
     let mut observations: HashMap<i64, Vec<Observation>> = HashMap::new();
     for (indicator_id, measured_on, value, value_max, done) in evidence::table
@@ -605,5 +604,18 @@ fn with_plans_and_evidence(conn: &mut DbConnection, rows: Vec<IndicatorRow>) -> 
             metric: row.metric,
             condition: row.condition,
         })
+        .collect())
+}
+
+/// Code, title and execution period of each of these projects, by id.
+pub fn titles_and_periods(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<HashMap<i64, (String, String, NaiveDate, NaiveDate)>> {
+    Ok(projects::table
+        .filter(projects::id.eq_any(ids))
+        .select((projects::id, (projects::code, projects::title, projects::execution_start, projects::execution_end)))
+        .load::<(i64, (String, String, NaiveDate, NaiveDate))>(conn)?
+        .into_iter()
         .collect())
 }

@@ -14,7 +14,7 @@ use super::indicator::find_open_project;
 use super::project::Project;
 use super::schema::projects;
 use crate::domain::project_state::{self, MoveError, ProjectState};
-use crate::error::AppError;
+use crate::domain::refusal::{Failure, Refusal};
 
 /// The longest note (or withdrawal reason) kept with a state change.
 const MAX_NOTE_CHARS: usize = 2000;
@@ -41,13 +41,13 @@ pub struct Move<'a> {
 fn checked_text<'a>(
     text: Option<&'a str>,
     (field, too_long): (&'static str, &'static str),
-) -> Result<Option<&'a str>, AppError> {
+) -> Result<Option<&'a str>, Failure> {
     let text = text.map(str::trim).filter(|n| !n.is_empty());
     if text.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-        return Err(AppError::field(field, too_long));
+        return Err(Refusal::field(field, too_long).into());
     }
     if text.is_some_and(|n| !crate::domain::text::is_paragraphs(n, MAX_NOTE_CHARS)) {
-        return Err(AppError::field(field, "error.text_invalid"));
+        return Err(Refusal::field(field, "error.text_invalid").into());
     }
     Ok(text)
 }
@@ -61,14 +61,14 @@ pub fn change(
     asked: Move<'_>,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<ProjectState, AppError> {
+) -> Result<ProjectState, Failure> {
     let note = checked_text(asked.note, ("note", "project_state.note_too_long"))?;
     let withdraw_reason =
         checked_text(asked.withdraw_reason, ("withdraw_reason", "project_state.withdraw_reason_too_long"))?;
     let to = asked.to;
     // Only a closing move settles evidence; a reason given with any other move would be dropped.
     if withdraw_reason.is_some() && !to.is_closed() {
-        return Err(AppError::field("withdraw_reason", "project_state.withdraw_reason_not_closing"));
+        return Err(Refusal::field("withdraw_reason", "project_state.withdraw_reason_not_closing").into());
     }
     crate::db::write_transaction(conn, |conn| {
         let current: String = projects::table
@@ -76,13 +76,13 @@ pub fn change(
             .select(projects::state)
             .first(conn)
             .optional()?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(Failure::Refused(Refusal::NotFound))?;
         // The CHECK constraint admits only known names.
         let from = ProjectState::parse(&current).unwrap_or(ProjectState::Active);
         match project_state::check_move(from, to, note) {
             Ok(()) => {}
-            Err(MoveError::NoteRequired) => return Err(AppError::field("note", "project_state.note_required")),
-            Err(MoveError::NotAllowed) => return Err(AppError::Conflict("project_state.not_allowed")),
+            Err(MoveError::NoteRequired) => return Err(Refusal::field("note", "project_state.note_required").into()),
+            Err(MoveError::NotAllowed) => return Err(Failure::Refused(Refusal::Conflict("project_state.not_allowed"))),
         }
         // Updating first holds the project's row, so evidence submitted meanwhile (which holds it
         // too, see `hold_open`) is either seen below or refused as on a closed project.
@@ -90,7 +90,7 @@ pub fn change(
             .set((projects::state.eq(to.as_str()), projects::updated_at.eq(now)))
             .execute(conn)?;
         if updated != 1 {
-            return Err(AppError::Conflict("project_state.changed_meanwhile"));
+            return Err(Failure::Refused(Refusal::Conflict("project_state.changed_meanwhile")));
         }
         let withdrawn: Vec<i64> = if to.is_closed() {
             let awaiting = evidence::awaiting_review(conn, project_id)?;
@@ -127,19 +127,19 @@ pub fn change(
 }
 
 /// The refusal of a close while evidence awaits review: how many, and each by number and indicator.
-fn awaiting_refusal(awaiting: &[evidence::Awaiting]) -> AppError {
+fn awaiting_refusal(awaiting: &[evidence::Awaiting]) -> Failure {
     let items: Vec<String> =
         awaiting.iter().map(|a| format!("#{} {} ({})", a.id, a.metric, a.measured_on.format("%Y-%m-%d"))).collect();
-    AppError::ConflictWith(
+    Failure::Refused(Refusal::ConflictWith(
         "project_state.pending_evidence",
         vec![("count", awaiting.len().to_string()), ("items", items.join("; "))],
-    )
+    ))
 }
 
 /// The project by id, refused when it is closed, and held until the caller's transaction ends so
 /// that no one closes it meanwhile (on PostgreSQL, where writers do not queue as on SQLite): an
 /// update that changes nothing takes the row's lock.
-pub(crate) fn hold_open(conn: &mut DbConnection, project_id: i64) -> Result<Project, AppError> {
+pub(crate) fn hold_open(conn: &mut DbConnection, project_id: i64) -> Result<Project, Failure> {
     diesel::update(projects::table.find(project_id).filter(projects::state.ne_all(closed_names())))
         .set(projects::state.eq(projects::state))
         .execute(conn)?;

@@ -10,9 +10,9 @@ use super::guide::StoredTemplate;
 use super::project::{self, RecordedBaseline, Registration};
 use super::{DbConnection, direction, guide, institution, user};
 use crate::domain::guide::model::Period;
+use crate::domain::refusal::{Failure, FieldError, ItemError, Refusal};
 use crate::domain::target::Target;
 use crate::domain::target_check;
-use crate::error::{AppError, FieldError, ItemError};
 
 /// A partner institution.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -93,7 +93,7 @@ pub struct NewProject {
 
 /// Resolves names and e-mails to ids; every unknown one is reported. Regions named for partners
 /// are created when new, so call it inside the transaction that registers the project.
-pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -> Result<Registration, AppError> {
+pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -> Result<Registration, Failure> {
     let mut errors = Vec::new();
     let institution_id = |conn: &mut DbConnection, name: &str| institution::find_id_by_name(conn, name.trim());
     let lead = institution_id(conn, &body.lead_institution)?;
@@ -174,9 +174,9 @@ pub fn resolve(conn: &mut DbConnection, body: &NewProject, now: NaiveDateTime) -
         }
     }
     if item_errors.is_empty() {
-        Err(AppError::Validation(errors))
+        Err(Failure::Refused(Refusal::Validation(errors)))
     } else {
-        Err(AppError::ItemValidation(errors, item_errors))
+        Err(Failure::Refused(Refusal::ItemValidation(errors, item_errors)))
     }
 }
 
@@ -242,13 +242,13 @@ const NO_ROW: i64 = -1;
 
 /// How a trial registration ended.
 enum Trial {
-    Refused(AppError),
+    Refused(Failure),
     Passed,
 }
 
 impl From<diesel::result::Error> for Trial {
     fn from(error: diesel::result::Error) -> Self {
-        Trial::Refused(AppError::from(error))
+        Trial::Refused(Failure::from(error))
     }
 }
 
@@ -258,16 +258,18 @@ fn registration_problems(
     conn: &mut DbConnection,
     registration: &Registration,
     now: NaiveDateTime,
-) -> Result<Vec<FieldError>, AppError> {
+) -> Result<Vec<FieldError>, Failure> {
     use diesel::Connection;
     let trial = conn.transaction::<(), Trial, _>(|conn| {
         project::register(conn, registration, None, now).map_err(Trial::Refused)?;
         Err(Trial::Passed)
     });
     match trial {
-        Err(Trial::Refused(AppError::Validation(fields))) => Ok(fields),
-        Err(Trial::Refused(AppError::Conflict(message))) => Ok(vec![FieldError { field: "code", message }]),
-        Err(Trial::Refused(error @ (AppError::Db(_) | AppError::Busy(_)))) => Err(error),
+        Err(Trial::Refused(Failure::Refused(Refusal::Validation(fields)))) => Ok(fields),
+        Err(Trial::Refused(Failure::Refused(Refusal::Conflict(message)))) => {
+            Ok(vec![FieldError { field: "code", message }])
+        }
+        Err(Trial::Refused(error @ (Failure::Busy | Failure::Unavailable(_) | Failure::Internal(_)))) => Err(error),
         Ok(()) | Err(Trial::Passed | Trial::Refused(_)) => Ok(Vec::new()),
     }
 }
@@ -279,7 +281,7 @@ pub fn register(
     body: &NewProject,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<i64, AppError> {
+) -> Result<i64, Failure> {
     crate::db::write_transaction(conn, |conn| {
         let registration = resolve(conn, body, now)?;
         super::project::register(conn, &registration, actor, now)

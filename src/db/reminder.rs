@@ -350,6 +350,11 @@ pub struct Person {
 type PersonColumns = (users::id, users::email, users::name, users::locale, users::digest_opt_out);
 const PERSON: PersonColumns = (users::id, users::email, users::name, users::locale, users::digest_opt_out);
 
+/// The person with this account, if it is active.
+pub fn active_person(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<Person>> {
+    users::table.filter(users::id.eq(user_id)).filter(users::active.eq(true)).select(PERSON).first(conn).optional()
+}
+
 /// A lead institution's research office (科研处), which has an address but no account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {

@@ -9,32 +9,32 @@ use super::DbConnection;
 use super::direction::{self, DirectionChoice, Match};
 use super::registration::{self, NewProject, PartnerInput};
 use crate::domain::guide::model::Period;
-use crate::error::{AppError, FieldError};
+use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::roster::{Parsed, RosterRow, RowError};
 
 /// What ends the transaction: a rollback carries what the caller should hear.
 enum Stop {
     Checked(Vec<String>),
     Refused(Vec<RowError>),
-    Failed(AppError),
+    Failed(Failure),
 }
 
 impl From<diesel::result::Error> for Stop {
     fn from(error: diesel::result::Error) -> Self {
-        Stop::Failed(AppError::from(error))
+        Stop::Failed(Failure::from(error))
     }
 }
 
 /// Registers every row of the roster, or none. Returns the codes of the projects registered (with
 /// `dry_run`, those that would be; nothing is kept). A roster with any problem, from the file or
-/// from the database, fails with [`AppError::Rows`] listing them all in row order.
+/// from the database, fails with [`Failure::Refused(Refusal::Rows)`] listing them all in row order.
 pub fn import(
     conn: &mut DbConnection,
     roster: &Parsed,
     dry_run: bool,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<String>, Failure> {
     let outcome = super::write_transaction::<Vec<String>, Stop, _>(conn, |conn| {
         let choices = direction::list_choices(conn)?;
         let mut errors = roster.errors.clone();
@@ -57,19 +57,19 @@ pub fn import(
     });
     match outcome {
         Ok(codes) | Err(Stop::Checked(codes)) => Ok(codes),
-        Err(Stop::Refused(errors)) => Err(AppError::Rows(errors)),
+        Err(Stop::Refused(errors)) => Err(Failure::Refused(Refusal::Rows(errors))),
         Err(Stop::Failed(error)) => Err(error),
     }
 }
 
 enum RowFailure {
     Rows(Vec<RowError>),
-    Other(AppError),
+    Other(Failure),
 }
 
 impl From<diesel::result::Error> for RowFailure {
     fn from(error: diesel::result::Error) -> Self {
-        RowFailure::Other(AppError::from(error))
+        RowFailure::Other(Failure::from(error))
     }
 }
 
@@ -121,11 +121,11 @@ fn register_row(
     };
     match registration::register(conn, &body, actor, now) {
         Ok(_) => Ok(()),
-        Err(AppError::Validation(fields)) => Err(RowFailure::Rows(
+        Err(Failure::Refused(Refusal::Validation(fields))) => Err(RowFailure::Rows(
             fields.into_iter().map(|FieldError { field, message }| row_error(row.row, field, message)).collect(),
         )),
-        Err(AppError::Conflict(message)) => Err(problem("code", message)),
-        Err(AppError::Unusable(message, args)) => {
+        Err(Failure::Refused(Refusal::Conflict(message))) => Err(problem("code", message)),
+        Err(Failure::Refused(Refusal::Unusable(message, args))) => {
             Err(RowFailure::Rows(vec![RowError { row: row.row, field: "direction", message, args }]))
         }
         Err(other) => Err(RowFailure::Other(other)),

@@ -7,7 +7,7 @@ pub mod portfolio;
 use anyhow::anyhow;
 use chrono::NaiveDateTime;
 
-use crate::account::{self, AccountInput};
+use crate::app::account::{self, AccountInput};
 use crate::db::institution::{self, InstitutionFields};
 use crate::db::{DbConnection, user};
 use crate::domain::role::Role;

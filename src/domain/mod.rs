@@ -6,11 +6,13 @@
 pub mod clock;
 pub mod evidence;
 pub mod guide;
+pub mod named;
 pub mod plan;
 pub mod plan_shape;
 pub mod project_state;
 pub mod proof;
 pub mod readiness;
+pub mod refusal;
 pub mod reminder;
 pub mod role;
 pub mod status;
@@ -19,3 +21,4 @@ pub mod target_check;
 pub mod text;
 pub mod timestamp;
 pub mod workdays;
+mod workdays_cn;

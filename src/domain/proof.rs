@@ -88,9 +88,16 @@ impl ProofKind {
 }
 
 /// A stored list that names an unknown kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown kind of proof '{0}'")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownProof(pub String);
+
+impl std::fmt::Display for UnknownProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown kind of proof '{}'", self.0)
+    }
+}
+
+impl std::error::Error for UnknownProof {}
 
 /// Parses a comma-separated list (empty items ignored, duplicates dropped, order kept).
 pub fn parse_list(stored: &str) -> Result<Vec<ProofKind>, UnknownProof> {

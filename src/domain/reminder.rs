@@ -151,14 +151,21 @@ pub const MAX_OFFSET_DAYS: u32 = 366;
 pub const MAX_OFFSETS: usize = 10;
 
 /// A list of days that cannot be used: which list, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {problem}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRuleDays {
     /// The list's name, as in [`RuleDays`].
     pub field: &'static str,
     /// What is wrong, in English (the admin page shows its own sentence per field).
     pub problem: &'static str,
 }
+
+impl std::fmt::Display for BadRuleDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for BadRuleDays {}
 
 impl RuleDays {
     /// Checks every list: offsets from 1 to [`MAX_OFFSET_DAYS`], at most [`MAX_OFFSETS`] of them.

@@ -51,9 +51,16 @@ impl fmt::Display for Role {
 }
 
 /// The text was not one of the five role names.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown role '{0}': expected admin, staff, pi, member or expert")]
+#[derive(Debug)]
 pub struct UnknownRole(pub String);
+
+impl fmt::Display for UnknownRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown role '{}': expected admin, staff, pi, member or expert", self.0)
+    }
+}
+
+impl std::error::Error for UnknownRole {}
 
 impl FromStr for Role {
     type Err = UnknownRole;

@@ -8,6 +8,7 @@
 //! and [`WorkCalendar::missing_years`] says which years those are, so that it can be said loudly.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
@@ -57,24 +58,41 @@ pub struct YearArrangement {
 }
 
 /// Why a year's arrangement cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadDates {
     /// Neither a date nor a range.
-    #[error("'{0}' is neither a date (YYYY-MM-DD) nor a range of dates (YYYY-MM-DD..YYYY-MM-DD)")]
     Unreadable(String),
     /// A date outside the year (a notice may reach into the December before, no further).
-    #[error("'{0}' is not in the year of the arrangement (or the December before it)")]
     OutsideYear(String),
     /// A holiday that is a weekend day, or a range of only weekend days: off anyway.
-    #[error("'{0}' falls on a weekend only: a holiday must include a weekday")]
     HolidayOnWeekend(String),
     /// A make-up working day that is not a Saturday or Sunday.
-    #[error("'{0}' is a weekday: a make-up working day (调休上班) is a Saturday or Sunday")]
     MakeUpOnWeekday(String),
     /// A day listed both as a holiday and as a make-up working day.
-    #[error("'{0}' is both a holiday and a make-up working day")]
     Both(String),
 }
+
+impl fmt::Display for BadDates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BadDates::Unreadable(day) => {
+                write!(f, "'{day}' is neither a date (YYYY-MM-DD) nor a range of dates (YYYY-MM-DD..YYYY-MM-DD)")
+            }
+            BadDates::OutsideYear(day) => {
+                write!(f, "'{day}' is not in the year of the arrangement (or the December before it)")
+            }
+            BadDates::HolidayOnWeekend(day) => {
+                write!(f, "'{day}' falls on a weekend only: a holiday must include a weekday")
+            }
+            BadDates::MakeUpOnWeekday(day) => {
+                write!(f, "'{day}' is a weekday: a make-up working day (调休上班) is a Saturday or Sunday")
+            }
+            BadDates::Both(day) => write!(f, "'{day}' is both a holiday and a make-up working day"),
+        }
+    }
+}
+
+impl std::error::Error for BadDates {}
 
 impl BadDates {
     /// The date or range at fault, as written.
@@ -108,8 +126,16 @@ fn dates(text: &str) -> Result<Vec<NaiveDate>, BadDates> {
     }
 }
 
-/// The published arrangements built into the program (国务院办公厅关于部分节假日安排的通知).
-const BUILT_IN: &str = include_str!("workdays_cn.toml");
+/// The arrangements built into the program, as published (国务院办公厅关于部分节假日安排的通知).
+pub fn published() -> BTreeMap<i32, YearArrangement> {
+    let texts = |days: &[&str]| days.iter().map(|d| (*d).to_owned()).collect();
+    super::workdays_cn::PUBLISHED
+        .iter()
+        .map(|(year, holidays, workdays)| {
+            (*year, YearArrangement { holidays: texts(holidays), workdays: texts(workdays) })
+        })
+        .collect()
+}
 
 fn is_weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
@@ -154,9 +180,8 @@ impl YearArrangement {
 impl WorkCalendar {
     /// The built-in calendar of published years.
     pub fn china() -> WorkCalendar {
-        let years: BTreeMap<i32, YearArrangement> = toml::from_str(BUILT_IN).unwrap_or_default();
         let mut calendar = WorkCalendar::default();
-        for (year, arrangement) in &years {
+        for (year, arrangement) in &published() {
             // The built-in file is checked by a test; nothing in it fails.
             let _ = calendar.set_year(*year, arrangement);
         }
@@ -266,9 +291,8 @@ mod tests {
 
     #[test]
     fn the_built_in_calendar_parses_and_knows_the_published_years() {
-        let years: BTreeMap<i32, YearArrangement> = toml::from_str(BUILT_IN).unwrap();
         let mut calendar = WorkCalendar::default();
-        for (year, arrangement) in &years {
+        for (year, arrangement) in &published() {
             calendar.set_year(*year, arrangement).unwrap();
         }
         assert_eq!(calendar, WorkCalendar::china());

@@ -65,7 +65,7 @@ impl FileKind {
 
 /// Why a file is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub enum FileRefusal {
     /// The content is none of the accepted types.
     UnknownContent,
     /// The content is an accepted type, but the name does not end in one of its extensions.
@@ -87,17 +87,17 @@ fn extension(name: &str) -> Option<String> {
 
 /// Recognises `content` (whose first bytes are `head`) and checks that `name` (already through
 /// [`clean_name`]) ends in one of its type's extensions.
-pub fn recognise<R: Read + Seek>(name: &str, head: &[u8], content: R) -> Result<FileKind, Refusal> {
+pub fn recognise<R: Read + Seek>(name: &str, head: &[u8], content: R) -> Result<FileKind, FileRefusal> {
     let ext = extension(name);
-    let found = by_magic(head, content).map_err(Refusal::Archive)?.or_else(|| {
+    let found = by_magic(head, content).map_err(FileRefusal::Archive)?.or_else(|| {
         // Text has no magic number; only a text name makes text acceptable.
         let named_text = ext.as_deref().is_some_and(|e| CSV.extensions.contains(&e) || TEXT.extensions.contains(&e));
         (named_text && is_text(head)).then(|| if ext.as_deref() == Some("csv") { CSV } else { TEXT })
     });
-    let found = found.ok_or(Refusal::UnknownContent)?;
+    let found = found.ok_or(FileRefusal::UnknownContent)?;
     match ext {
         Some(ext) if found.extensions.contains(&ext.as_str()) => Ok(found),
-        extension => Err(Refusal::Extension { kind: found, extension }),
+        extension => Err(FileRefusal::Extension { kind: found, extension }),
     }
 }
 
@@ -275,12 +275,12 @@ mod tests {
         writer.finish().unwrap().into_inner()
     }
 
-    fn check(name: &str, content: &[u8]) -> Result<&'static str, Refusal> {
+    fn check(name: &str, content: &[u8]) -> Result<&'static str, FileRefusal> {
         recognise(name, &content[..content.len().min(8192)], Cursor::new(content)).map(|k| k.content_type)
     }
 
-    fn wrong_extension(kind: FileKind, extension: Option<&str>) -> Result<&'static str, Refusal> {
-        Err(Refusal::Extension { kind, extension: extension.map(str::to_owned) })
+    fn wrong_extension(kind: FileKind, extension: Option<&str>) -> Result<&'static str, FileRefusal> {
+        Err(FileRefusal::Extension { kind, extension: extension.map(str::to_owned) })
     }
 
     #[test]
@@ -327,20 +327,20 @@ mod tests {
         assert!(bomb.len() < 100 * 1024, "{} bytes", bomb.len());
         assert_eq!(
             check("报告.docx", &bomb),
-            Err(Refusal::Archive(zip_guard::Excess::Ratio { entry: "word/document.xml".into(), max: 200 }))
+            Err(FileRefusal::Archive(zip_guard::Excess::Ratio { entry: "word/document.xml".into(), max: 200 }))
         );
     }
 
     #[test]
     fn unknown_content_is_refused() {
-        assert_eq!(check("tool.exe", b"MZ\x90\0"), Err(Refusal::UnknownContent));
-        assert_eq!(check("summary.pdf", b"\x7fELF\x02\x01"), Err(Refusal::UnknownContent));
+        assert_eq!(check("tool.exe", b"MZ\x90\0"), Err(FileRefusal::UnknownContent));
+        assert_eq!(check("summary.pdf", b"\x7fELF\x02\x01"), Err(FileRefusal::UnknownContent));
         assert_eq!(
             check("page.html", b"<script>alert(1)</script>"),
-            Err(Refusal::UnknownContent),
+            Err(FileRefusal::UnknownContent),
             "text only as .txt/.csv"
         );
-        assert_eq!(check("notes.txt", b"binary\0data"), Err(Refusal::UnknownContent));
+        assert_eq!(check("notes.txt", b"binary\0data"), Err(FileRefusal::UnknownContent));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! TOML tables (`nav.home`). A key missing from a catalogue shows the key itself, and a test checks
 //! that both catalogues have the same keys and that every key used in code and templates exists.
 
+pub mod dates;
 pub mod guide_warning;
 pub mod reading;
+pub mod refusal;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -7,12 +7,11 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
-use super::notices::{Context, Recipient};
 use super::remind::{Mode, Queued, Rule, SweepReport};
+use crate::app::outbox::{self, Context, Envelope, Recipient};
 use crate::db::DbConnection;
 use crate::db::reminder::{self as queries, Attention};
 use crate::domain::reminder::Audience;
-use crate::mail::message::{self, Envelope};
 use crate::mail::notice::{Notice, Section};
 
 /// The most projects one digest lists; the rest are counted and left to the dashboard.
@@ -74,7 +73,7 @@ pub fn run(
                 locale: &queued.locale,
                 list_unsubscribe: Some(&unsubscribe),
             };
-            if !message::queue(conn, &envelope, &rendered, now)? {
+            if !outbox::queue(conn, &envelope, &rendered, now)? {
                 continue;
             }
         }
@@ -119,7 +118,7 @@ fn compose(context: &Context<'_>, recipient: &Recipient, rows: &[Attention], in_
             section.rows.push((row.metric.clone(), state));
         }
     }
-    let date = super::notices::date_text(t, &context.calendar, context.today);
+    let date = crate::i18n::dates::date_text(t, &context.calendar, context.today);
     let counts: [(&str, &dyn std::fmt::Display); 4] =
         [("overdue", &overdue), ("at_risk", &at_risk), ("projects", &projects), ("date", &date)];
     let more = projects.saturating_sub(MAX_PROJECTS);

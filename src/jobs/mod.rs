@@ -9,5 +9,4 @@ pub mod outbox;
 pub mod queued_reminder;
 pub mod queued_reset;
 pub mod remind;
-pub mod review_notice;
 pub mod scheduler;

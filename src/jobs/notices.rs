@@ -3,127 +3,21 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
 
 use crate::db::project::TrackedIndicator;
-use crate::db::reminder::{Office, Person, ProjectContacts};
+use crate::db::reminder::ProjectContacts;
 use crate::domain::reminder::Audience;
 use crate::domain::status::evaluate;
 use crate::domain::target::{Target, target_text};
-use crate::domain::workdays::{DayOff, WorkCalendar};
+use crate::i18n::T;
+use crate::i18n::dates::date_text;
 use crate::i18n::reading::{self, terms_text};
-use crate::i18n::{Locale, T};
 use crate::mail::notice::{Notice, Section};
 
 use super::queued_reminder::QueuedReminder;
 use super::remind::{Item, Rule, Subject};
-
-/// Who receives a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recipient {
-    /// A user, in their own language.
-    User(Person),
-    /// A research office, which has no account; written to in Chinese.
-    Office(Office),
-}
-
-impl Recipient {
-    /// Names the recipient in idempotency keys: `u<id>` or `office<institution id>`.
-    pub fn key(&self) -> String {
-        match self {
-            Recipient::User(p) => format!("u{}", p.user_id),
-            Recipient::Office(o) => format!("office{}", o.institution_id),
-        }
-    }
-
-    /// The address.
-    pub fn address(&self) -> &str {
-        match self {
-            Recipient::User(p) => &p.email,
-            Recipient::Office(o) => &o.email,
-        }
-    }
-
-    /// How the greeting names them.
-    pub fn name(&self) -> &str {
-        match self {
-            Recipient::User(p) => &p.name,
-            Recipient::Office(o) => &o.name,
-        }
-    }
-
-    /// The message's language.
-    pub fn locale(&self) -> Locale {
-        match self {
-            Recipient::User(p) => Locale::from_tag(&p.locale).unwrap_or_default(),
-            Recipient::Office(_) => Locale::ZhCn,
-        }
-    }
-
-    /// The account, if any.
-    pub fn user_id(&self) -> Option<i64> {
-        match self {
-            Recipient::User(p) => Some(p.user_id),
-            Recipient::Office(_) => None,
-        }
-    }
-}
-
-/// What every notice needs besides its subject.
-#[derive(Debug, Clone)]
-pub struct Context<'a> {
-    /// Where links point.
-    pub base_url: &'a str,
-    /// Working days in force, to say when a date is a weekend or a holiday.
-    pub calendar: WorkCalendar,
-    /// The day the message is written.
-    pub today: NaiveDate,
-    /// The status engine's warning window.
-    pub warning_days: i64,
-}
-
-impl<'a> Context<'a> {
-    /// The context the configuration and the calendar in force give, on `today`.
-    pub fn load(
-        conn: &mut crate::db::DbConnection,
-        config: &'a crate::config::Config,
-        today: NaiveDate,
-    ) -> diesel::QueryResult<Self> {
-        Ok(Context {
-            base_url: &config.base_url,
-            calendar: crate::db::work_calendar::in_force(conn, &config.reminders.calendar)?,
-            today,
-            warning_days: config.tracking.warning_days,
-        })
-    }
-}
-
-/// A date with its weekday, and whether it is a day off: `2026-10-03（星期六，法定节假日）`.
-pub fn date_text(t: T, calendar: &WorkCalendar, day: NaiveDate) -> String {
-    let weekday = t.get(WEEKDAYS[day.weekday().num_days_from_monday() as usize]);
-    match calendar.day_off(day) {
-        None => t.fmt("day.date", &[("date", &day), ("weekday", &weekday)]),
-        Some(off) => {
-            let off = t.get(match off {
-                DayOff::Weekend => "day.off.weekend",
-                DayOff::Holiday => "day.off.holiday",
-            });
-            t.fmt("day.date_off", &[("date", &day), ("weekday", &weekday), ("off", &off)])
-        }
-    }
-}
-
-const WEEKDAYS: [&str; 7] = [
-    "day.weekday.mon",
-    "day.weekday.tue",
-    "day.weekday.wed",
-    "day.weekday.thu",
-    "day.weekday.fri",
-    "day.weekday.sat",
-    "day.weekday.sun",
-];
+use crate::app::outbox::Context;
 
 /// The verified value as of `today`, as the recipient reads it and as the pages and reports write it
 /// (for a relative target the measured quantity with its change: `112 吨（较基线 +12.0 %）`).
@@ -342,8 +236,7 @@ fn reminder_section(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::i18n::keys;
+    use crate::i18n::{Locale, keys};
 
     #[test]
     fn every_rule_and_audience_has_its_subject_and_intro_in_both_languages() {
@@ -367,16 +260,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn dates_say_when_they_are_a_weekend_or_a_holiday() {
-        let calendar = WorkCalendar::china();
-        let t = Locale::ZhCn.t();
-        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-        assert_eq!(date_text(t, &calendar, day("2026-11-30")), "2026-11-30（星期一）");
-        assert_eq!(date_text(t, &calendar, day("2026-11-29")), "2026-11-29（星期日，周末）");
-        assert_eq!(date_text(t, &calendar, day("2026-10-01")), "2026-10-01（星期四，法定节假日）");
-        assert_eq!(date_text(Locale::En.t(), &calendar, day("2026-10-01")), "2026-10-01 (Thursday, public holiday)");
     }
 }

@@ -11,8 +11,9 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::notices::{self, Recipient};
+use super::notices;
 use super::remind::{Item, Rule};
+use crate::app::outbox::{self, Recipient};
 use crate::db::DbConnection;
 use crate::db::project::TrackedIndicator;
 use crate::db::reminder as queries;
@@ -42,7 +43,7 @@ pub fn write(conn: &mut DbConnection, config: &crate::config::Config, json: &str
     project_ids.dedup();
     let contacts = queries::contacts(conn, &project_ids)?;
     let indicators = indicators(conn, &reminder.items)?;
-    let context = notices::Context::load(conn, config, reminder.today)?;
+    let context = outbox::Context::load(conn, config, reminder.today)?;
     let notice = notices::reminder(&context, &reminder, &contacts, &indicators);
     Ok(notice.render(reminder.recipient.locale().tag())?)
 }

@@ -21,8 +21,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::notices::{self, Recipient};
+use super::notices;
 use super::queued_reminder::QueuedReminder;
+use crate::app::outbox::{Context, Recipient};
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
 use crate::db::{DbConnection, work_calendar};
@@ -396,7 +397,7 @@ fn queue(
             (!g.items.is_empty()).then_some(g)
         })
         .collect();
-    let context = notices::Context {
+    let context = Context {
         base_url: settings.base_url,
         calendar: settings.calendar.clone(),
         today,
@@ -513,7 +514,7 @@ fn address(
 
 /// The summary and the stored reminder (JSON, see [`QueuedReminder`]) for some of a group's items.
 fn compose(
-    context: &notices::Context<'_>,
+    context: &Context<'_>,
     group: &Group,
     items: &[(String, Item)],
     contacts: &HashMap<i64, ProjectContacts>,

@@ -1,11 +1,8 @@
 //! One builder per kind of message; each renders `templates/email/<kind>/` in the recipient's
-//! language and queues the result in the outbox.
+//! language (`app::outbox` queues the result).
 
 use askama::Template;
-use chrono::NaiveDateTime;
 
-use crate::db::DbConnection;
-use crate::db::outbox::{self, NewOutboxMessage};
 use crate::i18n::T;
 
 /// A rendered message, ready to queue.
@@ -49,78 +46,4 @@ pub fn password_reset(t: T, name: &str, link: &str, hours: i64) -> Result<Render
         text: PasswordResetText { t, greeting, link, expiry }.render()?,
         html: PasswordResetHtml { t, greeting, link, expiry }.render()?,
     })
-}
-
-/// Who a message goes to and under which idempotency key.
-#[derive(Debug)]
-pub struct Envelope<'a> {
-    /// Unique per logical message.
-    pub key: &'a str,
-    /// Message type, e.g. `password_reset`.
-    pub kind: &'a str,
-    /// Recipient account.
-    pub user_id: Option<i64>,
-    /// Recipient address.
-    pub to: &'a str,
-    /// The language it was rendered in.
-    pub locale: &'a str,
-    /// The List-Unsubscribe header, for digests.
-    pub list_unsubscribe: Option<&'a str>,
-}
-
-/// Queues a password-reset message for the reset link `reset_id`, with its subject only: the link's
-/// token is made, and the bodies written, when it is sent (see `jobs::queued_reset`), so that the
-/// outbox never holds a working link. Returns whether it was new.
-pub fn queue_password_reset(
-    conn: &mut DbConnection,
-    envelope: &Envelope<'_>,
-    subject: &str,
-    reset_id: i64,
-    now: NaiveDateTime,
-) -> diesel::QueryResult<bool> {
-    outbox::enqueue(
-        conn,
-        &NewOutboxMessage {
-            idempotency_key: envelope.key,
-            kind: envelope.kind,
-            to_user_id: envelope.user_id,
-            to_address: envelope.to,
-            locale: envelope.locale,
-            subject,
-            body_text: "",
-            body_html: None,
-            next_attempt_at: now,
-            created_at: now,
-            list_unsubscribe: envelope.list_unsubscribe,
-            reminder: None,
-            password_reset_id: Some(reset_id),
-        },
-    )
-}
-
-/// Queues a rendered message; returns whether it was new.
-pub fn queue(
-    conn: &mut DbConnection,
-    envelope: &Envelope<'_>,
-    message: &Rendered,
-    now: NaiveDateTime,
-) -> diesel::QueryResult<bool> {
-    outbox::enqueue(
-        conn,
-        &NewOutboxMessage {
-            idempotency_key: envelope.key,
-            kind: envelope.kind,
-            to_user_id: envelope.user_id,
-            to_address: envelope.to,
-            locale: envelope.locale,
-            subject: &message.subject,
-            body_text: &message.text,
-            body_html: Some(&message.html),
-            next_attempt_at: now,
-            created_at: now,
-            list_unsubscribe: envelope.list_unsubscribe,
-            reminder: None,
-            password_reset_id: None,
-        },
-    )
 }

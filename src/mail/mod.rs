@@ -8,3 +8,8 @@ pub mod notice;
 mod transport;
 
 pub use transport::{MailError, Mailer, Outgoing};
+
+/// Whether mail can be addressed to this text (the syntax of an address; not whether it exists).
+pub fn is_address(text: &str) -> bool {
+    text.parse::<lettre::Address>().is_ok()
+}

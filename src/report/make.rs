@@ -1,19 +1,14 @@
 //! Making a report from its facts: the view in one language, the charts, the HTML and the PDF. Pure
-//! apart from the PDF fonts parsed once per process; submitting freezes what was made.
+//! apart from the PDF fonts parsed once per process (`app::reports::submit` freezes what was made).
 
 use std::sync::OnceLock;
 
-use chrono::NaiveDateTime;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::facts::{Kind, PortfolioFacts, ProjectFacts};
 use super::html::Charts;
 use super::{figures, html, view};
-use crate::db::DbConnection;
-use crate::db::report::{self as stored, NewSnapshot, Snapshot};
-use crate::error::AppError;
-use crate::files::FileStore;
+use crate::domain::refusal::Failure;
 use crate::i18n::Locale;
 
 /// The PDF templates, compiled into the binary.
@@ -39,9 +34,9 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
 }
 
-impl From<ReportError> for AppError {
+impl From<ReportError> for Failure {
     fn from(error: ReportError) -> Self {
-        AppError::Internal(error.into())
+        Failure::Internal(error.into())
     }
 }
 
@@ -129,52 +124,4 @@ pub fn portfolio_report(facts: &PortfolioFacts, locale: Locale) -> Result<Made, 
         pdf: pdf(PORTFOLIO_TYP, &view, &charts)?,
         data: serde_json::to_string(facts)?,
     })
-}
-
-/// Freezes a made report: its files into the file store (first, so that no row names a missing file),
-/// then its row and audit entry in one transaction, which secures the files against `files gc`.
-#[allow(clippy::too_many_arguments)]
-pub fn submit(
-    conn: &mut DbConnection,
-    files: &FileStore,
-    made: &Made,
-    project_id: Option<i64>,
-    guide_id: Option<i64>,
-    by: Option<i64>,
-    now: NaiveDateTime,
-    ip: Option<&str>,
-) -> Result<Snapshot, AppError> {
-    let stored_error = |e: std::io::Error| AppError::Internal(e.into());
-    let html = files.store_bytes(made.html.as_bytes()).map_err(stored_error)?;
-    let pdf = files.store_bytes(&made.pdf).map_err(stored_error)?;
-    let (html_sha256, pdf_sha256) = (html.sha256().to_owned(), pdf.sha256().to_owned());
-    let data_sha256 = hex::encode(Sha256::digest(made.data.as_bytes()));
-    let id = crate::db::write_transaction(conn, |conn| {
-        let id = stored::insert(
-            conn,
-            &NewSnapshot {
-                kind: made.kind.as_str(),
-                project_id,
-                guide_id,
-                as_of: made.as_of,
-                lang: made.locale.tag(),
-                title: &made.title,
-                html_sha256: &html_sha256,
-                html_bytes: made.html.len() as i64,
-                pdf_sha256: &pdf_sha256,
-                pdf_bytes: made.pdf.len() as i64,
-                data: &made.data,
-                data_sha256: &data_sha256,
-                submitted_by: by,
-                submitted_at: now,
-            },
-            ip,
-        )?;
-        for kept in [html, pdf] {
-            crate::db::evidence::hold_object(conn, kept.sha256())?;
-            files.secure(kept).map_err(stored_error)?;
-        }
-        Ok::<_, AppError>(id)
-    })?;
-    stored::find(conn, id)?.ok_or(AppError::NotFound)
 }

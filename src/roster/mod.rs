@@ -185,65 +185,7 @@ pub struct RosterRow {
     pub recommendation_ref: Option<String>,
 }
 
-/// A problem with one cell (or the header).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// The row number as the spreadsheet shows it (the header is row 1).
-    pub row: usize,
-    /// The column's field name ([`Column::field`]), `header` for a header problem, `execution` for
-    /// the period as a whole, `file` for the file itself.
-    pub field: &'static str,
-    /// Catalogue key of the message.
-    pub message: &'static str,
-    /// Values for the message's placeholders.
-    pub args: Vec<(&'static str, String)>,
-}
-
-impl RowError {
-    /// A problem without placeholders.
-    pub fn new(row: usize, field: &'static str, message: &'static str) -> Self {
-        RowError { row, field, message, args: Vec::new() }
-    }
-
-    /// The message in a language.
-    pub fn message(&self, t: crate::i18n::T) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> =
-            self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
-        t.fmt(self.message, &args)
-    }
-
-    /// The column's name in a language (its header for roster columns).
-    pub fn column(&self, t: crate::i18n::T) -> String {
-        t.get(column_key(self.field)).to_owned()
-    }
-
-    /// One line naming row, column and problem, for the command line and error pages.
-    pub fn describe(&self, t: crate::i18n::T) -> String {
-        t.fmt("roster.row_line", &[("row", &self.row), ("column", &self.column(t)), ("message", &self.message(t))])
-    }
-}
-
-/// The catalogue key naming a field in roster error lists.
-pub fn column_key(field: &str) -> &'static str {
-    match field {
-        "code" => "roster.column.code",
-        "title" => "roster.column.title",
-        "direction" | "direction_id" => "roster.column.direction",
-        "lead_institution" => "roster.column.lead_institution",
-        "partners" => "roster.column.partners",
-        "pi_email" => "roster.column.pi_email",
-        "member_emails" => "roster.column.member_emails",
-        "officer_email" => "roster.column.officer_email",
-        "funding_wan_yuan" => "roster.column.funding_wan_yuan",
-        "execution_start" => "roster.column.execution_start",
-        "execution_end" => "roster.column.execution_end",
-        "execution" => "roster.column.execution",
-        "contract_number" => "roster.column.contract_number",
-        "recommendation_ref" => "roster.column.recommendation_ref",
-        "header" => "roster.column.header",
-        _ => "roster.column.file",
-    }
-}
+pub use crate::domain::refusal::RowError;
 
 /// The rows that parsed and the problems of those that did not.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,8 @@
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 
 struct Asset {
     name: &'static str,
@@ -25,7 +26,7 @@ const ASSETS: [Asset; 4] = [
 
 /// `GET /static/{name}`.
 pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::NotFound)?;
+    let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::Refused(Refusal::NotFound))?;
     // Fonts never change; CSS and JS change with releases, so they are revalidated daily.
     let cache = if asset.content_type.starts_with("font/") {
         "public, max-age=31536000, immutable"

@@ -29,7 +29,7 @@ use actix_web::web::{Bytes, Data};
 use futures_util::Stream;
 
 use crate::config::BodyPace;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::state::AppState;
 
 /// Middleware: puts every request's body under the deadline, and answers 408 for one that missed it.

@@ -4,7 +4,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// A JSON body as `T`.
 pub fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {

@@ -28,7 +28,7 @@ use serde::de::DeserializeOwned;
 
 use super::identity::SESSION_COOKIE;
 use crate::auth::secret;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The secret's cookie over plain http.
 pub const CSRF_COOKIE: &str = "coop_csrf";

@@ -11,7 +11,9 @@ use askama::Template;
 use serde::Serialize;
 
 use super::page::{PageCtx, request_locale};
-use crate::error::{AppError, FieldError, ItemError};
+use crate::domain::refusal::{FieldError, ItemError, Refusal};
+use crate::i18n;
+use crate::web::error::AppError;
 
 /// The error page.
 #[derive(Template)]
@@ -111,8 +113,8 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
     let t = request_locale(req, None).t();
     let message = error.message(t);
     let (field_errors, item_errors): (&[FieldError], &[ItemError]) = match error {
-        AppError::Validation(fields) => (fields, &[]),
-        AppError::ItemValidation(fields, items) => (fields, items),
+        AppError::Refused(Refusal::Validation(fields)) => (fields, &[]),
+        AppError::Refused(Refusal::ItemValidation(fields, items)) => (fields, items),
         _ => (&[], &[]),
     };
     if api {
@@ -125,9 +127,14 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         let rows = match error {
-            AppError::Rows(rows) => rows
+            AppError::Refused(Refusal::Rows(rows)) => rows
                 .iter()
-                .map(|r| RowMessage { row: r.row, field: r.field, column: r.column(t), message: r.message(t) })
+                .map(|r| RowMessage {
+                    row: r.row,
+                    field: r.field,
+                    column: i18n::refusal::row_column(t, r),
+                    message: i18n::refusal::row_message(t, r),
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -139,8 +146,8 @@ pub fn respond(req: &HttpRequest, error: &AppError) -> HttpResponse {
         .chain(item_errors.iter().map(|i| i.message))
         .map(|key| t.get(key).to_owned())
         .collect();
-    if let AppError::Rows(rows) = error {
-        fields.extend(rows.iter().map(|r| r.describe(t)));
+    if let AppError::Refused(Refusal::Rows(rows)) = error {
+        fields.extend(rows.iter().map(|r| i18n::refusal::row_line(t, r)));
     }
     let page = ErrorPage { ctx: PageCtx::new(req, None), status: status.as_u16(), message: &message, fields };
     match page.render() {
@@ -165,7 +172,7 @@ fn encode_query(value: &str) -> String {
 
 /// Handler for every path no route matches.
 pub async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound)
+    Err(AppError::Refused(Refusal::NotFound))
 }
 
 #[cfg(test)]

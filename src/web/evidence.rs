@@ -14,89 +14,27 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::evidence_upload::{EvidenceForm, Quota, keep_all, storage_error};
 use super::state::AppState;
+use crate::app;
+use crate::app::evidence::Reportable;
 use crate::db::DbConnection;
 use crate::db::evidence::{self, FileUpload, NewEntry, SubmissionKind, Submitted};
-use crate::db::project::{self, Project, TrackedIndicator};
+use crate::db::project::Project;
 use crate::db::user::User;
 use crate::domain::evidence::{Entry, Period, Problem, check};
-use crate::domain::proof::{self, ProofKind};
-use crate::error::{AppError, FieldError};
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::files::store::Kept;
+use crate::web::error::AppError;
 
-/// An indicator a user may report on, with its project and the proof it asks for.
-#[derive(Debug, Clone)]
-pub struct Reportable {
-    /// The project.
-    pub project: Project,
-    /// The indicator.
-    pub indicator: TrackedIndicator,
-    /// The kinds of proof it asks for.
-    pub proof: Vec<ProofKind>,
-}
-
-/// Loads an indicator for reporting: 404 when the user may not see its project, 403 when they
-/// may see but not report (staff, experts), 409 when the project is closed.
+/// Loads an indicator for reporting (see [`app::evidence::reportable`]).
 pub async fn reportable(state: &AppState, user: &User, indicator_id: i64) -> Result<Reportable, AppError> {
     let user = user.clone();
-    state
-        .db(move |conn| {
-            let indicator = project::tracked_indicators_by_id(conn, &[indicator_id])?
-                .into_iter()
-                .next()
-                .ok_or(AppError::NotFound)?;
-            let project = project::find_by_id(conn, indicator.project_id)?.ok_or(AppError::NotFound)?;
-            if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::NotFound);
-            }
-            if !evidence::can_contribute(conn, &user, &project)? {
-                return Err(AppError::Forbidden);
-            }
-            if crate::db::indicator::is_closed(&project.state) {
-                return Err(AppError::Conflict("indicator.project_closed"));
-            }
-            let stored = evidence::proof_lists(conn, &[indicator_id])?;
-            let proof = proof::required(
-                stored.get(&indicator_id).map_or("", String::as_str),
-                &indicator.metric,
-                &indicator.target,
-            );
-            Ok(Reportable { project, indicator, proof })
-        })
-        .await
+    state.db(move |conn| Ok(app::evidence::reportable(conn, &user, indicator_id)?)).await
 }
 
-/// Every indicator of a project a user may report on, for the annual progress report.
+/// Every indicator of a project a user may report on (see [`app::evidence::reportable_project`]).
 pub async fn reportable_project(state: &AppState, user: &User, code: String) -> Result<Vec<Reportable>, AppError> {
     let user = user.clone();
-    state
-        .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
-            if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::NotFound);
-            }
-            if !evidence::can_contribute(conn, &user, &project)? {
-                return Err(AppError::Forbidden);
-            }
-            if crate::db::indicator::is_closed(&project.state) {
-                return Err(AppError::Conflict("indicator.project_closed"));
-            }
-            let indicators = project::tracked_indicators(conn, project.id)?;
-            let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
-            let stored = evidence::proof_lists(conn, &ids)?;
-            Ok(indicators
-                .into_iter()
-                .map(|indicator| Reportable {
-                    proof: proof::required(
-                        stored.get(&indicator.id).map_or("", String::as_str),
-                        &indicator.metric,
-                        &indicator.target,
-                    ),
-                    project: project.clone(),
-                    indicator,
-                })
-                .collect())
-        })
-        .await
+    state.db(move |conn| Ok(app::evidence::reportable_project(conn, &user, &code)?)).await
 }
 
 /// What a user has uploaded in the last 24 hours, against the daily quota.
@@ -187,7 +125,7 @@ pub async fn submit_single(
     mut form: EvidenceForm,
     ip: Option<String>,
 ) -> Result<Submitted, AppError> {
-    let entry = checked_entry(&form, "", reportable, state.today()).map_err(AppError::Validation)?;
+    let entry = checked_entry(&form, "", reportable, state.today()).map_err(Refusal::Validation)?;
     let files = std::mem::take(&mut form.files);
     let (uploads, kept) = keep_all(state.files(), files).await?.into_iter().map(|k| (k.upload, k.kept)).unzip();
     let entry = NewEntry { files: uploads, ..entry };
@@ -243,7 +181,10 @@ pub async fn submit_annual(
     if let Some(stray) =
         form.files.iter().find(|f| indicator_of_field(&f.field).is_none_or(|id| !reported.contains(&id)))
     {
-        return Err(AppError::Unusable("evidence.error.file_without_value", vec![("name", stray.name.clone())]));
+        return Err(AppError::Refused(Refusal::Unusable(
+            "evidence.error.file_without_value",
+            vec![("name", stray.name.clone())],
+        )));
     }
     let files = std::mem::take(&mut form.files);
     let mut by_indicator: HashMap<i64, Vec<FileUpload>> = HashMap::new();

@@ -13,7 +13,8 @@ use super::state::AppState;
 use crate::db::evidence;
 use crate::db::project;
 use crate::db::user::User;
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 
 /// Bytes read per chunk.
 const CHUNK: usize = 256 * 1024;
@@ -23,11 +24,11 @@ pub async fn send(state: &AppState, user: &User, evidence_id: i64, n: usize) -> 
     let user = user.clone();
     let download = state
         .db(move |conn| {
-            let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::NotFound)?;
+            let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::NotFound);
+                return Err(AppError::Refused(Refusal::NotFound));
             }
-            evidence::download(conn, evidence_id, n)?.ok_or(AppError::NotFound)
+            evidence::download(conn, evidence_id, n)?.ok_or(AppError::Refused(Refusal::NotFound))
         })
         .await?;
     let path = state.files().path_of(&download.sha256);

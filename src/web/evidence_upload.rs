@@ -19,10 +19,11 @@ use super::csrf;
 use super::multipart_body::form_error;
 use crate::config::UploadLimits;
 use crate::domain::proof::ProofKind;
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::files::FileStore;
-use crate::files::kind::{self, BadName, FileKind, Refusal};
+use crate::files::kind::{self, BadName, FileKind, FileRefusal};
 use crate::files::store::{Kept, ReceiveError, Received};
+use crate::web::error::AppError;
 
 /// Text fields may not be larger than this in all (notes are short; the rest are numbers and dates).
 const TEXT_LIMIT: usize = 256 * 1024;
@@ -149,10 +150,10 @@ pub async fn read(
         let file_name = kind::clean_name(&sent_name);
         kind::check_name(&file_name).map_err(|bad| refused_name(&file_name, bad))?;
         if form.files.len() >= limits.max_files {
-            return Err(AppError::Unusable(
+            return Err(AppError::Refused(Refusal::Unusable(
                 "evidence.error.too_many_files",
                 vec![("max", limits.max_files.to_string())],
-            ));
+            )));
         }
         let mut incoming = store.receive(limits.max_file_bytes).map_err(storage_error)?;
         while let Some(chunk) = field.next().await {
@@ -194,14 +195,14 @@ fn refused_name(name: &str, bad: BadName) -> AppError {
     };
     // The name is shown back only without its control characters.
     let shown: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
-    AppError::Unusable(key, vec![("name", shown)])
+    AppError::Refused(Refusal::Unusable(key, vec![("name", shown)]))
 }
 
-fn refused_type(name: &str, refusal: Refusal) -> AppError {
+fn refused_type(name: &str, refusal: FileRefusal) -> AppError {
     let name = name.to_owned();
     match refusal {
-        Refusal::UnknownContent => AppError::FileType("evidence.error.file_type", vec![("name", name)]),
-        Refusal::Extension { kind, extension } => {
+        FileRefusal::UnknownContent => AppError::FileType("evidence.error.file_type", vec![("name", name)]),
+        FileRefusal::Extension { kind, extension } => {
             let mut args =
                 vec![("name", name), ("content", kind.label.to_owned()), ("expected", kind.extension_list())];
             match extension {
@@ -212,7 +213,7 @@ fn refused_type(name: &str, refusal: Refusal) -> AppError {
                 None => AppError::FileType("evidence.error.file_no_extension", args),
             }
         }
-        Refusal::Archive(refusal) => archive_refused(&name, &refusal),
+        FileRefusal::Archive(refusal) => archive_refused(&name, &refusal),
     }
 }
 

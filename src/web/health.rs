@@ -1,19 +1,13 @@
 //! `GET /healthz`: whether the service can reach its database, for load balancers and operators.
 
 use actix_web::{HttpResponse, web};
-use diesel::RunQueryDsl;
 use serde_json::json;
 
 use super::state::AppState;
 
 /// 200 with `{"status":"ok"}` when a query succeeds, 503 otherwise.
 pub async fn check(state: web::Data<AppState>) -> HttpResponse {
-    let result = state
-        .db(|conn| {
-            diesel::sql_query("SELECT 1").execute(conn)?;
-            Ok(())
-        })
-        .await;
+    let result = state.db(|conn| Ok(crate::app::health::database(conn)?)).await;
     match result {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
         Err(error) => {

@@ -15,8 +15,9 @@ use super::state::AppState;
 use crate::auth::secret;
 use crate::db::user::User;
 use crate::db::{api_token, session};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "coop_session";
@@ -49,7 +50,7 @@ pub trait RoleCheck {
 
     /// `Forbidden` unless the user has one of `roles`.
     fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.contains(&self.account().role) { Ok(()) } else { Err(AppError::Forbidden) }
+        if roles.contains(&self.account().role) { Ok(()) } else { Err(AppError::Refused(Refusal::Forbidden)) }
     }
 }
 

@@ -11,8 +11,9 @@ use crate::db::project::{self, Project};
 use crate::db::user::User;
 use crate::domain::plan::Checkpoint;
 use crate::domain::proof::{self, ProofKind};
+use crate::domain::refusal::Refusal;
 use crate::domain::target::Target;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// An indicator with its plans and history.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -50,10 +51,13 @@ pub struct IndicatorDetail {
 
 /// Loads an indicator of a project the caller may see (404 otherwise), with its project.
 pub fn load(conn: &mut DbConnection, caller: &User, id: i64) -> Result<(Project, IndicatorDetail), AppError> {
-    let tracked = project::tracked_indicators_by_id(conn, &[id])?.into_iter().next().ok_or(AppError::NotFound)?;
-    let project = project::find_by_id(conn, tracked.project_id)?.ok_or(AppError::NotFound)?;
+    let tracked = project::tracked_indicators_by_id(conn, &[id])?
+        .into_iter()
+        .next()
+        .ok_or(AppError::Refused(Refusal::NotFound))?;
+    let project = project::find_by_id(conn, tracked.project_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
     if !project::can_view(conn, caller, &project)? {
-        return Err(AppError::NotFound);
+        return Err(AppError::Refused(Refusal::NotFound));
     }
     let stored = evidence::proof_lists(conn, &[id])?.remove(&id).unwrap_or_default();
     let detail = IndicatorDetail {

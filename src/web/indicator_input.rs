@@ -8,8 +8,8 @@ use serde::{Deserialize, Deserializer};
 
 use crate::db::indicator::IndicatorInput;
 use crate::domain::guide::model::{Change, Op};
+use crate::domain::refusal::FieldError;
 use crate::domain::target::{Aggregation, IndicatorClass, Target};
-use crate::error::FieldError;
 
 /// Distinguishes a field sent as `null` (`Some(None)`: clear it) from one left out (`None`: keep it).
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {

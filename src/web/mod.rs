@@ -7,6 +7,7 @@ mod assets;
 mod body_deadline;
 mod body_fields;
 pub mod csrf;
+pub mod error;
 pub mod error_page;
 pub mod evidence;
 pub mod evidence_download;
@@ -18,7 +19,6 @@ pub mod identity;
 pub mod indicator_detail;
 pub mod indicator_input;
 pub mod multipart_body;
-pub mod overdue_list;
 pub mod page;
 mod pages;
 pub mod portfolio_query;
@@ -35,7 +35,8 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, web};
 
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 use route_table::{Listed, Routes};
 use state::AppState;
 
@@ -74,7 +75,7 @@ pub fn build_app(
         .app_data(web::Data::new(state))
         // Forms and the JSON API read their bodies as bytes (see `csrf::CsrfForm`, `api::json_body`).
         .app_data(web::PayloadConfig::default().limit(BODY_LIMIT_BYTES))
-        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::Refused(Refusal::NotFound).into()))
         .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest("error.bad_query").into()))
         .configure(|cfg| routes(&mut Routes::new(cfg, &mut Vec::new())))
         .default_service(web::to(error_page::not_found))

@@ -18,7 +18,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::Stream;
 use memchr::memmem;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The most a preamble or one part's headers may take. A browser sends a few hundred bytes; a file
 /// name of 255 bytes, percent-encoded at three bytes for each, still fits.

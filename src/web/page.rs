@@ -10,8 +10,8 @@ use super::csrf;
 use super::identity::CurrentUser;
 use crate::domain::role::Role;
 use crate::domain::timestamp;
-use crate::error::AppError;
 use crate::i18n::{Locale, T};
+use crate::web::error::AppError;
 use crate::web::state::AppState;
 
 /// The cookie that remembers the chosen language.
@@ -242,7 +242,7 @@ mod tests {
 
 /// Field errors of a submitted form, looked up by field in templates.
 #[derive(Debug, Clone, Default)]
-pub struct FormErrors(pub Vec<crate::error::FieldError>);
+pub struct FormErrors(pub Vec<crate::domain::refusal::FieldError>);
 
 impl FormErrors {
     /// The catalogue key of the message for `field`, if it has one.

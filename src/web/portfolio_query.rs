@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 use crate::db::overdue::{Filter, Order};
 use crate::db::portfolio::find_pis;
 use crate::domain::status::Status;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::state::AppState;
 
 /// The most rows one request returns.

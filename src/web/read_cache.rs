@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::db::{DbConnection, data_version};
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// Answers kept at most; beyond it, answers of older versions go first, then everything.
 const CAPACITY: usize = 512;

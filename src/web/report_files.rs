@@ -10,14 +10,16 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::state::AppState;
+use crate::app::reports;
 use crate::db::project;
 use crate::db::report::{self as stored, Snapshot};
 use crate::db::user::User;
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
 use crate::report::make::{self, Made};
-use crate::report::{gather, output};
+use crate::report::output;
+use crate::web::error::AppError;
 
 /// A report file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +62,7 @@ pub struct Generated {
 /// someone without access learns nothing from how those are refused.
 pub async fn ensure_visible(state: &AppState, user: &User, code: &str) -> Result<(), AppError> {
     let (user, code) = (user.clone(), code.to_owned());
-    state.db(move |conn| gather::find_project(conn, Some(&user), &code).map(|_| ())).await
+    state.db(move |conn| Ok(reports::find_project(conn, Some(&user), &code)?).map(|_| ())).await
 }
 
 /// Generates one project's report as `user` (404 for a project they may not see).
@@ -76,9 +78,9 @@ pub async fn project_report(
     take_from_budget(state, &user)?;
     let facts = state
         .db(move |conn| {
-            let project = gather::find_project(conn, Some(&user), &code)?;
+            let project = reports::find_project(conn, Some(&user), &code)?;
             let id = project.id;
-            Ok((gather::project_facts(conn, project, kind, as_of, &tracking, zone, now)?, id))
+            Ok((reports::project_facts(conn, project, kind, as_of, &tracking, zone, now)?, id))
         })
         .await?;
     let (facts, project_id) = facts;
@@ -97,8 +99,9 @@ pub async fn portfolio_report(
 ) -> Result<Generated, AppError> {
     let (now, tracking) = (state.clock.now(), state.config.tracking);
     take_from_budget(state, user)?;
-    let facts =
-        state.db(move |conn| gather::portfolio_facts(conn, guide_id, as_of, &tracking, now, &mut |_, _| {})).await?;
+    let facts = state
+        .db(move |conn| Ok(reports::portfolio_facts(conn, guide_id, as_of, &tracking, now, &mut |_, _| {})?))
+        .await?;
     let made = web::block(move || make::portfolio_report(&facts, locale)).await??;
     Ok(Generated { made, project_id: None, guide_id })
 }
@@ -116,7 +119,7 @@ pub async fn submit(state: &AppState, generated: Generated, by: i64, ip: Option<
     let (files, now) = (state.files(), state.clock.now());
     state
         .db(move |conn| {
-            make::submit(
+            Ok(reports::submit(
                 conn,
                 &files,
                 &generated.made,
@@ -125,7 +128,7 @@ pub async fn submit(state: &AppState, generated: Generated, by: i64, ip: Option<
                 Some(by),
                 now,
                 ip.as_deref(),
-            )
+            )?)
         })
         .await
 }
@@ -146,17 +149,17 @@ pub async fn send_frozen(state: &AppState, user: &User, id: i64, format: Format)
     let user = user.clone();
     let (snapshot, scope) = state
         .db(move |conn| {
-            let snapshot = stored::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let snapshot = stored::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             let scope = match snapshot.project_id {
                 Some(project_id) => {
-                    let project = project::find_by_id(conn, project_id)?.ok_or(AppError::NotFound)?;
+                    let project = project::find_by_id(conn, project_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
                     if !project::can_view(conn, &user, &project)? {
-                        return Err(AppError::NotFound);
+                        return Err(AppError::Refused(Refusal::NotFound));
                     }
                     project.code
                 }
                 None if user.role.sees_portfolio() => "portfolio".to_owned(),
-                None => return Err(AppError::NotFound),
+                None => return Err(AppError::Refused(Refusal::NotFound)),
             };
             Ok((snapshot, scope))
         })
@@ -171,7 +174,7 @@ pub async fn send_frozen(state: &AppState, user: &User, id: i64, format: Format)
     })?;
     if hex::encode(Sha256::digest(&bytes)) != sha256 {
         tracing::error!(report = id, %sha256, "a submitted report's file does not match its recorded hash");
-        return Err(AppError::Conflict("report.hash_mismatch"));
+        return Err(AppError::Refused(Refusal::Conflict("report.hash_mismatch")));
     }
     let kind = Kind::parse(&snapshot.kind).unwrap_or(Kind::Progress);
     let name = output::download_name(&scope, kind, snapshot.as_of, &snapshot.lang, format.extension());

@@ -10,8 +10,8 @@ use super::report_budget::ReportBudget;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::domain::clock::Clock;
-use crate::error::AppError;
 use crate::mail::Mailer;
+use crate::web::error::AppError;
 
 /// Shared application state.
 #[derive(Debug, Clone)]

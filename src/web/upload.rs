@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use super::csrf;
 use super::multipart_body::form_error;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The largest call guide accepted, as a file or pasted text.
 pub const MAX_GUIDE_BYTES: usize = 4 * 1024 * 1024;

@@ -8,7 +8,7 @@ use coop_tracker::web::build_app;
 use serde_json::{Value, json};
 
 use crate::common::Browser;
-use crate::project_state::pending_evidence;
+use crate::projects::state::pending_evidence;
 use crate::projects::{body, registered_project, setup};
 
 const CODE: &str = "SH-KJ-2024-001";

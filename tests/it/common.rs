@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::test;
 use chrono::NaiveDateTime;
-use coop_tracker::account::{self, AccountInput};
+use coop_tracker::app::account::{self, AccountInput};
 use coop_tracker::config::{Config, Overrides};
 use coop_tracker::db::{self, DbConnection};
 use coop_tracker::domain::clock::Clock;

@@ -16,7 +16,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::common::{Browser, TestApp, test_now, with_conn};
-use crate::evidence_api::{pdf, upload};
+use crate::evidence::api::{pdf, upload};
 use crate::projects::setup;
 
 /// The grace period `files gc` gives by default.

@@ -15,7 +15,7 @@ use coop_tracker::web::state::AppState;
 use diesel::prelude::*;
 
 use crate::common::{Browser, test_now, with_conn};
-use crate::evidence_api::{pdf, upload};
+use crate::evidence::api::{pdf, upload};
 use crate::projects::{body, registration, setup};
 
 #[actix_web::test]

@@ -14,14 +14,21 @@ pub use model::{Change, Direction, Guide, Indicator, Op, Problem, Topic, Warning
 
 /// The guide cannot be used; `line` says where. Shown to people through the message catalogue
 /// (`Problem::message_key`); the `Display` form is for logs.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {}", problem.message_key())]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuideError {
     /// 1-based line of the guide.
     pub line: usize,
     /// What is wrong.
     pub problem: Problem,
 }
+
+impl std::fmt::Display for GuideError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem.message_key())
+    }
+}
+
+impl std::error::Error for GuideError {}
 
 /// Parses an uploaded file: it must be UTF-8 (a wrong encoding is reported at the first line that
 /// is not).

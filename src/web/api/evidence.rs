@@ -12,14 +12,15 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use crate::app::outbox::Context;
+use crate::app::review_notice;
 use crate::db::DbConnection;
 use crate::db::audit;
 use crate::db::evidence::{self, Decision, EvidenceView, QueueItem, Submitted};
 use crate::db::project::{self, Project};
 use crate::db::user::User;
-use crate::error::AppError;
-use crate::jobs::notices::Context;
-use crate::jobs::review_notice;
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::evidence_download;
 use crate::web::evidence_upload;
@@ -78,18 +79,18 @@ fn client_ip(req: &HttpRequest) -> Option<String> {
 
 /// A project by code, if the user may see it (404 otherwise).
 fn visible_project(conn: &mut DbConnection, user: &User, code: &str) -> Result<Project, AppError> {
-    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
+    let project = project::find_by_code(conn, code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
     if !project::can_view(conn, user, &project)? {
-        return Err(AppError::NotFound);
+        return Err(AppError::Refused(Refusal::NotFound));
     }
     Ok(project)
 }
 
 /// Evidence by id, if the user may see its project (404 otherwise).
 fn visible_evidence(conn: &mut DbConnection, user: &User, id: i64) -> Result<EvidenceView, AppError> {
-    let (project, view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let (project, view) = evidence::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
     if !project::can_view(conn, user, &project)? {
-        return Err(AppError::NotFound);
+        return Err(AppError::Refused(Refusal::NotFound));
     }
     Ok(view)
 }
@@ -230,7 +231,7 @@ pub async fn review(
         .db(move |conn| {
             visible_evidence(conn, &user, id)?;
             if !evidence::can_review(&user) {
-                return Err(AppError::Forbidden);
+                return Err(AppError::Refused(Refusal::Forbidden));
             }
             let body = body.parse()?;
             // Parsed here rather than by serde so that a misspelt decision names its field.

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::guide::{self, GuideSummary, StoredGuide};
 use crate::domain::guide as parser;
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
 use crate::i18n::guide_warning::{self, WarningView};
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::page::request_locale;
 use crate::web::state::AppState;
@@ -61,7 +62,7 @@ pub async fn show(
 ) -> Result<Json<StoredGuide>, AppError> {
     user.require(STAFF)?;
     let id = id.into_inner();
-    Ok(Json(state.db(move |conn| guide::find(conn, id)?.ok_or(AppError::NotFound)).await?))
+    Ok(Json(state.db(move |conn| guide::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))).await?))
 }
 
 /// The largest dry run answered. A real guide parses to about one and a half times its text (the
@@ -74,10 +75,10 @@ fn dry_run_answer(parse: &serde_json::Value) -> Result<HttpResponse, AppError> {
     let body = serde_json::to_vec(parse).map_err(anyhow::Error::from)?;
     if body.len() > DRY_RUN_LIMIT_BYTES {
         let kib = |bytes: usize| bytes.div_ceil(1024).to_string();
-        return Err(AppError::Unusable(
+        return Err(AppError::Refused(Refusal::Unusable(
             "guide.dry_run_too_large",
             vec![("size", kib(body.len())), ("limit", kib(DRY_RUN_LIMIT_BYTES))],
-        ));
+        )));
     }
     Ok(HttpResponse::Ok().content_type("application/json").body(body))
 }
@@ -110,7 +111,7 @@ pub async fn create(
     let (created, stored) = state
         .db(move |conn| {
             let outcome = guide::store(conn, &parsed, &text, Some(actor), now)?;
-            let stored = guide::find(conn, outcome.id)?.ok_or(AppError::NotFound)?;
+            let stored = guide::find(conn, outcome.id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             Ok((outcome.created, stored))
         })
         .await?;

@@ -13,8 +13,9 @@ use crate::db::indicator;
 use crate::db::milestone::{self, PlanRequest};
 use crate::db::project;
 use crate::domain::plan::{Profile, Schedule};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::indicator_detail::{IndicatorDetail, load};
 use crate::web::indicator_input::TargetChanges;
@@ -93,8 +94,8 @@ pub async fn add(
     let (code, body) = (code.into_inner(), body.parse()?);
     let detail = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
-            let input = body.new_indicator().map_err(AppError::Validation)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
+            let input = body.new_indicator().map_err(Refusal::Validation)?;
             let id = indicator::add(conn, project.id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
             Ok(load(conn, &user, id)?.1)
         })
@@ -125,8 +126,7 @@ pub async fn update(
             if body.phrase.is_some() {
                 return Err(AppError::field("phrase", "indicator.phrase_only_when_adding"));
             }
-            let input =
-                body.apply(&current.metric, current.condition, &current.target).map_err(AppError::Validation)?;
+            let input = body.apply(&current.metric, current.condition, &current.target).map_err(Refusal::Validation)?;
             indicator::update(conn, id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
             Ok(load(conn, &user, id)?.1)
         })

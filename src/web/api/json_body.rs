@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// A JSON body not yet parsed; [`JsonBody::parse`] it once the caller is known to be allowed.
 pub struct JsonBody<T> {

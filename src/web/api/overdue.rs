@@ -6,11 +6,11 @@ use std::sync::Arc;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
 
+use crate::app::overdue::{OverduePage, overdue_page};
 use crate::domain::role::Role;
 use crate::domain::status::Status;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
-use crate::web::overdue_list::{OverduePage, overdue_page};
 use crate::web::portfolio_query::PortfolioQuery;
 use crate::web::state::AppState;
 

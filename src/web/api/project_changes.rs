@@ -6,9 +6,10 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::app::evaluation::{ProjectReport, load, report};
 use crate::db::{extension, indicator, project};
-use crate::error::AppError;
-use crate::report::project::{ProjectReport, load, report};
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
 
@@ -52,9 +53,9 @@ pub async fn set_officer(
     let (code, body) = (code.into_inner(), body.parse()?);
     let loaded = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             project::set_officer(conn, project.id, body.officer_email.as_deref(), Some(user.id), now)?;
-            load(conn, &user, &code)
+            Ok(load(conn, &user, &code)?)
         })
         .await?;
     Ok(Json(report(loaded, today, &state.config.tracking)))
@@ -76,9 +77,9 @@ pub async fn freeze_baseline(
     let code = code.into_inner();
     let loaded = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             indicator::freeze_baseline(conn, project.id, Some(user.id), now)?;
-            load(conn, &user, &code)
+            Ok(load(conn, &user, &code)?)
         })
         .await?;
     Ok(Json(report(loaded, today, &state.config.tracking)))
@@ -103,9 +104,9 @@ pub async fn extend(
     let (code, body) = (code.into_inner(), body.parse()?);
     let loaded = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             extension::extend(conn, project.id, body.new_end, &body.reason, Some(user.id), now, today)?;
-            load(conn, &user, &code)
+            Ok(load(conn, &user, &code)?)
         })
         .await?;
     Ok(Json(report(loaded, today, &state.config.tracking)))

@@ -8,13 +8,14 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::app::evaluation::{IndicatorReport, ProjectReport, load, report};
 use crate::db::project::{self, Project};
 use crate::db::project_state;
 use crate::db::registration::{self, NewProject};
 use crate::domain::project_state::ProjectState;
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
-use crate::report::project::{IndicatorReport, ProjectReport, load, report};
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
 
@@ -51,7 +52,7 @@ pub async fn create(
     let loaded = state
         .db(move |conn| {
             registration::register(conn, &body, Some(user.id), now)?;
-            load(conn, &user, body.code.trim())
+            Ok(load(conn, &user, body.code.trim())?)
         })
         .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(report(loaded, today, &state.config.tracking)))
@@ -76,7 +77,7 @@ pub async fn show(
 ) -> Result<Json<ProjectReport>, AppError> {
     let date = as_of(&state, &query);
     let code = code.into_inner();
-    let loaded = state.db(move |conn| load(conn, &user, &code)).await?;
+    let loaded = state.db(move |conn| Ok(load(conn, &user, &code)?)).await?;
     Ok(Json(report(loaded, date, &state.config.tracking)))
 }
 
@@ -92,7 +93,7 @@ pub async fn indicators(
 ) -> Result<Json<Vec<IndicatorReport>>, AppError> {
     let date = as_of(&state, &query);
     let code = code.into_inner();
-    let loaded = state.db(move |conn| load(conn, &user, &code)).await?;
+    let loaded = state.db(move |conn| Ok(load(conn, &user, &code)?)).await?;
     Ok(Json(report(loaded, date, &state.config.tracking).indicators))
 }
 
@@ -148,9 +149,9 @@ pub async fn change_state(
     let lookup = code.clone();
     let previous = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             let asked = project_state::Move { to, note: note.as_deref(), withdraw_reason: withdraw_reason.as_deref() };
-            project_state::change(conn, project.id, asked, Some(actor), now)
+            Ok(project_state::change(conn, project.id, asked, Some(actor), now)?)
         })
         .await?;
     Ok(Json(StateChanged { code, previous: previous.as_str().to_owned(), state: to.as_str().to_owned() }))

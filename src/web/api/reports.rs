@@ -11,10 +11,11 @@ use sha2::{Digest, Sha256};
 
 use crate::db::project;
 use crate::db::report::{self as stored, Snapshot};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::report_files::{self, Format};
 use crate::web::state::AppState;
@@ -94,9 +95,9 @@ pub async fn list(
     let code = code.into_inner();
     let reports = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::NotFound);
+                return Err(AppError::Refused(Refusal::NotFound));
             }
             Ok(stored::for_project(conn, project.id)?)
         })
@@ -166,6 +167,6 @@ pub async fn download(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
-    let format = Format::parse(&format).ok_or(AppError::NotFound)?;
+    let format = Format::parse(&format).ok_or(AppError::Refused(Refusal::NotFound))?;
     report_files::send_frozen(&state, &user, id, format).await
 }

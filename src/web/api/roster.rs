@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::db;
 use crate::domain::role::Role;
-use crate::error::AppError;
 use crate::roster::{self, MAX_ROSTER_BYTES};
+use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
 use crate::web::upload;
@@ -71,6 +71,6 @@ pub async fn import(
             .await??;
     let parsed = roster::parse(&sheet);
     let (now, actor) = (state.clock.now(), caller.0.id);
-    let codes = state.db(move |conn| db::roster::import(conn, &parsed, dry_run, Some(actor), now)).await?;
+    let codes = state.db(move |conn| Ok(db::roster::import(conn, &parsed, dry_run, Some(actor), now)?)).await?;
     Ok(Json(ImportedRoster { imported: if dry_run { 0 } else { codes.len() }, codes, dry_run }))
 }

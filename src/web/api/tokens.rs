@@ -5,9 +5,10 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::account;
+use crate::app::account;
 use crate::db::api_token::{self, ApiToken};
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 use crate::web::identity::ApiUser;
 use crate::web::state::AppState;
 
@@ -62,7 +63,7 @@ pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account",
     responses((status = 401, body = crate::web::error_page::ErrorBody), (status = 403, body = crate::web::error_page::ErrorBody)))]
 pub async fn create(_caller: ApiUser) -> Result<HttpResponse, AppError> {
-    Err(AppError::ForbiddenBecause("token.session_only"))
+    Err(AppError::Refused(Refusal::ForbiddenBecause("token.session_only")))
 }
 
 /// Revokes one of the caller's tokens.
@@ -74,6 +75,6 @@ pub async fn revoke(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (now, token_id) = (state.clock.now(), id.into_inner());
-    state.db(move |conn| account::revoke_token(conn, user.id, token_id, now)).await?;
+    state.db(move |conn| Ok(account::revoke_token(conn, user.id, token_id, now)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

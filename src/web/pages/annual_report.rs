@@ -9,11 +9,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 
+use crate::app::evidence::Reportable;
 use crate::db::project::Project;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
-use crate::error::AppError;
-use crate::web::evidence::{Reportable, check_annual, quota, reportable_project, submit_annual};
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
+use crate::web::evidence::{check_annual, quota, reportable_project, submit_annual};
 use crate::web::evidence_upload;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
@@ -108,7 +110,7 @@ fn page(
     errors: HashMap<i64, FormErrors>,
     message: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let project = reportables.first().map(|r| r.project.clone()).ok_or(AppError::NotFound)?;
+    let project = reportables.first().map(|r| r.project.clone()).ok_or(AppError::Refused(Refusal::NotFound))?;
     let today = state.today();
     render_with(
         status,
@@ -166,7 +168,7 @@ pub async fn submit(
             return page(&req, &state, &current, StatusCode::UNPROCESSABLE_ENTITY, &reportables, typed, errors, None);
         }
     };
-    let project_id = reportables.first().map(|r| r.project.id).ok_or(AppError::NotFound)?;
+    let project_id = reportables.first().map(|r| r.project.id).ok_or(AppError::Refused(Refusal::NotFound))?;
     let label = form.text("period_label").to_owned();
     match submit_annual(&state, &current.user, project_id, label, entries, form, client_ip(&req)).await {
         Ok(_) => Ok(see_other(&format!("/projects/{}?done=annual_submitted", encode_path_segment(&code)))),

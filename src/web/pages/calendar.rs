@@ -8,9 +8,10 @@ use chrono::NaiveDateTime;
 
 use crate::db::calendar::{self, FeedCheckpoint};
 use crate::db::user::User;
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::i18n::{Locale, T};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::ical::{self, Event};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render_with};
@@ -77,10 +78,10 @@ fn event(t: T, base_url: &str, c: FeedCheckpoint) -> Event {
 
 /// `GET /calendar/{token}.ics`: the feed; an unknown or replaced address is not found.
 pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let token = file.into_inner().strip_suffix(".ics").ok_or(AppError::NotFound)?.to_owned();
+    let token = file.into_inner().strip_suffix(".ics").ok_or(AppError::Refused(Refusal::NotFound))?.to_owned();
     let (user, checkpoints): (User, Vec<FeedCheckpoint>) = state
         .db(move |conn| {
-            let user = calendar::find_user(conn, &token)?.ok_or(AppError::NotFound)?;
+            let user = calendar::find_user(conn, &token)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             let checkpoints = calendar::checkpoints(conn, &user)?;
             Ok((user, checkpoints))
         })

@@ -9,18 +9,19 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
+use crate::app::overdue::{OverdueItem, all_items, page_items};
 use crate::db::overdue::count_by_status;
 use crate::db::portfolio::{FilterOptions, email_of, filter_options};
 use crate::domain::evidence::change_from_baseline;
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::status::Status;
 use crate::domain::target::change_rounded;
-use crate::error::AppError;
 use crate::export::{Cell, Table};
 use crate::i18n::T;
 use crate::i18n::reading::reading_text;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
-use crate::web::overdue_list::{OverdueItem, all_items, page_items};
 use crate::web::page::{PageCtx, render};
 use crate::web::pages::admin;
 use crate::web::pages::projects::number;
@@ -200,13 +201,13 @@ pub async fn export(
     current.require(STAFF)?;
     let format = format.into_inner();
     if format != "csv" && format != "xlsx" {
-        return Err(AppError::NotFound);
+        return Err(AppError::Refused(Refusal::NotFound));
     }
     let query = query.into_inner().resolved(&state).await?;
     let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let warning = state.config.tracking.warning_days;
-    let items = state.db(move |conn| all_items(conn, as_of, &filter, order, warning)).await?;
+    let items = state.db(move |conn| Ok(all_items(conn, as_of, &filter, order, warning)?)).await?;
     let table = table(PageCtx::new(&req, Some(&current)).t, as_of, items);
     let (body, content_type) = if format == "csv" {
         (table.to_csv(), "text/csv; charset=utf-8")

@@ -9,10 +9,11 @@ use serde::Deserialize;
 
 use crate::db::overdue::{Filter, count_by_status};
 use crate::db::portfolio;
+use crate::domain::refusal::Refusal;
 use crate::domain::status::Status;
-use crate::error::AppError;
 use crate::report::chart::{BreakdownChart, BreakdownGroup, Chart, OverdueTrendChart};
 use crate::report::figures;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::request_locale;
 use crate::web::pages::project_form::STAFF;
@@ -79,7 +80,7 @@ pub async fn png(
                 .await?;
             Data::Trend(OverdueTrendChart { title: String::new(), as_of, points })
         }
-        _ => return Err(AppError::NotFound),
+        _ => return Err(AppError::Refused(Refusal::NotFound)),
     };
     let labels = figures::labels(locale);
     let png = web::block(move || match &data {

@@ -11,6 +11,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::app::evaluation::{IndicatorReport, load, report};
 use crate::db::evidence::{self, EvidenceView};
 use crate::db::project::Project;
 use crate::db::user::User;
@@ -18,11 +19,11 @@ use crate::db::{DbConnection, indicator::is_closed};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::{self, ProofKind};
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::domain::target::{Target, change_text};
-use crate::error::{AppError, FieldError};
 use crate::i18n::T;
 use crate::i18n::reading::{baseline_text, reading_text};
-use crate::report::project::{IndicatorReport, load, report};
+use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
@@ -218,15 +219,15 @@ pub fn client_ip(req: &HttpRequest) -> Option<String> {
 /// error page.
 pub fn refused(error: AppError, t: T) -> Result<(StatusCode, Vec<FieldError>, Option<String>), AppError> {
     match error {
-        AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors, None)),
+        AppError::Refused(Refusal::Validation(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors, None)),
         error @ (AppError::FileTooLarge(..)
         | AppError::FileType(..)
         | AppError::Inflated(..)
         | AppError::UploadQuota { .. }
-        | AppError::Unusable(..)
+        | AppError::Refused(Refusal::Unusable(..))
         | AppError::TooLarge
         | AppError::StorageFull
-        | AppError::Conflict(_)) => Ok((error.status_code(), Vec::new(), Some(error.message(t)))),
+        | AppError::Refused(Refusal::Conflict(_))) => Ok((error.status_code(), Vec::new(), Some(error.message(t)))),
         other => Err(other),
     }
 }
@@ -353,7 +354,7 @@ pub async fn show_page(
     let (user, today) = (current.user.clone(), state.today());
     let (loaded, view, others, stored) = state
         .db(move |conn| {
-            let (project, mut view) = evidence::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let (project, mut view) = evidence::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             let loaded = load(conn, &user, &project.code)?;
             if evidence::can_review(&user) {
                 evidence::show_reuse(conn, std::slice::from_mut(&mut view))?;
@@ -366,7 +367,11 @@ pub async fn show_page(
         .await?;
     let report = report(loaded, today, &state.config.tracking);
     let project = report.project;
-    let indicator = report.indicators.into_iter().find(|i| i.id == view.indicator_id).ok_or(AppError::NotFound)?;
+    let indicator = report
+        .indicators
+        .into_iter()
+        .find(|i| i.id == view.indicator_id)
+        .ok_or(AppError::Refused(Refusal::NotFound))?;
     let required =
         proof::required(stored.get(&indicator.id).map_or("", String::as_str), &indicator.metric, &indicator.target);
     let checklist = required.into_iter().map(|k| (k, view.files.iter().any(|f| f.kind == Some(k)))).collect();

@@ -14,10 +14,11 @@ use crate::db::guide::{self, GuideSummary, StoredGuide};
 use crate::domain::guide::correction::{self, CorrectionError};
 use crate::domain::guide::model::{Indicator, LOW_CONFIDENCE, Period, direction_name};
 use crate::domain::guide::{self as parser, Guide, GuideError, Problem};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
 use crate::i18n::guide_warning::{self, WarningView};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
 use crate::web::route_table::Routes;
@@ -435,7 +436,7 @@ pub async fn preview(
     match parsed {
         Ok(guide) => {
             let source = String::from_utf8_lossy(&bytes).into_owned();
-            let refusal = guide.check_importable().err().map(|e| AppError::Guide(e).message(ctx.t));
+            let refusal = guide.check_importable().err().map(|e| AppError::Refused(Refusal::Guide(e)).message(ctx.t));
             let status = if refusal.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             render_with(
                 status,
@@ -452,7 +453,7 @@ pub async fn preview(
         }
         Err(error) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let error = Some(AppError::Guide(error).message(ctx.t));
+            let error = Some(AppError::Refused(Refusal::Guide(error)).message(ctx.t));
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &NewPage { ctx, text, error })
         }
     }
@@ -483,7 +484,7 @@ pub async fn save(
         );
     }
     if let Err(error) = guide.check_importable() {
-        let message = Some(AppError::Guide(error).message(ctx.t));
+        let message = Some(AppError::Refused(Refusal::Guide(error)).message(ctx.t));
         return render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &preview_page(ctx, None, &guide, source, &form, &[], message),
@@ -495,7 +496,7 @@ pub async fn save(
     let result = state.db(move |conn| Ok(guide::store(conn, &to_store, &stored_source, Some(actor), now)?)).await;
     match result {
         Ok(stored) => Ok(see_other(&format!("/guides/{}?done=saved", stored.id))),
-        Err(refusal @ AppError::ConflictWith(..)) => {
+        Err(refusal @ AppError::Refused(Refusal::ConflictWith(..))) => {
             let message = Some(refusal.message(ctx.t));
             render_with(StatusCode::CONFLICT, &preview_page(ctx, None, &guide, source, &form, &[], message))
         }
@@ -514,7 +515,7 @@ pub async fn show(
     let id = id.into_inner();
     let (stored, regions) = state
         .db(move |conn| {
-            let stored = guide::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let stored = guide::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             Ok((stored, guide::list_regions(conn, id)?))
         })
         .await?;

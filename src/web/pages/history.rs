@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use crate::db::project::{self, Project};
 use crate::db::{DbConnection, audit, user};
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
+use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render};
 use crate::web::route_table::Routes;
@@ -92,9 +93,9 @@ pub async fn show(
     let page = query.page.unwrap_or(1).max(1);
     let (project, (history, more)) = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::NotFound);
+                return Err(AppError::Refused(Refusal::NotFound));
             }
             let rows = rows(conn, project.id, (page - 1) * PER_PAGE, PER_PAGE)?;
             Ok((project, rows))

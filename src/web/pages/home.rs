@@ -5,7 +5,7 @@ use askama::Template;
 
 use crate::db::{portfolio, user};
 use crate::domain::role::Role;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render};
 use crate::web::state::AppState;

@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::app::reports;
 use crate::db::evidence::EvidenceView;
 use crate::db::indicator::{self, is_closed};
 use crate::db::milestone::{self, PlanRequest};
@@ -15,16 +16,17 @@ use crate::db::project::{self, Project};
 use crate::db::work_calendar;
 use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::status;
 use crate::domain::target::Target;
 use crate::domain::workdays::WorkCalendar;
-use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
-use crate::jobs::notices::date_text;
+use crate::i18n::dates::date_text;
 use crate::report::facts::IndicatorFacts;
-use crate::report::{figures, gather};
+use crate::report::figures;
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::indicator_detail::{IndicatorDetail, load};
 use crate::web::indicator_input::TargetChanges;
@@ -384,7 +386,7 @@ fn progress_chart(
     locale: Locale,
 ) -> Option<String> {
     let period = Period { start: project.execution_start, end: project.execution_end };
-    let evidence: Vec<_> = items.iter().cloned().map(gather::evidence_facts).collect();
+    let evidence: Vec<_> = items.iter().cloned().map(reports::evidence_facts).collect();
     let observations = figures::verified(&evidence);
     let evaluation = status::evaluate(&detail.target, &detail.checkpoints, &observations, period, as_of, warning_days);
     let facts = IndicatorFacts {
@@ -405,8 +407,10 @@ fn progress_chart(
 /// How a refused change shows on the page: field errors beside their fields, a conflict at the top.
 pub(super) fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), AppError> {
     match error {
-        AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        AppError::Conflict(key) => Ok((StatusCode::CONFLICT, vec![FieldError { field: "form", message: key }])),
+        AppError::Refused(Refusal::Validation(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        AppError::Refused(Refusal::Conflict(key)) => {
+            Ok((StatusCode::CONFLICT, vec![FieldError { field: "form", message: key }]))
+        }
         other => Err(other),
     }
 }
@@ -449,10 +453,9 @@ pub async fn update(
     let result = state
         .db(move |conn| {
             let (_, detail) = load(conn, &user, id)?;
-            let changes = form.changes(false).map_err(AppError::Validation)?;
-            let input =
-                changes.apply(&detail.metric, detail.condition, &detail.target).map_err(AppError::Validation)?;
-            indicator::update(conn, id, &input, changes.reason.as_deref(), Some(user.id), now, today)
+            let changes = form.changes(false).map_err(Refusal::Validation)?;
+            let input = changes.apply(&detail.metric, detail.condition, &detail.target).map_err(Refusal::Validation)?;
+            Ok(indicator::update(conn, id, &input, changes.reason.as_deref(), Some(user.id), now, today)?)
         })
         .await;
     match result {
@@ -489,7 +492,7 @@ pub async fn replan(
         .db(move |conn| {
             let (_, detail) = load(conn, &user, id)?;
             let request = form.request(&detail.target)?;
-            milestone::replan(conn, id, &request, Some(user.id), now, today).map(|_| ())
+            Ok(milestone::replan(conn, id, &request, Some(user.id), now, today)?).map(|_| ())
         })
         .await;
     match result {
@@ -520,7 +523,8 @@ async fn new_page(
     form: IndicatorForm,
     errors: Vec<FieldError>,
 ) -> Result<HttpResponse, AppError> {
-    let project = state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)).await?;
+    let project =
+        state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
     render_with(
         status,
         &NewPage {
@@ -560,10 +564,10 @@ pub async fn add(
     let (submitted, project_code) = (form.clone(), code.clone());
     let result = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::NotFound)?;
-            let changes = form.changes(true).map_err(AppError::Validation)?;
-            let input = changes.new_indicator().map_err(AppError::Validation)?;
-            indicator::add(conn, project.id, &input, changes.reason.as_deref(), Some(actor), now, today)
+            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
+            let changes = form.changes(true).map_err(Refusal::Validation)?;
+            let input = changes.new_indicator().map_err(Refusal::Validation)?;
+            Ok(indicator::add(conn, project.id, &input, changes.reason.as_deref(), Some(actor), now, today)?)
         })
         .await;
     match result {

@@ -9,9 +9,10 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
 use crate::db::institution::{self, Institution, InstitutionFields};
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::domain::role::Role;
-use crate::error::{AppError, FieldError};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::route_table::Routes;
@@ -97,14 +98,14 @@ impl InstitutionForm {
         }
         let office_email = match self.research_office_email.trim() {
             "" => None,
-            email => crate::account::check_email(email)
+            email => crate::app::account::check_email(email)
                 .map_err(|_| {
                     errors.push(FieldError { field: "research_office_email", message: "account.email_invalid" })
                 })
                 .ok(),
         };
         if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
+            return Err(AppError::Refused(Refusal::Validation(errors)));
         }
         let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(Checked {
@@ -127,7 +128,7 @@ fn save(
 ) -> Result<i64, AppError> {
     crate::db::write_transaction(conn, |conn| {
         if institution::name_taken(conn, &checked.name, id)? {
-            return Err(AppError::Conflict("institution.name_taken"));
+            return Err(AppError::Refused(Refusal::Conflict("institution.name_taken")));
         }
         let region_id = checked.region.as_deref().map(|r| institution::ensure_region(conn, r, now)).transpose()?;
         let fields = InstitutionFields {
@@ -142,7 +143,7 @@ fn save(
         let id = match id {
             Some(id) => {
                 if institution::update(conn, id, &fields)? == 0 {
-                    return Err(AppError::NotFound);
+                    return Err(AppError::Refused(Refusal::NotFound));
                 }
                 id
             }
@@ -181,8 +182,10 @@ async fn submit(
     };
     let (status, errors) = match result {
         Ok(_) => return Ok(see_other("/institutions?done=saved")),
-        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-        Err(AppError::Conflict(key)) => (StatusCode::CONFLICT, vec![FieldError { field: "name", message: key }]),
+        Err(AppError::Refused(Refusal::Validation(errors))) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(AppError::Refused(Refusal::Conflict(key))) => {
+            (StatusCode::CONFLICT, vec![FieldError { field: "name", message: key }])
+        }
         Err(other) => return Err(other),
     };
     form_page(&req, &state, &current, status, id, form, FormErrors(errors)).await
@@ -228,7 +231,8 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     current.require(MANAGERS)?;
     let id = id.into_inner();
-    let (found, region) = state.db(move |conn| institution::find(conn, id)?.ok_or(AppError::NotFound)).await?;
+    let (found, region) =
+        state.db(move |conn| institution::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
     let form = InstitutionForm {
         name: found.name,
         region: region.unwrap_or_default(),

@@ -4,8 +4,9 @@ use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
+use crate::web::error::AppError;
 use crate::web::page::{LANG_COOKIE, local_path, see_other};
 
 /// Where to return to.
@@ -16,7 +17,7 @@ pub struct Back {
 
 /// Sets the language cookie. A GET is enough: the preference changes nothing on the server.
 pub async fn switch(tag: web::Path<String>, query: web::Query<Back>) -> Result<HttpResponse, AppError> {
-    let locale = Locale::from_tag(&tag).ok_or(AppError::NotFound)?;
+    let locale = Locale::from_tag(&tag).ok_or(AppError::Refused(Refusal::NotFound))?;
     let cookie = Cookie::build(LANG_COOKIE, locale.tag())
         .path("/")
         .same_site(SameSite::Lax)

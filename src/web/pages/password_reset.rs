@@ -9,14 +9,15 @@ use askama::Template;
 use chrono::Duration;
 use serde::Deserialize;
 
-use crate::account;
+use crate::app::account;
+use crate::app::outbox::{self, Envelope};
 use crate::auth::secret;
 use crate::db::password_reset::{self, LINK_HOURS};
 use crate::db::user;
-use crate::error::{AppError, FieldError};
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::i18n::Locale;
-use crate::mail::message::{self, Envelope};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::pages::session::known_device_cookie;
 use crate::web::rate_limit;
@@ -82,7 +83,7 @@ pub async fn request(
                     list_unsubscribe: None,
                 };
                 let subject = t.get("email.password_reset.subject");
-                Ok(message::queue_password_reset(conn, &envelope, subject, reset_id, now)?)
+                Ok(outbox::queue_password_reset(conn, &envelope, subject, reset_id, now)?)
             })
         })
         .await?;
@@ -143,14 +144,17 @@ pub async fn reset(
     let password = form.password.clone();
     let result = state
         .db(move |conn| {
-            let user_id = password_reset::find_user(conn, &token_hash, now)?.ok_or(AppError::NotFound)?;
+            let user_id =
+                password_reset::find_user(conn, &token_hash, now)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             crate::db::write_transaction(conn, |conn| {
                 if !password_reset::consume(conn, &token_hash, now)? {
-                    return Err(AppError::NotFound);
+                    return Err(AppError::Refused(Refusal::NotFound));
                 }
                 let change = account::PasswordChange::Reset { must_change: false };
                 account::set_password(conn, user_id, &password, change, Some(user_id), now)?;
-                let hash = user::find(conn, user_id)?.and_then(|u| u.password_hash).ok_or(AppError::NotFound)?;
+                let hash = user::find(conn, user_id)?
+                    .and_then(|u| u.password_hash)
+                    .ok_or(AppError::Refused(Refusal::NotFound))?;
                 Ok(rate_limit::device_cookie_value(user_id, &hash))
             })
         })
@@ -163,7 +167,7 @@ pub async fn reset(
                 .map_err(|e| AppError::Internal(e.into()))?;
             Ok(response)
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => {
             let page = ResetPage {
                 ctx: PageCtx::new(&req, None),
                 token: &form.token,
@@ -172,7 +176,7 @@ pub async fn reset(
             };
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(AppError::NotFound) => {
+        Err(AppError::Refused(Refusal::NotFound)) => {
             let page =
                 ResetPage { ctx: PageCtx::new(&req, None), token: "", valid: false, errors: FormErrors::default() };
             render_with(StatusCode::NOT_FOUND, &page)

@@ -9,8 +9,9 @@ use serde::Deserialize;
 
 use crate::db::project::{self, Project};
 use crate::db::{extension, indicator};
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators::STAFF;
@@ -54,15 +55,16 @@ pub async fn set_officer(
     let (submitted, project_code) = (form.clone(), code.clone());
     let result = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::NotFound)?;
-            project::set_officer(conn, project.id, Some(&form.officer_email), Some(actor), now).map(|_| ())
+            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
+            Ok(project::set_officer(conn, project.id, Some(&form.officer_email), Some(actor), now)?).map(|_| ())
         })
         .await;
     let (status, errors) = match result {
         Ok(()) => return Ok(see_other(&format!("/projects/{code}?done=saved"))),
         Err(error) => super::indicators::refused(error)?,
     };
-    let project = state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)).await?;
+    let project =
+        state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
     render_with(
         status,
         &OfficerPage { ctx: PageCtx::new(&req, Some(&current)), project, form: submitted, errors: FormErrors(errors) },
@@ -81,8 +83,8 @@ pub async fn freeze_baseline(
     let path = format!("/projects/{code}?done=saved");
     state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
-            indicator::freeze_baseline(conn, project.id, Some(actor), now)
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
+            Ok(indicator::freeze_baseline(conn, project.id, Some(actor), now)?)
         })
         .await?;
     Ok(see_other(&path))
@@ -120,18 +122,19 @@ pub async fn extend(
     let (submitted, project_code) = (form.clone(), code.clone());
     let result = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             let Ok(new_end) = NaiveDate::parse_from_str(form.new_end.trim(), "%Y-%m-%d") else {
                 return Err(AppError::field("new_end", "plan.date_invalid"));
             };
-            extension::extend(conn, project.id, new_end, &form.reason, Some(actor), now, today)
+            Ok(extension::extend(conn, project.id, new_end, &form.reason, Some(actor), now, today)?)
         })
         .await;
     let (status, errors) = match result {
         Ok(()) => return Ok(see_other(&format!("/projects/{code}?done=saved"))),
         Err(error) => super::indicators::refused(error)?,
     };
-    let project = state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)).await?;
+    let project =
+        state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
     render_with(
         status,
         &ExtensionPage {

@@ -15,10 +15,11 @@ use crate::db::guide::{self, StoredTemplate};
 use crate::db::registration::{self, BaselineInput, NewProject, PartnerInput};
 use crate::db::{DbConnection, institution};
 use crate::domain::guide::model::{Period, direction_name};
+use crate::domain::refusal::{FieldError, ItemError, Refusal};
 use crate::domain::role::Role;
-use crate::error::{AppError, FieldError, ItemError};
 use crate::roster::{half_width, parse_partners, split_emails};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
 use crate::web::state::AppState;
@@ -176,10 +177,10 @@ impl RegistrationForm {
             })
             .collect();
         if !item_errors.is_empty() {
-            return Err(AppError::ItemValidation(errors, item_errors));
+            return Err(AppError::Refused(Refusal::ItemValidation(errors, item_errors)));
         }
         if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
+            return Err(AppError::Refused(Refusal::Validation(errors)));
         }
         let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let project = NewProject {
@@ -213,7 +214,7 @@ fn register(conn: &mut DbConnection, typed: Typed, actor: i64, now: chrono::Naiv
         project.execution =
             Some(Period { start: typed.start.unwrap_or(default.start), end: typed.end.unwrap_or(default.end) });
     }
-    registration::register(conn, &project, Some(actor), now).map(|_| ())
+    Ok(registration::register(conn, &project, Some(actor), now)?).map(|_| ())
 }
 
 /// A direction in the select.
@@ -415,9 +416,11 @@ pub async fn create(
             let location = format!("/projects/{}?done=registered", encode_path_segment(form.code.trim()));
             return Ok(see_other(&location));
         }
-        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new()),
-        Err(AppError::ItemValidation(errors, items)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, items),
-        Err(AppError::Conflict(key)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => (StatusCode::UNPROCESSABLE_ENTITY, errors, Vec::new()),
+        Err(AppError::Refused(Refusal::ItemValidation(errors, items))) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, errors, items)
+        }
+        Err(AppError::Refused(Refusal::Conflict(key))) => {
             (StatusCode::CONFLICT, vec![FieldError { field: "code", message: key }], Vec::new())
         }
         Err(other) => return Err(other),

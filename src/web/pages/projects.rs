@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{project_form, roster};
+use crate::app::evaluation::{IndicatorReport, load, report};
 use crate::db::evidence::{self, Awaiting, can_contribute};
 use crate::db::project::{self, Project};
 use crate::db::project_state;
@@ -16,14 +17,14 @@ use crate::db::work_calendar;
 use crate::domain::guide::model::Op;
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
+use crate::domain::refusal::Refusal;
 use crate::domain::status::Status;
 use crate::domain::workdays::WorkCalendar;
-use crate::error::AppError;
 use crate::i18n::T;
-use crate::jobs::notices::date_text;
+use crate::i18n::dates::date_text;
 use crate::report::figures;
-use crate::report::project::{IndicatorReport, load, report};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::pages::evidence::value_text;
@@ -232,9 +233,9 @@ pub async fn change_state(
         Some(to) => {
             state
                 .db(move |conn| {
-                    let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::NotFound)?;
+                    let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::Refused(Refusal::NotFound))?;
                     let asked = project_state::Move { to, note: Some(&note), withdraw_reason: Some(&withdraw_reason) };
-                    project_state::change(conn, project.id, asked, Some(actor), now)
+                    Ok(project_state::change(conn, project.id, asked, Some(actor), now)?)
                 })
                 .await
         }
@@ -242,12 +243,18 @@ pub async fn change_state(
     };
     let error = match result {
         Ok(_) => return Ok(see_other(&format!("/projects/{}?done=state_changed", encode_path_segment(&code)))),
-        Err(error @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::ConflictWith(..))) => error,
+        Err(
+            error @ (AppError::Refused(Refusal::Validation(_))
+            | AppError::Refused(Refusal::Conflict(_))
+            | AppError::Refused(Refusal::ConflictWith(..))),
+        ) => error,
         Err(other) => return Err(other),
     };
     let t = PageCtx::new(&req, Some(&current)).t;
     let message = match &error {
-        AppError::Validation(fields) => fields.iter().map(|f| t.get(f.message)).collect::<Vec<_>>().join(" "),
+        AppError::Refused(Refusal::Validation(fields)) => {
+            fields.iter().map(|f| t.get(f.message)).collect::<Vec<_>>().join(" ")
+        }
         other => other.message(t),
     };
     let status = actix_web::ResponseError::status_code(&error);

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use crate::db::guide;
 use crate::db::project::{self, Project};
 use crate::db::report::{self as stored, Snapshot};
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, see_other};
 use crate::web::pages::evidence::client_ip;
@@ -135,9 +136,9 @@ pub async fn project_page(
     let (user, code) = (current.user.clone(), code.into_inner());
     let (project, submitted) = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::NotFound)?;
+            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::NotFound);
+                return Err(AppError::Refused(Refusal::NotFound));
             }
             let submitted = stored::for_project(conn, project.id)?;
             Ok((project, submitted))
@@ -166,7 +167,8 @@ pub async fn project_generate(
     let kind = parse_project_kind(query.kind.as_deref())?;
     let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;
     let locale = parse_locale(query.lang.as_deref(), page_locale);
-    let format = Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::NotFound)?;
+    let format =
+        Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::Refused(Refusal::NotFound))?;
     let generated = report_files::project_report(&state, &current.user, code.into_inner(), kind, as_of, locale).await?;
     Ok(report_files::send_made(&generated.made, format))
 }
@@ -229,7 +231,8 @@ pub async fn portfolio_generate(
     let page_locale = crate::web::page::request_locale(&req, Some(&current));
     let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;
     let locale = parse_locale(query.lang.as_deref(), page_locale);
-    let format = Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::NotFound)?;
+    let format =
+        Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::Refused(Refusal::NotFound))?;
     let guide_id = chosen_guide(&state, query.guide.as_deref()).await?;
     let generated = report_files::portfolio_report(&state, &current.user, guide_id, as_of, locale).await?;
     Ok(report_files::send_made(&generated.made, format))
@@ -259,6 +262,6 @@ pub async fn download(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
-    let format = Format::parse(&format).ok_or(AppError::NotFound)?;
+    let format = Format::parse(&format).ok_or(AppError::Refused(Refusal::NotFound))?;
     report_files::send_frozen(&state, &current.user, id, format).await
 }

@@ -6,12 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
 use super::history::PageQuery;
+use crate::app::outbox::Context;
+use crate::app::review_notice;
 use crate::db::evidence::{self, Decision, QueueItem};
 use crate::db::project;
-use crate::error::{AppError, FieldError};
-use crate::jobs::notices::Context;
-use crate::jobs::review_notice;
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, see_other};
 use crate::web::pages::evidence::{ReviewForm, client_ip, show_page};
@@ -72,8 +73,12 @@ pub async fn review(
         let (viewer, evidence_id) = (current.user.clone(), *id);
         state
             .db(move |conn| {
-                let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::NotFound)?;
-                if project::can_view(conn, &viewer, &project)? { Ok(()) } else { Err(AppError::NotFound) }
+                let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
+                if project::can_view(conn, &viewer, &project)? {
+                    Ok(())
+                } else {
+                    Err(AppError::Refused(Refusal::NotFound))
+                }
             })
             .await?;
     }
@@ -103,8 +108,8 @@ pub async fn review(
     let (status, errors, message) = match result {
         Ok(Some(next)) => return Ok(see_other(&format!("/evidence/{next}?done=reviewed"))),
         Ok(None) => return Ok(see_other("/review?done=reviewed")),
-        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
-        Err(error @ AppError::Conflict(_)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        Err(error @ AppError::Refused(Refusal::Conflict(_))) => {
             (error.status_code(), Vec::<FieldError>::new(), Some(error.message(PageCtx::new(&req, Some(&current)).t)))
         }
         Err(other) => return Err(other),

@@ -10,8 +10,9 @@ use askama::Template;
 
 use super::project_form::STAFF;
 use crate::db;
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::roster::{self, Column, MAX_ROSTER_BYTES, RosterRow};
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
 use crate::web::route_table::Routes;
@@ -90,13 +91,17 @@ async fn run(
     let parsed = roster::parse(&sheet);
     let rows = parsed.rows.clone();
     let (now, actor) = (state.clock.now(), current.user.id);
-    match state.db(move |conn| db::roster::import(conn, &parsed, dry_run, Some(actor), now)).await {
+    match state.db(move |conn| Ok(db::roster::import(conn, &parsed, dry_run, Some(actor), now)?)).await {
         Ok(_) => Ok(Ok((rows, bytes))),
-        Err(AppError::Rows(problems)) => {
+        Err(AppError::Refused(Refusal::Rows(problems))) => {
             let t = ctx.t;
             let problems = problems
                 .iter()
-                .map(|p| ProblemRow { row: p.row, column: p.column(t), message: p.message(t) })
+                .map(|p| ProblemRow {
+                    row: p.row,
+                    column: crate::i18n::refusal::row_column(t, p),
+                    message: crate::i18n::refusal::row_message(t, p),
+                })
                 .collect();
             Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, ImportPage { problems, ..ImportPage::empty(ctx) })))
         }

@@ -10,9 +10,10 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
 use crate::db::user;
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;
@@ -75,7 +76,7 @@ pub async fn save(
     // Only the offered languages: a stored tag the mail templates do not know would fall back
     // silently, and the user would not learn why their e-mails stayed Chinese.
     let Some(locale) = Locale::from_tag(&form.locale) else {
-        let errors = FormErrors(vec![crate::error::FieldError {
+        let errors = FormErrors(vec![crate::domain::refusal::FieldError {
             field: "locale",
             message: "notifications_page.locale_invalid",
         }]);
@@ -85,7 +86,7 @@ pub async fn save(
     state
         .db(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                let before = user::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+                let before = user::find(conn, user_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
                 user::set_notifications(conn, user_id, locale.tag(), !digest, now)?;
                 let detail = json!({
                     "before": { "locale": before.locale, "digest_opt_out": before.digest_opt_out },

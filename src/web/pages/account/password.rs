@@ -5,11 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::account;
+use crate::app::account;
 use crate::auth::password;
 use crate::db::user;
-use crate::error::{AppError, FieldError};
+use crate::domain::refusal::{FieldError, Refusal};
 use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
@@ -50,31 +51,31 @@ pub async fn change(
     let now = state.clock.now();
     let (user_id, session_id) = (current.user.id, current.session_id);
     let result = if form.password != form.confirm {
-        Err(AppError::Validation(vec![FieldError { field: "confirm", message: "password.mismatch" }]))
+        Err(AppError::Refused(Refusal::Validation(vec![FieldError { field: "confirm", message: "password.mismatch" }])))
     } else {
         state
             .db(move |conn| {
-                let stored = user::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+                let stored = user::find(conn, user_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
                 if !password::verify(&form.current, stored.password_hash.as_deref()) {
                     return Err(AppError::field("current", "password.current_wrong"));
                 }
                 if form.current == form.password {
                     return Err(AppError::field("password", "password.unchanged"));
                 }
-                account::set_password(
+                Ok(account::set_password(
                     conn,
                     user_id,
                     &form.password,
                     account::PasswordChange::Own { keep_session: session_id },
                     Some(user_id),
                     now,
-                )
+                )?)
             })
             .await
     };
     match result {
         Ok(()) => Ok(see_other("/?done=password_changed")),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => {
             let page = PasswordPage {
                 ctx: PageCtx::new(&req, Some(&current)),
                 forced: current.user.must_change_password,

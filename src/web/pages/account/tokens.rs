@@ -5,10 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::account;
+use crate::app::account;
 use crate::db::api_token::{self, ApiToken};
-use crate::error::AppError;
+use crate::domain::refusal::Refusal;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;
@@ -73,12 +74,14 @@ pub async fn create(
     let user_id = current.user.id;
     let days = form.expires_in_days.trim().parse::<i64>().ok();
     let result = match account::token_expiry(days, state.config.api_token_max_days, now) {
-        Ok(expires_at) => state.db(move |conn| account::issue_token(conn, user_id, &form.name, expires_at, now)).await,
-        Err(e) => Err(e),
+        Ok(expires_at) => {
+            state.db(move |conn| Ok(account::issue_token(conn, user_id, &form.name, expires_at, now)?)).await
+        }
+        Err(e) => Err(e.into()),
     };
     match result {
         Ok((_, token)) => page(&req, &state, &current, StatusCode::OK, Some(token), FormErrors::default()).await,
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => {
             page(&req, &state, &current, StatusCode::UNPROCESSABLE_ENTITY, None, FormErrors(errors)).await
         }
         Err(other) => Err(other),
@@ -93,6 +96,6 @@ pub async fn revoke(
     _: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let (now, user_id, token_id) = (state.clock.now(), current.user.id, id.into_inner());
-    state.db(move |conn| account::revoke_token(conn, user_id, token_id, now)).await?;
+    state.db(move |conn| Ok(account::revoke_token(conn, user_id, token_id, now)?)).await?;
     Ok(see_other("/account/tokens?done=token_revoked"))
 }

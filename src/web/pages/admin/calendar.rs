@@ -12,16 +12,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::work_calendar::{self, StoredYear, lines};
+use crate::domain::refusal::FieldError;
 use crate::domain::role::Role;
-use crate::domain::workdays::{BadDates, WorkCalendar, YearArrangement};
-use crate::error::{AppError, FieldError};
+use crate::domain::workdays::{self, BadDates, WorkCalendar, YearArrangement};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;
-
-/// The published arrangements, as the built-in calendar holds them, to list beside what was entered.
-const BUILT_IN: &str = include_str!("../../../domain/workdays_cn.toml");
 
 #[derive(Template)]
 #[template(path = "pages/admin/calendar.html")]
@@ -110,7 +108,7 @@ fn bad_dates_message(bad: &BadDates) -> (&'static str, &'static str) {
 
 /// Every year in force, latest first: those entered here, then the configured and built-in ones.
 fn rows(configured: &WorkCalendar, stored: &[StoredYear]) -> Vec<YearRow> {
-    let built_in: BTreeMap<i32, YearArrangement> = toml::from_str(BUILT_IN).unwrap_or_default();
+    let built_in: BTreeMap<i32, YearArrangement> = workdays::published();
     let mut rows: BTreeMap<i32, YearRow> = BTreeMap::new();
     for (year, arrangement) in &built_in {
         rows.insert(*year, row(*year, "calendar_page.origin.built_in", arrangement, None));

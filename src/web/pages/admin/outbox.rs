@@ -11,11 +11,12 @@ use serde_json::json;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::outbox::{self, OutboxAttempt, OutboxEntry};
 use crate::db::reminder::{SweepRecord, skipped_sweeps};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::domain::timestamp;
-use crate::error::AppError;
 use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, see_other};
 use crate::web::state::AppState;
@@ -149,7 +150,7 @@ pub async fn message(
     let id = id.into_inner();
     let (entry, attempts) = state
         .db(move |conn| {
-            let entry = outbox::find_entry(conn, id)?.ok_or(AppError::NotFound)?;
+            let entry = outbox::find_entry(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             Ok((entry, outbox::list_attempts(conn, id, ATTEMPT_LIMIT)?))
         })
         .await?;
@@ -170,9 +171,9 @@ pub async fn retry(
     state
         .db(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                let before = outbox::find_entry(conn, id)?.ok_or(AppError::NotFound)?;
+                let before = outbox::find_entry(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
                 if !outbox::retry_failed(conn, id, now)? {
-                    return Err(AppError::Conflict("outbox_page.not_failed"));
+                    return Err(AppError::Refused(Refusal::Conflict("outbox_page.not_failed")));
                 }
                 let detail = json!({
                     "kind": before.kind,

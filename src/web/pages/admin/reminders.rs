@@ -10,10 +10,11 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
 use crate::db::reminder;
+use crate::domain::refusal::FieldError;
 use crate::domain::reminder::{MAX_OFFSET_DAYS, MAX_OFFSETS, RuleDays};
 use crate::domain::role::Role;
-use crate::error::{AppError, FieldError};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::state::AppState;

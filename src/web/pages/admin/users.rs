@@ -6,15 +6,16 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::account::{self, AccountInput, PasswordChange};
+use crate::app::account::{self, AccountInput, PasswordChange};
 use crate::auth::secret;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::institution;
 use crate::db::user::{self, User, UserChanges};
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::state::AppState;
@@ -170,7 +171,7 @@ pub async fn create(
         })
     });
     let result = match input {
-        Ok(input) => state.db(move |conn| account::create(conn, &input, Some(actor), now)).await,
+        Ok(input) => state.db(move |conn| Ok(account::create(conn, &input, Some(actor), now)?)).await,
         Err(e) => Err(e),
     };
     match result {
@@ -179,11 +180,11 @@ pub async fn create(
             email: created.email,
             password: created.generated_password.unwrap_or_default(),
         }),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => {
             form_page(&req, &state, &current, StatusCode::UNPROCESSABLE_ENTITY, None, form, FormErrors(errors)).await
         }
-        Err(AppError::Conflict(key)) => {
-            let errors = FormErrors(vec![crate::error::FieldError { field: "email", message: key }]);
+        Err(AppError::Refused(Refusal::Conflict(key))) => {
+            let errors = FormErrors(vec![crate::domain::refusal::FieldError { field: "email", message: key }]);
             form_page(&req, &state, &current, StatusCode::CONFLICT, None, form, errors).await
         }
         Err(other) => Err(other),
@@ -199,7 +200,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let found = state.db(move |conn| Ok(user::find(conn, id)?)).await?.ok_or(AppError::NotFound)?;
+    let found = state.db(move |conn| Ok(user::find(conn, id)?)).await?.ok_or(AppError::Refused(Refusal::NotFound))?;
     form_page(&req, &state, &current, StatusCode::OK, Some(id), UserForm::from_user(&found), FormErrors::default())
         .await
 }
@@ -217,7 +218,7 @@ pub async fn update(
     current.require(&[Role::Admin])?;
     let (now, actor, id) = (state.clock.now(), current.user.id, id.into_inner());
     let checked = (|| {
-        let name = account::check_name(&form.name).map_err(|e| AppError::Validation(vec![e]))?;
+        let name = account::check_name(&form.name).map_err(|e| AppError::Refused(Refusal::Validation(vec![e])))?;
         Ok::<_, AppError>((name, form.role()?, form.institution()?))
     })();
     let (locale, active) = (form.locale(), form.active.is_some());
@@ -226,10 +227,10 @@ pub async fn update(
             state
                 .db(move |conn| {
                     crate::db::write_transaction(conn, |conn| {
-                        let before = user::find(conn, id)?.ok_or(AppError::NotFound)?;
+                        let before = user::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
                         let loses_admin = before.role == Role::Admin && before.active && (role != Role::Admin || !active);
                         if loses_admin && user::count_active_admins(conn)? <= 1 {
-                            return Err(AppError::Conflict("account.last_admin"));
+                            return Err(AppError::Refused(Refusal::Conflict("account.last_admin")));
                         }
                         let changes = UserChanges { name: &name, role: role.as_str(), locale: locale.tag(), institution_id: Some(institution_id), active, updated_at: now };
                         user::update(conn, id, &changes)?;
@@ -247,12 +248,12 @@ pub async fn update(
     };
     match result {
         Ok(()) => Ok(see_other("/admin/users?done=saved")),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Refused(Refusal::Validation(errors))) => {
             form_page(&req, &state, &current, StatusCode::UNPROCESSABLE_ENTITY, Some(id), form, FormErrors(errors))
                 .await
         }
-        Err(AppError::Conflict(key)) => {
-            let errors = FormErrors(vec![crate::error::FieldError { field: "role", message: key }]);
+        Err(AppError::Refused(Refusal::Conflict(key))) => {
+            let errors = FormErrors(vec![crate::domain::refusal::FieldError { field: "role", message: key }]);
             form_page(&req, &state, &current, StatusCode::CONFLICT, Some(id), form, errors).await
         }
         Err(other) => Err(other),
@@ -273,7 +274,7 @@ pub async fn reset_password(
     let chosen = password.clone();
     let email = state
         .db(move |conn| {
-            let found = user::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let found = user::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             account::set_password(conn, id, &chosen, PasswordChange::Reset { must_change: true }, Some(actor), now)?;
             Ok(found.email)
         })

@@ -2,13 +2,17 @@
 //! status, the rules a review follows, and the audit chain they leave. Pages and the API have their
 //! own tests; these pin the rules every entry point shares, on SQLite and PostgreSQL.
 
+pub(crate) mod api;
+pub(crate) mod crash;
+pub(crate) mod pages;
+
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use chrono::NaiveDate;
 use coop_tracker::db::evidence::{self, Decision, FileUpload, NewEntry, SubmissionKind};
 use coop_tracker::db::user::User;
 use coop_tracker::domain::evidence::{Checked, Reported};
-use coop_tracker::error::AppError;
+use coop_tracker::domain::refusal::{Failure, Refusal};
 use coop_tracker::web::build_app;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -61,14 +65,14 @@ fn entry(indicator_id: i64, value: f64, measured_on: &str) -> NewEntry {
     }
 }
 
-fn submit(st: &Story, by: &User, entries: &[NewEntry]) -> Result<Vec<i64>, AppError> {
+fn submit(st: &Story, by: &User, entries: &[NewEntry]) -> Result<Vec<i64>, Failure> {
     with_conn(&st.s.app, |c| {
         evidence::submit(c, by, st.project_id, SubmissionKind::Single, None, entries, (None, test_now()))
             .map(|s| s.evidence_ids)
     })
 }
 
-fn review(st: &Story, by: &User, id: i64, decision: Decision, comment: &str) -> Result<i64, AppError> {
+fn review(st: &Story, by: &User, id: i64, decision: Decision, comment: &str) -> Result<i64, Failure> {
     with_conn(&st.s.app, |c| evidence::review(c, by, id, decision, comment, (None, test_now())))
 }
 
@@ -120,16 +124,22 @@ async fn a_review_needs_staff_a_reason_to_refuse_and_happens_once() {
     let ids = submit(&st, &st.member, &[entry(st.indicator_id, 10.0, "2026-05-01")]).unwrap();
     let before = (count(&st, "reviews"), count(&st, "audit_log"));
 
-    assert!(matches!(review(&st, &st.pi, ids[0], Decision::Accept, ""), Err(AppError::Forbidden)));
-    assert!(matches!(review(&st, &st.staff, ids[0], Decision::Reject, "  "), Err(AppError::Validation(_))));
-    assert!(matches!(review(&st, &st.staff, ids[0], Decision::More, ""), Err(AppError::Validation(_))));
-    assert!(matches!(review(&st, &st.staff, 999_999, Decision::Accept, ""), Err(AppError::NotFound)));
+    assert!(matches!(review(&st, &st.pi, ids[0], Decision::Accept, ""), Err(Failure::Refused(Refusal::Forbidden))));
+    assert!(matches!(
+        review(&st, &st.staff, ids[0], Decision::Reject, "  "),
+        Err(Failure::Refused(Refusal::Validation(_)))
+    ));
+    assert!(matches!(
+        review(&st, &st.staff, ids[0], Decision::More, ""),
+        Err(Failure::Refused(Refusal::Validation(_)))
+    ));
+    assert!(matches!(review(&st, &st.staff, 999_999, Decision::Accept, ""), Err(Failure::Refused(Refusal::NotFound))));
     assert_eq!((count(&st, "reviews"), count(&st, "audit_log")), before, "refusals change nothing");
 
     review(&st, &st.staff, ids[0], Decision::Reject, "检测报告未盖章").unwrap();
     assert!(matches!(
         review(&st, &st.staff, ids[0], Decision::Accept, ""),
-        Err(AppError::Conflict("review.error.already_reviewed"))
+        Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")))
     ));
     assert!(verified_values(&st).is_empty(), "rejected evidence does not count");
 
@@ -137,7 +147,10 @@ async fn a_review_needs_staff_a_reason_to_refuse_and_happens_once() {
     let answer = NewEntry { responds_to: Some(ids[0]), ..entry(st.indicator_id, 11.0, "2026-05-02") };
     let answered = submit(&st, &st.pi, &[answer]).unwrap();
     let again = NewEntry { responds_to: Some(answered[0]), ..entry(st.indicator_id, 12.0, "2026-05-03") };
-    assert!(matches!(submit(&st, &st.pi, &[again]), Err(AppError::Validation(_))), "a pending one is no answer");
+    assert!(
+        matches!(submit(&st, &st.pi, &[again]), Err(Failure::Refused(Refusal::Validation(_)))),
+        "a pending one is no answer"
+    );
     let views = with_conn(&st.s.app, |c| evidence::for_indicator(c, st.indicator_id, test_now().date()).unwrap());
     assert_eq!(views[0].responds_to, Some(ids[0]));
     assert_eq!(views[1].reviews[0].reason.as_deref(), Some("检测报告未盖章"));
@@ -149,10 +162,19 @@ async fn only_the_pi_and_members_report_and_never_on_a_closed_project() {
     let other =
         with_conn(&st.s.app, |c| coop_tracker::db::user::find_by_email(c, "other-pi@example.org").unwrap().unwrap());
     let before = count(&st, "evidence");
-    assert!(matches!(submit(&st, &other, &[entry(st.indicator_id, 1.0, "2026-05-01")]), Err(AppError::Forbidden)));
-    assert!(matches!(submit(&st, &st.staff, &[entry(st.indicator_id, 1.0, "2026-05-01")]), Err(AppError::Forbidden)));
-    assert!(matches!(submit(&st, &st.pi, &[]), Err(AppError::Validation(_))), "an empty submission");
-    assert!(matches!(submit(&st, &st.pi, &[entry(123_456, 1.0, "2026-05-01")]), Err(AppError::NotFound)));
+    assert!(matches!(
+        submit(&st, &other, &[entry(st.indicator_id, 1.0, "2026-05-01")]),
+        Err(Failure::Refused(Refusal::Forbidden))
+    ));
+    assert!(matches!(
+        submit(&st, &st.staff, &[entry(st.indicator_id, 1.0, "2026-05-01")]),
+        Err(Failure::Refused(Refusal::Forbidden))
+    ));
+    assert!(matches!(submit(&st, &st.pi, &[]), Err(Failure::Refused(Refusal::Validation(_)))), "an empty submission");
+    assert!(matches!(
+        submit(&st, &st.pi, &[entry(123_456, 1.0, "2026-05-01")]),
+        Err(Failure::Refused(Refusal::NotFound))
+    ));
     assert_eq!(count(&st, "evidence"), before);
     assert_eq!(count(&st, "submissions"), 0, "a refused submission leaves no submission row");
 
@@ -163,11 +185,11 @@ async fn only_the_pi_and_members_report_and_never_on_a_closed_project() {
     });
     assert!(matches!(
         submit(&st, &st.pi, &[entry(st.indicator_id, 2.0, "2026-05-02")]),
-        Err(AppError::Conflict("indicator.project_closed"))
+        Err(Failure::Refused(Refusal::Conflict("indicator.project_closed")))
     ));
     assert!(matches!(
         review(&st, &st.staff, ids[0], Decision::Accept, ""),
-        Err(AppError::Conflict("indicator.project_closed"))
+        Err(Failure::Refused(Refusal::Conflict("indicator.project_closed")))
     ));
 }
 

@@ -9,7 +9,7 @@ use actix_web::test;
 use coop_tracker::web::build_app;
 
 use crate::common::{Browser, Page, row_counts};
-use crate::evidence_api::{pdf, stored_files, upload};
+use crate::evidence::api::{pdf, stored_files, upload};
 use crate::projects::{body, setup};
 
 const BOUNDARY: &str = "----coop-abuse-5e1";

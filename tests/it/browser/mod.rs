@@ -1,6 +1,11 @@
 //! A real headless Chromium, driven through chromedriver: log in, see the home page, log out.
 //! Skipped, with a message, where chromedriver is not installed (`.ci/run` installs it).
 
+pub(crate) mod evidence;
+pub(crate) mod relative;
+pub(crate) mod reminders;
+pub(crate) mod reports;
+
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -13,9 +13,9 @@ use crate::db::user::User;
 use crate::domain::guide::model::Period;
 use crate::domain::plan::Checkpoint;
 use crate::domain::readiness::{self, Readiness, ReadinessItem};
+use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::status::{self, Evaluation, Status};
 use crate::domain::target::Target;
-use crate::error::AppError;
 
 /// One indicator evaluated as of a date.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -131,10 +131,10 @@ pub fn report(loaded: Loaded, as_of: NaiveDate, tracking: &Tracking) -> ProjectR
 
 /// Loads a project the caller may see (404 otherwise, so that codes of others' projects leak
 /// nothing) with its indicators and their values awaiting review.
-pub fn load(conn: &mut DbConnection, caller: &User, code: &str) -> Result<Loaded, AppError> {
-    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
+pub fn load(conn: &mut DbConnection, caller: &User, code: &str) -> Result<Loaded, Failure> {
+    let project = project::find_by_code(conn, code)?.ok_or(Failure::Refused(Refusal::NotFound))?;
     if !project::can_view(conn, caller, &project)? {
-        return Err(AppError::NotFound);
+        return Err(Failure::Refused(Refusal::NotFound));
     }
     let tracked = project::tracked_indicators(conn, project.id)?;
     let ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();

@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::common::{Browser, Page, row_counts, test_now, with_conn};
-use crate::evidence_api::{pdf, stored_files, upload};
+use crate::evidence::api::{pdf, stored_files, upload};
 use crate::projects::{Setup, body, registration, setup, setup_with_env};
 
 /// A report of the accuracy indicator that passes every check but the file's.

@@ -2,6 +2,13 @@
 //! bad registrations are refused field by field, and the status engine evaluates indicators as of
 //! any date (the way these tests travel through an execution period).
 
+pub(crate) mod form;
+pub(crate) mod indicators;
+pub(crate) mod officer;
+pub(crate) mod relative_targets;
+pub(crate) mod roster;
+pub(crate) mod state;
+
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use coop_tracker::domain::role::Role;

@@ -1,29 +1,31 @@
-//! Reads what a report is made from, as of a date. The only step of a report that touches the
-//! database; everything after it is a pure function of the facts.
+//! Reports as use cases: what a report is made from, as of a date, for someone who may see it (the
+//! only step of a report that touches the database; `report` turns the facts into words, charts,
+//! HTML and PDF), and freezing a made report as submitted.
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use serde_json::Value;
 
-use super::facts::{
-    ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, OverdueFacts, Partner, PortfolioFacts, ProjectFacts,
-    ProjectInfo, ProjectSummary,
-};
-use super::project::{IndicatorReport, Loaded, report};
+use super::evaluation::{IndicatorReport, Loaded, report};
 use crate::config::Tracking;
 use crate::db::DbConnection;
 use crate::db::evidence::{self, EvidenceView};
 use crate::db::project::{self, Project, TrackedIndicator};
-use crate::db::schema::{
-    audit_log, directions, guides, indicators, institutions, project_partners, projects, regions, topics, users,
-};
+use crate::db::report::{self as stored, NewSnapshot, Snapshot};
+use crate::db::report_facts;
 use crate::db::user::User;
 use crate::domain::guide::model::Period;
+use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::status::{self, Status, StatusSpan};
 use crate::domain::target::{Target, target_text};
-use crate::error::AppError;
+use crate::files::FileStore;
+use crate::report::facts::{
+    ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, OverdueFacts, Partner, PortfolioFacts, ProjectFacts,
+    ProjectInfo, ProjectSummary,
+};
+use crate::report::make::Made;
+use sha2::{Digest, Sha256};
 
 /// The audit actions a report lists as the project's change history, and the kind of change each is.
 const CHANGE_ACTIONS: [(&str, ChangeKind); 5] = [
@@ -36,12 +38,12 @@ const CHANGE_ACTIONS: [(&str, ChangeKind); 5] = [
 
 /// The project with this code, if `caller` may see it (`None`: the command line, which sees all).
 /// Unknown and hidden projects are both "not found", so codes of others' projects leak nothing.
-pub fn find_project(conn: &mut DbConnection, caller: Option<&User>, code: &str) -> Result<Project, AppError> {
-    let project = project::find_by_code(conn, code)?.ok_or(AppError::NotFound)?;
+pub fn find_project(conn: &mut DbConnection, caller: Option<&User>, code: &str) -> Result<Project, Failure> {
+    let project = project::find_by_code(conn, code)?.ok_or(Failure::Refused(Refusal::NotFound))?;
     if let Some(user) = caller
         && !project::can_view(conn, user, &project)?
     {
-        return Err(AppError::NotFound);
+        return Err(Failure::Refused(Refusal::NotFound));
     }
     Ok(project)
 }
@@ -66,12 +68,12 @@ pub fn project_facts(
     tracking: &Tracking,
     timezone: chrono_tz::Tz,
     now: NaiveDateTime,
-) -> Result<ProjectFacts, AppError> {
+) -> Result<ProjectFacts, Failure> {
     if as_of < project.execution_start {
-        return Err(AppError::field("as_of", "report.before_start"));
+        return Err(Refusal::field("as_of", "report.before_start").into());
     }
     if as_of > life_end(project.execution_end) {
-        return Err(AppError::field("as_of", "report.after_life"));
+        return Err(Refusal::field("as_of", "report.after_life").into());
     }
     let info = project_info(conn, &project)?;
     let tracked = project::tracked_indicators(conn, project.id)?;
@@ -141,41 +143,19 @@ pub fn evidence_facts(view: EvidenceView) -> EvidenceFacts {
 }
 
 /// The names behind a project's ids.
-fn project_info(conn: &mut DbConnection, project: &Project) -> Result<ProjectInfo, AppError> {
-    let (guide, guide_doc_number, topic_number, topic, direction): (String, String, i32, String, String) =
-        directions::table
-            .inner_join(topics::table.inner_join(guides::table))
-            .filter(directions::id.eq(project.direction_id))
-            .select((guides::title, guides::doc_number, topics::number, topics::title, directions::title))
-            .first(conn)?;
-    let lead_institution =
-        institutions::table.find(project.lead_institution_id).select(institutions::name).first(conn)?;
-    let partners = project_partners::table
-        .inner_join(institutions::table)
-        .left_join(regions::table)
-        .filter(project_partners::project_id.eq(project.id))
-        .order(project_partners::id.asc())
-        .select((institutions::name, regions::name.nullable()))
-        .load::<(String, Option<String>)>(conn)?
-        .into_iter()
-        .map(|(name, region)| Partner { name, region })
-        .collect();
-    let pi = users::table.find(project.pi_user_id).select(users::name).first(conn)?;
-    let officer = match project.officer_user_id {
-        Some(id) => users::table.find(id).select(users::name).first(conn).optional()?,
-        None => None,
-    };
+fn project_info(conn: &mut DbConnection, project: &Project) -> Result<ProjectInfo, Failure> {
+    let names = report_facts::project_names(conn, project)?;
     Ok(ProjectInfo {
         code: project.code.clone(),
         title: project.title.clone(),
-        guide,
-        guide_doc_number,
-        topic: format!("{topic_number}. {topic}"),
-        direction,
-        lead_institution,
-        partners,
-        pi,
-        officer,
+        topic: format!("{}. {}", names.topic_number, names.topic),
+        guide: names.guide,
+        guide_doc_number: names.guide_doc_number,
+        direction: names.direction,
+        lead_institution: names.lead_institution,
+        partners: names.partners.into_iter().map(|(name, region)| Partner { name, region }).collect(),
+        pi: names.pi,
+        officer: names.officer,
         funding_yuan: project.funding_yuan,
         execution_start: project.execution_start,
         execution_end: project.execution_end,
@@ -188,14 +168,8 @@ fn project_info(conn: &mut DbConnection, project: &Project) -> Result<ProjectInf
 
 /// The project's extensions, target changes, added indicators, baseline freeze and state changes from
 /// its audit log, oldest first.
-fn changes(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ChangeFacts>, AppError> {
-    let rows: Vec<(NaiveDateTime, String, String, Option<String>)> = audit_log::table
-        .left_join(users::table)
-        .filter(audit_log::project_id.eq(project_id))
-        .filter(audit_log::action.eq_any(CHANGE_ACTIONS.map(|(action, _)| action)))
-        .order(audit_log::id.asc())
-        .select((audit_log::at, audit_log::action, audit_log::detail, users::name.nullable()))
-        .load(conn)?;
+fn changes(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ChangeFacts>, Failure> {
+    let rows = report_facts::audit_rows(conn, project_id, &CHANGE_ACTIONS.map(|(action, _)| action))?;
     Ok(rows.into_iter().filter_map(|(at, action, detail, by)| change(at, &action, &detail, by)).collect())
 }
 
@@ -249,24 +223,14 @@ pub fn portfolio_facts(
     tracking: &Tracking,
     now: NaiveDateTime,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<PortfolioFacts, AppError> {
+) -> Result<PortfolioFacts, Failure> {
     let guide = match guide_id {
-        Some(id) => {
-            Some(guides::table.find(id).select((guides::doc_number, guides::title)).first::<(String, String)>(conn)?)
-        }
+        Some(id) => Some(report_facts::guide_title(conn, id)?),
         None => None,
     };
-    let mut query = projects::table
-        .inner_join(directions::table.inner_join(topics::table))
-        .order(projects::code.asc())
-        .select((Project::as_select(), topics::number, topics::title))
-        .into_boxed();
-    if let Some(id) = guide_id {
-        query = query.filter(topics::guide_id.eq(id));
-    }
-    let projects: Vec<(Project, i32, String)> = query.load(conn)?;
+    let projects = report_facts::projects_with_topics(conn, guide_id)?;
     if projects.iter().map(|(p, _, _)| life_end(p.execution_end)).max().is_some_and(|last| as_of > last) {
-        return Err(AppError::field("as_of", "report.portfolio_after_life"));
+        return Err(Refusal::field("as_of", "report.portfolio_after_life").into());
     }
     let total = projects.len();
     let mut summaries = Vec::with_capacity(total);
@@ -277,20 +241,13 @@ pub fn portfolio_facts(
         let ids: Vec<i64> = batch.iter().map(|(p, _, _)| p.id).collect();
         let names = batch_names(conn, batch)?;
         let mut regions: HashMap<i64, Vec<String>> = HashMap::new();
-        for (project_id, region) in project_partners::table
-            .inner_join(regions::table)
-            .filter(project_partners::project_id.eq_any(&ids))
-            .order(project_partners::id.asc())
-            .select((project_partners::project_id, regions::name))
-            .load::<(i64, String)>(conn)?
-        {
+        for (project_id, region) in report_facts::partner_regions(conn, &ids)? {
             let list = regions.entry(project_id).or_default();
             if !list.contains(&region) {
                 list.push(region);
             }
         }
-        let indicator_ids: Vec<i64> =
-            indicators::table.filter(indicators::project_id.eq_any(&ids)).select(indicators::id).load(conn)?;
+        let indicator_ids = report_facts::indicator_ids(conn, &ids)?;
         let mut tracked: HashMap<i64, Vec<TrackedIndicator>> = HashMap::new();
         for t in project::tracked_indicators_by_id(conn, &indicator_ids)? {
             tracked.entry(t.project_id).or_default().push(t);
@@ -307,7 +264,7 @@ pub fn portfolio_facts(
                 report(Loaded { project: project.clone(), tracked, pending: Default::default() }, as_of, tracking);
             let mut counts = [0usize; 6];
             for i in &evaluated.indicators {
-                counts[super::view::status_index(i.evaluation.status)] += 1;
+                counts[crate::report::view::status_index(i.evaluation.status)] += 1;
                 if matches!(i.evaluation.status, Status::Overdue | Status::Missed) {
                     overdue.push(OverdueFacts {
                         code: project.code.clone(),
@@ -356,15 +313,10 @@ pub fn portfolio_facts(
 fn batch_names(
     conn: &mut DbConnection,
     batch: &[(Project, i32, String)],
-) -> QueryResult<HashMap<i64, (String, String)>> {
+) -> Result<HashMap<i64, (String, String)>, Failure> {
     let leads: Vec<i64> = batch.iter().map(|(p, _, _)| p.lead_institution_id).collect();
     let pis: Vec<i64> = batch.iter().map(|(p, _, _)| p.pi_user_id).collect();
-    let institutions: HashMap<i64, String> = institutions::table
-        .filter(institutions::id.eq_any(&leads))
-        .select((institutions::id, institutions::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
+    let institutions = report_facts::institution_names(conn, &leads)?;
     let people = crate::db::user::names(conn, &pis)?;
     Ok(batch
         .iter()
@@ -404,4 +356,52 @@ fn count_overdue(spans: &[StatusSpan], dates: &[NaiveDate], counts: &mut [usize]
             }
         }
     }
+}
+
+/// Freezes a made report: its files into the file store (first, so that no row names a missing file),
+/// then its row and audit entry in one transaction, which secures the files against `files gc`.
+#[allow(clippy::too_many_arguments)]
+pub fn submit(
+    conn: &mut DbConnection,
+    files: &FileStore,
+    made: &Made,
+    project_id: Option<i64>,
+    guide_id: Option<i64>,
+    by: Option<i64>,
+    now: NaiveDateTime,
+    ip: Option<&str>,
+) -> Result<Snapshot, Failure> {
+    let stored_error = |e: std::io::Error| Failure::Internal(e.into());
+    let html = files.store_bytes(made.html.as_bytes()).map_err(stored_error)?;
+    let pdf = files.store_bytes(&made.pdf).map_err(stored_error)?;
+    let (html_sha256, pdf_sha256) = (html.sha256().to_owned(), pdf.sha256().to_owned());
+    let data_sha256 = hex::encode(Sha256::digest(made.data.as_bytes()));
+    let id = crate::db::write_transaction(conn, |conn| {
+        let id = stored::insert(
+            conn,
+            &NewSnapshot {
+                kind: made.kind.as_str(),
+                project_id,
+                guide_id,
+                as_of: made.as_of,
+                lang: made.locale.tag(),
+                title: &made.title,
+                html_sha256: &html_sha256,
+                html_bytes: made.html.len() as i64,
+                pdf_sha256: &pdf_sha256,
+                pdf_bytes: made.pdf.len() as i64,
+                data: &made.data,
+                data_sha256: &data_sha256,
+                submitted_by: by,
+                submitted_at: now,
+            },
+            ip,
+        )?;
+        for kept in [html, pdf] {
+            crate::db::evidence::hold_object(conn, kept.sha256())?;
+            files.secure(kept).map_err(stored_error)?;
+        }
+        Ok::<_, Failure>(id)
+    })?;
+    stored::find(conn, id)?.ok_or(Failure::Refused(Refusal::NotFound))
 }

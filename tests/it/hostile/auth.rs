@@ -6,11 +6,12 @@
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
+use coop_tracker::app::outbox::{Envelope, queue, queue_password_reset};
 use coop_tracker::db::schema::{api_tokens, outbox};
 use coop_tracker::db::{DbConnection, password_reset};
 use coop_tracker::domain::role::Role;
 use coop_tracker::jobs::outbox::deliver_due;
-use coop_tracker::mail::message::{self, Envelope};
+use coop_tracker::mail::message;
 use coop_tracker::web::build_app;
 use coop_tracker::web::csrf::form_token;
 use diesel::prelude::*;
@@ -404,9 +405,9 @@ async fn a_reset_message_whose_link_died_before_sending_is_not_sent() {
             locale: "zh-CN",
             list_unsubscribe: None,
         };
-        assert!(message::queue_password_reset(c, &envelope, "重置密码", reset, test_now()).unwrap());
-        let change = coop_tracker::account::PasswordChange::Reset { must_change: true };
-        coop_tracker::account::set_password(c, pi, "管理员重置的足够长密码", change, None, test_now()).unwrap();
+        assert!(queue_password_reset(c, &envelope, "重置密码", reset, test_now()).unwrap());
+        let change = coop_tracker::app::account::PasswordChange::Reset { must_change: true };
+        coop_tracker::app::account::set_password(c, pi, "管理员重置的足够长密码", change, None, test_now()).unwrap();
     });
     let report = deliver_due(&app.state.pool, &app.state.mailer, &app.state.config, "test", test_now()).unwrap();
     assert_eq!((report.sent, report.retrying, report.failed), (0, 0, 1));
@@ -526,7 +527,7 @@ async fn a_message_delivered_twice_as_a_file_leaves_one_file_named_by_its_messag
             locale: "zh-CN",
             list_unsubscribe: None,
         };
-        assert!(message::queue(c, &envelope, &rendered, test_now()).unwrap());
+        assert!(queue(c, &envelope, &rendered, test_now()).unwrap());
     });
     let files = || {
         let mut names: Vec<String> = std::fs::read_dir(app.state.config.mail_dir())

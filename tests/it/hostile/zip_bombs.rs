@@ -15,8 +15,8 @@ use actix_web::http::StatusCode;
 use coop_tracker::web::build_app;
 
 use crate::common::{Browser, PASSWORD, row_counts};
-use crate::evidence_api::{multipart, stored_files, upload};
-use crate::evidence_crash::{bin, free_port, start, user_with_token};
+use crate::evidence::api::{multipart, stored_files, upload};
+use crate::evidence::crash::{bin, free_port, start, user_with_token};
 use crate::projects::{body, setup};
 
 const MIB: usize = 1024 * 1024;

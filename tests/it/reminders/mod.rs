@@ -2,6 +2,8 @@
 //! calendar worked out independently, delivery over real SMTP on loopback, SMTP faults, concurrent
 //! sweeps, review decisions and the weekly digest.
 
+pub(crate) mod pages;
+
 use std::collections::BTreeSet;
 
 use actix_web::http::{Method, StatusCode};
@@ -784,7 +786,7 @@ async fn pages_say_which_due_dates_fall_on_a_weekend_or_a_holiday() {
         assert_eq!(page.status, StatusCode::OK);
         for c in &indicator.checkpoints {
             let t = coop_tracker::i18n::Locale::ZhCn.t();
-            let shown = coop_tracker::jobs::notices::date_text(t, &calendar, c.due_on);
+            let shown = coop_tracker::i18n::dates::date_text(t, &calendar, c.due_on);
             assert!(page.body.contains(&shown), "{shown} not on the page");
             days_off += usize::from(!calendar.is_workday(c.due_on));
         }

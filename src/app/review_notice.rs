@@ -1,14 +1,13 @@
 //! Telling the PI at once when evidence is rejected or more is asked for: queued in the same
 //! transaction as the review, so a decision is never recorded without its message.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::NaiveDateTime;
 
-use super::notices::{Context, Recipient, date_text};
+use super::outbox::{self, Context, Envelope, Recipient};
 use crate::db::DbConnection;
-use crate::db::reminder::{Person, contacts};
-use crate::db::schema::{evidence, indicators, reviews, users};
-use crate::mail::message::{self, Envelope};
+use crate::db::evidence::{self, Decided};
+use crate::db::reminder::{Person, active_person, contacts};
+use crate::i18n::dates::date_text;
 use crate::mail::notice::{Notice, Section};
 
 /// Queues the message for a review that rejected evidence or asked for more, to the PI and, when
@@ -20,30 +19,8 @@ pub fn queue(
     context: &Context<'_>,
     now: NaiveDateTime,
 ) -> anyhow::Result<usize> {
-    let (decision, reason, evidence_id, indicator_id, measured_on, submitted_by, metric, project_id): (
-        String,
-        Option<String>,
-        i64,
-        i64,
-        NaiveDate,
-        i64,
-        String,
-        i64,
-    ) = reviews::table
-        .inner_join(evidence::table.on(evidence::id.eq(reviews::evidence_id)))
-        .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
-        .filter(reviews::id.eq(review_id))
-        .select((
-            reviews::decision,
-            reviews::reason,
-            evidence::id,
-            indicators::id,
-            evidence::measured_on,
-            evidence::submitted_by,
-            indicators::metric,
-            indicators::project_id,
-        ))
-        .first(conn)?;
+    let Decided { decision, reason, evidence_id, indicator_id, measured_on, submitted_by, metric, project_id } =
+        evidence::decided(conn, review_id)?;
     let kind = match decision.as_str() {
         "rejected" => "rejected",
         "needs_more" => "needs_more",
@@ -52,12 +29,7 @@ pub fn queue(
     let Some(project) = contacts(conn, &[project_id])?.remove(&project_id) else { return Ok(0) };
     let mut people: Vec<Person> = project.pi.into_iter().collect();
     if people.iter().all(|p| p.user_id != submitted_by) {
-        let submitter: Option<Person> = users::table
-            .filter(users::id.eq(submitted_by))
-            .filter(users::active.eq(true))
-            .select((users::id, users::email, users::name, users::locale, users::digest_opt_out))
-            .first(conn)
-            .optional()?;
+        let submitter = active_person(conn, submitted_by)?;
         people.extend(submitter);
     }
     let mut queued = 0;
@@ -92,7 +64,7 @@ pub fn queue(
             locale: t.tag(),
             list_unsubscribe: None,
         };
-        if message::queue(conn, &envelope, &rendered, now)? {
+        if outbox::queue(conn, &envelope, &rendered, now)? {
             queued += 1;
         }
     }

@@ -5,16 +5,14 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::overdue::{self, Filter, Order};
-use crate::db::schema::projects;
 use crate::db::{DbConnection, project};
 use crate::domain::guide::model::Period;
+use crate::domain::refusal::Failure;
 use crate::domain::status::{self, Status};
 use crate::domain::target::Target;
-use crate::error::AppError;
 
 /// One overdue (or at-risk) indicator.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -79,7 +77,7 @@ pub fn overdue_page(
     order: Order,
     page: (i64, i64),
     warning_days: i64,
-) -> Result<OverduePage, AppError> {
+) -> Result<OverduePage, Failure> {
     let total = overdue::count(conn, as_of, filter)?;
     let items = page_items(conn, as_of, filter, order, page, warning_days)?;
     Ok(OverduePage { total, items })
@@ -93,7 +91,7 @@ pub fn page_items(
     order: Order,
     (limit, offset): (i64, i64),
     warning_days: i64,
-) -> Result<Vec<OverdueItem>, AppError> {
+) -> Result<Vec<OverdueItem>, Failure> {
     let rows = overdue::list(conn, as_of, filter, order, limit, offset)?;
     evaluate_rows(conn, as_of, &rows, warning_days)
 }
@@ -106,7 +104,7 @@ pub fn all_items(
     filter: &Filter,
     order: Order,
     warning_days: i64,
-) -> Result<Vec<OverdueItem>, AppError> {
+) -> Result<Vec<OverdueItem>, Failure> {
     let total = overdue::count(conn, as_of, filter)?;
     let rows = overdue::list(conn, as_of, filter, order, total, 0)?;
     let mut items = Vec::with_capacity(rows.len());
@@ -121,17 +119,12 @@ fn evaluate_rows(
     as_of: NaiveDate,
     rows: &[overdue::Listed],
     warning_days: i64,
-) -> Result<Vec<OverdueItem>, AppError> {
+) -> Result<Vec<OverdueItem>, Failure> {
     let ids: Vec<i64> = rows.iter().map(|row| row.indicator_id).collect();
     let tracked: HashMap<i64, _> =
         project::tracked_indicators_by_id(conn, &ids)?.into_iter().map(|t| (t.id, t)).collect();
     let project_ids: Vec<i64> = rows.iter().map(|row| row.project_id).collect();
-    let projects: HashMap<i64, (String, String, NaiveDate, NaiveDate)> = projects::table
-        .filter(projects::id.eq_any(&project_ids))
-        .select((projects::id, (projects::code, projects::title, projects::execution_start, projects::execution_end)))
-        .load::<(i64, (String, String, NaiveDate, NaiveDate))>(conn)?
-        .into_iter()
-        .collect();
+    let projects = project::titles_and_periods(conn, &project_ids)?;
     Ok(rows
         .iter()
         .filter_map(|row| {

@@ -2,6 +2,12 @@
 //! bodies get a 4xx with a message and change nothing, compared row by row and in the audit log
 //! before and after; markup in every free-text field comes back escaped on every page.
 
+pub(crate) mod auth;
+pub(crate) mod files;
+pub(crate) mod multipart;
+pub(crate) mod transport;
+pub(crate) mod zip_bombs;
+
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use coop_tracker::domain::role::Role;

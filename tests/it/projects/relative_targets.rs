@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::{Browser, with_conn};
-use crate::evidence_api::upload;
+use crate::evidence::api::upload;
 use crate::projects::{body, registration, setup};
 use crate::reports::pdf_text;
 

@@ -15,7 +15,7 @@ use coop_tracker::db::DbConnection;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::evidence_api::{multipart, pdf};
+use crate::evidence::api::{multipart, pdf};
 use crate::projects::registration;
 
 /// Files per upload: each evidence row must end up with exactly this many.

@@ -8,9 +8,9 @@ use crate::auth::{password, secret};
 use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::user::{self, NewUser, normalize_email};
+use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::timestamp;
-use crate::error::{AppError, FieldError};
 use crate::i18n::Locale;
 
 /// The longest display name accepted.
@@ -49,7 +49,7 @@ pub fn check_email(email: &str) -> Result<String, FieldError> {
     let email = normalize_email(email);
     let valid = !email.is_empty()
         && email.len() <= 254
-        && email.parse::<lettre::Address>().is_ok()
+        && crate::mail::is_address(&email)
         && email.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.') || domain == "localhost");
     if valid { Ok(email) } else { Err(FieldError { field: "email", message: "account.email_invalid" }) }
 }
@@ -74,7 +74,7 @@ pub fn create(
     input: &AccountInput,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<Created, AppError> {
+) -> Result<Created, Failure> {
     let mut errors = Vec::new();
     let email = check_email(&input.email).map_err(|e| errors.push(e)).ok();
     let name = check_name(&input.name).map_err(|e| errors.push(e)).ok();
@@ -82,14 +82,14 @@ pub fn create(
         errors.push(e);
     }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+        return Err(Failure::Refused(Refusal::Validation(errors)));
     };
     let generated = input.password.is_none().then(secret::generated_password);
     let chosen = input.password.as_deref().or(generated.as_deref()).unwrap_or_default();
     let hash = password::hash(chosen)?;
     crate::db::write_transaction(conn, |conn| {
         if user::find_by_email(conn, &email)?.is_some() {
-            return Err(AppError::Conflict("account.email_taken"));
+            return Err(Failure::Refused(Refusal::Conflict("account.email_taken")));
         }
         let id = user::insert(
             conn,
@@ -151,13 +151,13 @@ pub fn set_password(
     change: PasswordChange,
     actor: Option<i64>,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
-    check_password(new_password).map_err(|e| AppError::Validation(vec![e]))?;
+) -> Result<(), Failure> {
+    check_password(new_password).map_err(|e| Failure::Refused(Refusal::Validation(vec![e])))?;
     let hash = password::hash(new_password)?;
     let must_change = matches!(change, PasswordChange::Reset { must_change: true });
     crate::db::write_transaction(conn, |conn| {
         if user::set_password(conn, user_id, &hash, must_change, now)? == 0 {
-            return Err(AppError::NotFound);
+            return Err(Failure::Refused(Refusal::NotFound));
         }
         let reset_links = crate::db::password_reset::invalidate_for_user(conn, user_id, now)?;
         let revoked_tokens = match change {
@@ -191,10 +191,10 @@ pub fn set_password(
 
 /// When a token asked to live `days` days expires. Every token expires: a lifetime is required and
 /// capped at `max_days` (`api_token_max_days`), so a forgotten or leaked token stops working.
-pub fn token_expiry(days: Option<i64>, max_days: i64, now: NaiveDateTime) -> Result<NaiveDateTime, AppError> {
+pub fn token_expiry(days: Option<i64>, max_days: i64, now: NaiveDateTime) -> Result<NaiveDateTime, Failure> {
     match days {
         Some(d) if (1..=max_days).contains(&d) => Ok(now + chrono::Duration::days(d)),
-        _ => Err(AppError::field("expires_in_days", "token.days_invalid")),
+        _ => Err(Refusal::field("expires_in_days", "token.days_invalid").into()),
     }
 }
 
@@ -206,10 +206,10 @@ pub fn issue_token(
     name: &str,
     expires_at: NaiveDateTime,
     now: NaiveDateTime,
-) -> Result<(i64, String), AppError> {
+) -> Result<(i64, String), Failure> {
     let name = name.trim();
     if name.is_empty() || !crate::domain::text::is_line(name, MAX_NAME_CHARS) {
-        return Err(AppError::field("name", "token.name_invalid"));
+        return Err(Refusal::field("name", "token.name_invalid").into());
     }
     let token = secret::api_token();
     let hash = secret::hash(&token);
@@ -245,10 +245,10 @@ pub fn issue_token(
 }
 
 /// Revokes one of a user's tokens; `NotFound` when it is not theirs or already revoked.
-pub fn revoke_token(conn: &mut DbConnection, user_id: i64, token_id: i64, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn revoke_token(conn: &mut DbConnection, user_id: i64, token_id: i64, now: NaiveDateTime) -> Result<(), Failure> {
     crate::db::write_transaction(conn, |conn| {
         if !crate::db::api_token::revoke(conn, user_id, token_id, now)? {
-            return Err(AppError::NotFound);
+            return Err(Failure::Refused(Refusal::NotFound));
         }
         let detail = json!({});
         audit::record(

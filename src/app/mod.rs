@@ -1,0 +1,13 @@
+//! The use cases: one function per operation that a page, the API, the command line or a job
+//! performs, taking the connection, the acting user, the input and "now", and returning domain values
+//! or a [`Failure`](crate::domain::refusal::Failure). Access checks live here, once, so that a page
+//! and the API handler doing the same thing call the same function and cannot disagree.
+
+pub mod account;
+pub mod evaluation;
+pub mod evidence;
+pub mod health;
+pub mod outbox;
+pub mod overdue;
+pub mod reports;
+pub mod review_notice;
