@@ -13,13 +13,14 @@ use actix_web::test;
 use chrono::NaiveDateTime;
 use coop_tracker::app::account::{self, AccountInput};
 use coop_tracker::config::{Config, Overrides};
+use coop_tracker::db::schema::audit_log;
 use coop_tracker::db::{self, DbConnection};
 use coop_tracker::domain::clock::Clock;
 use coop_tracker::domain::role::Role;
 use coop_tracker::i18n::Locale;
 use coop_tracker::mail::Mailer;
 use coop_tracker::web::state::AppState;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{Connection, ExpressionMethods, PgConnection, QueryDsl, RunQueryDsl};
 
 /// The password every test account gets.
 pub const PASSWORD: &str = "correct horse battery";
@@ -410,4 +411,19 @@ pub fn row_counts_in(c: &mut DbConnection) -> Vec<(String, i64)> {
             (table, count.n)
         })
         .collect()
+}
+
+/// The details (JSON) of every audit row of one action, oldest first.
+pub fn audit_details(app: &TestApp, action: &str) -> Vec<serde_json::Value> {
+    with_conn(app, |c| {
+        audit_log::table
+            .filter(audit_log::action.eq(action))
+            .order(audit_log::id.asc())
+            .select(audit_log::detail)
+            .load::<String>(c)
+            .unwrap()
+    })
+    .iter()
+    .map(|d| serde_json::from_str(d).unwrap())
+    .collect()
 }

@@ -9,7 +9,7 @@ use coop_tracker::web::build_app;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::common::{Browser, with_conn};
+use crate::common::{Browser, audit_details, with_conn};
 use crate::projects::{registration, setup};
 
 fn officer_of(app: &crate::common::TestApp, code: &str) -> Option<String> {
@@ -21,20 +21,6 @@ fn officer_of(app: &crate::common::TestApp, code: &str) -> Option<String> {
             .first::<Option<String>>(c)
             .unwrap()
     })
-}
-
-fn officer_audits(app: &crate::common::TestApp) -> Vec<Value> {
-    with_conn(app, |c| {
-        audit_log::table
-            .filter(audit_log::action.eq("project.officer"))
-            .order(audit_log::id.asc())
-            .select(audit_log::detail)
-            .load::<String>(c)
-            .unwrap()
-    })
-    .iter()
-    .map(|d| serde_json::from_str(d).unwrap())
-    .collect()
 }
 
 #[actix_web::test]
@@ -69,7 +55,7 @@ async fn the_officer_is_assigned_at_registration_and_changed_by_staff_with_an_au
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
     assert_eq!(officer_of(&s.app, "SH-KJ-2024-001").as_deref(), Some("li@example.org"));
     assert_eq!(
-        officer_audits(&s.app),
+        audit_details(&s.app, "project.officer"),
         [json!({"before": {"officer_user_id": officer}, "after": {"officer_user_id": second}})]
     );
     let unknown = staff.json(Method::PUT, path, Some(json!({"officer_email": "nobody@example.org"}))).await;
@@ -78,7 +64,7 @@ async fn the_officer_is_assigned_at_registration_and_changed_by_staff_with_an_au
     let mut pi = Browser::with_token(&service, &pi_token);
     assert_eq!(pi.json(Method::PUT, path, Some(json!({"officer_email": null}))).await.status, StatusCode::FORBIDDEN);
     assert_eq!(officer_of(&s.app, "SH-KJ-2024-001").as_deref(), Some("li@example.org"), "refusals changed nothing");
-    assert_eq!(officer_audits(&s.app).len(), 1);
+    assert_eq!(audit_details(&s.app, "project.officer").len(), 1);
 
     // From the project page: a wrong address shows the form again with its message; empty clears it.
     let mut page = Browser::new(&service);
@@ -92,7 +78,7 @@ async fn the_officer_is_assigned_at_registration_and_changed_by_staff_with_an_au
     assert_eq!(cleared.status, StatusCode::SEE_OTHER, "{}", cleared.body);
     assert_eq!(officer_of(&s.app, "SH-KJ-2024-001"), None);
     assert!(page.get("/projects/SH-KJ-2024-001").await.body.contains("未指定（逾期提醒发给全体科委人员）"));
-    assert_eq!(officer_audits(&s.app).len(), 2);
+    assert_eq!(audit_details(&s.app, "project.officer").len(), 2);
 }
 
 #[actix_web::test]

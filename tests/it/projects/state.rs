@@ -5,32 +5,18 @@
 //! and the project page agree.
 
 use actix_web::http::{Method, StatusCode};
-use coop_tracker::db::schema::{audit_log, evidence, projects};
+use coop_tracker::db::schema::{evidence, projects};
 use coop_tracker::web::build_app;
 use diesel::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common::{Browser, TestApp, test_now, with_conn};
+use crate::common::{Browser, TestApp, audit_details, test_now, with_conn};
 use crate::projects::{body, registration, setup};
 
 const CODE: &str = "SH-KJ-2024-001";
 
 fn stored_state(app: &TestApp) -> String {
     with_conn(app, |c| projects::table.filter(projects::code.eq(CODE)).select(projects::state).first(c).unwrap())
-}
-
-fn state_audits(app: &TestApp) -> Vec<Value> {
-    with_conn(app, |c| {
-        audit_log::table
-            .filter(audit_log::action.eq("project.state"))
-            .order(audit_log::id.asc())
-            .select(audit_log::detail)
-            .load::<String>(c)
-            .unwrap()
-    })
-    .iter()
-    .map(|d| serde_json::from_str(d).unwrap())
-    .collect()
 }
 
 #[actix_web::test]
@@ -53,7 +39,7 @@ async fn a_project_goes_through_its_checks_over_the_api_and_stays_closed_once_ac
         assert_eq!(body(&page), json!({"code": CODE, "previous": previous, "state": to}));
     }
     assert_eq!(stored_state(&s.app), "accepted_rectified");
-    let audits = state_audits(&s.app);
+    let audits = audit_details(&s.app, "project.state");
     assert_eq!(audits.len(), 4);
     assert_eq!(audits[3]["before"], "in_acceptance");
     assert_eq!(audits[3]["after"], "accepted_rectified");
@@ -62,7 +48,7 @@ async fn a_project_goes_through_its_checks_over_the_api_and_stays_closed_once_ac
     assert_eq!(reopen.status, StatusCode::CONFLICT, "{}", reopen.body);
     assert!(body(&reopen)["error"]["message"].as_str().unwrap().contains("不能变更为所选状态"));
     assert_eq!(stored_state(&s.app), "accepted_rectified");
-    assert_eq!(state_audits(&s.app).len(), 4, "a refused move is not audited");
+    assert_eq!(audit_details(&s.app, "project.state").len(), 4, "a refused move is not audited");
 }
 
 #[actix_web::test]
@@ -84,13 +70,13 @@ async fn refused_moves_say_why_and_change_nothing() {
     assert_eq!(silent.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body(&silent)["error"]["fields"][0]["field"], "note");
     assert_eq!(stored_state(&s.app), "active");
-    assert!(state_audits(&s.app).is_empty());
+    assert!(audit_details(&s.app, "project.state").is_empty());
     let missing = api.json(Method::POST, "/api/v1/projects/NO-SUCH/state", Some(json!({"state": "mid_term"}))).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
     let stopped = api.json(Method::POST, &path, Some(json!({"state": "terminated", "note": "承担单位申请终止"}))).await;
     assert_eq!(stopped.status, StatusCode::OK, "{}", stopped.body);
-    assert_eq!(state_audits(&s.app)[0]["note"], "承担单位申请终止");
+    assert_eq!(audit_details(&s.app, "project.state")[0]["note"], "承担单位申请终止");
 
     let (_, pi_token) = s.app.token(s.pi, None);
     let mut pi = Browser::with_token(&service, &pi_token);
@@ -176,20 +162,6 @@ fn waiting(app: &TestApp) -> (Vec<i64>, i64, Vec<i64>) {
     })
 }
 
-fn audit_details(app: &TestApp, action: &str) -> Vec<Value> {
-    with_conn(app, |c| {
-        audit_log::table
-            .filter(audit_log::action.eq(action))
-            .order(audit_log::id.asc())
-            .select(audit_log::detail)
-            .load::<String>(c)
-            .unwrap()
-    })
-    .iter()
-    .map(|d| serde_json::from_str(d).unwrap())
-    .collect()
-}
-
 #[actix_web::test]
 async fn closing_is_refused_while_evidence_awaits_review_naming_it_or_withdraws_it_with_a_reason() {
     let s = setup();
@@ -226,7 +198,7 @@ async fn closing_is_refused_while_evidence_awaits_review_naming_it_or_withdraws_
     assert!(message.starts_with("2 pieces of evidence still await review"), "{message}");
     assert!(message.contains(&format!("#{first} {metric} (2026-06-30)")), "{message}");
     assert_eq!(stored_state(&s.app), "in_acceptance", "a refused close changes nothing");
-    assert_eq!(state_audits(&s.app).len(), 1);
+    assert_eq!(audit_details(&s.app, "project.state").len(), 1);
     assert_eq!(evidence_status(&s.app, first), "pending");
 
     let long = "理".repeat(2001);
@@ -249,7 +221,7 @@ async fn closing_is_refused_while_evidence_awaits_review_naming_it_or_withdraws_
         (evidence_status(&s.app, first), evidence_status(&s.app, second)),
         ("withdrawn".into(), "withdrawn".into())
     );
-    let audit = &state_audits(&s.app)[1];
+    let audit = &audit_details(&s.app, "project.state")[1];
     assert_eq!(
         (audit["after"].clone(), audit["withdrawn_evidence"].clone()),
         (json!("accepted"), json!([first, second]))
