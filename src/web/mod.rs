@@ -1,5 +1,6 @@
 //! The HTTP side: HTML pages, the JSON API under `/api/v1`, and what they share (identity, CSRF,
-//! errors, headers). Handlers stay thin: they parse, check rights, call `db`/`account`, render.
+//! errors, headers). Handlers stay thin: they parse, call the use case in `app` (some still call `db`
+//! themselves, see `docs/architecture.md`), and render.
 
 mod access_log;
 pub mod api;
