@@ -32,7 +32,7 @@ pub fn reportable(conn: &mut DbConnection, user: &User, indicator_id: i64) -> Re
     if !evidence::can_contribute(conn, user, &project)? {
         return Err(Failure::Refused(Refusal::Forbidden));
     }
-    if crate::db::indicator::is_closed(&project.state) {
+    if project.state.is_closed() {
         return Err(Failure::Refused(Refusal::Conflict("indicator.project_closed")));
     }
     let stored = evidence::proof_lists(conn, &[indicator_id])?;
@@ -50,7 +50,7 @@ pub fn reportable_project(conn: &mut DbConnection, user: &User, code: &str) -> R
     if !evidence::can_contribute(conn, user, &project)? {
         return Err(Failure::Refused(Refusal::Forbidden));
     }
-    if crate::db::indicator::is_closed(&project.state) {
+    if project.state.is_closed() {
         return Err(Failure::Refused(Refusal::Conflict("indicator.project_closed")));
     }
     let indicators = project::tracked_indicators(conn, project.id)?;

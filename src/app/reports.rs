@@ -161,7 +161,7 @@ fn project_info(conn: &mut DbConnection, project: &Project) -> Result<ProjectInf
         execution_end: project.execution_end,
         original_end: project.original_end,
         contract_number: project.contract_number.clone(),
-        state: project.state.clone(),
+        state: project.state.as_str().to_owned(),
         baseline_frozen_at: project.baseline_frozen_at,
     })
 }
@@ -288,7 +288,7 @@ pub fn portfolio_facts(
                 lead_institution,
                 pi,
                 execution_end: project.execution_end,
-                state: project.state.clone(),
+                state: project.state.as_str().to_owned(),
                 status: evaluated.status,
                 completion: evaluated.completion,
                 readiness: evaluated.readiness,

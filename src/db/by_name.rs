@@ -24,6 +24,19 @@ impl<T: Named> ByName<T> {
     }
 }
 
+/// The value itself, for row fields read through [`ByName`] (`#[diesel(deserialize_as = …)]`).
+macro_rules! into_value {
+    ($($type:ty),*) => {$(
+        impl From<ByName<$type>> for $type {
+            fn from(stored: ByName<$type>) -> Self {
+                stored.0
+            }
+        }
+    )*};
+}
+
+into_value!(crate::domain::project_state::ProjectState);
+
 fn from_name<T: Named>(name: &str) -> deserialize::Result<ByName<T>> {
     T::from_name(name).map(ByName).ok_or_else(|| format!("unknown {} '{name}' in the database", T::KIND).into())
 }

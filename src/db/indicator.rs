@@ -23,12 +23,6 @@ use crate::domain::target::Target;
 use crate::domain::target_check;
 use crate::domain::timestamp;
 
-/// Whether a project in this stored state is closed (accepted, failed or terminated): its targets,
-/// plans and period no longer change.
-pub fn is_closed(state: &str) -> bool {
-    crate::domain::project_state::ProjectState::parse(state).is_some_and(|s| s.is_closed())
-}
-
 /// What staff enter for an indicator: its wording and its target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorInput {
@@ -68,7 +62,7 @@ pub(crate) fn tracked(conn: &mut DbConnection, indicator_id: i64) -> Result<Trac
 /// The project by id, refused when it is closed (accepted, failed, terminated).
 pub(crate) fn find_open_project(conn: &mut DbConnection, project_id: i64) -> Result<Project, Failure> {
     let project: Project = projects::table.find(project_id).select(Project::as_select()).first(conn)?;
-    if is_closed(&project.state) {
+    if project.state.is_closed() {
         return Err(Failure::Refused(Refusal::Conflict("indicator.project_closed")));
     }
     Ok(project)

@@ -19,6 +19,7 @@ use super::schema::{
 use super::user::User;
 use crate::domain::guide::model::{Change, Indicator, Op, Period};
 use crate::domain::plan::{self, Checkpoint, CheckpointKind, Profile, Schedule};
+use crate::domain::project_state::ProjectState;
 use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::target::{Aggregation, IndicatorClass, Observation, Target};
@@ -116,7 +117,9 @@ pub struct Project {
     /// Recommendation-letter reference.
     pub recommendation_ref: Option<String>,
     /// active, mid_term, in_acceptance, accepted, accepted_rectified, failed, terminated, extended.
-    pub state: String,
+    #[diesel(deserialize_as = ByName<ProjectState>)]
+    #[schema(value_type = String)]
+    pub state: ProjectState,
     /// When staff froze the baseline.
     #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub baseline_frozen_at: Option<NaiveDateTime>,

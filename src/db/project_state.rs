@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::DbConnection;
 use super::audit::{self, AuditEntry};
+use super::by_name::ByName;
 use super::evidence;
 use super::indicator::find_open_project;
 use super::project::Project;
@@ -71,14 +72,13 @@ pub fn change(
         return Err(Refusal::field("withdraw_reason", "project_state.withdraw_reason_not_closing").into());
     }
     crate::db::write_transaction(conn, |conn| {
-        let current: String = projects::table
+        let from = projects::table
             .find(project_id)
             .select(projects::state)
-            .first(conn)
+            .first::<ByName<ProjectState>>(conn)
             .optional()?
-            .ok_or(Failure::Refused(Refusal::NotFound))?;
-        // The CHECK constraint admits only known names.
-        let from = ProjectState::parse(&current).unwrap_or(ProjectState::Active);
+            .ok_or(Failure::Refused(Refusal::NotFound))?
+            .get();
         match project_state::check_move(from, to, note) {
             Ok(()) => {}
             Err(MoveError::NoteRequired) => return Err(Refusal::field("note", "project_state.note_required").into()),

@@ -129,6 +129,13 @@ pub fn check_move(from: ProjectState, to: ProjectState, note: Option<&str>) -> R
     Ok(())
 }
 
+impl std::fmt::Display for ProjectState {
+    /// The stored name (`active`), as CSS classes and logs use it; people read [`ProjectState::label_key`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ProjectState::*;

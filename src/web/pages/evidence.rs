@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::evaluation::{IndicatorReport, load, report};
+use crate::db::DbConnection;
 use crate::db::evidence::{self, EvidenceView};
 use crate::db::project::Project;
 use crate::db::user::User;
-use crate::db::{DbConnection, indicator::is_closed};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::{self, ProofKind};
@@ -134,7 +134,7 @@ pub fn section_parts(
     as_of: NaiveDate,
 ) -> Result<(Vec<EvidenceView>, bool, Vec<ProofKind>), AppError> {
     let items = evidence::for_indicator(conn, indicator_id, as_of)?;
-    let contributes = !is_closed(&project.state) && evidence::can_contribute(conn, user, project)?;
+    let contributes = !project.state.is_closed() && evidence::can_contribute(conn, user, project)?;
     let stored = evidence::proof_lists(conn, &[indicator_id])?;
     let proof = proof::required(stored.get(&indicator_id).map_or("", String::as_str), metric, target);
     Ok((items, contributes, proof))
@@ -306,7 +306,7 @@ impl ShowPage {
     }
 
     fn status(&self, status: &str) -> &'static str {
-        self.ctx.t.get(status_key(status, is_closed(&self.project.state)))
+        self.ctx.t.get(status_key(status, self.project.state.is_closed()))
     }
 
     fn proof_label(&self, kind: &ProofKind) -> &'static str {
@@ -378,7 +378,7 @@ pub async fn show_page(
     let staff = evidence::can_review(&current.user);
     let page = ShowPage {
         ctx: PageCtx::new(req, Some(current)),
-        reviewing: staff && view.status == "pending" && !is_closed(&project.state),
+        reviewing: staff && view.status == "pending" && !project.state.is_closed(),
         project,
         evidence: view,
         indicator,

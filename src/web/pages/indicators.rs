@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::app::reports;
 use crate::db::evidence::EvidenceView;
-use crate::db::indicator::{self, is_closed};
+use crate::db::indicator;
 use crate::db::milestone::{self, PlanRequest};
 use crate::db::project::{self, Project};
 use crate::db::work_calendar;
@@ -345,14 +345,14 @@ pub(super) async fn show_page(
         target: detail.target.clone(),
         items,
         contributes,
-        closed: is_closed(&project.state),
+        closed: project.state.is_closed(),
         proof,
         entry,
         start: project.execution_start,
         today: today.min(project.execution_end),
         max_mb: state.config.uploads.max_file_bytes / (1024 * 1024),
     };
-    let manages = STAFF.contains(&current.user.role) && !is_closed(&project.state);
+    let manages = STAFF.contains(&current.user.role) && !project.state.is_closed();
     let form = form.unwrap_or_else(|| IndicatorForm::of(&detail.metric, detail.condition.as_deref(), &detail.target));
     let plan = plan.unwrap_or_else(|| plan_form(&detail, today));
     render_with(

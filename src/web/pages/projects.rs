@@ -99,12 +99,6 @@ fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool
 /// How many changes the project page lists.
 const LATEST_HISTORY: i64 = 20;
 
-/// A project's state as the pages name it.
-fn state_of(project: &Project) -> ProjectState {
-    // The CHECK constraint admits only known names.
-    ProjectState::parse(&project.state).unwrap_or(ProjectState::Active)
-}
-
 #[derive(Template)]
 #[template(path = "pages/projects/list.html")]
 struct ListPage {
@@ -114,7 +108,7 @@ struct ListPage {
 
 impl ListPage {
     fn state_label(&self, project: &Project) -> &'static str {
-        self.ctx.t.get(state_of(project).label_key())
+        self.ctx.t.get(project.state.label_key())
     }
 }
 
@@ -287,7 +281,7 @@ async fn show_page(
         .await?;
     let report = report(loaded, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
-    let project_state = state_of(&report.project);
+    let project_state = report.project.state;
     let ctx = PageCtx::new(req, Some(current));
     let period = Period { start: report.project.execution_start, end: report.project.execution_end };
     let overview = figures::overview_chart(

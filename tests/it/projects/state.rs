@@ -305,3 +305,31 @@ async fn evidence_left_pending_by_an_earlier_close_is_shown_unreviewed_and_leave
     assert_eq!(queue.status, StatusCode::OK);
     assert!(!queue.body.contains(&format!("/evidence/{id}")), "not in the queue: {}", queue.body);
 }
+
+/// A state no value carries (written past the CHECK constraint, as a hand edit or a newer version
+/// might) makes the project fail to load, naming the value, instead of being read as active.
+#[actix_web::test]
+async fn a_stored_state_no_value_carries_fails_to_load_instead_of_reading_as_active() {
+    let s = setup();
+    let service = actix_web::test::init_service(build_app(s.app.state.clone())).await;
+    let mut api = Browser::with_token(&service, &s.staff_token);
+    let registered = api.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
+    assert_eq!(registered.status, StatusCode::CREATED);
+    with_conn(&s.app, |c| {
+        use diesel::connection::SimpleConnection;
+        let loosen = match c {
+            coop_tracker::db::DbConnection::Sqlite(_) => "PRAGMA ignore_check_constraints = ON;",
+            coop_tracker::db::DbConnection::Pg(_) => "ALTER TABLE projects DROP CONSTRAINT projects_state_check;",
+        };
+        c.batch_execute(loosen).unwrap();
+        diesel::update(projects::table.filter(projects::code.eq(CODE)))
+            .set(projects::state.eq("closed"))
+            .execute(c)
+            .unwrap();
+        let error = coop_tracker::db::project::find_by_code(c, CODE).unwrap_err();
+        let said = format!("{error:?}");
+        assert!(said.contains("state") && said.contains("unknown project state 'closed'"), "{said}");
+    });
+    let page = api.json(Method::GET, &format!("/api/v1/projects/{CODE}"), None).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR, "never shown as an active project");
+}
