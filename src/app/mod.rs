@@ -11,3 +11,10 @@ pub mod outbox;
 pub mod overdue;
 pub mod reports;
 pub mod review_notice;
+
+/// A fault of a helper below the use cases (hashing a password, say), kept with its cause for the log.
+impl From<anyhow::Error> for crate::domain::refusal::Failure {
+    fn from(error: anyhow::Error) -> Self {
+        crate::domain::refusal::Failure::Internal(error.into())
+    }
+}

@@ -7,6 +7,7 @@ use super::outbox::{self, Context, Envelope, Recipient};
 use crate::db::DbConnection;
 use crate::db::evidence::{self, Decided};
 use crate::db::reminder::{Person, active_person, contacts};
+use crate::domain::refusal::Failure;
 use crate::i18n::dates::date_text;
 use crate::mail::notice::{Notice, Section};
 
@@ -18,7 +19,7 @@ pub fn queue(
     review_id: i64,
     context: &Context<'_>,
     now: NaiveDateTime,
-) -> anyhow::Result<usize> {
+) -> Result<usize, Failure> {
     let Decided { decision, reason, evidence_id, indicator_id, measured_on, submitted_by, metric, project_id } =
         evidence::decided(conn, review_id)?;
     let kind = match decision.as_str() {
@@ -54,7 +55,7 @@ pub fn queue(
             outro: Some(t.fmt("email.notice.review_outro", &[("link", &format!("{base}/indicators/{indicator_id}"))])),
             footer: t.get("email.notice.footer").to_owned(),
         };
-        let rendered = notice.render(t.tag())?;
+        let rendered = notice.render(t.tag()).map_err(|e| Failure::Internal(e.into()))?;
         let key = format!("review_{kind}:r{review_id}:{}", recipient.key());
         let envelope = Envelope {
             key: &key,

@@ -25,12 +25,6 @@ impl From<diesel::r2d2::PoolError> for Failure {
     }
 }
 
-impl From<anyhow::Error> for Failure {
-    fn from(error: anyhow::Error) -> Self {
-        Failure::Internal(error.into())
-    }
-}
-
 impl From<super::guide::StoreError> for Failure {
     fn from(error: super::guide::StoreError) -> Self {
         use super::guide::StoreError;
