@@ -12,6 +12,14 @@ pub mod overdue;
 pub mod reports;
 pub mod review_notice;
 
+/// The database the use cases run on. The composition root connects the pool; web and the command
+/// line lend each use case a connection from it and never open one themselves.
+pub use crate::db::{DbConnection as Connection, DbPool as Pool};
+/// Where evidence files are kept, and the mail transport: handles the composition root builds and
+/// the use cases work through.
+pub use crate::files::FileStore;
+pub use crate::mail::Mailer;
+
 /// A fault of a helper below the use cases (hashing a password, say), kept with its cause for the log.
 impl From<anyhow::Error> for crate::domain::refusal::Failure {
     fn from(error: anyhow::Error) -> Self {

@@ -8,9 +8,8 @@ use super::rate_limit::LoginLimiter;
 use super::read_cache::ReadCache;
 use super::report_budget::ReportBudget;
 use crate::config::Config;
-use crate::db::{DbConnection, DbPool};
+use crate::app::{Connection, FileStore, Mailer, Pool};
 use crate::domain::clock::Clock;
-use crate::mail::Mailer;
 use crate::web::error::AppError;
 
 /// Shared application state.
@@ -19,7 +18,7 @@ pub struct AppState {
     /// Validated settings.
     pub config: Arc<Config>,
     /// Database connections.
-    pub pool: DbPool,
+    pub pool: Pool,
     /// Outgoing mail.
     pub mailer: Mailer,
     /// The time source; fixed in tests.
@@ -36,7 +35,7 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state from its parts.
-    pub fn new(config: Config, pool: DbPool, mailer: Mailer, clock: Clock) -> Self {
+    pub fn new(config: Config, pool: Pool, mailer: Mailer, clock: Clock) -> Self {
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
         let report_budget = Arc::new(ReportBudget::new(config.reports_per_minute));
         let instance = format!("{}-{}", hostname(), std::process::id()).into();
@@ -58,15 +57,15 @@ impl AppState {
     }
 
     /// The evidence file store under the data folder.
-    pub fn files(&self) -> crate::files::FileStore {
-        crate::files::FileStore::new(&self.config.data_dir)
+    pub fn files(&self) -> FileStore {
+        FileStore::new(&self.config.data_dir)
     }
 
     /// Runs database work on the blocking thread pool: actix workers are single-threaded runtimes,
     /// so a synchronous query (or waiting for a pooled connection) must never run on them.
     pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();

@@ -140,10 +140,7 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
     ("src/web/portfolio_query.rs", "db"),
     ("src/web/read_cache.rs", "db"),
     ("src/web/report_files.rs", "db"),
-    ("src/web/state.rs", "db"),
-    ("src/web/state.rs", "files"),
     ("src/web/state.rs", "jobs"),
-    ("src/web/state.rs", "mail"),
 ];
 
 /// The crates this one depends on, named as code names them (`coop-pdf` as `coop_pdf`).
@@ -372,4 +369,35 @@ fn the_reader_finds_arrows_in_every_form_they_are_written() {
     let expected: BTreeSet<String> =
         ["db", "report", "web", "diesel", "serde", "jobs"].iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(found, expected);
+}
+
+/// The use cases may hand on a type from a layer below (a row shaped for a page, an input form, a
+/// handle such as the connection pool) so that web can name it, but never a function or a module:
+/// an operation web performs must be a use case, not a query passed through.
+#[test]
+fn the_use_cases_hand_on_types_never_functions() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/app"), &mut files);
+    let mut passed_through = Vec::new();
+    for file in files {
+        let code = code_of(&std::fs::read_to_string(&file).unwrap());
+        for statement in code.split(';') {
+            let statement = statement.trim();
+            let Some(path) = statement.rsplit("pub use ").next().filter(|_| statement.contains("pub use ")) else {
+                continue;
+            };
+            let group = path.find('{').map_or(path, |open| &path[open + 1..path.rfind('}').unwrap_or(path.len())]);
+            let tail = if path.contains('{') { group.to_owned() } else { path.rsplit("::").next().unwrap().to_owned() };
+            for item in tail.split(',') {
+                let name = item.rsplit(" as ").next().unwrap().trim();
+                let original = item.split(" as ").next().unwrap().trim().rsplit("::").next().unwrap();
+                if !name.starts_with(|c: char| c.is_ascii_uppercase())
+                    || !original.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    passed_through.push(format!("{}: {}", file.display(), item.trim()));
+                }
+            }
+        }
+    }
+    assert!(passed_through.is_empty(), "functions or modules handed on by the use cases:\n{passed_through:#?}");
 }
