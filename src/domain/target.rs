@@ -363,17 +363,6 @@ pub fn number(value: f64) -> String {
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
 }
 
-/// A reported or measured value as people read it, in the unit it is reported in
-/// ([`Target::reported_unit`]: 吨 for 产量提升10%, never %): `112 吨`, `2–13 pH`.
-pub fn measured_text(target: &Target, value: f64, value_max: Option<f64>) -> String {
-    let unit = target.reported_unit().unwrap_or_default();
-    let text = match value_max {
-        Some(max) => format!("{}–{} {unit}", number(value), number(max)),
-        None => format!("{} {unit}", number(value)),
-    };
-    text.trim_end().to_owned()
-}
-
 /// A change against a baseline at the precision people read it, one decimal: the number an export
 /// carries is then the one the page, the mail and the report write. A change that rounds to nothing
 /// is 0, never -0.

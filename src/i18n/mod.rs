@@ -5,6 +5,7 @@
 //! that both catalogues have the same keys and that every key used in code and templates exists.
 
 pub mod dates;
+pub mod format;
 pub mod guide_warning;
 pub mod reading;
 pub mod refusal;

@@ -5,10 +5,11 @@
 //! lives beside the catalogue rather than in `report`.
 
 use super::T;
+use super::format::{change, quantity, range};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Change;
 use crate::domain::status::Evaluation;
-use crate::domain::target::{Target, change_text, measured_text, number};
+use crate::domain::target::Target;
 
 /// A reported or measured value in the unit it is reported in and, for a relative target, with the
 /// change it makes against the baseline (`112 吨（较基线 +12.0 %）`), since that change is what the
@@ -16,8 +17,18 @@ use crate::domain::target::{Target, change_text, measured_text, number};
 pub fn reading_text(t: T, target: &Target, value: f64, value_max: Option<f64>) -> String {
     let text = measured_text(target, value, value_max);
     match change_from_baseline(target, value) {
-        Some(change) => format!("{text}{}", t.fmt("evidence_page.change", &[("change", &change_text(change))])),
+        Some(by) => format!("{text}{}", t.fmt("evidence_page.change", &[("change", &change(by))])),
         None => text,
+    }
+}
+
+/// A reported or measured value in the unit it is reported in ([`Target::reported_unit`]: 吨 for
+/// 产量提升10%, never %): `112 吨`, `2–13 pH`.
+fn measured_text(target: &Target, value: f64, value_max: Option<f64>) -> String {
+    let unit = target.reported_unit();
+    match value_max {
+        Some(max) => range(value, max, unit),
+        None => quantity(value, unit),
     }
 }
 
@@ -35,7 +46,7 @@ pub fn verified_text(t: T, target: &Target, e: &Evaluation) -> Option<String> {
 pub fn baseline_text(t: T, target: &Target) -> Option<String> {
     let value = target.baseline?;
     if target.change.is_some() && target.baseline_unit.is_none() {
-        return Some(t.fmt("indicator_page.baseline_unconfirmed", &[("baseline", &number(value))]));
+        return Some(t.fmt("indicator_page.baseline_unconfirmed", &[("baseline", &super::format::number(value))]));
     }
     let date = target.baseline_on.map(|d| d.to_string()).unwrap_or_default();
     let source = target.baseline_source.clone().unwrap_or_default();
@@ -46,8 +57,7 @@ pub fn baseline_text(t: T, target: &Target) -> Option<String> {
 /// A number in the target's own terms with the target's unit (a planned value; for a relative target
 /// a change in %, read against the target's arrow); `—` for none.
 pub fn terms_text(target: &Target, value: Option<f64>) -> String {
-    let unit = target.unit.as_deref().unwrap_or_default();
-    value.map_or_else(|| "—".to_owned(), |v| format!("{} {unit}", number(v)).trim_end().to_owned())
+    value.map_or_else(|| "—".to_owned(), |v| quantity(v, target.unit.as_deref()))
 }
 
 /// Where the verified pace leads by the end ([`crate::domain::status::Forecast::at_end`], in the
@@ -60,7 +70,7 @@ pub fn forecast_text(t: T, target: &Target, at_end: f64) -> String {
         Some(Change::Decrease) => -at_end,
         None => return terms_text(target, Some(at_end)),
     };
-    t.fmt("evidence_page.preview", &[("change", &change_text(signed))])
+    t.fmt("evidence_page.preview", &[("change", &change(signed))])
 }
 
 #[cfg(test)]

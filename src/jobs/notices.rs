@@ -9,10 +9,9 @@ use crate::db::project::TrackedIndicator;
 use crate::db::reminder::ProjectContacts;
 use crate::domain::reminder::Audience;
 use crate::domain::status::evaluate;
-use crate::domain::target::{Target, target_text};
-use crate::i18n::T;
 use crate::i18n::dates::date_text;
 use crate::i18n::reading::{self, terms_text};
+use crate::i18n::{T, format};
 use crate::mail::notice::{Notice, Section};
 
 use super::queued_reminder::QueuedReminder;
@@ -48,15 +47,6 @@ fn planned_text(t: T, indicator: &TrackedIndicator, due_on: NaiveDate) -> String
         Some(v) => terms_text(&indicator.target, Some(v)),
         None => t.get("email.notice.value.whole_target").to_owned(),
     }
-}
-
-fn target_row(t: T, target: &Target) -> String {
-    let text = target_text(target);
-    if text.is_empty() { t.get("email.notice.value.deliverable").to_owned() } else { text }
-}
-
-fn days_text(t: T, n: i64) -> String {
-    t.fmt("email.notice.value.days", &[("n", &n)])
 }
 
 /// What a reminder's subject line and opening sentence say: they are written when the reminder is
@@ -184,7 +174,7 @@ fn reminder_section(
     let heading = if name_project { format!("{} · {metric}", project.code) } else { metric };
     let as_of_nominal = |n: i64| {
         if item.nominal == context.today {
-            days_text(t, n)
+            format::days(t, n)
         } else {
             t.fmt("email.notice.value.days_as_of", &[("n", &n), ("date", &item.nominal)])
         }
@@ -193,18 +183,18 @@ fn reminder_section(
         (Subject::Checkpoint { indicator_id, due_on }, Some(indicator)) => Section {
             heading,
             rows: vec![
-                (label("email.notice.label.target"), target_row(t, &indicator.target)),
+                (label("email.notice.label.target"), format::target(t, &indicator.target)),
                 (label("email.notice.label.due"), date_text(t, &context.calendar, due_on)),
                 (label("email.notice.label.planned"), planned_text(t, indicator, due_on)),
                 (label("email.notice.label.verified"), verified_text(t, context, indicator, project.period)),
-                (label("email.notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
+                (label("email.notice.label.days_left"), format::days(t, (due_on - context.today).num_days())),
             ],
             link: Some((label("email.notice.action.log"), format!("{base}/indicators/{indicator_id}"))),
         },
         (Subject::Overdue { indicator_id, since }, Some(indicator)) => Section {
             heading,
             rows: vec![
-                (label("email.notice.label.target"), target_row(t, &indicator.target)),
+                (label("email.notice.label.target"), format::target(t, &indicator.target)),
                 (label("email.notice.label.due"), date_text(t, &context.calendar, since)),
                 (label("email.notice.label.planned"), planned_text(t, indicator, since)),
                 (label("email.notice.label.verified"), verified_text(t, context, indicator, project.period)),
@@ -225,7 +215,7 @@ fn reminder_section(
             rows: vec![
                 (label("email.notice.label.project"), format!("{} {}", project.code, project.title)),
                 (label("email.notice.label.date"), date_text(t, &context.calendar, due_on)),
-                (label("email.notice.label.days_left"), days_text(t, (due_on - context.today).num_days())),
+                (label("email.notice.label.days_left"), format::days(t, (due_on - context.today).num_days())),
             ],
             link: Some((label("email.notice.action.project"), format!("{base}/projects/{}", project.code))),
         },

@@ -7,8 +7,8 @@ use actix_web::web;
 use super::rate_limit::LoginLimiter;
 use super::read_cache::ReadCache;
 use super::report_budget::ReportBudget;
-use crate::config::Config;
 use crate::app::{Connection, FileStore, Mailer, Pool};
+use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::web::error::AppError;
 
