@@ -4,6 +4,7 @@
 
 mod access_log;
 pub mod api;
+pub mod as_of;
 mod assets;
 mod body_deadline;
 mod body_fields;
