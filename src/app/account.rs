@@ -1,5 +1,6 @@
 //! Creating accounts and setting passwords: the rules shared by the admin pages, the CLI, the
-//! first start and the demo data, each change written with its audit row in one transaction.
+//! first start and the demo data, each change written with its audit row in one transaction; and
+//! what a user changes of their own account (password, e-mail settings, API tokens).
 
 use chrono::NaiveDateTime;
 use serde_json::json;
@@ -8,6 +9,10 @@ use crate::auth::{password, secret};
 use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::user::{self, NewUser, normalize_email};
+/// An API token as its owner sees it listed (never its secret).
+pub use crate::db::api_token::ApiToken;
+/// A stored account.
+pub use crate::db::user::User;
 use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::timestamp;
@@ -266,6 +271,61 @@ pub fn revoke_token(conn: &mut DbConnection, user_id: i64, token_id: i64, now: N
         )?;
         Ok(())
     })
+}
+
+/// Changes the user's own password: the current one must be given, and the new one must differ.
+/// The browser that changed it (`session_id`) stays logged in; the other sessions end.
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    user_id: i64,
+    session_id: i64,
+    current: &str,
+    new_password: &str,
+    now: NaiveDateTime,
+) -> Result<(), Failure> {
+    let stored = user::find(conn, user_id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
+    if !password::verify(current, stored.password_hash.as_deref()) {
+        return Err(Refusal::field("current", "password.current_wrong").into());
+    }
+    if current == new_password {
+        return Err(Refusal::field("password", "password.unchanged").into());
+    }
+    set_password(conn, user_id, new_password, PasswordChange::Own { keep_session: session_id }, Some(user_id), now)
+}
+
+/// Saves the user's e-mail settings: the language their e-mails are written in and whether they
+/// receive the weekly digest, with an audit row of before and after.
+pub fn set_notifications(
+    conn: &mut DbConnection,
+    user_id: i64,
+    locale: Locale,
+    digest: bool,
+    now: NaiveDateTime,
+) -> Result<(), Failure> {
+    crate::db::write_transaction(conn, |conn| {
+        let before = user::find(conn, user_id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
+        user::set_notifications(conn, user_id, locale.tag(), !digest, now)?;
+        let detail = json!({
+            "before": { "locale": before.locale, "digest_opt_out": before.digest_opt_out },
+            "after": { "locale": locale.tag(), "digest_opt_out": !digest },
+        });
+        let entry = AuditEntry {
+            actor: Some(user_id),
+            action: "user.notifications",
+            entity: "user",
+            entity_id: Some(user_id),
+            project_id: None,
+            detail,
+            ip: None,
+        };
+        audit::record(conn, &entry, now)?;
+        Ok(())
+    })
+}
+
+/// The user's API tokens, newest first.
+pub fn tokens(conn: &mut DbConnection, user_id: i64) -> Result<Vec<ApiToken>, Failure> {
+    Ok(crate::db::api_token::list_for_user(conn, user_id)?)
 }
 
 #[cfg(test)]

@@ -4,13 +4,19 @@
 //! and the API handler doing the same thing call the same function and cannot disagree.
 
 pub mod account;
+pub mod calendar;
 pub mod evaluation;
 pub mod evidence;
 pub mod health;
+pub mod institutions;
 pub mod outbox;
 pub mod overdue;
+pub mod password_reset;
+pub mod reminder_rules;
 pub mod reports;
 pub mod review_notice;
+pub mod session;
+pub mod users;
 
 /// The database the use cases run on. The composition root connects the pool; web and the command
 /// line lend each use case a connection from it and never open one themselves.

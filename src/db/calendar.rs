@@ -8,23 +8,21 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{calendar_feeds, indicators, milestones, project_members, projects, users};
 use super::user::User;
-use crate::auth::secret;
 
-/// Makes a new feed token for the user, replacing any earlier one (whose address stops working), and
-/// returns it; only its hash is kept.
-pub fn renew(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<String> {
-    let token = secret::random_token();
+/// Stores the hash of the user's new feed token, replacing any earlier one (whose address stops
+/// working).
+pub fn renew(conn: &mut DbConnection, user_id: i64, token_hash: &str, now: NaiveDateTime) -> QueryResult<()> {
     crate::db::write_transaction(conn, |conn| {
         diesel::delete(calendar_feeds::table.find(user_id)).execute(conn)?;
         diesel::insert_into(calendar_feeds::table)
             .values((
                 calendar_feeds::user_id.eq(user_id),
-                calendar_feeds::token_hash.eq(secret::hash(&token)),
+                calendar_feeds::token_hash.eq(token_hash),
                 calendar_feeds::created_at.eq(now),
             ))
             .execute(conn)
     })?;
-    Ok(token)
+    Ok(())
 }
 
 /// Whether the user has a feed address, and since when.
@@ -32,11 +30,11 @@ pub fn created_at(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<N
     calendar_feeds::table.find(user_id).select(calendar_feeds::created_at).first(conn).optional()
 }
 
-/// The active user whose feed token this is.
-pub fn find_user(conn: &mut DbConnection, token: &str) -> QueryResult<Option<User>> {
+/// The active user whose feed token has this hash.
+pub fn find_user(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<User>> {
     calendar_feeds::table
         .inner_join(users::table)
-        .filter(calendar_feeds::token_hash.eq(secret::hash(token)))
+        .filter(calendar_feeds::token_hash.eq(token_hash))
         .filter(users::active.eq(true))
         .select(User::as_select())
         .first(conn)

@@ -2,7 +2,7 @@
 //! while the password they would replace is still the user's.
 //!
 //! A row never holds a link's token, only its hash. The token itself is made when the message is
-//! sent (see `jobs::queued_reset`): until then the row holds the hash of a random value nobody
+//! sent (see `app::password_reset`): until then the row holds the hash of a random value nobody
 //! keeps, so nothing stored (the outbox, a backup) ever contains a usable link.
 
 use chrono::NaiveDateTime;
@@ -14,16 +14,15 @@ use super::DbConnection;
 pub const LINK_HOURS: i64 = 2;
 use super::schema::password_resets;
 
-/// Stores a reset link for a user, to be given its token when it is sent; returns its id.
+/// Stores a reset link for a user, to be given its token when it is sent ([`mint`]); returns its
+/// id. `placeholder` is the hash of a random value nobody keeps, so no link opens the row until then.
 pub fn insert(
     conn: &mut DbConnection,
     user_id: i64,
+    placeholder: &str,
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> QueryResult<i64> {
-    // Unique and unguessable, and no one holds what it is the hash of: no link opens this row
-    // before [`mint`] gives it a token.
-    let placeholder = crate::auth::secret::hash(&crate::auth::secret::random_token());
     diesel::insert_into(password_resets::table)
         .values((
             password_resets::user_id.eq(user_id),

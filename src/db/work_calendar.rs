@@ -11,7 +11,7 @@ use super::DbConnection;
 use super::audit::{self, AuditEntry};
 use super::schema::{calendar_years, projects};
 use crate::domain::project_state::ProjectState;
-use crate::domain::workdays::{BadDates, WorkCalendar, YearArrangement};
+use crate::domain::workdays::{BadDates, WorkCalendar, YearArrangement, lines};
 
 /// A year an administrator entered.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -35,15 +35,6 @@ impl StoredYear {
     pub fn arrangement(&self) -> YearArrangement {
         YearArrangement { holidays: lines(&self.holidays), workdays: lines(&self.workdays) }
     }
-}
-
-/// The non-empty lines of a list, trimmed; commas and the Chinese enumeration comma separate too.
-pub fn lines(text: &str) -> Vec<String> {
-    text.split(['\n', ',', '，', '、', ';', '；'])
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Every year administrators entered, in order.

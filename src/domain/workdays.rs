@@ -141,6 +141,16 @@ fn is_weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// The non-empty lines of a list of dates as typed or stored, trimmed; commas and the Chinese
+/// enumeration comma separate too.
+pub fn lines(text: &str) -> Vec<String> {
+    text.split(['\n', ',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 impl YearArrangement {
     /// Reads and checks the arrangement of `year`: every date readable and in the year (or the
     /// December before), every holiday entry with a weekday in it, every make-up day a weekend day,

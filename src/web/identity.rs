@@ -12,9 +12,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::Duration;
 
 use super::state::AppState;
-use crate::auth::secret;
-use crate::db::user::User;
-use crate::db::{api_token, session};
+use crate::app::account::User;
+use crate::app::session;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::web::error::AppError;
@@ -94,21 +93,11 @@ async fn load_session(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError
         return Ok(None);
     };
     let state = app_state(req)?;
-    let token_hash = secret::hash(cookie.value());
+    let token = cookie.value().to_owned();
     let now = state.clock.now();
     let idle_since = now - Duration::hours(state.config.session_idle_hours);
-    let found = state
-        .db(move |conn| {
-            let found = session::find_live(conn, &token_hash, now, idle_since)?;
-            if let Some((id, last_seen, _)) = &found
-                && (now - *last_seen).num_seconds() >= session::TOUCH_AFTER_SECONDS
-            {
-                session::touch(conn, *id, now)?;
-            }
-            Ok(found)
-        })
-        .await?;
-    let current = found.map(|(session_id, _, user)| CurrentUser { user, session_id });
+    let found = state.db(move |conn| Ok(session::resume(conn, &token, now, idle_since)?)).await?;
+    let current = found.map(|(session_id, user)| CurrentUser { user, session_id });
     if let Some(current) = &current {
         // Kept for the error page, which shows the navigation of the logged-in user.
         req.extensions_mut().insert(current.clone());
@@ -166,11 +155,11 @@ impl FromRequest for ApiUser {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or(AppError::Unauthenticated)?;
-            let token_hash = secret::hash(token);
+            let token = token.to_owned();
             let state = app_state(&req)?;
             let now = state.clock.now();
             let user = state
-                .db(move |conn| Ok(api_token::authenticate(conn, &token_hash, now)?))
+                .db(move |conn| Ok(session::api_user(conn, &token, now)?))
                 .await?
                 .ok_or(AppError::Unauthenticated)?;
             Ok(ApiUser(user))

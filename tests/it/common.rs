@@ -131,7 +131,8 @@ impl TestApp {
         let token = coop_tracker::auth::secret::random_token();
         let expires = sent_at + chrono::Duration::hours(password_reset::LINK_HOURS);
         let mut conn = self.conn();
-        let id = password_reset::insert(&mut conn, user_id, sent_at, expires).unwrap();
+        let unsent = coop_tracker::auth::secret::hash(&coop_tracker::auth::secret::random_token());
+        let id = password_reset::insert(&mut conn, user_id, &unsent, sent_at, expires).unwrap();
         let hash = coop_tracker::auth::secret::hash(&token);
         assert!(password_reset::mint(&mut conn, id, &hash, sent_at, expires).unwrap().is_some());
         token

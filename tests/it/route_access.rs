@@ -416,7 +416,7 @@ where
         outbox::list_due(c, test_now(), 1).unwrap()[0]
     });
     let spare_tokens = (s.app.token(s.pi, None).0, s.app.token(s.pi, None).0);
-    let calendar = with_conn(&s.app, |c| coop_tracker::db::calendar::renew(c, s.pi, test_now()).unwrap());
+    let calendar = with_conn(&s.app, |c| coop_tracker::app::calendar::renew_feed(c, s.pi, test_now()).unwrap());
     let reset = s.app.reset_link(s.pi, test_now());
     Fixture { indicator, evidence, guide, report, outbox, pi: s.pi, spare_tokens, calendar, reset }
 }

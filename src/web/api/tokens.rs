@@ -5,8 +5,7 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::app::account;
-use crate::db::api_token::{self, ApiToken};
+use crate::app::account::{self, ApiToken};
 use crate::domain::refusal::Refusal;
 use crate::web::error::AppError;
 use crate::web::identity::ApiUser;
@@ -53,7 +52,7 @@ impl From<ApiToken> for TokenView {
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
     responses((status = 200, body = [TokenView]), (status = 401, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<TokenView>>, AppError> {
-    let tokens = state.db(move |conn| Ok(api_token::list_for_user(conn, user.id)?)).await?;
+    let tokens = state.db(move |conn| Ok(account::tokens(conn, user.id)?)).await?;
     Ok(Json(tokens.into_iter().map(TokenView::from).collect()))
 }
 

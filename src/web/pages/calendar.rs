@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use crate::db::calendar::{self, FeedCheckpoint};
-use crate::db::user::User;
+use crate::app::account::User;
+use crate::app::calendar::{self, FeedCheckpoint};
 use crate::domain::refusal::Refusal;
 use crate::i18n::{Locale, T};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -32,7 +32,7 @@ async fn page(
     new_url: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
-    let created_at = state.db(move |conn| Ok(calendar::created_at(conn, user_id)?)).await?;
+    let created_at = state.db(move |conn| Ok(calendar::feed_created_at(conn, user_id)?)).await?;
     render_with(StatusCode::OK, &CalendarPage { ctx: PageCtx::new(req, Some(current)), created_at, new_url })
 }
 
@@ -53,7 +53,7 @@ pub async fn renew(
     _: CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     let (user_id, now) = (current.user.id, state.clock.now());
-    let token = state.db(move |conn| Ok(calendar::renew(conn, user_id, now)?)).await?;
+    let token = state.db(move |conn| Ok(calendar::renew_feed(conn, user_id, now)?)).await?;
     let url = format!("{}/calendar/{token}.ics", state.config.base_url.trim_end_matches('/'));
     page(&req, &state, &current, Some(url)).await
 }
@@ -80,11 +80,7 @@ fn event(t: T, base_url: &str, c: FeedCheckpoint) -> Event {
 pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, AppError> {
     let token = file.into_inner().strip_suffix(".ics").ok_or(AppError::Refused(Refusal::NotFound))?.to_owned();
     let (user, checkpoints): (User, Vec<FeedCheckpoint>) = state
-        .db(move |conn| {
-            let user = calendar::find_user(conn, &token)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            let checkpoints = calendar::checkpoints(conn, &user)?;
-            Ok((user, checkpoints))
-        })
+        .db(move |conn| Ok(calendar::feed(conn, &token)?))
         .await?;
     let t = Locale::from_tag(&user.locale).unwrap_or_default().t();
     let base_url = state.config.base_url.trim_end_matches('/').to_owned();

@@ -5,10 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::db::audit::{self, AuditEntry};
-use crate::db::institution::{self, Institution, InstitutionFields};
+use crate::app::institutions::{self, Institution, InstitutionInput};
 use crate::domain::refusal::{FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::web::csrf::CsrfForm;
@@ -58,8 +56,7 @@ async fn form_page(
     form: InstitutionForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let regions = state.db(|conn| Ok(institution::list_regions(conn)?)).await?;
-    let regions = regions.into_iter().map(|(_, name)| name).collect();
+    let regions = state.db(|conn| Ok(institutions::region_names(conn)?)).await?;
     render_with(status, &InstitutionFormPage { ctx: PageCtx::new(req, Some(current)), id, form, regions, errors })
 }
 
@@ -80,91 +77,16 @@ pub struct InstitutionForm {
     research_office_email: String,
 }
 
-/// Validated form values.
-struct Checked {
-    name: String,
-    region: Option<String>,
-    in_shanghai: bool,
-    office_name: Option<String>,
-    office_email: Option<String>,
-}
-
 impl InstitutionForm {
-    fn check(&self) -> Result<Checked, AppError> {
-        let mut errors = Vec::new();
-        let name = self.name.trim();
-        if name.is_empty() || !crate::domain::text::is_line(name, 200) {
-            errors.push(FieldError { field: "name", message: "institution.name_invalid" });
-        }
-        let office_email = match self.research_office_email.trim() {
-            "" => None,
-            email => crate::app::account::check_email(email)
-                .map_err(|_| {
-                    errors.push(FieldError { field: "research_office_email", message: "account.email_invalid" })
-                })
-                .ok(),
-        };
-        if !errors.is_empty() {
-            return Err(AppError::Refused(Refusal::Validation(errors)));
-        }
-        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        Ok(Checked {
-            name: name.to_owned(),
-            region: optional(&self.region),
+    fn input(&self) -> InstitutionInput {
+        InstitutionInput {
+            name: self.name.clone(),
+            region: self.region.clone(),
             in_shanghai: self.in_shanghai.is_some(),
-            office_name: optional(&self.research_office_name),
-            office_email,
-        })
-    }
-}
-
-/// Creates or updates from a checked form, with its audit row.
-fn save(
-    conn: &mut crate::db::DbConnection,
-    id: Option<i64>,
-    checked: &Checked,
-    actor: i64,
-    now: chrono::NaiveDateTime,
-) -> Result<i64, AppError> {
-    crate::db::write_transaction(conn, |conn| {
-        if institution::name_taken(conn, &checked.name, id)? {
-            return Err(AppError::Refused(Refusal::Conflict("institution.name_taken")));
+            research_office_name: self.research_office_name.clone(),
+            research_office_email: self.research_office_email.clone(),
         }
-        let region_id = checked.region.as_deref().map(|r| institution::ensure_region(conn, r, now)).transpose()?;
-        let fields = InstitutionFields {
-            name: &checked.name,
-            region_id,
-            in_shanghai: checked.in_shanghai,
-            research_office_name: checked.office_name.as_deref(),
-            research_office_email: checked.office_email.as_deref(),
-            updated_at: now,
-        };
-        let action = if id.is_some() { "institution.update" } else { "institution.create" };
-        let id = match id {
-            Some(id) => {
-                if institution::update(conn, id, &fields)? == 0 {
-                    return Err(AppError::Refused(Refusal::NotFound));
-                }
-                id
-            }
-            None => institution::insert(conn, &fields, now)?,
-        };
-        let detail = json!({ "name": checked.name, "region": checked.region, "in_shanghai": checked.in_shanghai, "research_office_email": checked.office_email });
-        audit::record(
-            conn,
-            &AuditEntry {
-                actor: Some(actor),
-                action,
-                entity: "institution",
-                entity_id: Some(id),
-                project_id: None,
-                detail,
-                ip: None,
-            },
-            now,
-        )?;
-        Ok(id)
-    })
+    }
 }
 
 async fn submit(
@@ -176,10 +98,8 @@ async fn submit(
 ) -> Result<HttpResponse, AppError> {
     current.require(MANAGERS)?;
     let (now, actor) = (state.clock.now(), current.user.id);
-    let result = match form.check() {
-        Ok(checked) => state.db(move |conn| save(conn, id, &checked, actor, now)).await,
-        Err(e) => Err(e),
-    };
+    let input = form.input();
+    let result = state.db(move |conn| Ok(institutions::save(conn, id, &input, actor, now)?)).await;
     let (status, errors) = match result {
         Ok(_) => return Ok(see_other("/institutions?done=saved")),
         Err(AppError::Refused(Refusal::Validation(errors))) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
@@ -198,7 +118,7 @@ pub async fn list(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     current.require(MANAGERS)?;
-    let institutions = state.db(|conn| Ok(institution::list(conn)?)).await?;
+    let institutions = state.db(|conn| Ok(institutions::list(conn)?)).await?;
     render(&InstitutionsPage { ctx: PageCtx::new(&req, Some(&current)), institutions })
 }
 
@@ -231,8 +151,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     current.require(MANAGERS)?;
     let id = id.into_inner();
-    let (found, region) =
-        state.db(move |conn| institution::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
+    let (found, region) = state.db(move |conn| Ok(institutions::find(conn, id)?)).await?;
     let form = InstitutionForm {
         name: found.name,
         region: region.unwrap_or_default(),

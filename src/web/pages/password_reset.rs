@@ -6,25 +6,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
-use crate::app::account;
-use crate::app::outbox::{self, Envelope};
-use crate::auth::secret;
-use crate::db::password_reset::{self, LINK_HOURS};
-use crate::db::user;
+use crate::app::password_reset;
 use crate::domain::refusal::{FieldError, Refusal};
-use crate::i18n::Locale;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
 use crate::web::pages::session::known_device_cookie;
 use crate::web::rate_limit;
 use crate::web::state::AppState;
-
-/// At most this many links per account and hour, so the form cannot be used to flood a mailbox.
-const LINKS_PER_HOUR: i64 = 3;
 
 #[derive(Template)]
 #[template(path = "pages/password/forgot.html")]
@@ -55,38 +46,13 @@ pub async fn request_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
 }
 
 /// `POST /password/forgot`: queues the link for an active account, then says the same thing
-/// either way. The link's token is made when the message is sent (see `jobs::queued_reset`).
+/// either way. The link's token is made when the message is sent (see `app::password_reset`).
 pub async fn request(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now();
-    let queued = state
-        .db(move |conn| {
-            let Some(found) = user::find_by_email(conn, &form.email)?.filter(|u| u.active) else {
-                return Ok(false);
-            };
-            if password_reset::count_since(conn, found.id, now - Duration::hours(1))? >= LINKS_PER_HOUR {
-                tracing::info!(user_id = found.id, "password reset throttled");
-                return Ok(false);
-            }
-            let t = Locale::from_tag(&found.locale).unwrap_or_default().t();
-            crate::db::write_transaction(conn, |conn| {
-                let reset_id = password_reset::insert(conn, found.id, now, now + Duration::hours(LINK_HOURS))?;
-                let key = format!("password_reset:{reset_id}");
-                let envelope = Envelope {
-                    key: &key,
-                    kind: "password_reset",
-                    user_id: Some(found.id),
-                    to: &found.email,
-                    locale: t.tag(),
-                    list_unsubscribe: None,
-                };
-                let subject = t.get("email.password_reset.subject");
-                Ok(outbox::queue_password_reset(conn, &envelope, subject, reset_id, now)?)
-            })
-        })
-        .await?;
+    let queued = state.db(move |conn| Ok(password_reset::request(conn, &form.email, now)?)).await?;
     if queued {
         state.deliver_mail_soon();
     }
@@ -106,9 +72,8 @@ pub async fn reset_form(
     state: web::Data<AppState>,
     query: web::Query<ResetQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let token_hash = secret::hash(&query.token);
-    let now = state.clock.now();
-    let valid = state.db(move |conn| Ok(password_reset::find_user(conn, &token_hash, now)?.is_some())).await?;
+    let (token, now) = (query.token.clone(), state.clock.now());
+    let valid = state.db(move |conn| Ok(password_reset::is_live(conn, &token, now)?)).await?;
     let page = ResetPage { ctx: PageCtx::new(&req, None), token: &query.token, valid, errors: FormErrors::default() };
     render_with(if valid { StatusCode::OK } else { StatusCode::NOT_FOUND }, &page)
 }
@@ -140,23 +105,11 @@ pub async fn reset(
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let now = state.clock.now();
-    let token_hash = secret::hash(&form.token);
-    let password = form.password.clone();
+    let (token, password) = (form.token.clone(), form.password.clone());
     let result = state
         .db(move |conn| {
-            let user_id =
-                password_reset::find_user(conn, &token_hash, now)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            crate::db::write_transaction(conn, |conn| {
-                if !password_reset::consume(conn, &token_hash, now)? {
-                    return Err(AppError::Refused(Refusal::NotFound));
-                }
-                let change = account::PasswordChange::Reset { must_change: false };
-                account::set_password(conn, user_id, &password, change, Some(user_id), now)?;
-                let hash = user::find(conn, user_id)?
-                    .and_then(|u| u.password_hash)
-                    .ok_or(AppError::Refused(Refusal::NotFound))?;
-                Ok(rate_limit::device_cookie_value(user_id, &hash))
-            })
+            let (user_id, hash) = password_reset::reset(conn, &token, &password, now)?;
+            Ok(rate_limit::device_cookie_value(user_id, &hash))
         })
         .await;
     match result {

@@ -7,9 +7,7 @@ use askama::Template;
 use chrono::Duration;
 use serde::Deserialize;
 
-use crate::auth::{password, secret};
-use crate::db::session::{self, NewSession};
-use crate::db::user::{self, normalize_email};
+use crate::app::session::{self, Login, LoginInput};
 use crate::web::csrf::{self, CsrfForm, CsrfOnly};
 use crate::web::error::AppError;
 use crate::web::identity::{MaybeUser, SESSION_COOKIE, SESSION_MAX_DAYS, expired_session_cookie, session_cookie};
@@ -56,14 +54,6 @@ pub async fn form(
     render(&LoginPage { ctx: PageCtx::new(&req, None), email: "", next, failed: false })
 }
 
-/// What a login attempt came to.
-enum Outcome {
-    /// The password was right: the new session's user and the browser's device cookie.
-    LoggedIn { user_id: i64, device_cookie: String },
-    /// Wrong address or password, or an inactive account.
-    Failed,
-}
-
 /// `POST /login`: checks the password, starts a fresh session (a new token every time, so a
 /// planted cookie is worthless) and goes on to `next`.
 pub async fn login(
@@ -74,14 +64,12 @@ pub async fn login(
     // Checked before anything is written: a bad target only changes where the user lands.
     let next = local_path(form.next.as_deref()).to_owned();
     let now = state.clock.now();
-    let email = normalize_email(&form.email);
+    let email = session::login_name(&form.email);
     let secure = state.config.secure_cookies;
     let peer = rate_limit::client_address(&req, &state.config.trusted_proxies);
     let device = req.cookie(rate_limit::device_cookie_name(secure)).map(|c| c.value().to_owned());
     let mut attempt = Attempt { address: peer.clone(), email: email.clone(), device: None };
 
-    let token = secret::random_token();
-    let token_hash = secret::hash(&token);
     // Kept for the user's own review of sessions; bounded so a client cannot bloat the table.
     let user_agent = req
         .headers()
@@ -92,37 +80,27 @@ pub async fn login(
     let (lookup_email, password, ip) = (email.clone(), form.password, peer.clone());
     let (outcome, attempt) = state
         .db(move |conn| {
-            let found = user::find_by_email(conn, &lookup_email)?;
-            let stored_hash = found.as_ref().and_then(|u| Some((u.id, u.password_hash.clone()?)));
-            attempt.device = stored_hash.as_ref().and_then(|(id, hash)| {
-                device.as_deref().and_then(|cookie| rate_limit::trusted_device(cookie, *id, hash))
-            });
-            // Before the password is looked at, so that a locked attempt learns nothing.
-            limiter.check(&attempt, now).map_err(|seconds| AppError::RateLimited("login.locked", seconds))?;
-            let matches = password::verify(&password, stored_hash.as_ref().map(|(_, hash)| hash.as_str()));
-            let (Some(user), Some((_, hash))) = (found.filter(|u| matches && u.active), stored_hash) else {
-                return Ok((Outcome::Failed, attempt));
+            let input = LoginInput {
+                email: &lookup_email,
+                password: &password,
+                ip: &ip,
+                user_agent: user_agent.as_deref(),
+                expires_at: now + Duration::days(SESSION_MAX_DAYS),
             };
-            session::insert(
-                conn,
-                &NewSession {
-                    token_hash: &token_hash,
-                    user_id: user.id,
-                    created_at: now,
-                    last_seen_at: now,
-                    expires_at: now + Duration::days(SESSION_MAX_DAYS),
-                    ip: Some(&ip),
-                    user_agent: user_agent.as_deref(),
-                },
-            )?;
-            user::touch_login(conn, user.id, now)?;
-            let device_cookie = rate_limit::device_cookie_value(user.id, &hash);
-            Ok((Outcome::LoggedIn { user_id: user.id, device_cookie }, attempt))
+            let outcome = session::login(conn, &input, now, |account| {
+                attempt.device = account.and_then(|(id, hash)| {
+                    device.as_deref().and_then(|cookie| rate_limit::trusted_device(cookie, id, hash))
+                });
+                // Before the password is looked at, so that a locked attempt learns nothing.
+                limiter.check(&attempt, now).map_err(|seconds| AppError::RateLimited("login.locked", seconds))
+            })?;
+            Ok((outcome, attempt))
         })
         .await?;
 
     match outcome {
-        Outcome::LoggedIn { user_id, device_cookie } => {
+        Login::LoggedIn { user_id, token, password_hash } => {
+            let device_cookie = rate_limit::device_cookie_value(user_id, &password_hash);
             state.login_limiter.succeed(&attempt);
             tracing::info!(user_id, "login");
             let mut response = see_other(&next);
@@ -133,7 +111,7 @@ pub async fn login(
             csrf::rotate(&req, &mut response)?;
             Ok(response)
         }
-        Outcome::Failed => {
+        Login::Failed => {
             state.login_limiter.fail(&attempt, now);
             tracing::info!(email, peer, "login failed");
             render_with(
@@ -163,8 +141,8 @@ pub async fn logout(
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        let token_hash = secret::hash(cookie.value());
-        state.db(move |conn| Ok(session::delete_by_hash(conn, &token_hash)?)).await?;
+        let token = cookie.value().to_owned();
+        state.db(move |conn| Ok(session::logout(conn, &token)?)).await?;
     }
     let mut response = see_other("/login?done=logged_out");
     response

@@ -395,7 +395,9 @@ async fn a_reset_message_whose_link_died_before_sending_is_not_sent() {
     let pi = app.user("pi@example.org", Role::Pi);
     // Queued as the request page queues it; the password is then changed before the mail goes.
     with_conn(&app, |c| {
-        let reset = password_reset::insert(c, pi, test_now(), test_now() + chrono::Duration::hours(2)).unwrap();
+        let unsent = coop_tracker::auth::secret::hash(&coop_tracker::auth::secret::random_token());
+        let reset =
+            password_reset::insert(c, pi, &unsent, test_now(), test_now() + chrono::Duration::hours(2)).unwrap();
         let key = format!("password_reset:{reset}");
         let envelope = Envelope {
             key: &key,

@@ -6,11 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::db::audit::{self, AuditEntry};
-use crate::db::user;
-use crate::domain::refusal::Refusal;
+use crate::app::account;
 use crate::i18n::Locale;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
@@ -83,28 +80,6 @@ pub async fn save(
         return page(&req, &current, StatusCode::UNPROCESSABLE_ENTITY, form.locale, digest, errors);
     };
     let (now, user_id) = (state.clock.now(), current.user.id);
-    state
-        .db(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let before = user::find(conn, user_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                user::set_notifications(conn, user_id, locale.tag(), !digest, now)?;
-                let detail = json!({
-                    "before": { "locale": before.locale, "digest_opt_out": before.digest_opt_out },
-                    "after": { "locale": locale.tag(), "digest_opt_out": !digest },
-                });
-                let entry = AuditEntry {
-                    actor: Some(user_id),
-                    action: "user.notifications",
-                    entity: "user",
-                    entity_id: Some(user_id),
-                    project_id: None,
-                    detail,
-                    ip: None,
-                };
-                audit::record(conn, &entry, now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    state.db(move |conn| Ok(account::set_notifications(conn, user_id, locale, digest, now)?)).await?;
     Ok(see_other("/account/notifications?done=saved"))
 }

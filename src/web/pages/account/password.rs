@@ -6,8 +6,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::account;
-use crate::auth::password;
-use crate::db::user;
 use crate::domain::refusal::{FieldError, Refusal};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
@@ -55,21 +53,7 @@ pub async fn change(
     } else {
         state
             .db(move |conn| {
-                let stored = user::find(conn, user_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                if !password::verify(&form.current, stored.password_hash.as_deref()) {
-                    return Err(AppError::field("current", "password.current_wrong"));
-                }
-                if form.current == form.password {
-                    return Err(AppError::field("password", "password.unchanged"));
-                }
-                Ok(account::set_password(
-                    conn,
-                    user_id,
-                    &form.password,
-                    account::PasswordChange::Own { keep_session: session_id },
-                    Some(user_id),
-                    now,
-                )?)
+                Ok(account::change_own_password(conn, user_id, session_id, &form.current, &form.password, now)?)
             })
             .await
     };

@@ -5,8 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::account;
-use crate::db::api_token::{self, ApiToken};
+use crate::app::account::{self, ApiToken};
 use crate::domain::refusal::Refusal;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::error::AppError;
@@ -36,7 +35,7 @@ async fn page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
-    let tokens = state.db(move |conn| Ok(api_token::list_for_user(conn, user_id)?)).await?;
+    let tokens = state.db(move |conn| Ok(account::tokens(conn, user_id)?)).await?;
     let max_days = state.config.api_token_max_days;
     let ctx = PageCtx::new(req, Some(current));
     let days_label = ctx.t.fmt("token.days", &[("max", &max_days)]);

@@ -11,10 +11,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::work_calendar::{self, StoredYear, lines};
+use crate::app::calendar::{self, StoredYear};
 use crate::domain::refusal::FieldError;
 use crate::domain::role::Role;
-use crate::domain::workdays::{self, BadDates, WorkCalendar, YearArrangement};
+use crate::domain::workdays::{self, BadDates, WorkCalendar, YearArrangement, lines};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -148,12 +148,7 @@ fn row(year: i32, origin: &'static str, arrangement: &YearArrangement, source: O
 /// what this page, `/admin/reminders` and the administrators' dashboard warn of.
 pub(crate) async fn missing_years(state: &AppState) -> Result<Vec<i32>, AppError> {
     let (configured, today) = (state.config.reminders.calendar.clone(), state.today());
-    state
-        .db(move |conn| {
-            let calendar = work_calendar::in_force(conn, &configured)?;
-            Ok(work_calendar::missing_years(conn, &calendar, today, 0)?)
-        })
-        .await
+    state.db(move |conn| Ok(calendar::missing_years(conn, &configured, today)?)).await
 }
 
 async fn page(
@@ -164,7 +159,7 @@ async fn page(
     form: YearForm,
     (errors, dates_error): (Vec<FieldError>, Option<String>),
 ) -> Result<HttpResponse, AppError> {
-    let stored = state.db(|conn| Ok(work_calendar::list_years(conn)?)).await?;
+    let stored = state.db(|conn| Ok(calendar::entered_years(conn)?)).await?;
     let missing = missing_years(state).await?;
     let years = rows(&state.config.reminders.calendar, &stored);
     let page = CalendarPage {
@@ -205,7 +200,7 @@ pub async fn save(
     };
     let (now, actor) = (state.clock.now(), current.user.id);
     let saved =
-        state.db(move |conn| Ok(work_calendar::save_year(conn, year, &arrangement, &source, actor, now)?)).await?;
+        state.db(move |conn| Ok(calendar::save_year(conn, year, &arrangement, &source, actor, now)?)).await?;
     match saved {
         Ok(()) => Ok(see_other("/admin/calendar?done=saved")),
         Err(bad) => {
@@ -229,7 +224,7 @@ pub async fn delete(
     current.require(&[Role::Admin])?;
     let (year, now, actor) = (year.into_inner(), state.clock.now(), current.user.id);
     // Removing a year that is not entered (already removed, say, in another tab) writes nothing.
-    state.db(move |conn| Ok(work_calendar::delete_year(conn, year, actor, now)?)).await?;
+    state.db(move |conn| Ok(calendar::delete_year(conn, year, actor, now)?)).await?;
     Ok(see_other("/admin/calendar?done=saved"))
 }
 

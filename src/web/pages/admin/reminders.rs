@@ -6,10 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::db::audit::{self, AuditEntry};
-use crate::db::reminder;
+use crate::app::reminder_rules;
 use crate::domain::refusal::FieldError;
 use crate::domain::reminder::{MAX_OFFSET_DAYS, MAX_OFFSETS, RuleDays};
 use crate::domain::role::Role;
@@ -266,8 +264,7 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let configured = state.config.reminders.rules.clone();
     let for_db = configured.clone();
-    let (in_force, overridden) =
-        state.db(move |conn| Ok((reminder::rule_days(conn, &for_db)?, reminder::rules_overridden(conn)?))).await?;
+    let (in_force, overridden) = state.db(move |conn| Ok(reminder_rules::in_force(conn, &for_db)?)).await?;
     let form = form.unwrap_or_else(|| RulesForm::from_days(&in_force));
     let calendar_missing = super::calendar::missing_years(state).await?;
     let page = RemindersPage {
@@ -307,17 +304,7 @@ pub async fn save(
         }
     };
     let (now, actor, configured) = (state.clock.now(), current.user.id, state.config.reminders.rules.clone());
-    state
-        .db(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let before = reminder::rule_days(conn, &configured)?;
-                let was_overridden = reminder::rules_overridden(conn)?;
-                reminder::set_rule_days(conn, Some(&days), actor, now)?;
-                let detail = json!({ "before": before, "before_from_configuration": !was_overridden, "after": days });
-                record(conn, actor, "reminder_rules.update", detail, now)
-            })
-        })
-        .await?;
+    state.db(move |conn| Ok(reminder_rules::save(conn, &days, &configured, actor, now)?)).await?;
     Ok(see_other("/admin/reminders?done=saved"))
 }
 
@@ -330,40 +317,8 @@ pub async fn reset(
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let (now, actor, configured) = (state.clock.now(), current.user.id, state.config.reminders.rules.clone());
-    state
-        .db(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                if !reminder::rules_overridden(conn)? {
-                    return Ok(());
-                }
-                let before = reminder::rule_days(conn, &configured)?;
-                reminder::set_rule_days(conn, None, actor, now)?;
-                let detail = json!({ "before": before, "after": configured });
-                record(conn, actor, "reminder_rules.reset", detail, now)
-            })
-        })
-        .await?;
+    state.db(move |conn| Ok(reminder_rules::reset(conn, &configured, actor, now)?)).await?;
     Ok(see_other("/admin/reminders?done=reminder_rules_reset"))
-}
-
-fn record(
-    conn: &mut crate::db::DbConnection,
-    actor: i64,
-    action: &str,
-    detail: serde_json::Value,
-    now: chrono::NaiveDateTime,
-) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        actor: Some(actor),
-        action,
-        entity: "reminder_rules",
-        entity_id: None,
-        project_id: None,
-        detail,
-        ip: None,
-    };
-    audit::record(conn, &entry, now)?;
-    Ok(())
 }
 
 #[cfg(test)]

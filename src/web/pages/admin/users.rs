@@ -4,13 +4,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::app::account::{self, AccountInput, PasswordChange};
-use crate::auth::secret;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::institution;
-use crate::db::user::{self, User, UserChanges};
+use crate::app::account::{self, AccountInput, User};
+use crate::app::users::{self, AccountChanges};
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::i18n::Locale;
@@ -109,9 +105,7 @@ async fn form_page(
     form: UserForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let institutions = state
-        .db(|conn| Ok(institution::list(conn)?.into_iter().map(|(i, _)| (i.id, i.name)).collect::<Vec<_>>()))
-        .await?;
+    let institutions = state.db(|conn| Ok(users::institution_choices(conn)?)).await?;
     let page = UserFormPage {
         ctx: PageCtx::new(req, Some(current)),
         id,
@@ -131,7 +125,7 @@ pub async fn list(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
-    let users = state.db(|conn| Ok(user::list(conn)?)).await?;
+    let users = state.db(|conn| Ok(users::list(conn)?)).await?;
     render(&UsersPage { ctx: PageCtx::new(&req, Some(&current)), users })
 }
 
@@ -200,7 +194,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let found = state.db(move |conn| Ok(user::find(conn, id)?)).await?.ok_or(AppError::Refused(Refusal::NotFound))?;
+    let found = state.db(move |conn| Ok(users::find(conn, id)?)).await?;
     form_page(&req, &state, &current, StatusCode::OK, Some(id), UserForm::from_user(&found), FormErrors::default())
         .await
 }
@@ -217,33 +211,17 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let (now, actor, id) = (state.clock.now(), current.user.id, id.into_inner());
-    let checked = (|| {
-        let name = account::check_name(&form.name).map_err(|e| AppError::Refused(Refusal::Validation(vec![e])))?;
-        Ok::<_, AppError>((name, form.role()?, form.institution()?))
-    })();
-    let (locale, active) = (form.locale(), form.active.is_some());
-    let result = match checked {
-        Ok((name, role, institution_id)) => {
-            state
-                .db(move |conn| {
-                    crate::db::write_transaction(conn, |conn| {
-                        let before = user::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                        let loses_admin = before.role == Role::Admin && before.active && (role != Role::Admin || !active);
-                        if loses_admin && user::count_active_admins(conn)? <= 1 {
-                            return Err(AppError::Refused(Refusal::Conflict("account.last_admin")));
-                        }
-                        let changes = UserChanges { name: &name, role: role.as_str(), locale: locale.tag(), institution_id: Some(institution_id), active, updated_at: now };
-                        user::update(conn, id, &changes)?;
-                        if !active {
-                            crate::db::session::delete_for_user(conn, id)?;
-                        }
-                        let detail = json!({ "name": name, "role": role, "locale": locale.tag(), "institution_id": institution_id, "active": active });
-                        audit::record(conn, &AuditEntry { actor: Some(actor), action: "user.update", entity: "user", entity_id: Some(id), project_id: None, detail, ip: None }, now)?;
-                        Ok(())
-                    })
-                })
-                .await
-        }
+    let changes = form.role().and_then(|role| {
+        Ok(AccountChanges {
+            name: form.name.clone(),
+            role,
+            locale: form.locale(),
+            institution_id: form.institution()?,
+            active: form.active.is_some(),
+        })
+    });
+    let result = match changes {
+        Ok(changes) => state.db(move |conn| Ok(users::update(conn, id, &changes, actor, now)?)).await,
         Err(e) => Err(e),
     };
     match result {
@@ -270,14 +248,6 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
     let (now, actor, id) = (state.clock.now(), current.user.id, id.into_inner());
-    let password = secret::generated_password();
-    let chosen = password.clone();
-    let email = state
-        .db(move |conn| {
-            let found = user::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            account::set_password(conn, id, &chosen, PasswordChange::Reset { must_change: true }, Some(actor), now)?;
-            Ok(found.email)
-        })
-        .await?;
+    let (email, password) = state.db(move |conn| Ok(users::reset_password(conn, id, actor, now)?)).await?;
     render(&OneTimePasswordPage { ctx: PageCtx::new(&req, Some(&current)), email, password })
 }
