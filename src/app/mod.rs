@@ -5,13 +5,18 @@
 
 pub mod account;
 pub mod calendar;
+pub mod delivery;
 pub mod evaluation;
 pub mod evidence;
+pub mod guides;
 pub mod health;
 pub mod institutions;
 pub mod outbox;
 pub mod overdue;
 pub mod password_reset;
+pub mod portfolio;
+pub mod queued_reminder;
+pub mod reminder_notice;
 pub mod reminder_rules;
 pub mod reports;
 pub mod review_notice;

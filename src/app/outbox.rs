@@ -1,13 +1,21 @@
 //! Messages into the outbox: who receives one, what every notice needs, and queueing it in the
-//! caller's transaction, so that nothing is recorded without its message. `jobs::outbox` sends them.
+//! caller's transaction, so that nothing is recorded without its message ([`super::delivery`] sends
+//! them); and the outbox's health as administrators look after it, with retrying a dead letter.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::db::DbConnection;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::outbox::{self, NewOutboxMessage};
+/// A message and a delivery attempt as the outbox page lists them (never their bodies).
+pub use crate::db::outbox::{OutboxAttempt, OutboxEntry};
 use crate::db::reminder::{Office, Person};
-use crate::domain::refusal::Failure;
+/// A completed reminder sweep, with the days it skipped.
+pub use crate::db::reminder::SweepRecord;
+use crate::domain::refusal::{Failure, Refusal};
+use crate::domain::timestamp;
 use crate::domain::workdays::WorkCalendar;
 use crate::i18n::Locale;
 use crate::mail::message::Rendered;
@@ -132,7 +140,7 @@ impl<'a> Envelope<'a> {
 }
 
 /// Queues a password-reset message for the reset link `reset_id`, with its subject only: the link's
-/// token is made, and the bodies written, when it is sent (see `jobs::queued_reset`), so that the
+/// token is made, and the bodies written, when it is sent (see `app::password_reset`), so that the
 /// outbox never holds a working link. Returns whether it was new.
 pub fn queue_password_reset(
     conn: &mut DbConnection,
@@ -158,4 +166,67 @@ pub fn queue(
         ..envelope.row(&message.subject, now)
     };
     Ok(outbox::enqueue(conn, &row)?)
+}
+
+/// The outbox's health, as administrators and staff look after it.
+#[derive(Debug)]
+pub struct Overview {
+    /// How many messages are in each status.
+    pub by_status: Vec<(String, i64)>,
+    /// Dead letters, newest first.
+    pub failed: Vec<OutboxEntry>,
+    /// Messages waiting for another attempt, newest first.
+    pub retrying: Vec<OutboxEntry>,
+    /// How many are waiting for another attempt in all.
+    pub retrying_total: i64,
+    /// Sweeps that skipped days older than the catch-up limit, latest first.
+    pub skipped: Vec<SweepRecord>,
+}
+
+/// The outbox's counts and its dead letters and retried messages, each list cut at `limit`.
+pub fn overview(conn: &mut DbConnection, limit: i64) -> Result<Overview, Failure> {
+    Ok(Overview {
+        by_status: outbox::count_by_status(conn)?,
+        failed: outbox::list_failed(conn, limit)?,
+        retrying: outbox::list_retrying(conn, limit)?,
+        retrying_total: outbox::count_retrying(conn)?,
+        skipped: crate::db::reminder::skipped_sweeps(conn, limit)?,
+    })
+}
+
+/// One message and its latest `limit` delivery attempts; `NotFound` when there is none.
+pub fn message(
+    conn: &mut DbConnection,
+    id: i64,
+    limit: i64,
+) -> Result<(OutboxEntry, Vec<OutboxAttempt>), Failure> {
+    let entry = outbox::find_entry(conn, id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
+    Ok((entry, outbox::list_attempts(conn, id, limit)?))
+}
+
+/// Puts a dead letter back in the queue, due now with a fresh count of attempts, with an audit row.
+/// A message that is not failed is left alone (a conflict): it was sent, or someone retried it first.
+pub fn retry(conn: &mut DbConnection, id: i64, actor: i64, now: NaiveDateTime) -> Result<(), Failure> {
+    crate::db::write_transaction(conn, |conn| {
+        let before = outbox::find_entry(conn, id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
+        if !outbox::retry_failed(conn, id, now)? {
+            return Err(Failure::Refused(Refusal::Conflict("outbox_page.not_failed")));
+        }
+        let detail = json!({
+            "kind": before.kind,
+            "before": { "status": before.status, "attempts": before.attempts, "last_error": before.last_error },
+            "after": { "status": "pending", "attempts": 0, "next_attempt_at": timestamp::rfc3339(&now) },
+        });
+        let entry = AuditEntry {
+            actor: Some(actor),
+            action: "outbox.retry",
+            entity: "outbox",
+            entity_id: Some(id),
+            project_id: None,
+            detail,
+            ip: None,
+        };
+        audit::record(conn, &entry, now)?;
+        Ok(())
+    })
 }

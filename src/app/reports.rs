@@ -11,8 +11,12 @@ use super::evaluation::{IndicatorReport, Loaded, report};
 use crate::config::Tracking;
 use crate::db::DbConnection;
 use crate::db::evidence::{self, EvidenceView};
-use crate::db::project::{self, Project, TrackedIndicator};
-use crate::db::report::{self as stored, NewSnapshot, Snapshot};
+use crate::db::project::{self, TrackedIndicator};
+/// A project as stored.
+pub use crate::db::project::Project;
+use crate::db::report::{self as stored, NewSnapshot};
+/// A submitted (frozen) report.
+pub use crate::db::report::Snapshot;
 use crate::db::report_facts;
 use crate::db::user::User;
 use crate::domain::guide::model::Period;
@@ -46,6 +50,41 @@ pub fn find_project(conn: &mut DbConnection, caller: Option<&User>, code: &str) 
         return Err(Failure::Refused(Refusal::NotFound));
     }
     Ok(project)
+}
+
+/// The reports submitted for a project `user` may see, newest first, with the project.
+pub fn submitted_for_project(
+    conn: &mut DbConnection,
+    user: &User,
+    code: &str,
+) -> Result<(Project, Vec<Snapshot>), Failure> {
+    let project = find_project(conn, Some(user), code)?;
+    let submitted = stored::for_project(conn, project.id)?;
+    Ok((project, submitted))
+}
+
+/// The submitted portfolio reports, newest first.
+pub fn submitted_portfolio(conn: &mut DbConnection) -> Result<Vec<Snapshot>, Failure> {
+    Ok(stored::portfolio(conn)?)
+}
+
+/// A submitted report `user` may see, with the scope its files are named after (the project's
+/// code, or `portfolio`). A report of a project they may not see, or a portfolio report for
+/// someone who does not watch the portfolio, is not found.
+pub fn frozen(conn: &mut DbConnection, user: &User, id: i64) -> Result<(Snapshot, String), Failure> {
+    let snapshot = stored::find(conn, id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
+    let scope = match snapshot.project_id {
+        Some(project_id) => {
+            let project = project::find_by_id(conn, project_id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
+            if !project::can_view(conn, user, &project)? {
+                return Err(Failure::Refused(Refusal::NotFound));
+            }
+            project.code
+        }
+        None if user.role.sees_portfolio() => "portfolio".to_owned(),
+        None => return Err(Failure::Refused(Refusal::NotFound)),
+    };
+    Ok((snapshot, scope))
 }
 
 /// A report covers a project's life: its execution period and the year after it, in which its

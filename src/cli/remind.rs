@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::db;
 use crate::domain::clock::Clock;
-use crate::jobs::outbox::{self, DeliveryReport};
+use crate::app::delivery::DeliveryReport;
+use crate::jobs::outbox;
 use crate::jobs::remind::{self, Mode, SweepReport};
 use crate::mail::Mailer;
 

@@ -623,11 +623,11 @@ diesel::table! {
         created_at -> Timestamp,
         /// The List-Unsubscribe header of a digest.
         list_unsubscribe -> Nullable<Text>,
-        /// A reminder still to be written (JSON, see `jobs::queued_reminder`); its bodies are empty
+        /// A reminder still to be written (JSON, see `app::queued_reminder`); its bodies are empty
         /// until it is sent.
         reminder -> Nullable<Text>,
         /// The password-reset link this message carries, made when it is sent (see
-        /// `jobs::queued_reset`); no foreign key, as spent links are deleted and the message then
+        /// `app::password_reset`); no foreign key, as spent links are deleted and the message then
         /// is not sent.
         password_reset_id -> Nullable<BigInt>,
     }

@@ -4,9 +4,6 @@
 
 pub mod cleanup;
 pub mod digest;
-pub mod notices;
 pub mod outbox;
-pub mod queued_reminder;
-pub mod queued_reset;
 pub mod remind;
 pub mod scheduler;

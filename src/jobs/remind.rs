@@ -18,18 +18,21 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::notices;
-use super::queued_reminder::QueuedReminder;
 use crate::app::outbox::{Context, Recipient};
+/// What a reminder is about, and what a queued reminder carries (kept in `app`, which writes a
+/// queued reminder when it is sent).
+pub use crate::app::queued_reminder::{Item, QueuedReminder, Rule, Subject};
+use crate::app::reminder_notice;
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
 use crate::db::{DbConnection, work_calendar};
 use crate::domain::reminder::{
     Audience, Coverage, Direction, Ladder, RuleDays, Rules, coverage, due_dates, nominal_days, steps,
 };
+use crate::domain::refusal::Failure;
 use crate::domain::timestamp;
 use crate::domain::workdays::WorkCalendar;
 
@@ -48,115 +51,6 @@ pub struct Settings<'a> {
     pub warning_days: i64,
 }
 
-/// Which rule a reminder follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// A checkpoint is approaching and not yet met.
-    Upcoming,
-    /// An indicator is overdue: the escalation ladder.
-    Overdue,
-    /// Evidence has waited too long for review.
-    ReviewWaiting,
-    /// The mid-term check is approaching.
-    MidTerm,
-    /// The end-of-term acceptance is approaching.
-    Acceptance,
-    /// The weekly digest to staff (see [`super::digest`]).
-    Digest,
-}
-
-impl Rule {
-    /// The stored name, used in keys and templates.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rule::Upcoming => "upcoming",
-            Rule::Overdue => "overdue",
-            Rule::ReviewWaiting => "review_waiting",
-            Rule::MidTerm => "mid_term",
-            Rule::Acceptance => "acceptance",
-            Rule::Digest => "digest",
-        }
-    }
-}
-
-/// What a reminder item is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    /// An indicator's checkpoint due on a date.
-    Checkpoint {
-        /// The indicator.
-        indicator_id: i64,
-        /// The checkpoint's due date.
-        due_on: NaiveDate,
-    },
-    /// An indicator overdue since a date.
-    Overdue {
-        /// The indicator.
-        indicator_id: i64,
-        /// The earliest due date that passed unmet.
-        since: NaiveDate,
-    },
-    /// Evidence waiting for review.
-    Evidence {
-        /// The evidence.
-        evidence_id: i64,
-        /// Its indicator.
-        indicator_id: i64,
-        /// The day it was submitted, in the users' time zone.
-        submitted_on: NaiveDate,
-    },
-    /// A term of the project ending on a date.
-    Term {
-        /// The mid-term check date or the period end.
-        due_on: NaiveDate,
-    },
-}
-
-/// One reminder item before it is addressed: a rule's step for one subject and audience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Item {
-    /// The rule.
-    pub rule: Rule,
-    /// The project.
-    pub project_id: i64,
-    /// What it is about.
-    pub subject: Subject,
-    /// The step: days before or after the due date, or days waiting.
-    pub offset: u32,
-    /// Who it is for.
-    pub audience: Audience,
-    /// The day the step nominally falls on (a day off's reminders go out on the working day before).
-    pub nominal: NaiveDate,
-}
-
-impl Item {
-    fn entity(&self) -> String {
-        match self.subject {
-            Subject::Checkpoint { indicator_id, due_on } => format!("i{indicator_id}@{due_on}"),
-            Subject::Overdue { indicator_id, since } => format!("i{indicator_id}@{since}"),
-            Subject::Evidence { evidence_id, .. } => format!("e{evidence_id}"),
-            Subject::Term { due_on } => format!("p{}@{due_on}", self.project_id),
-        }
-    }
-
-    /// The item's idempotency key for one recipient: rule, subject entity, step, recipient.
-    pub fn key(&self, recipient: &str) -> String {
-        format!("{}:{}:{}:{recipient}", self.rule.as_str(), self.entity(), self.offset)
-    }
-
-    /// The indicator the item is about, if any.
-    pub fn indicator_id(&self) -> Option<i64> {
-        match self.subject {
-            Subject::Checkpoint { indicator_id, .. }
-            | Subject::Overdue { indicator_id, .. }
-            | Subject::Evidence { indicator_id, .. } => Some(indicator_id),
-            Subject::Term { .. } => None,
-        }
-    }
-}
-
 /// Every reminder item that falls due when a sweep on `today` covers the days `swept` (today, and
 /// the days since the last sweep): the items whose nominal day one of those days sends. A reminder
 /// ahead of a date that has passed by today is left out: the overdue ladder has taken over from it.
@@ -166,7 +60,7 @@ pub fn plan(
     settings: &Settings<'_>,
     today: NaiveDate,
     swept: &[NaiveDate],
-) -> diesel::QueryResult<Vec<Item>> {
+) -> Result<Vec<Item>, Failure> {
     let ahead = nominal_days(settings.calendar, swept, Direction::Before.shift());
     let late = nominal_days(settings.calendar, swept, Direction::After.shift());
     let rules = settings.rules.rules();
@@ -223,7 +117,7 @@ fn waiting_items(
     settings: &Settings<'_>,
     rules: &Rules,
     days: &[NaiveDate],
-) -> diesel::QueryResult<Vec<Item>> {
+) -> Result<Vec<Item>, Failure> {
     let every = i64::from(rules.review_waiting_days.max(1));
     let Some(last) = days.last() else { return Ok(Vec::new()) };
     // Anything submitted on or after (last day - every + 1) has not waited long enough by any of the
@@ -526,7 +420,7 @@ fn compose(
         today: context.today,
         items: items.iter().map(|(_, item)| *item).collect(),
     };
-    let subject = notices::reminder_subject(context, &reminder, contacts);
+    let subject = reminder_notice::reminder_subject(context, &reminder, contacts);
     let mut keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
     keys.sort_unstable();
     let digest = Sha256::digest(keys.join("\n").as_bytes());

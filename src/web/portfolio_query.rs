@@ -7,8 +7,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
-use crate::db::overdue::{Filter, Order};
-use crate::db::portfolio::find_pis;
+use crate::app::portfolio::{self, Filter, Order};
 use crate::domain::status::Status;
 use crate::web::error::AppError;
 use crate::web::state::AppState;
@@ -85,7 +84,7 @@ impl PortfolioQuery {
     /// field error. No database work when there is no name.
     pub async fn resolved(mut self, state: &AppState) -> Result<Self, AppError> {
         let Some(text) = self.pi_name.take() else { return Ok(self) };
-        let found = state.db(move |conn| Ok(find_pis(conn, text.trim())?)).await?;
+        let found = state.db(move |conn| Ok(portfolio::find_pis(conn, text.trim())?)).await?;
         match found.as_slice() {
             [id] => {
                 self.pi = Some(*id);

@@ -1,7 +1,7 @@
 //! Answers to portfolio-wide reads (the overdue list, the dashboard's counts and rows), kept in
 //! memory until the data changes. Each answer is stored with the database's change counter
-//! ([`crate::db::data_version`]) read before it was computed, and served again only while the counter
-//! has not moved: one indexed single-row read instead of counting and walking thousands of status
+//! ([`crate::app::portfolio::data_version`]) read before it was computed, and served again only
+//! while the counter has not moved: one indexed single-row read instead of counting and walking thousands of status
 //! spans. A write on any instance moves the counter, so no instance serves an answer older than the
 //! data it was read from.
 //!
@@ -15,7 +15,8 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::db::{DbConnection, data_version};
+use crate::app::Connection;
+use crate::app::portfolio::data_version;
 use crate::web::error::AppError;
 
 /// Answers kept at most; beyond it, answers of older versions go first, then everything.
@@ -46,13 +47,13 @@ impl ReadCache {
     /// then kept. `key` must name everything the answer depends on besides the data (the query,
     /// the date, the page), and start with the kind of answer, since values of different types share
     /// the cache.
-    pub fn get_or_compute<V, F>(&self, conn: &mut DbConnection, key: String, compute: F) -> Result<Arc<V>, AppError>
+    pub fn get_or_compute<V, F>(&self, conn: &mut Connection, key: String, compute: F) -> Result<Arc<V>, AppError>
     where
         V: Send + Sync + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<V, AppError>,
+        F: FnOnce(&mut Connection) -> Result<V, AppError>,
     {
         // The data as this request found it: any answer read from this version or a later one will do.
-        let arrived = data_version::current(conn)?;
+        let arrived = data_version(conn)?;
         if let Some(value) = self.lookup::<V>(&key, arrived) {
             return Ok(value);
         }
@@ -64,7 +65,7 @@ impl ReadCache {
         }
         // Read before computing: the answer then reflects this version or a later one, never an
         // earlier one.
-        let version = data_version::current(conn)?;
+        let version = data_version(conn)?;
         let value = Arc::new(compute(conn)?);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= CAPACITY {
@@ -114,7 +115,7 @@ mod tests {
         let mut conn = pool.get().expect("connection");
         let cache = ReadCache::default();
         let mut computed = 0;
-        let mut read = |conn: &mut DbConnection| {
+        let mut read = |conn: &mut Connection| {
             cache
                 .get_or_compute(conn, "test:a".into(), |_| {
                     computed += 1;

@@ -10,10 +10,8 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::state::AppState;
-use crate::app::reports;
-use crate::db::project;
-use crate::db::report::{self as stored, Snapshot};
-use crate::db::user::User;
+use crate::app::account::User;
+use crate::app::reports::{self, Snapshot};
 use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
@@ -147,23 +145,7 @@ pub fn send_made(made: &Made, format: Format) -> HttpResponse {
 /// match the recorded SHA-256. 404 for a report the user may not see.
 pub async fn send_frozen(state: &AppState, user: &User, id: i64, format: Format) -> Result<HttpResponse, AppError> {
     let user = user.clone();
-    let (snapshot, scope) = state
-        .db(move |conn| {
-            let snapshot = stored::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            let scope = match snapshot.project_id {
-                Some(project_id) => {
-                    let project = project::find_by_id(conn, project_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                    if !project::can_view(conn, &user, &project)? {
-                        return Err(AppError::Refused(Refusal::NotFound));
-                    }
-                    project.code
-                }
-                None if user.role.sees_portfolio() => "portfolio".to_owned(),
-                None => return Err(AppError::Refused(Refusal::NotFound)),
-            };
-            Ok((snapshot, scope))
-        })
-        .await?;
+    let (snapshot, scope) = state.db(move |conn| Ok(reports::frozen(conn, &user, id)?)).await?;
     let sha256 = match format {
         Format::Html => snapshot.html_sha256.clone(),
         Format::Pdf => snapshot.pdf_sha256.clone(),

@@ -82,14 +82,13 @@ impl AppState {
         let state = self.clone();
         actix_web::rt::spawn(async move {
             let now = state.clock.now();
-            let result = web::block(move || {
-                crate::jobs::outbox::deliver_due(&state.pool, &state.mailer, &state.config, &state.instance, now)
-            })
-            .await;
+            let (mailer, config, instance) = (state.mailer.clone(), Arc::clone(&state.config), Arc::clone(&state.instance));
+            let result = state
+                .db(move |conn| Ok(crate::app::delivery::deliver_due(conn, &mailer, &config, &instance, now)?))
+                .await;
             match result {
-                Ok(Ok(report)) => tracing::debug!(?report, "outbox delivered"),
-                Ok(Err(error)) => tracing::warn!(error = format!("{error:#}"), "outbox delivery failed"),
-                Err(error) => tracing::warn!(%error, "outbox delivery task failed"),
+                Ok(report) => tracing::debug!(?report, "outbox delivered"),
+                Err(error) => tracing::warn!(%error, "outbox delivery failed"),
             }
         });
     }

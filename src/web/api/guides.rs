@@ -5,7 +5,7 @@ use actix_web::web::{self, Json};
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
-use crate::db::guide::{self, GuideSummary, StoredGuide};
+use crate::app::guides::{self, GuideSummary, StoredGuide};
 use crate::domain::guide as parser;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
@@ -48,7 +48,7 @@ pub struct ImportedGuide {
         (status = 403, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<Json<Vec<GuideSummary>>, AppError> {
     user.require(STAFF)?;
-    Ok(Json(state.db(|conn| Ok(guide::list(conn)?)).await?))
+    Ok(Json(state.db(|conn| Ok(guides::list(conn)?)).await?))
 }
 
 /// One guide with its topics, directions and indicator templates.
@@ -62,7 +62,7 @@ pub async fn show(
 ) -> Result<Json<StoredGuide>, AppError> {
     user.require(STAFF)?;
     let id = id.into_inner();
-    Ok(Json(state.db(move |conn| guide::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))).await?))
+    Ok(Json(state.db(move |conn| Ok(guides::find(conn, id)?)).await?))
 }
 
 /// The largest dry run answered. A real guide parses to about one and a half times its text (the
@@ -110,8 +110,8 @@ pub async fn create(
     let (now, actor) = (state.clock.now(), user.0.id);
     let (created, stored) = state
         .db(move |conn| {
-            let outcome = guide::store(conn, &parsed, &text, Some(actor), now)?;
-            let stored = guide::find(conn, outcome.id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
+            let outcome = guides::import(conn, &parsed, &text, actor, now)?;
+            let stored = guides::find(conn, outcome.id)?;
             Ok((outcome.created, stored))
         })
         .await?;

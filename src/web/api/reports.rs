@@ -9,8 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::db::project;
-use crate::db::report::{self as stored, Snapshot};
+use crate::app::reports::{self, Snapshot};
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::i18n::Locale;
@@ -93,15 +92,7 @@ pub async fn list(
     code: web::Path<String>,
 ) -> Result<Json<Vec<SubmittedReport>>, AppError> {
     let code = code.into_inner();
-    let reports = state
-        .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::Refused(Refusal::NotFound));
-            }
-            Ok(stored::for_project(conn, project.id)?)
-        })
-        .await?;
+    let (_, reports) = state.db(move |conn| Ok(reports::submitted_for_project(conn, &user, &code)?)).await?;
     Ok(Json(reports.into_iter().map(SubmittedReport::from).collect()))
 }
 

@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate};
 
 use crate::app::evidence::Reportable;
-use crate::db::project::Project;
+use crate::app::reports::Project;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
 use crate::domain::refusal::Refusal;

@@ -9,9 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use crate::app::overdue::{OverdueItem, all_items, page_items};
-use crate::db::overdue::count_by_status;
-use crate::db::portfolio::{FilterOptions, email_of, filter_options};
+use crate::app::overdue::{OverdueItem, all_items};
+use crate::app::portfolio::{self, Dashboard};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
@@ -40,21 +39,12 @@ struct DashboardPage<'a> {
     ctx: PageCtx,
     as_of: NaiveDate,
     query: PortfolioQuery,
-    data: &'a DashboardData,
+    /// What the dashboard reads from the database, kept in the read cache until the data changes.
+    data: &'a Dashboard,
     offset: i64,
     limit: i64,
-    /// For an administrator, the years the holiday calendar lacks (see [`crate::db::work_calendar`]).
+    /// For an administrator, the years the holiday calendar lacks (see [`crate::app::calendar::missing_years`]).
     calendar_missing: Vec<i32>,
-}
-
-/// What the dashboard reads from the database, kept in the read cache until the data changes.
-struct DashboardData {
-    counts: Vec<(Status, i64)>,
-    options: FilterOptions,
-    /// The e-mail of the PI the list is filtered by, shown in the PI field.
-    pi_email: Option<String>,
-    total: i64,
-    items: Vec<OverdueItem>,
 }
 
 impl DashboardPage<'_> {
@@ -124,15 +114,11 @@ pub async fn show(
     let warning = state.config.tracking.warning_days;
     let cache = Arc::clone(&state.read_cache);
     let key = format!("dashboard:{as_of}:{filter:?}:{order:?}:{limit}:{offset}:{warning}");
-    let data: Arc<DashboardData> = state
+    let data: Arc<Dashboard> = state
         .db(move |conn| {
             cache.get_or_compute(conn, key, |conn| {
-                let counts = count_by_status(conn, as_of, &filter, &LISTED_STATUSES)?;
-                // The listed total is the listed statuses' counts, not another count query.
-                let total = counts.iter().filter(|(s, _)| filter.statuses.contains(s)).map(|(_, n)| n).sum();
-                let items = page_items(conn, as_of, &filter, order, (limit, offset), warning)?;
-                let pi_email = filter.pi_user_id.map(|id| email_of(conn, id)).transpose()?.flatten();
-                Ok(DashboardData { items, counts, total, options: filter_options(conn)?, pi_email })
+                let page = (limit, offset);
+                Ok(portfolio::dashboard(conn, as_of, &filter, order, &LISTED_STATUSES, page, warning)?)
             })
         })
         .await?;

@@ -7,8 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Months, NaiveDate};
 use serde::Deserialize;
 
-use crate::db::overdue::{Filter, count_by_status};
-use crate::db::portfolio;
+use crate::app::portfolio;
 use crate::domain::refusal::Refusal;
 use crate::domain::status::Status;
 use crate::report::chart::{BreakdownChart, BreakdownGroup, Chart, OverdueTrendChart};
@@ -67,17 +66,7 @@ pub async fn png(
         "trend" => {
             let dates: Vec<NaiveDate> =
                 (0..TREND_MONTHS).rev().filter_map(|back| as_of.checked_sub_months(Months::new(back))).collect();
-            let points = state
-                .db(move |c| {
-                    let mut points = Vec::with_capacity(dates.len());
-                    for date in dates {
-                        let counts = count_by_status(c, date, &Filter::default(), &[Status::Overdue])?;
-                        let n = counts.first().map_or(0, |(_, n)| *n);
-                        points.push((date, u32::try_from(n).unwrap_or(u32::MAX)));
-                    }
-                    Ok(points)
-                })
-                .await?;
+            let points = state.db(move |c| Ok(portfolio::overdue_trend(c, dates)?)).await?;
             Data::Trend(OverdueTrendChart { title: String::new(), as_of, points })
         }
         _ => return Err(AppError::Refused(Refusal::NotFound)),

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::guide::{self, GuideSummary, StoredGuide};
+use crate::app::guides::{self, GuideSummary, StoredGuide};
 use crate::domain::guide::correction::{self, CorrectionError};
 use crate::domain::guide::model::{Indicator, LOW_CONFIDENCE, Period, direction_name};
 use crate::domain::guide::{self as parser, Guide, GuideError, Problem};
@@ -374,7 +374,7 @@ pub async fn list(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let guides = state.db(|conn| Ok(guide::list(conn)?)).await?;
+    let guides = state.db(|conn| Ok(guides::list(conn)?)).await?;
     render(&ListPage { ctx: PageCtx::new(&req, Some(&current)), guides })
 }
 
@@ -493,7 +493,7 @@ pub async fn save(
     let (now, actor) = (state.clock.now(), current.user.id);
     let to_store = guide.clone();
     let stored_source = source.clone();
-    let result = state.db(move |conn| Ok(guide::store(conn, &to_store, &stored_source, Some(actor), now)?)).await;
+    let result = state.db(move |conn| Ok(guides::import(conn, &to_store, &stored_source, actor, now)?)).await;
     match result {
         Ok(stored) => Ok(see_other(&format!("/guides/{}?done=saved", stored.id))),
         Err(refusal @ AppError::Refused(Refusal::ConflictWith(..))) => {
@@ -513,12 +513,7 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let id = id.into_inner();
-    let (stored, regions) = state
-        .db(move |conn| {
-            let stored = guide::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            Ok((stored, guide::list_regions(conn, id)?))
-        })
-        .await?;
+    let (stored, regions) = state.db(move |conn| Ok(guides::show(conn, id)?)).await?;
     let topics = stored_views(&stored);
     render(&ShowPage { ctx: PageCtx::new(&req, Some(&current)), guide: stored.summary, topics, regions })
 }

@@ -7,9 +7,8 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::db::guide;
-use crate::db::project::{self, Project};
-use crate::db::report::{self as stored, Snapshot};
+use crate::app::guides;
+use crate::app::reports::{self, Project, Snapshot};
 use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
@@ -134,16 +133,8 @@ pub async fn project_page(
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (user, code) = (current.user.clone(), code.into_inner());
-    let (project, submitted) = state
-        .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::Refused(Refusal::NotFound));
-            }
-            let submitted = stored::for_project(conn, project.id)?;
-            Ok((project, submitted))
-        })
-        .await?;
+    let (project, submitted) =
+        state.db(move |conn| Ok(reports::submitted_for_project(conn, &user, &code)?)).await?;
     render(&ProjectPage {
         ctx: PageCtx::new(&req, Some(&current)),
         project,
@@ -195,7 +186,7 @@ pub async fn project_submit(
 /// The guide of a portfolio report by its id as chosen on the form (empty: every project).
 async fn chosen_guide(state: &AppState, text: Option<&str>) -> Result<Option<i64>, AppError> {
     let Some(number) = text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned) else { return Ok(None) };
-    let id = state.db(move |conn| Ok(guide::find_id_by_doc_number(conn, &number)?)).await?;
+    let id = state.db(move |conn| Ok(guides::find_by_doc_number(conn, &number)?)).await?;
     id.map(Some).ok_or_else(|| AppError::field("guide", "report.unknown_guide"))
 }
 
@@ -208,8 +199,8 @@ pub async fn portfolio_page(
     current.require(STAFF)?;
     let (guides, submitted) = state
         .db(|conn| {
-            let guides = guide::list(conn)?.into_iter().map(|g| (g.doc_number, g.title)).collect();
-            Ok((guides, stored::portfolio(conn)?))
+            let guides = guides::list(conn)?.into_iter().map(|g| (g.doc_number, g.title)).collect();
+            Ok((guides, reports::submitted_portfolio(conn)?))
         })
         .await?;
     render(&PortfolioPage {

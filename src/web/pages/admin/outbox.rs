@@ -6,14 +6,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde_json::json;
 
-use crate::db::audit::{self, AuditEntry};
-use crate::db::outbox::{self, OutboxAttempt, OutboxEntry};
-use crate::db::reminder::{SweepRecord, skipped_sweeps};
-use crate::domain::refusal::Refusal;
+use crate::app::outbox::{self, Overview, OutboxAttempt, OutboxEntry, SweepRecord};
 use crate::domain::role::Role;
-use crate::domain::timestamp;
 use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::error::AppError;
@@ -69,7 +64,7 @@ fn kind_label(t: T, kind: &str) -> &str {
 
 impl OutboxPage {
     fn intro(&self) -> String {
-        self.ctx.t.fmt("outbox_page.intro", &[("max", &crate::jobs::outbox::MAX_ATTEMPTS)])
+        self.ctx.t.fmt("outbox_page.intro", &[("max", &crate::app::delivery::MAX_ATTEMPTS)])
     }
 
     fn status_label(&self, status: &str) -> &'static str {
@@ -113,17 +108,8 @@ pub async fn show(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     current.require(&ROLES)?;
-    let (by_status, failed, retrying, retrying_total, skipped) = state
-        .db(|conn| {
-            Ok((
-                outbox::count_by_status(conn)?,
-                outbox::list_failed(conn, LIST_LIMIT)?,
-                outbox::list_retrying(conn, LIST_LIMIT)?,
-                outbox::count_retrying(conn)?,
-                skipped_sweeps(conn, LIST_LIMIT)?,
-            ))
-        })
-        .await?;
+    let Overview { by_status, failed, retrying, retrying_total, skipped } =
+        state.db(|conn| Ok(outbox::overview(conn, LIST_LIMIT)?)).await?;
     let count = |status: &str| by_status.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
     let counts: Vec<(&'static str, i64)> = STATUSES.into_iter().map(|s| (s, count(s))).collect();
     let failed_total = count("failed");
@@ -148,12 +134,7 @@ pub async fn message(
 ) -> Result<HttpResponse, AppError> {
     current.require(&ROLES)?;
     let id = id.into_inner();
-    let (entry, attempts) = state
-        .db(move |conn| {
-            let entry = outbox::find_entry(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            Ok((entry, outbox::list_attempts(conn, id, ATTEMPT_LIMIT)?))
-        })
-        .await?;
+    let (entry, attempts) = state.db(move |conn| Ok(outbox::message(conn, id, ATTEMPT_LIMIT)?)).await?;
     render(&MessagePage { ctx: PageCtx::new(&req, Some(&current)), entry, attempts })
 }
 
@@ -168,31 +149,6 @@ pub async fn retry(
 ) -> Result<HttpResponse, AppError> {
     current.require(&ROLES)?;
     let (now, actor, id) = (state.clock.now(), current.user.id, id.into_inner());
-    state
-        .db(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let before = outbox::find_entry(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                if !outbox::retry_failed(conn, id, now)? {
-                    return Err(AppError::Refused(Refusal::Conflict("outbox_page.not_failed")));
-                }
-                let detail = json!({
-                    "kind": before.kind,
-                    "before": { "status": before.status, "attempts": before.attempts, "last_error": before.last_error },
-                    "after": { "status": "pending", "attempts": 0, "next_attempt_at": timestamp::rfc3339(&now) },
-                });
-                let entry = AuditEntry {
-                    actor: Some(actor),
-                    action: "outbox.retry",
-                    entity: "outbox",
-                    entity_id: Some(id),
-                    project_id: None,
-                    detail,
-                    ip: None,
-                };
-                audit::record(conn, &entry, now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    state.db(move |conn| Ok(outbox::retry(conn, id, actor, now)?)).await?;
     Ok(see_other("/admin/outbox?done=outbox_retried"))
 }

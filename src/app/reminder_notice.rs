@@ -1,5 +1,5 @@
-//! What reminders, review decisions and digests say: each fills a [`Notice`] in its recipient's
-//! language from the records it is about.
+//! What a reminder says: a [`Notice`] in its recipient's language from the records it is about,
+//! written when it is queued (its subject) and again when it is sent.
 
 use std::collections::HashMap;
 
@@ -14,9 +14,8 @@ use crate::i18n::reading::{self, terms_text};
 use crate::i18n::{T, format};
 use crate::mail::notice::{Notice, Section};
 
-use super::queued_reminder::QueuedReminder;
-use super::remind::{Item, Rule, Subject};
-use crate::app::outbox::Context;
+use super::outbox::Context;
+use super::queued_reminder::{Item, QueuedReminder, Rule, Subject};
 
 /// The verified value as of `today`, as the recipient reads it and as the pages and reports write it
 /// (for a relative target the measured quantity with its change: `112 吨（较基线 +12.0 %）`).

@@ -1,0 +1,173 @@
+//! A reminder between the sweep that queues it and the delivery that sends it.
+//!
+//! The sweep stores only what a message is about: its recipient, rule and items. The sender writes
+//! the message from the records as they are at that moment. Rendering and storing both bodies of
+//! every message made up most of a heavy sweep's time (tens of thousands of messages on a large
+//! portfolio), and a message written at send time shows the latest verified values.
+
+use std::collections::HashMap;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::outbox::{self, Recipient};
+use super::reminder_notice;
+use crate::db::DbConnection;
+use crate::db::project::TrackedIndicator;
+use crate::db::reminder as queries;
+use crate::domain::refusal::Failure;
+use crate::domain::reminder::Audience;
+use crate::mail::message::Rendered;
+
+/// Which rule a reminder follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A checkpoint is approaching and not yet met.
+    Upcoming,
+    /// An indicator is overdue: the escalation ladder.
+    Overdue,
+    /// Evidence has waited too long for review.
+    ReviewWaiting,
+    /// The mid-term check is approaching.
+    MidTerm,
+    /// The end-of-term acceptance is approaching.
+    Acceptance,
+    /// The weekly digest to staff (see `jobs::digest`).
+    Digest,
+}
+
+impl Rule {
+    /// The stored name, used in keys and templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Upcoming => "upcoming",
+            Rule::Overdue => "overdue",
+            Rule::ReviewWaiting => "review_waiting",
+            Rule::MidTerm => "mid_term",
+            Rule::Acceptance => "acceptance",
+            Rule::Digest => "digest",
+        }
+    }
+}
+
+/// What a reminder item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// An indicator's checkpoint due on a date.
+    Checkpoint {
+        /// The indicator.
+        indicator_id: i64,
+        /// The checkpoint's due date.
+        due_on: NaiveDate,
+    },
+    /// An indicator overdue since a date.
+    Overdue {
+        /// The indicator.
+        indicator_id: i64,
+        /// The earliest due date that passed unmet.
+        since: NaiveDate,
+    },
+    /// Evidence waiting for review.
+    Evidence {
+        /// The evidence.
+        evidence_id: i64,
+        /// Its indicator.
+        indicator_id: i64,
+        /// The day it was submitted, in the users' time zone.
+        submitted_on: NaiveDate,
+    },
+    /// A term of the project ending on a date.
+    Term {
+        /// The mid-term check date or the period end.
+        due_on: NaiveDate,
+    },
+}
+
+/// One reminder item before it is addressed: a rule's step for one subject and audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Item {
+    /// The rule.
+    pub rule: Rule,
+    /// The project.
+    pub project_id: i64,
+    /// What it is about.
+    pub subject: Subject,
+    /// The step: days before or after the due date, or days waiting.
+    pub offset: u32,
+    /// Who it is for.
+    pub audience: Audience,
+    /// The day the step nominally falls on (a day off's reminders go out on the working day before).
+    pub nominal: NaiveDate,
+}
+
+impl Item {
+    fn entity(&self) -> String {
+        match self.subject {
+            Subject::Checkpoint { indicator_id, due_on } => format!("i{indicator_id}@{due_on}"),
+            Subject::Overdue { indicator_id, since } => format!("i{indicator_id}@{since}"),
+            Subject::Evidence { evidence_id, .. } => format!("e{evidence_id}"),
+            Subject::Term { due_on } => format!("p{}@{due_on}", self.project_id),
+        }
+    }
+
+    /// The item's idempotency key for one recipient: rule, subject entity, step, recipient.
+    pub fn key(&self, recipient: &str) -> String {
+        format!("{}:{}:{}:{recipient}", self.rule.as_str(), self.entity(), self.offset)
+    }
+
+    /// The indicator the item is about, if any.
+    pub fn indicator_id(&self) -> Option<i64> {
+        match self.subject {
+            Subject::Checkpoint { indicator_id, .. }
+            | Subject::Overdue { indicator_id, .. }
+            | Subject::Evidence { indicator_id, .. } => Some(indicator_id),
+            Subject::Term { .. } => None,
+        }
+    }
+}
+
+/// What a queued reminder carries, stored as JSON in its outbox row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedReminder {
+    /// Who it is for, as the sweep addressed it.
+    pub recipient: Recipient,
+    /// The rule its items follow.
+    pub rule: Rule,
+    /// The recipient's role for these items.
+    pub audience: Audience,
+    /// The day swept: days left and days overdue are counted from it.
+    pub today: NaiveDate,
+    /// The items, in the order the message lists them.
+    pub items: Vec<Item>,
+}
+
+/// Writes the reminder an outbox row carries, from the records as they are now.
+pub fn write(conn: &mut DbConnection, config: &crate::config::Config, json: &str) -> anyhow::Result<Rendered> {
+    let reminder: QueuedReminder = serde_json::from_str(json).context("a queued reminder that does not read")?;
+    let mut project_ids: Vec<i64> = reminder.items.iter().map(|i| i.project_id).collect();
+    project_ids.sort_unstable();
+    project_ids.dedup();
+    let contacts = queries::contacts(conn, &project_ids)?;
+    let indicators = indicators(conn, &reminder.items)?;
+    let context = outbox::Context::load(conn, config, reminder.today)?;
+    let notice = reminder_notice::reminder(&context, &reminder, &contacts, &indicators);
+    Ok(notice.render(reminder.recipient.locale().tag())?)
+}
+
+fn indicators(conn: &mut DbConnection, items: &[Item]) -> Result<HashMap<i64, TrackedIndicator>, Failure> {
+    let mut ids: Vec<i64> = items.iter().filter_map(Item::indicator_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut found = HashMap::new();
+    // A staff member's message can carry thousands of items; a chunk keeps each query's parameters
+    // within SQLite's limit.
+    for chunk in ids.chunks(2_000) {
+        for tracked in crate::db::project::tracked_indicators_by_id(conn, chunk)? {
+            found.insert(tracked.id, tracked);
+        }
+    }
+    Ok(found)
+}
