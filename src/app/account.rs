@@ -7,12 +7,12 @@ use serde_json::json;
 
 use crate::auth::{password, secret};
 use crate::db::DbConnection;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::user::{self, NewUser, normalize_email};
 /// An API token as its owner sees it listed (never its secret).
 pub use crate::db::api_token::ApiToken;
+use crate::db::audit::{self, AuditEntry};
 /// A stored account.
 pub use crate::db::user::User;
+use crate::db::user::{self, NewUser, normalize_email};
 use crate::domain::refusal::{Failure, FieldError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::timestamp;

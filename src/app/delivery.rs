@@ -70,9 +70,8 @@ pub fn deliver_due(
         };
         let body = match (&message.reminder, message.password_reset_id) {
             (Some(json), _) => queued_reminder::write(conn, config, json).map(Body::Reminder),
-            (None, Some(reset_id)) => {
-                password_reset::write_message(conn, config, reset_id, now).map(|w| w.map_or(Body::Withdrawn, Body::Reset))
-            }
+            (None, Some(reset_id)) => password_reset::write_message(conn, config, reset_id, now)
+                .map(|w| w.map_or(Body::Withdrawn, Body::Reset)),
             (None, None) => Ok(Body::Stored),
         };
         if let Ok(Body::Withdrawn) = body {

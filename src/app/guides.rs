@@ -20,8 +20,11 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<StoredGuide, Failure> {
     guide::find(conn, id)?.ok_or(Failure::Refused(Refusal::NotFound))
 }
 
-/// One guide and the cooperation regions its directions name, as (topic, direction, region).
-pub fn show(conn: &mut DbConnection, id: i64) -> Result<(StoredGuide, Vec<(String, String, String)>), Failure> {
+/// The cooperation regions a guide's directions name, as (topic, direction, region).
+pub type Regions = Vec<(String, String, String)>;
+
+/// One guide and the cooperation regions its directions name.
+pub fn show(conn: &mut DbConnection, id: i64) -> Result<(StoredGuide, Regions), Failure> {
     let stored = find(conn, id)?;
     Ok((stored, guide::list_regions(conn, id)?))
 }

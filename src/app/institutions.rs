@@ -6,9 +6,9 @@ use serde_json::json;
 
 use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::institution::{self, InstitutionFields};
 /// A stored institution.
 pub use crate::db::institution::Institution;
+use crate::db::institution::{self, InstitutionFields};
 use crate::domain::refusal::{Failure, FieldError, Refusal};
 
 /// The longest institution name accepted.

@@ -11,9 +11,9 @@ use crate::db::audit::{self, AuditEntry};
 use crate::db::outbox::{self, NewOutboxMessage};
 /// A message and a delivery attempt as the outbox page lists them (never their bodies).
 pub use crate::db::outbox::{OutboxAttempt, OutboxEntry};
-use crate::db::reminder::{Office, Person};
 /// A completed reminder sweep, with the days it skipped.
 pub use crate::db::reminder::SweepRecord;
+use crate::db::reminder::{Office, Person};
 use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::timestamp;
 use crate::domain::workdays::WorkCalendar;
@@ -195,11 +195,7 @@ pub fn overview(conn: &mut DbConnection, limit: i64) -> Result<Overview, Failure
 }
 
 /// One message and its latest `limit` delivery attempts; `NotFound` when there is none.
-pub fn message(
-    conn: &mut DbConnection,
-    id: i64,
-    limit: i64,
-) -> Result<(OutboxEntry, Vec<OutboxAttempt>), Failure> {
+pub fn message(conn: &mut DbConnection, id: i64, limit: i64) -> Result<(OutboxEntry, Vec<OutboxAttempt>), Failure> {
     let entry = outbox::find_entry(conn, id)?.ok_or(Failure::Refused(Refusal::NotFound))?;
     Ok((entry, outbox::list_attempts(conn, id, limit)?))
 }

@@ -43,8 +43,7 @@ pub fn request(conn: &mut DbConnection, email: &str, now: NaiveDateTime) -> Resu
     // before [`write_message`] gives it a token.
     let placeholder = secret::hash(&secret::random_token());
     crate::db::write_transaction(conn, |conn| {
-        let reset_id =
-            password_reset::insert(conn, found.id, &placeholder, now, now + Duration::hours(LINK_HOURS))?;
+        let reset_id = password_reset::insert(conn, found.id, &placeholder, now, now + Duration::hours(LINK_HOURS))?;
         let key = format!("password_reset:{reset_id}");
         let envelope = Envelope {
             key: &key,

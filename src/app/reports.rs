@@ -11,12 +11,12 @@ use super::evaluation::{IndicatorReport, Loaded, report};
 use crate::config::Tracking;
 use crate::db::DbConnection;
 use crate::db::evidence::{self, EvidenceView};
-use crate::db::project::{self, TrackedIndicator};
 /// A project as stored.
 pub use crate::db::project::Project;
-use crate::db::report::{self as stored, NewSnapshot};
+use crate::db::project::{self, TrackedIndicator};
 /// A submitted (frozen) report.
 pub use crate::db::report::Snapshot;
+use crate::db::report::{self as stored, NewSnapshot};
 use crate::db::report_facts;
 use crate::db::user::User;
 use crate::domain::guide::model::Period;

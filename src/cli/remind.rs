@@ -7,10 +7,10 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use crate::app::delivery::DeliveryReport;
 use crate::config::Config;
 use crate::db;
 use crate::domain::clock::Clock;
-use crate::app::delivery::DeliveryReport;
 use crate::jobs::outbox;
 use crate::jobs::remind::{self, Mode, SweepReport};
 use crate::mail::Mailer;

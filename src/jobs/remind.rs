@@ -29,10 +29,10 @@ use crate::app::reminder_notice;
 use crate::db::outbox::{self, NewOutboxMessage};
 use crate::db::reminder::{self as queries, ProjectContacts, Term};
 use crate::db::{DbConnection, work_calendar};
+use crate::domain::refusal::Failure;
 use crate::domain::reminder::{
     Audience, Coverage, Direction, Ladder, RuleDays, Rules, coverage, due_dates, nominal_days, steps,
 };
-use crate::domain::refusal::Failure;
 use crate::domain::timestamp;
 use crate::domain::workdays::WorkCalendar;
 

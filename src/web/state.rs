@@ -82,7 +82,8 @@ impl AppState {
         let state = self.clone();
         actix_web::rt::spawn(async move {
             let now = state.clock.now();
-            let (mailer, config, instance) = (state.mailer.clone(), Arc::clone(&state.config), Arc::clone(&state.instance));
+            let (mailer, config, instance) =
+                (state.mailer.clone(), Arc::clone(&state.config), Arc::clone(&state.instance));
             let result = state
                 .db(move |conn| Ok(crate::app::delivery::deliver_due(conn, &mailer, &config, &instance, now)?))
                 .await;

@@ -79,9 +79,8 @@ fn event(t: T, base_url: &str, c: FeedCheckpoint) -> Event {
 /// `GET /calendar/{token}.ics`: the feed; an unknown or replaced address is not found.
 pub async fn feed(state: web::Data<AppState>, file: web::Path<String>) -> Result<HttpResponse, AppError> {
     let token = file.into_inner().strip_suffix(".ics").ok_or(AppError::Refused(Refusal::NotFound))?.to_owned();
-    let (user, checkpoints): (User, Vec<FeedCheckpoint>) = state
-        .db(move |conn| Ok(calendar::feed(conn, &token)?))
-        .await?;
+    let (user, checkpoints): (User, Vec<FeedCheckpoint>) =
+        state.db(move |conn| Ok(calendar::feed(conn, &token)?)).await?;
     let t = Locale::from_tag(&user.locale).unwrap_or_default().t();
     let base_url = state.config.base_url.trim_end_matches('/').to_owned();
     let events: Vec<Event> = checkpoints.into_iter().map(|c| event(t, &base_url, c)).collect();

@@ -133,8 +133,7 @@ pub async fn project_page(
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (user, code) = (current.user.clone(), code.into_inner());
-    let (project, submitted) =
-        state.db(move |conn| Ok(reports::submitted_for_project(conn, &user, &code)?)).await?;
+    let (project, submitted) = state.db(move |conn| Ok(reports::submitted_for_project(conn, &user, &code)?)).await?;
     render(&ProjectPage {
         ctx: PageCtx::new(&req, Some(&current)),
         project,

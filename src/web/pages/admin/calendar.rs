@@ -199,8 +199,7 @@ pub async fn save(
         }
     };
     let (now, actor) = (state.clock.now(), current.user.id);
-    let saved =
-        state.db(move |conn| Ok(calendar::save_year(conn, year, &arrangement, &source, actor, now)?)).await?;
+    let saved = state.db(move |conn| Ok(calendar::save_year(conn, year, &arrangement, &source, actor, now)?)).await?;
     match saved {
         Ok(()) => Ok(see_other("/admin/calendar?done=saved")),
         Err(bad) => {

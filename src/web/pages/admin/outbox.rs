@@ -7,7 +7,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app::outbox::{self, Overview, OutboxAttempt, OutboxEntry, SweepRecord};
+use crate::app::outbox::{self, OutboxAttempt, OutboxEntry, Overview, SweepRecord};
 use crate::domain::role::Role;
 use crate::i18n::T;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
