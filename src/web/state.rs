@@ -89,7 +89,7 @@ impl AppState {
                 .await;
             match result {
                 Ok(report) => tracing::debug!(?report, "outbox delivered"),
-                Err(error) => tracing::warn!(%error, "outbox delivery failed"),
+                Err(error) => tracing::warn!(?error, "outbox delivery failed"),
             }
         });
     }
