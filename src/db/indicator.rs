@@ -13,8 +13,9 @@ use serde_json::json;
 
 use super::DbConnection;
 use super::audit::{self, AuditEntry};
+use super::milestone::insert_checkpoints;
 use super::milestone::{self, PlanRequest, plan_error};
-use super::project::{Project, TrackedIndicator, insert_checkpoints, tracked_indicators_by_id};
+use super::project::{Project, TrackedIndicator, tracked_indicators_by_id};
 use super::schema::{indicator_revisions, indicators, projects, users};
 use crate::domain::plan::{self, Profile, Schedule};
 use crate::domain::plan_shape;

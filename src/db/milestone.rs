@@ -10,7 +10,6 @@ use super::DbConnection;
 use super::audit::{self, AuditEntry};
 use super::by_name::ByName;
 use super::indicator::{find_open_project, tracked};
-use super::project::insert_checkpoints;
 use super::schema::milestones;
 use crate::domain::guide::model::Op;
 use crate::domain::plan::{self, Checkpoint, CheckpointKind, PlanError, Profile, Schedule};
@@ -177,6 +176,29 @@ pub fn replan(
         )?;
         Ok(version)
     })
+}
+
+/// Stores the checkpoints of one plan version of an indicator.
+pub(crate) fn insert_checkpoints(
+    conn: &mut DbConnection,
+    indicator_id: i64,
+    version: i32,
+    checkpoints: &[Checkpoint],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for checkpoint in checkpoints {
+        diesel::insert_into(milestones::table)
+            .values((
+                milestones::indicator_id.eq(indicator_id),
+                milestones::plan_version.eq(version),
+                milestones::kind.eq(checkpoint.kind.as_str()),
+                milestones::due_on.eq(checkpoint.due_on),
+                milestones::planned_value.eq(checkpoint.planned),
+                milestones::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub mod password_reset;
 pub mod pool;
 pub mod portfolio;
 pub mod project;
+pub mod project_registration;
 pub mod project_state;
 pub mod registration;
 pub mod reminder;

@@ -1,13 +1,13 @@
 //! What staff submit to register a project, naming things as people do (institutions by name,
 //! people by e-mail), and its resolution to ids. The API, the web form and the roster import all
-//! build a [`NewProject`] and go through [`resolve`] and then `project::register`, so a project is
+//! build a [`NewProject`] and go through [`resolve`] and then `project_registration::register`, so a project is
 //! checked the same way whichever door it comes through.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::guide::StoredTemplate;
-use super::project::{self, RecordedBaseline, Registration};
+use super::project_registration::{self, RecordedBaseline, Registration};
 use super::{DbConnection, direction, guide, institution, user};
 use crate::domain::guide::model::Period;
 use crate::domain::refusal::{Failure, FieldError, ItemError, Refusal};
@@ -252,7 +252,7 @@ impl From<diesel::result::Error> for Trial {
     }
 }
 
-/// What `project::register` finds wrong with a registration, trying it in a transaction that is
+/// What `project_registration::register` finds wrong with a registration, trying it in a transaction that is
 /// always rolled back.
 fn registration_problems(
     conn: &mut DbConnection,
@@ -261,7 +261,7 @@ fn registration_problems(
 ) -> Result<Vec<FieldError>, Failure> {
     use diesel::Connection;
     let trial = conn.transaction::<(), Trial, _>(|conn| {
-        project::register(conn, registration, None, now).map_err(Trial::Refused)?;
+        project_registration::register(conn, registration, None, now).map_err(Trial::Refused)?;
         Err(Trial::Passed)
     });
     match trial {
@@ -284,6 +284,6 @@ pub fn register(
 ) -> Result<i64, Failure> {
     crate::db::write_transaction(conn, |conn| {
         let registration = resolve(conn, body, now)?;
-        super::project::register(conn, &registration, actor, now)
+        project_registration::register(conn, &registration, actor, now)
     })
 }

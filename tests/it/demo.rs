@@ -31,7 +31,7 @@ mod portfolio {
     use chrono::NaiveDate;
     use coop_tracker::db::overdue::{self, Filter};
     use coop_tracker::db::schema::{evidence, indicators, milestones, projects};
-    use coop_tracker::db::{DbConnection, project};
+    use coop_tracker::db::{DbConnection, project, project_registration};
     use coop_tracker::demo::{self, portfolio};
     use coop_tracker::domain::guide::model::Period;
     use coop_tracker::domain::role::Role;
@@ -138,7 +138,7 @@ mod portfolio {
                 .first::<(i64, i64)>(c)
                 .unwrap()
         });
-        let registration = project::Registration {
+        let registration = project_registration::Registration {
             code: "NEW-1".into(),
             title: "种子之后登记的项目".into(),
             direction_id,
@@ -153,7 +153,7 @@ mod portfolio {
             recommendation_ref: None,
             baselines: vec![],
         };
-        with_conn(&app, |c| project::register(c, &registration, None, test_now()).unwrap());
+        with_conn(&app, |c| project_registration::register(c, &registration, None, test_now()).unwrap());
     }
 
     /// What a newcomer first looks at is plausible: in a 200-project demo no count is fractional (0.77
