@@ -20,6 +20,7 @@ pub mod reminder_notice;
 pub mod reminder_rules;
 pub mod reports;
 pub mod review_notice;
+pub mod roster;
 pub mod session;
 pub mod users;
 

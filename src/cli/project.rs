@@ -5,27 +5,26 @@ use std::path::Path;
 
 use anyhow::{Context, anyhow};
 
+use crate::app;
 use crate::config::Config;
 use crate::db;
 use crate::domain::clock::Clock;
 use crate::domain::refusal::{Failure, Refusal};
 use crate::i18n::Locale;
-use crate::roster;
 
 /// Imports (or with `dry_run` only checks) a roster; prints every problem, one per line, on stderr.
 pub(super) fn import(config: &Config, file: &Path, dry_run: bool) -> anyhow::Result<()> {
     let t = Locale::default().t();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.display().to_string();
-    let sheet = roster::sheet::read(&bytes).map_err(|e| {
+    let parsed = app::roster::read(&bytes).map_err(|e| {
         let mut args = vec![("name", name.clone())];
         args.extend(e.args());
         anyhow!("{}", crate::i18n::refusal::with_args(t, e.message_key(), &args))
     })?;
-    let parsed = roster::parse(&sheet);
     let pool = db::connect(config)?;
     let mut conn = pool.get()?;
-    match db::roster::import(&mut conn, &parsed, dry_run, None, Clock::System.now()) {
+    match app::roster::import(&mut conn, None, &parsed, dry_run, Clock::System.now()) {
         Ok(codes) => {
             let verb = if dry_run { "valid, nothing imported" } else { "imported" };
             println!("{}: {} projects {verb}: {}", file.display(), codes.len(), codes.join(", "));

@@ -1,5 +1,5 @@
-//! Importing a parsed roster: each row is resolved and registered exactly as a single registration
-//! is (`registration::register`, audited the same way), all rows in one transaction. Every row is
+//! Importing a roster's rows, as `roster` read them: each row is resolved and registered exactly as a
+//! single registration is (`registration::register`, audited the same way), all rows in one transaction. Every row is
 //! tried so that every problem is reported at once; unless all succeed (or when only checking),
 //! the transaction is rolled back and nothing is stored.
 
@@ -9,8 +9,8 @@ use super::DbConnection;
 use super::direction::{self, DirectionChoice, Match};
 use super::registration::{self, NewProject, PartnerInput};
 use crate::domain::guide::model::Period;
-use crate::domain::refusal::{Failure, FieldError, Refusal};
-use crate::roster::{Parsed, RosterRow, RowError};
+use crate::domain::refusal::{Failure, FieldError, Refusal, RowError};
+use crate::domain::roster::RosterRow;
 
 /// What ends the transaction: a rollback carries what the caller should hear.
 enum Stop {
@@ -26,20 +26,22 @@ impl From<diesel::result::Error> for Stop {
 }
 
 /// Registers every row of the roster, or none. Returns the codes of the projects registered (with
-/// `dry_run`, those that would be; nothing is kept). A roster with any problem, from the file or
-/// from the database, fails with [`Failure::Refused(Refusal::Rows)`] listing them all in row order.
+/// `dry_run`, those that would be; nothing is kept). A roster with any problem, from the file
+/// (`file_errors`, the rows that could not be read) or from the database, fails with
+/// [`Failure::Refused(Refusal::Rows)`] listing them all in row order.
 pub fn import(
     conn: &mut DbConnection,
-    roster: &Parsed,
+    rows: &[RosterRow],
+    file_errors: &[RowError],
     dry_run: bool,
     actor: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, Failure> {
     let outcome = super::write_transaction::<Vec<String>, Stop, _>(conn, |conn| {
         let choices = direction::list_choices(conn)?;
-        let mut errors = roster.errors.clone();
+        let mut errors = file_errors.to_vec();
         let mut codes = Vec::new();
-        for row in &roster.rows {
+        for row in rows {
             match register_row(conn, &choices, row, actor, now) {
                 Ok(()) => codes.push(row.code.clone()),
                 Err(RowFailure::Rows(mut problems)) => errors.append(&mut problems),

@@ -15,6 +15,7 @@ pub mod readiness;
 pub mod refusal;
 pub mod reminder;
 pub mod role;
+pub mod roster;
 pub mod status;
 pub mod target;
 pub mod target_check;

@@ -185,11 +185,11 @@ impl ResponseError for AppError {
 impl AppError {
     /// A roster file that cannot be read, naming it: 413 for a workbook that unpacks past the zip
     /// guard's limits, 422 for anything else.
-    pub fn roster_file(name: &str, error: &crate::roster::sheet::SheetError) -> Self {
+    pub fn roster_file(name: &str, error: &crate::app::roster::SheetError) -> Self {
         let mut args = vec![("name", name.to_owned())];
         args.extend(error.args());
         match error {
-            crate::roster::sheet::SheetError::Archive(_) => AppError::Inflated(error.message_key(), args),
+            crate::app::roster::SheetError::Archive(_) => AppError::Inflated(error.message_key(), args),
             _ => AppError::Refused(Refusal::Unusable(error.message_key(), args)),
         }
     }

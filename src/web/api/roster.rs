@@ -5,9 +5,8 @@ use crate::web::multipart_body::MultipartBody;
 use actix_web::web::{self, Json};
 use serde::{Deserialize, Serialize};
 
-use crate::db;
+use crate::app::roster::{self, MAX_ROSTER_BYTES};
 use crate::domain::role::Role;
-use crate::roster::{self, MAX_ROSTER_BYTES};
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
@@ -66,11 +65,9 @@ pub async fn import(
     let dry_run = query.dry_run || upload.fields.get("dry_run").is_some_and(|v| v.trim() == "true");
     let file = upload.files.into_iter().find(|f| f.field == "file").ok_or(AppError::field("file", "roster.no_file"))?;
     // Unpacking and parsing a workbook is work for the blocking pool, not an async worker.
-    let sheet =
-        web::block(move || roster::sheet::read(&file.bytes).map_err(|e| AppError::roster_file(&file.file_name, &e)))
-            .await??;
-    let parsed = roster::parse(&sheet);
-    let (now, actor) = (state.clock.now(), caller.0.id);
-    let codes = state.db(move |conn| Ok(db::roster::import(conn, &parsed, dry_run, Some(actor), now)?)).await?;
+    let parsed =
+        web::block(move || roster::read(&file.bytes).map_err(|e| AppError::roster_file(&file.file_name, &e))).await??;
+    let (now, ApiUser(user)) = (state.clock.now(), caller);
+    let codes = state.db(move |conn| Ok(roster::import(conn, Some(&user), &parsed, dry_run, now)?)).await?;
     Ok(Json(ImportedRoster { imported: if dry_run { 0 } else { codes.len() }, codes, dry_run }))
 }

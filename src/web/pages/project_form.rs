@@ -17,7 +17,7 @@ use crate::db::{DbConnection, institution};
 use crate::domain::guide::model::{Period, direction_name};
 use crate::domain::refusal::{FieldError, ItemError, Refusal};
 use crate::domain::role::Role;
-use crate::roster::{half_width, parse_partners, split_emails};
+use crate::domain::roster::{half_width, parse_partners, split_emails};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};

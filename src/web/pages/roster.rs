@@ -9,9 +9,9 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
 use super::project_form::STAFF;
-use crate::db;
+use crate::app::roster::{self, Column, MAX_ROSTER_BYTES};
 use crate::domain::refusal::Refusal;
-use crate::roster::{self, Column, MAX_ROSTER_BYTES, RosterRow};
+use crate::domain::roster::RosterRow;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render, render_with, see_other};
@@ -79,19 +79,18 @@ async fn run(
     // The confirmation carries the checked content without its name.
     let name = name.unwrap_or_else(|| ctx.t.get("roster.file").to_owned());
     // Unpacking and parsing a workbook is work for the blocking pool, not an async worker.
-    let (read, bytes) = web::block(move || (roster::sheet::read(&bytes), bytes)).await?;
-    let sheet = match read {
-        Ok(sheet) => sheet,
+    let (read, bytes) = web::block(move || (roster::read(&bytes), bytes)).await?;
+    let parsed = match read {
+        Ok(parsed) => parsed,
         Err(error) => {
             let error = AppError::roster_file(&name, &error);
             let page = ImportPage { file_error: Some(error.message(ctx.t)), ..ImportPage::empty(ctx) };
             return Ok(Err((error.status_code(), page)));
         }
     };
-    let parsed = roster::parse(&sheet);
     let rows = parsed.rows.clone();
-    let (now, actor) = (state.clock.now(), current.user.id);
-    match state.db(move |conn| Ok(db::roster::import(conn, &parsed, dry_run, Some(actor), now)?)).await {
+    let (now, user) = (state.clock.now(), current.user.clone());
+    match state.db(move |conn| Ok(roster::import(conn, Some(&user), &parsed, dry_run, now)?)).await {
         Ok(_) => Ok(Ok((rows, bytes))),
         Err(AppError::Refused(Refusal::Rows(problems))) => {
             let t = ctx.t;
