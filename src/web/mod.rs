@@ -18,8 +18,6 @@ mod headers;
 mod health;
 pub mod ical;
 pub mod identity;
-pub mod indicator_detail;
-pub mod indicator_input;
 pub mod multipart_body;
 pub mod page;
 mod pages;

@@ -9,16 +9,12 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::db::indicator;
-use crate::db::milestone::{self, PlanRequest};
-use crate::db::project;
+use crate::app::indicator_input::TargetChanges;
+use crate::app::indicators::{self, IndicatorDetail, PlanChoice};
 use crate::domain::plan::{Profile, Schedule};
-use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
-use crate::web::indicator_detail::{IndicatorDetail, load};
-use crate::web::indicator_input::TargetChanges;
 use crate::web::state::AppState;
 
 /// Who changes indicators.
@@ -73,7 +69,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> Result<Json<IndicatorDetail>, AppError> {
     let id = id.into_inner();
-    Ok(Json(state.db(move |conn| Ok(load(conn, &user, id)?.1)).await?))
+    Ok(Json(state.db(move |conn| Ok(indicators::detail(conn, &user, id)?.1)).await?))
 }
 
 /// Adds a project-specific indicator from the task book: a `phrase` read by the indicator parser
@@ -94,10 +90,8 @@ pub async fn add(
     let (code, body) = (code.into_inner(), body.parse()?);
     let detail = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            let input = body.new_indicator().map_err(Refusal::Validation)?;
-            let id = indicator::add(conn, project.id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
-            Ok(load(conn, &user, id)?.1)
+            let id = indicators::add(conn, &user, &code, &body, now, today)?;
+            Ok(indicators::detail(conn, &user, id)?.1)
         })
         .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(detail))
@@ -122,13 +116,8 @@ pub async fn update(
     let (id, body) = (id.into_inner(), body.parse()?);
     let detail = state
         .db(move |conn| {
-            let (_, current) = load(conn, &user, id)?;
-            if body.phrase.is_some() {
-                return Err(AppError::field("phrase", "indicator.phrase_only_when_adding"));
-            }
-            let input = body.apply(&current.metric, current.condition, &current.target).map_err(Refusal::Validation)?;
-            indicator::update(conn, id, &input, body.reason.as_deref(), Some(user.id), now, today)?;
-            Ok(load(conn, &user, id)?.1)
+            indicators::update(conn, &user, id, &body, now, today)?;
+            Ok(indicators::detail(conn, &user, id)?.1)
         })
         .await?;
     Ok(Json(detail))
@@ -151,20 +140,16 @@ pub async fn plan(
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
     let (id, body) = (id.into_inner(), body.parse()?);
+    let profile = body.profile.map(|name| match name {
+        ProfileName::Linear => Profile::Linear,
+        ProfileName::FullTarget => Profile::FullTarget,
+        ProfileName::Manual => Profile::Manual(body.checkpoints.iter().map(|c| (c.due_on, c.planned)).collect()),
+    });
+    let plan = PlanChoice { schedule: body.schedule, profile, due_on: body.due_on };
     let detail = state
         .db(move |conn| {
-            let (_, current) = load(conn, &user, id)?;
-            let profile = match body.profile {
-                None => Profile::default_for(&current.target),
-                Some(ProfileName::Linear) => Profile::Linear,
-                Some(ProfileName::FullTarget) => Profile::FullTarget,
-                Some(ProfileName::Manual) => {
-                    Profile::Manual(body.checkpoints.iter().map(|c| (c.due_on, c.planned)).collect())
-                }
-            };
-            let request = PlanRequest { schedule: body.schedule, profile, due_on: body.due_on };
-            milestone::replan(conn, id, &request, Some(user.id), now, today)?;
-            Ok(load(conn, &user, id)?.1)
+            indicators::replan(conn, &user, id, plan, now, today)?;
+            Ok(indicators::detail(conn, &user, id)?.1)
         })
         .await?;
     Ok(Json(detail))
@@ -214,8 +199,8 @@ pub async fn set_proof(
     Ok(Json(
         state
             .db(move |conn| {
-                crate::db::evidence::set_proof_list(conn, &user, id, &kinds, now)?;
-                Ok(load(conn, &user, id)?.1)
+                indicators::set_proof(conn, &user, id, &kinds, now)?;
+                Ok(indicators::detail(conn, &user, id)?.1)
             })
             .await?,
     ))

@@ -35,7 +35,7 @@ use crate::web::route_table::Routes;
         guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, crate::db::registration::BaselineInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
         crate::app::evaluation::ProjectReport, crate::app::evaluation::IndicatorReport,
         crate::app::overdue::OverduePage, crate::app::overdue::OverdueItem,
-        crate::web::indicator_detail::IndicatorDetail, crate::db::indicator::Revision, crate::web::indicator_input::TargetChanges,
+        crate::app::indicators::IndicatorDetail, crate::db::indicator::Revision, crate::app::indicator_input::TargetChanges,
         indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName, indicators::ProofList,
         project_changes::Extension, project_changes::Officer,
         evidence::EvidenceUpload, crate::db::evidence::Submitted, crate::db::evidence::EvidenceView, crate::db::evidence::FileView,

@@ -7,8 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::evaluation::{ProjectReport, load, report};
-use crate::db::{extension, indicator, project};
-use crate::domain::refusal::Refusal;
+use crate::app::project_changes;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
@@ -53,8 +52,7 @@ pub async fn set_officer(
     let (code, body) = (code.into_inner(), body.parse()?);
     let loaded = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            project::set_officer(conn, project.id, body.officer_email.as_deref(), Some(user.id), now)?;
+            project_changes::set_officer(conn, &user, &code, body.officer_email.as_deref(), now)?;
             Ok(load(conn, &user, &code)?)
         })
         .await?;
@@ -77,8 +75,7 @@ pub async fn freeze_baseline(
     let code = code.into_inner();
     let loaded = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            indicator::freeze_baseline(conn, project.id, Some(user.id), now)?;
+            project_changes::freeze_baseline(conn, &user, &code, now)?;
             Ok(load(conn, &user, &code)?)
         })
         .await?;
@@ -104,8 +101,7 @@ pub async fn extend(
     let (code, body) = (code.into_inner(), body.parse()?);
     let loaded = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            extension::extend(conn, project.id, body.new_end, &body.reason, Some(user.id), now, today)?;
+            project_changes::extend(conn, &user, &code, (body.new_end, &body.reason), now, today)?;
             Ok(load(conn, &user, &code)?)
         })
         .await?;

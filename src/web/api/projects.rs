@@ -9,11 +9,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::app::evaluation::{IndicatorReport, ProjectReport, load, report};
-use crate::db::project::{self, Project};
-use crate::db::project_state;
-use crate::db::registration::{self, NewProject};
+use crate::app::projects::{self, Project, StateMove};
+use crate::app::registration::{self, NewProject};
 use crate::domain::project_state::ProjectState;
-use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
@@ -51,8 +49,9 @@ pub async fn create(
     let ApiUser(user) = caller;
     let loaded = state
         .db(move |conn| {
-            registration::register(conn, &body, Some(user.id), now)?;
-            Ok(load(conn, &user, body.code.trim())?)
+            let code = body.code.trim().to_owned();
+            registration::register(conn, &user, body, (None, None), now)?;
+            Ok(load(conn, &user, &code)?)
         })
         .await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(report(loaded, today, &state.config.tracking)))
@@ -62,7 +61,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
     responses((status = 200, body = [Project]), (status = 401, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<Project>>, AppError> {
-    Ok(Json(state.db(move |conn| Ok(project::list_visible(conn, &user)?)).await?))
+    Ok(Json(state.db(move |conn| Ok(projects::list(conn, &user)?)).await?))
 }
 
 /// One project with its indicators evaluated as of a date, its status, completion and readiness.
@@ -144,14 +143,13 @@ pub async fn change_state(
     caller.require(STAFF)?;
     let body = body.parse()?;
     let to = ProjectState::parse(&body.state).ok_or(AppError::field("state", "project_state.unknown"))?;
-    let (now, actor, code) = (state.clock.now(), caller.0.id, code.into_inner());
+    let (now, ApiUser(user), code) = (state.clock.now(), caller, code.into_inner());
     let (note, withdraw_reason) = (body.note, body.withdraw_reason);
     let lookup = code.clone();
     let previous = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            let asked = project_state::Move { to, note: note.as_deref(), withdraw_reason: withdraw_reason.as_deref() };
-            Ok(project_state::change(conn, project.id, asked, Some(actor), now)?)
+            let asked = StateMove { to, note: note.as_deref(), withdraw_reason: withdraw_reason.as_deref() };
+            Ok(projects::change_state(conn, &user, &lookup, asked, now)?)
         })
         .await?;
     Ok(Json(StateChanged { code, previous: previous.as_str().to_owned(), state: to.as_str().to_owned() }))

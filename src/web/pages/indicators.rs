@@ -8,12 +8,10 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::app::indicator_input::TargetChanges;
+use crate::app::indicators::{self, IndicatorDetail, IndicatorPage, PlanChoice};
+use crate::app::projects::{self, Project};
 use crate::app::reports;
-use crate::db::evidence::EvidenceView;
-use crate::db::indicator;
-use crate::db::milestone::{self, PlanRequest};
-use crate::db::project::{self, Project};
-use crate::db::work_calendar;
 use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::{Checkpoint, CheckpointKind, Profile, Schedule};
 use crate::domain::refusal::{FieldError, Refusal};
@@ -23,13 +21,11 @@ use crate::domain::target::Target;
 use crate::domain::workdays::WorkCalendar;
 use crate::i18n::Locale;
 use crate::i18n::dates::date_text;
-use crate::report::facts::IndicatorFacts;
+use crate::report::facts::{EvidenceFacts, IndicatorFacts};
 use crate::report::figures;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
-use crate::web::indicator_detail::{IndicatorDetail, load};
-use crate::web::indicator_input::TargetChanges;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::evidence::{EntryForm, EvidenceSection, section_parts};
 use crate::web::pages::projects::{number, target_text};
@@ -158,7 +154,8 @@ impl IndicatorForm {
         };
         let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(TargetChanges {
-            phrase: given(&self.phrase),
+            // The edit form has no phrase: reading one is for adding.
+            phrase: given(&self.phrase).filter(|_| adding),
             metric: given(&self.metric).or_else(|| (!adding).then(String::new)),
             condition: text(&self.condition),
             op: given(&self.op),
@@ -195,15 +192,15 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
-    fn request(&self, target: &Target) -> Result<PlanRequest, AppError> {
+    fn request(&self) -> Result<PlanChoice, AppError> {
         let schedule = match self.schedule.as_str() {
             "half_yearly" => Schedule::HalfYearly,
             "quarterly" => Schedule::Quarterly,
             _ => Schedule::MidtermAndEnd,
         };
         let profile = match self.profile.as_str() {
-            "linear" => Profile::Linear,
-            "full_target" => Profile::FullTarget,
+            "linear" => Some(Profile::Linear),
+            "full_target" => Some(Profile::FullTarget),
             "manual" => {
                 let mut entries = Vec::new();
                 for line in self.checkpoints.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -216,9 +213,9 @@ impl PlanForm {
                     };
                     entries.push((date, value));
                 }
-                Profile::Manual(entries)
+                Some(Profile::Manual(entries))
             }
-            _ => Profile::default_for(target),
+            _ => None,
         };
         let due_on = match self.due_on.trim() {
             "" => None,
@@ -226,7 +223,7 @@ impl PlanForm {
                 NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| AppError::field("due_on", "plan.date_invalid"))?,
             ),
         };
-        Ok(PlanRequest { schedule, profile, due_on })
+        Ok(PlanChoice { schedule, profile, due_on })
     }
 }
 
@@ -331,15 +328,17 @@ pub(super) async fn show_page(
     let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
     let today = state.today();
     let as_of = as_of.unwrap_or(today);
-    let (project, detail, (items, contributes, proof), calendar) = state
+    let (IndicatorPage { project, detail, calendar }, (items, contributes, proof)) = state
         .db(move |conn| {
-            let (project, detail) = load(conn, &user, id)?;
-            let parts = section_parts(conn, &user, &project, (id, &detail.metric, &detail.target), as_of)?;
-            Ok((project, detail, parts, work_calendar::in_force(conn, &configured)?))
+            let page = indicators::page(conn, &user, id, &configured)?;
+            let parts =
+                section_parts(conn, &user, &page.project, (id, &page.detail.metric, &page.detail.target), as_of)?;
+            Ok((page, parts))
         })
         .await?;
     let ctx = PageCtx::new(req, Some(current));
-    let chart = progress_chart(&project, &detail, &items, as_of, state.config.tracking.warning_days, ctx.t.0);
+    let evidence: Vec<_> = items.iter().cloned().map(reports::evidence_facts).collect();
+    let chart = progress_chart(&project, &detail, evidence, as_of, state.config.tracking.warning_days, ctx.t.0);
     let evidence = EvidenceSection {
         t: ctx.t,
         target: detail.target.clone(),
@@ -376,17 +375,17 @@ pub(super) async fn show_page(
     )
 }
 
-/// The indicator's progress chart as of the page's date, from the same evidence the page lists.
+/// The indicator's progress chart as of the page's date, from the same evidence the page lists (as
+/// facts).
 fn progress_chart(
     project: &Project,
     detail: &IndicatorDetail,
-    items: &[EvidenceView],
+    evidence: Vec<EvidenceFacts>,
     as_of: NaiveDate,
     warning_days: i64,
     locale: Locale,
 ) -> Option<String> {
     let period = Period { start: project.execution_start, end: project.execution_end };
-    let evidence: Vec<_> = items.iter().cloned().map(reports::evidence_facts).collect();
     let observations = figures::verified(&evidence);
     let evaluation = status::evaluate(&detail.target, &detail.checkpoints, &observations, period, as_of, warning_days);
     let facts = IndicatorFacts {
@@ -452,10 +451,8 @@ pub async fn update(
     let submitted = form.clone();
     let result = state
         .db(move |conn| {
-            let (_, detail) = load(conn, &user, id)?;
             let changes = form.changes(false).map_err(Refusal::Validation)?;
-            let input = changes.apply(&detail.metric, detail.condition, &detail.target).map_err(Refusal::Validation)?;
-            Ok(indicator::update(conn, id, &input, changes.reason.as_deref(), Some(user.id), now, today)?)
+            Ok(indicators::update(conn, &user, id, &changes, now, today)?)
         })
         .await;
     match result {
@@ -488,13 +485,10 @@ pub async fn replan(
     current.require(STAFF)?;
     let (id, now, today, user) = (id.into_inner(), state.clock.now(), state.today(), current.user.clone());
     let submitted = form.clone();
-    let result = state
-        .db(move |conn| {
-            let (_, detail) = load(conn, &user, id)?;
-            let request = form.request(&detail.target)?;
-            Ok(milestone::replan(conn, id, &request, Some(user.id), now, today)?).map(|_| ())
-        })
-        .await;
+    let result = match form.request() {
+        Ok(plan) => state.db(move |conn| Ok(indicators::replan(conn, &user, id, plan, now, today)?)).await,
+        Err(error) => Err(error),
+    };
     match result {
         Ok(()) => Ok(see_other(&format!("/indicators/{id}?done=saved"))),
         Err(error) => {
@@ -523,8 +517,8 @@ async fn new_page(
     form: IndicatorForm,
     errors: Vec<FieldError>,
 ) -> Result<HttpResponse, AppError> {
-    let project =
-        state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
+    let user = current.user.clone();
+    let project = state.db(move |conn| Ok(projects::find(conn, &user, &code)?)).await?;
     render_with(
         status,
         &NewPage {
@@ -560,14 +554,12 @@ pub async fn add(
     CsrfForm(form): CsrfForm<IndicatorForm>,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let (code, now, today, actor) = (code.into_inner(), state.clock.now(), state.today(), current.user.id);
+    let (code, now, today, user) = (code.into_inner(), state.clock.now(), state.today(), current.user.clone());
     let (submitted, project_code) = (form.clone(), code.clone());
     let result = state
         .db(move |conn| {
-            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
             let changes = form.changes(true).map_err(Refusal::Validation)?;
-            let input = changes.new_indicator().map_err(Refusal::Validation)?;
-            Ok(indicator::add(conn, project.id, &input, changes.reason.as_deref(), Some(actor), now, today)?)
+            Ok(indicators::add(conn, &user, &project_code, &changes, now, today)?)
         })
         .await;
     match result {

@@ -7,9 +7,8 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::db::project::{self, Project};
-use crate::db::{extension, indicator};
-use crate::domain::refusal::Refusal;
+use crate::app::project_changes;
+use crate::app::projects::{self, Project};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -51,20 +50,17 @@ pub async fn set_officer(
     CsrfForm(form): CsrfForm<OfficerForm>,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let (code, now, actor) = (code.into_inner(), state.clock.now(), current.user.id);
+    let (code, now, user) = (code.into_inner(), state.clock.now(), current.user.clone());
     let (submitted, project_code) = (form.clone(), code.clone());
     let result = state
-        .db(move |conn| {
-            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            Ok(project::set_officer(conn, project.id, Some(&form.officer_email), Some(actor), now)?).map(|_| ())
-        })
+        .db(move |conn| Ok(project_changes::set_officer(conn, &user, &project_code, Some(&form.officer_email), now)?))
         .await;
     let (status, errors) = match result {
         Ok(()) => return Ok(see_other(&format!("/projects/{code}?done=saved"))),
         Err(error) => super::indicators::refused(error)?,
     };
-    let project =
-        state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
+    let user = current.user.clone();
+    let project = state.db(move |conn| Ok(projects::find(conn, &user, &code)?)).await?;
     render_with(
         status,
         &OfficerPage { ctx: PageCtx::new(&req, Some(&current)), project, form: submitted, errors: FormErrors(errors) },
@@ -79,14 +75,9 @@ pub async fn freeze_baseline(
     CsrfForm(_): CsrfForm<CsrfOnly>,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let (code, now, actor) = (code.into_inner(), state.clock.now(), current.user.id);
+    let (code, now, user) = (code.into_inner(), state.clock.now(), current.user.clone());
     let path = format!("/projects/{code}?done=saved");
-    state
-        .db(move |conn| {
-            let project = project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            Ok(indicator::freeze_baseline(conn, project.id, Some(actor), now)?)
-        })
-        .await?;
+    state.db(move |conn| Ok(project_changes::freeze_baseline(conn, &user, &code, now)?)).await?;
     Ok(see_other(&path))
 }
 
@@ -118,23 +109,25 @@ pub async fn extend(
     CsrfForm(form): CsrfForm<ExtensionForm>,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let (code, now, today, actor) = (code.into_inner(), state.clock.now(), state.today(), current.user.id);
+    let (code, now, today, user) = (code.into_inner(), state.clock.now(), state.today(), current.user.clone());
     let (submitted, project_code) = (form.clone(), code.clone());
-    let result = state
-        .db(move |conn| {
-            let project = project::find_by_code(conn, &project_code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            let Ok(new_end) = NaiveDate::parse_from_str(form.new_end.trim(), "%Y-%m-%d") else {
-                return Err(AppError::field("new_end", "plan.date_invalid"));
-            };
-            Ok(extension::extend(conn, project.id, new_end, &form.reason, Some(actor), now, today)?)
-        })
-        .await;
+    let result = match NaiveDate::parse_from_str(form.new_end.trim(), "%Y-%m-%d") {
+        Ok(new_end) => {
+            state
+                .db(move |conn| {
+                    let asked = (new_end, form.reason.as_str());
+                    Ok(project_changes::extend(conn, &user, &project_code, asked, now, today)?)
+                })
+                .await
+        }
+        Err(_) => Err(AppError::field("new_end", "plan.date_invalid")),
+    };
     let (status, errors) = match result {
         Ok(()) => return Ok(see_other(&format!("/projects/{code}?done=saved"))),
         Err(error) => super::indicators::refused(error)?,
     };
-    let project =
-        state.db(move |conn| project::find_by_code(conn, &code)?.ok_or(AppError::Refused(Refusal::NotFound))).await?;
+    let user = current.user.clone();
+    let project = state.db(move |conn| Ok(projects::find(conn, &user, &code)?)).await?;
     render_with(
         status,
         &ExtensionPage {

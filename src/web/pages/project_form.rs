@@ -10,11 +10,10 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::db::direction::{self, DirectionChoice};
-use crate::db::guide::{self, StoredTemplate};
-use crate::db::registration::{self, BaselineInput, NewProject, PartnerInput};
-use crate::db::{DbConnection, institution};
-use crate::domain::guide::model::{Period, direction_name};
+use crate::app::registration::{
+    self, BaselineInput, DirectionChoice, FormChoices, NewProject, PartnerInput, StoredTemplate,
+};
+use crate::domain::guide::model::direction_name;
 use crate::domain::refusal::{FieldError, ItemError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::roster::{half_width, parse_partners, split_emails};
@@ -205,18 +204,6 @@ impl RegistrationForm {
     }
 }
 
-/// Completes a half-given execution period from the direction, then registers.
-fn register(conn: &mut DbConnection, typed: Typed, actor: i64, now: chrono::NaiveDateTime) -> Result<(), AppError> {
-    let mut project = typed.project;
-    if typed.start.is_some() || typed.end.is_some() {
-        let default = direction::find_period(conn, project.direction_id)?
-            .ok_or(AppError::field("direction_id", "project.direction_unknown"))?;
-        project.execution =
-            Some(Period { start: typed.start.unwrap_or(default.start), end: typed.end.unwrap_or(default.end) });
-    }
-    Ok(registration::register(conn, &project, Some(actor), now)?).map(|_| ())
-}
-
 /// A direction in the select.
 pub struct DirectionOption {
     /// Its id, the option's value.
@@ -359,13 +346,11 @@ async fn form_page(
     form: RegistrationForm,
     (errors, problems): (FormErrors, BaselineProblems),
 ) -> Result<HttpResponse, AppError> {
-    let (choices, templates, institutions) = state
-        .db(|conn| Ok((direction::list_choices(conn)?, guide::relative_templates(conn)?, institution::list(conn)?)))
-        .await?;
+    let FormChoices { directions: choices, relative_templates: templates, institutions } =
+        state.db(|conn| Ok(registration::form_choices(conn)?)).await?;
     let ctx = PageCtx::new(req, Some(current));
     let baselines = baseline_groups(templates, &choices, &form, &problems);
     let groups = groups(choices, &ctx);
-    let institutions = institutions.into_iter().map(|(i, _)| i.name).collect();
     render_with(status, &NewProjectPage { ctx, form, groups, baselines, institutions, errors })
 }
 
@@ -406,9 +391,11 @@ pub async fn create(
     CsrfForm(form): CsrfForm<RegistrationForm>,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let (now, actor) = (state.clock.now(), current.user.id);
+    let (now, user) = (state.clock.now(), current.user.clone());
     let result = match form.typed() {
-        Ok(typed) => state.db(move |conn| register(conn, typed, actor, now)).await,
+        Ok(Typed { project, start, end }) => {
+            state.db(move |conn| Ok(registration::register(conn, &user, project, (start, end), now)?)).await.map(|_| ())
+        }
         Err(e) => Err(e),
     };
     let (status, errors, items) = match result {

@@ -9,11 +9,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{project_form, roster};
-use crate::app::evaluation::{IndicatorReport, load, report};
-use crate::db::evidence::{self, Awaiting, can_contribute};
-use crate::db::project::{self, Project};
-use crate::db::project_state;
-use crate::db::work_calendar;
+use crate::app::evaluation::{IndicatorReport, report};
+use crate::app::projects::{self, Awaiting, HistoryRow, Project, ProjectPage, StateMove};
 use crate::domain::guide::model::Op;
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
@@ -28,7 +25,6 @@ use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, encode_path_segment, render, render_with, see_other};
 use crate::web::pages::evidence::value_text;
-use crate::web::pages::history::{self, HistoryRow};
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
@@ -189,7 +185,7 @@ pub async fn list(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let user = current.user.clone();
-    let projects = state.db(move |conn| Ok(project::list_visible(conn, &user)?)).await?;
+    let projects = state.db(move |conn| Ok(projects::list(conn, &user)?)).await?;
     render(&ListPage { ctx: PageCtx::new(&req, Some(&current)), projects })
 }
 
@@ -221,15 +217,14 @@ pub async fn change_state(
     CsrfForm(form): CsrfForm<StateForm>,
 ) -> Result<HttpResponse, AppError> {
     current.require(project_form::STAFF)?;
-    let (now, actor, code) = (state.clock.now(), current.user.id, code.into_inner());
+    let (now, user, code) = (state.clock.now(), current.user.clone(), code.into_inner());
     let (lookup, note, withdraw_reason) = (code.clone(), form.note.clone(), form.withdraw_reason.clone());
     let result = match ProjectState::parse(&form.state) {
         Some(to) => {
             state
                 .db(move |conn| {
-                    let project = project::find_by_code(conn, &lookup)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                    let asked = project_state::Move { to, note: Some(&note), withdraw_reason: Some(&withdraw_reason) };
-                    Ok(project_state::change(conn, project.id, asked, Some(actor), now)?)
+                    let asked = StateMove { to, note: Some(&note), withdraw_reason: Some(&withdraw_reason) };
+                    Ok(projects::change_state(conn, &user, &lookup, asked, now)?)
                 })
                 .await
         }
@@ -265,20 +260,8 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
-    let (loaded, contributes, (history, more_history), calendar, awaiting, officer) = state
-        .db(move |conn| {
-            let loaded = load(conn, &user, &code)?;
-            let contributes = can_contribute(conn, &user, &loaded.project)?;
-            let officer = match loaded.project.officer_user_id {
-                Some(id) => crate::db::user::find(conn, id)?.map(|o| (o.name, o.email)),
-                None => None,
-            };
-            let history = history::rows(conn, loaded.project.id, 0, LATEST_HISTORY)?;
-            let awaiting = evidence::awaiting_review(conn, loaded.project.id)?;
-            let calendar = work_calendar::in_force(conn, &configured)?;
-            Ok((loaded, contributes, history, calendar, awaiting, officer))
-        })
-        .await?;
+    let ProjectPage { loaded, contributes, officer, history, more_history, awaiting, calendar } =
+        state.db(move |conn| Ok(projects::page(conn, &user, &code, LATEST_HISTORY, &configured)?)).await?;
     let report = report(loaded, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
     let project_state = report.project.state;
