@@ -18,17 +18,23 @@ pub mod overdue;
 pub mod password_reset;
 pub mod portfolio;
 pub mod project_changes;
+pub mod project_history;
 pub mod projects;
 pub mod queued_reminder;
 pub mod registration;
 pub mod reminder_notice;
 pub mod reminder_rules;
 pub mod reports;
+pub mod review;
 pub mod review_notice;
 pub mod roster;
 pub mod session;
+pub mod submission;
+pub mod upload;
 pub mod users;
 
+/// The acting user every use case takes.
+pub use crate::db::user::User;
 /// The database the use cases run on. The composition root connects the pool; web and the command
 /// line lend each use case a connection from it and never open one themselves.
 pub use crate::db::{DbConnection as Connection, DbPool as Pool};

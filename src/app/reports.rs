@@ -118,7 +118,7 @@ pub fn project_facts(
     let tracked = project::tracked_indicators(conn, project.id)?;
     let ids: Vec<i64> = tracked.iter().map(|t| t.id).collect();
     let mut evidence_by_indicator: HashMap<i64, Vec<EvidenceFacts>> = HashMap::new();
-    for view in evidence::for_project(conn, project.id, as_of)? {
+    for view in super::evidence::of_project(conn, project.id, as_of)? {
         evidence_by_indicator.entry(view.indicator_id).or_default().push(evidence_facts(view));
     }
     let pending = evidence::pending_by_indicator(conn, &ids)?;

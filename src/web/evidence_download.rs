@@ -10,10 +10,8 @@ use actix_web::web::{self, Bytes};
 use futures_util::stream;
 
 use super::state::AppState;
-use crate::db::evidence;
-use crate::db::project;
-use crate::db::user::User;
-use crate::domain::refusal::Refusal;
+use crate::app;
+use crate::app::User;
 use crate::web::error::AppError;
 
 /// Bytes read per chunk.
@@ -21,21 +19,9 @@ const CHUNK: usize = 256 * 1024;
 
 /// `…/evidence/{id}/files/{n}`: 404 for evidence the user may not see and for a missing file.
 pub async fn send(state: &AppState, user: &User, evidence_id: i64, n: usize) -> Result<HttpResponse, AppError> {
-    let user = user.clone();
-    let download = state
-        .db(move |conn| {
-            let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            if !project::can_view(conn, &user, &project)? {
-                return Err(AppError::Refused(Refusal::NotFound));
-            }
-            evidence::download(conn, evidence_id, n)?.ok_or(AppError::Refused(Refusal::NotFound))
-        })
-        .await?;
-    let path = state.files().path_of(&download.sha256);
-    let file = web::block(move || std::fs::File::open(path)).await?.map_err(|e| {
-        AppError::Internal(anyhow::Error::new(e).context(format!("stored file {} is missing", download.sha256)))
-    })?;
-    let chunks = stream::unfold(Some(file), |file| async move {
+    let (user, store) = (user.clone(), state.files());
+    let download = state.db(move |conn| Ok(app::evidence::open_file(conn, &store, &user, evidence_id, n)?)).await?;
+    let chunks = stream::unfold(Some(download.file), |file| async move {
         let mut file = file?;
         let read = web::block(move || {
             let mut buffer = vec![0; CHUNK];

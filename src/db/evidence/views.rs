@@ -11,14 +11,14 @@ use crate::db::DbConnection;
 use crate::db::project::Project;
 use crate::db::schema::{evidence, evidence_files, files, indicators, projects, reviews, submissions, users};
 use crate::domain::proof::ProofKind;
-use crate::files::kind::shown_name;
 
 /// One attached file as listed.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FileView {
     /// Its number within the evidence, from 1, as in `/files/{n}`.
     pub n: usize,
-    /// The name it was uploaded under, as shown and downloaded: see [`crate::files::kind::shown_name`].
+    /// The name it was uploaded under, as stored: the use cases show it (and send it) with its
+    /// type's extension, so that a name stored before extensions were enforced cannot mislead.
     pub name: String,
     /// Size in bytes.
     pub size: i64,
@@ -243,7 +243,7 @@ fn files_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Ve
         let list = by_evidence.entry(evidence_id).or_default();
         list.push(FileView {
             n: list.len() + 1,
-            name: shown_name(&name, &content_type),
+            name,
             size,
             content_type,
             kind: kind.as_deref().and_then(ProofKind::parse),
@@ -307,7 +307,7 @@ fn reviews_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, 
 pub struct Download {
     /// SHA-256, which locates the content in the store.
     pub sha256: String,
-    /// The name to download it under: see [`crate::files::kind::shown_name`].
+    /// The name it was uploaded under, as stored (the use cases send it with its type's extension).
     pub name: String,
     /// MIME type.
     pub content_type: String,
@@ -327,12 +327,5 @@ pub fn download(conn: &mut DbConnection, evidence_id: i64, n: usize) -> QueryRes
         .select((files::sha256, evidence_files::original_name, files::content_type, files::size_bytes))
         .first::<(String, String, String, i64)>(conn)
         .optional()
-        .map(|row| {
-            row.map(|(sha256, name, content_type, size)| Download {
-                sha256,
-                name: shown_name(&name, &content_type),
-                content_type,
-                size,
-            })
-        })
+        .map(|row| row.map(|(sha256, name, content_type, size)| Download { sha256, name, content_type, size }))
 }

@@ -12,22 +12,17 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::app::outbox::Context;
-use crate::app::review_notice;
-use crate::db::DbConnection;
-use crate::db::audit;
-use crate::db::evidence::{self, Decision, EvidenceView, QueueItem, Submitted};
-use crate::db::project::{self, Project};
-use crate::db::user::User;
-use crate::domain::refusal::Refusal;
+use crate::app;
+use crate::app::evidence::EvidenceView;
+use crate::app::project_history::AuditRow;
+use crate::app::review::{Decision, QueueItem};
+use crate::app::submission::Submitted;
 use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::evidence_download;
 use crate::web::evidence_upload;
-use crate::web::identity::{ApiUser, RoleCheck};
+use crate::web::identity::ApiUser;
 use crate::web::state::AppState;
-
-use super::indicators::STAFF;
 
 /// The page size when none is asked for.
 const DEFAULT_LIMIT: u32 = 50;
@@ -77,24 +72,6 @@ fn client_ip(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|a| a.ip().to_string())
 }
 
-/// A project by code, if the user may see it (404 otherwise).
-fn visible_project(conn: &mut DbConnection, user: &User, code: &str) -> Result<Project, AppError> {
-    let project = project::find_by_code(conn, code)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-    if !project::can_view(conn, user, &project)? {
-        return Err(AppError::Refused(Refusal::NotFound));
-    }
-    Ok(project)
-}
-
-/// Evidence by id, if the user may see its project (404 otherwise).
-fn visible_evidence(conn: &mut DbConnection, user: &User, id: i64) -> Result<EvidenceView, AppError> {
-    let (project, view) = evidence::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-    if !project::can_view(conn, user, &project)? {
-        return Err(AppError::Refused(Refusal::NotFound));
-    }
-    Ok(view)
-}
-
 /// Reports a value of an indicator with its proof files (the PI or a member of the project). It
 /// waits for review; `Location` names the evidence created. Rights are checked before the body is
 /// read, and a refused report keeps nothing: no row, no file.
@@ -139,16 +116,7 @@ pub async fn list(
     query: web::Query<super::projects::AsOf>,
 ) -> Result<Json<Vec<EvidenceView>>, AppError> {
     let (code, as_of) = (code.into_inner(), super::projects::as_of(&state, &query));
-    let views = state
-        .db(move |conn| {
-            let project = visible_project(conn, &user, &code)?;
-            let mut views = evidence::for_project(conn, project.id, as_of)?;
-            if evidence::can_review(&user) {
-                evidence::show_reuse(conn, &mut views)?;
-            }
-            Ok(views)
-        })
-        .await?;
+    let views = state.db(move |conn| Ok(app::evidence::list(conn, &user, &code, as_of)?)).await?;
     Ok(Json(views))
 }
 
@@ -162,15 +130,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> Result<Json<EvidenceView>, AppError> {
     let id = id.into_inner();
-    let view = state
-        .db(move |conn| {
-            let mut view = visible_evidence(conn, &user, id)?;
-            if evidence::can_review(&user) {
-                evidence::show_reuse(conn, std::slice::from_mut(&mut view))?;
-            }
-            Ok(view)
-        })
-        .await?;
+    let view = state.db(move |conn| Ok(app::evidence::show(conn, &user, id)?)).await?;
     Ok(Json(view))
 }
 
@@ -229,20 +189,14 @@ pub async fn review(
     let (config, today) = (state.config.clone(), state.today());
     let reviewed = state
         .db(move |conn| {
-            visible_evidence(conn, &user, id)?;
-            if !evidence::can_review(&user) {
-                return Err(AppError::Refused(Refusal::Forbidden));
-            }
+            // Rights before the body: who may not review learns nothing from a malformed one.
+            app::review::reviewable(conn, &user, id)?;
             let body = body.parse()?;
             // Parsed here rather than by serde so that a misspelt decision names its field.
             let decision =
                 Decision::parse(body.decision.trim()).ok_or(AppError::field("decision", "review.error.decision"))?;
-            let review_id = crate::db::write_transaction(conn, |conn| {
-                let review_id = evidence::review(conn, &user, id, decision, &body.comment, (ip.as_deref(), now))?;
-                let context = Context::load(conn, &config, today)?;
-                review_notice::queue(conn, review_id, &context, now)?;
-                Ok::<_, AppError>(review_id)
-            })?;
+            let review = (id, decision, body.comment.as_str());
+            let review_id = app::review::decide(conn, &user, review, (&config, today), (ip.as_deref(), now))?;
             Ok(Reviewed { review_id, status: decision.stored() })
         })
         .await?;
@@ -265,12 +219,11 @@ pub struct ReviewQueue {
         (status = 401, body = crate::web::error_page::ErrorBody), (status = 403, body = crate::web::error_page::ErrorBody)))]
 pub async fn queue(
     state: web::Data<AppState>,
-    caller: ApiUser,
+    ApiUser(user): ApiUser,
     paging: web::Query<Paging>,
 ) -> Result<Json<ReviewQueue>, AppError> {
-    caller.require(STAFF)?;
     let (offset, limit) = paging.bounds();
-    let (items, total) = state.db(move |conn| Ok(evidence::queue(conn, offset, limit)?)).await?;
+    let (items, total) = state.db(move |conn| Ok(app::review::queue(conn, &user, offset, limit)?)).await?;
     Ok(Json(ReviewQueue { total, items }))
 }
 
@@ -299,8 +252,8 @@ pub struct AuditEntryView {
     pub hash: Option<String>,
 }
 
-impl From<audit::AuditRow> for AuditEntryView {
-    fn from(row: audit::AuditRow) -> Self {
+impl From<AuditRow> for AuditEntryView {
+    fn from(row: AuditRow) -> Self {
         // Every row is written from serialised JSON; a row that is not shows as the text it holds.
         let detail = serde_json::from_str(&row.detail).unwrap_or(serde_json::Value::String(row.detail));
         Self {
@@ -339,12 +292,8 @@ pub async fn history(
     paging: web::Query<Paging>,
 ) -> Result<Json<AuditPage>, AppError> {
     let (code, (offset, limit)) = (code.into_inner(), paging.bounds());
-    let (rows, more) = state
-        .db(move |conn| {
-            let project = visible_project(conn, &user, &code)?;
-            Ok(audit::project_history(conn, project.id, offset, limit)?)
-        })
-        .await?;
+    let (rows, more) =
+        state.db(move |conn| Ok(app::project_history::page(conn, &user, &code, (offset, limit))?)).await?;
     Ok(Json(AuditPage { entries: rows.into_iter().map(AuditEntryView::from).collect(), more }))
 }
 

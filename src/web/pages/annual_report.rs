@@ -11,11 +11,12 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::app::evidence::Reportable;
 use crate::app::reports::Project;
+use crate::app::submission::check_annual;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
 use crate::domain::refusal::Refusal;
 use crate::web::error::AppError;
-use crate::web::evidence::{check_annual, quota, reportable_project, submit_annual};
+use crate::web::evidence::{quota, reportable_project, submit_annual};
 use crate::web::evidence_upload;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};

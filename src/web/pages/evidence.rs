@@ -1,5 +1,5 @@
-//! Evidence pages: the progress form and evidence history on an indicator's page (the section's
-//! data and the form's handler), one piece of evidence with its files, proof checklist and the
+//! Evidence pages: the progress form and evidence history on an indicator's page (the section and
+//! the form's handler), one piece of evidence with its files, proof checklist and the
 //! staff review form, and file downloads for logged-in users.
 
 use std::collections::HashMap;
@@ -11,14 +11,12 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::app::evaluation::{IndicatorReport, load, report};
-use crate::db::DbConnection;
-use crate::db::evidence::{self, EvidenceView};
-use crate::db::project::Project;
-use crate::db::user::User;
+use crate::app;
+use crate::app::evaluation::IndicatorReport;
+use crate::app::evidence::{EvidencePage, EvidenceView, Project};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
-use crate::domain::proof::{self, ProofKind};
+use crate::domain::proof::ProofKind;
 use crate::domain::refusal::{FieldError, Refusal};
 use crate::domain::target::{Target, change_text};
 use crate::i18n::T;
@@ -122,22 +120,6 @@ pub struct EvidenceSection {
     pub today: NaiveDate,
     /// The largest file accepted, in MB.
     pub max_mb: u64,
-}
-
-/// What the section is made from: an indicator's evidence measured by `as_of`, whether the viewer may
-/// report on it, and the kinds of proof it asks for.
-pub fn section_parts(
-    conn: &mut DbConnection,
-    user: &User,
-    project: &Project,
-    (indicator_id, metric, target): (i64, &str, &Target),
-    as_of: NaiveDate,
-) -> Result<(Vec<EvidenceView>, bool, Vec<ProofKind>), AppError> {
-    let items = evidence::for_indicator(conn, indicator_id, as_of)?;
-    let contributes = !project.state.is_closed() && evidence::can_contribute(conn, user, project)?;
-    let stored = evidence::proof_lists(conn, &[indicator_id])?;
-    let proof = proof::required(stored.get(&indicator_id).map_or("", String::as_str), metric, target);
-    Ok((items, contributes, proof))
 }
 
 impl EvidenceSection {
@@ -351,36 +333,14 @@ pub async fn show_page(
     form: ReviewForm,
     (errors, message): (Vec<FieldError>, Option<String>),
 ) -> Result<HttpResponse, AppError> {
-    let (user, today) = (current.user.clone(), state.today());
-    let (loaded, view, others, stored) = state
-        .db(move |conn| {
-            let (project, mut view) = evidence::find(conn, id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-            let loaded = load(conn, &user, &project.code)?;
-            if evidence::can_review(&user) {
-                evidence::show_reuse(conn, std::slice::from_mut(&mut view))?;
-            }
-            let others: Vec<EvidenceView> =
-                evidence::for_indicator(conn, view.indicator_id, today)?.into_iter().filter(|e| e.id != id).collect();
-            let stored = evidence::proof_lists(conn, &[view.indicator_id])?;
-            Ok((loaded, view, others, stored))
-        })
-        .await?;
-    let report = report(loaded, today, &state.config.tracking);
-    let project = report.project;
-    let indicator = report
-        .indicators
-        .into_iter()
-        .find(|i| i.id == view.indicator_id)
-        .ok_or(AppError::Refused(Refusal::NotFound))?;
-    let required =
-        proof::required(stored.get(&indicator.id).map_or("", String::as_str), &indicator.metric, &indicator.target);
-    let checklist = required.into_iter().map(|k| (k, view.files.iter().any(|f| f.kind == Some(k)))).collect();
-    let staff = evidence::can_review(&current.user);
+    let (user, today, tracking) = (current.user.clone(), state.today(), state.config.tracking);
+    let EvidencePage { project, evidence, indicator, others, checklist, reviewing } =
+        state.db(move |conn| Ok(app::evidence::page(conn, &user, id, today, &tracking)?)).await?;
     let page = ShowPage {
         ctx: PageCtx::new(req, Some(current)),
-        reviewing: staff && view.status == "pending" && !project.state.is_closed(),
+        reviewing,
         project,
-        evidence: view,
+        evidence,
         indicator,
         others,
         checklist,

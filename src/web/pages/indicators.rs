@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::app::evidence::indicator_section;
 use crate::app::indicator_input::TargetChanges;
 use crate::app::indicators::{self, IndicatorDetail, IndicatorPage, PlanChoice};
 use crate::app::projects::{self, Project};
@@ -27,7 +28,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
-use crate::web::pages::evidence::{EntryForm, EvidenceSection, section_parts};
+use crate::web::pages::evidence::{EntryForm, EvidenceSection};
 use crate::web::pages::projects::{number, target_text};
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
@@ -332,7 +333,7 @@ pub(super) async fn show_page(
         .db(move |conn| {
             let page = indicators::page(conn, &user, id, &configured)?;
             let parts =
-                section_parts(conn, &user, &page.project, (id, &page.detail.metric, &page.detail.target), as_of)?;
+                indicator_section(conn, &user, &page.project, (id, &page.detail.metric, &page.detail.target), as_of)?;
             Ok((page, parts))
         })
         .await?;

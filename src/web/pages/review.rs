@@ -6,17 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
 use super::history::PageQuery;
-use crate::app::outbox::Context;
-use crate::app::review_notice;
-use crate::db::evidence::{self, Decision, QueueItem};
-use crate::db::project;
+use crate::app;
+use crate::app::review::{Decision, QueueItem};
 use crate::domain::refusal::{FieldError, Refusal};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
-use crate::web::identity::{CurrentUser, RoleCheck};
+use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render, see_other};
 use crate::web::pages::evidence::{ReviewForm, client_ip, show_page};
-use crate::web::pages::indicators::STAFF;
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
@@ -51,9 +48,9 @@ pub async fn queue(
     current: CurrentUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    current.require(STAFF)?;
-    let page = query.page.unwrap_or(1).max(1);
-    let (items, total) = state.db(move |conn| Ok(evidence::queue(conn, (page - 1) * PER_PAGE, PER_PAGE)?)).await?;
+    let (user, page) = (current.user.clone(), query.page.unwrap_or(1).max(1));
+    let (items, total) =
+        state.db(move |conn| Ok(app::review::queue(conn, &user, (page - 1) * PER_PAGE, PER_PAGE)?)).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     render(&QueuePage { ctx: PageCtx::new(&req, Some(&current)), items, total, page, pages })
 }
@@ -67,44 +64,22 @@ pub async fn review(
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !evidence::can_review(&current.user) {
-        // Visibility first, as everywhere: evidence of a project the user may not see does not exist
-        // for them. Staff see every project, so only a refused user pays for the lookup.
-        let (viewer, evidence_id) = (current.user.clone(), *id);
-        state
-            .db(move |conn| {
-                let project = evidence::project_of(conn, evidence_id)?.ok_or(AppError::Refused(Refusal::NotFound))?;
-                if project::can_view(conn, &viewer, &project)? {
-                    Ok(())
-                } else {
-                    Err(AppError::Refused(Refusal::NotFound))
-                }
-            })
-            .await?;
-    }
-    current.require(STAFF)?;
     let (id, now, user, ip) = (id.into_inner(), state.clock.now(), current.user.clone(), client_ip(&req));
-    let result = match Decision::parse(&form.decision) {
-        Some(decision) => {
-            let (comment, config, today) = (form.comment.clone(), state.config.clone(), state.today());
-            let result = state
-                .db(move |conn| {
-                    crate::db::write_transaction(conn, |conn| {
-                        let review_id = evidence::review(conn, &user, id, decision, &comment, (ip.as_deref(), now))?;
-                        let context = Context::load(conn, &config, today)?;
-                        review_notice::queue(conn, review_id, &context, now)?;
-                        Ok::<_, AppError>(())
-                    })?;
-                    Ok(evidence::queue(conn, 0, 1)?.0.first().map(|item| item.evidence_id))
-                })
-                .await;
-            if result.is_ok() {
-                state.deliver_mail_soon();
-            }
-            result
-        }
-        None => Err(AppError::field("decision", "review_page.decision_missing")),
-    };
+    let (decision, comment) = (Decision::parse(&form.decision), form.comment.clone());
+    let (config, today) = (state.config.clone(), state.today());
+    let result = state
+        .db(move |conn| {
+            // Rights before the decision's spelling: 404 for evidence the user may not see, 403 for
+            // anyone but staff.
+            app::review::reviewable(conn, &user, id)?;
+            let decision = decision.ok_or(AppError::field("decision", "review_page.decision_missing"))?;
+            app::review::decide(conn, &user, (id, decision, &comment), (&config, today), (ip.as_deref(), now))?;
+            Ok(app::review::queue(conn, &user, 0, 1)?.0.first().map(|item| item.evidence_id))
+        })
+        .await;
+    if result.is_ok() {
+        state.deliver_mail_soon();
+    }
     let (status, errors, message) = match result {
         Ok(Some(next)) => return Ok(see_other(&format!("/evidence/{next}?done=reviewed"))),
         Ok(None) => return Ok(see_other("/review?done=reviewed")),
