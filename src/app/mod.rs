@@ -49,3 +49,14 @@ impl From<anyhow::Error> for crate::domain::refusal::Failure {
         crate::domain::refusal::Failure::Internal(error.into())
     }
 }
+
+/// Lends one connection of the pool to a piece of work: web and the jobs run every use case this
+/// way. No connection in time is [`Failure::Unavailable`](crate::domain::refusal::Failure), as a
+/// query's failure is.
+pub fn with_connection<T, E>(pool: &Pool, work: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<crate::domain::refusal::Failure>,
+{
+    let mut conn = pool.get().map_err(crate::domain::refusal::Failure::from)?;
+    work(&mut conn)
+}

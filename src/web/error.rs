@@ -233,28 +233,8 @@ impl From<GuideError> for AppError {
     }
 }
 
-impl From<crate::db::guide::StoreError> for AppError {
-    fn from(error: crate::db::guide::StoreError) -> Self {
-        Failure::from(error).into()
-    }
-}
-
 impl From<crate::report::make::ReportError> for AppError {
     fn from(error: crate::report::make::ReportError) -> Self {
-        Failure::from(error).into()
-    }
-}
-
-// Until every page reads through `app`, handlers still run queries of their own; their errors take
-// the one path below the web (`db::failure`), so a busy SQLite answers 503 wherever it is met.
-impl From<diesel::result::Error> for AppError {
-    fn from(error: diesel::result::Error) -> Self {
-        Failure::from(error).into()
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for AppError {
-    fn from(error: diesel::r2d2::PoolError) -> Self {
         Failure::from(error).into()
     }
 }

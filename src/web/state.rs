@@ -69,11 +69,7 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
+        web::block(move || crate::app::with_connection(&pool, work)).await?
     }
 
     /// Delivers due outbox mail in the background, so a request that queued a message need not

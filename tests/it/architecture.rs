@@ -86,8 +86,6 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
     ("src/domain/proof.rs", "utoipa"),
     ("src/i18n/guide_warning.rs", "utoipa"),
     ("src/web/api/mod.rs", "db"),
-    ("src/web/error.rs", "db"),
-    ("src/web/error.rs", "diesel"),
 ];
 
 /// The crates this one depends on, named as code names them (`coop-pdf` as `coop_pdf`).
