@@ -4,7 +4,6 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer};
 
 use crate::app::portfolio::{self, Filter, Order};
@@ -20,10 +19,6 @@ pub const MAX_LIMIT: i64 = 500;
 /// an unselected field sends them.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct PortfolioQuery {
-    /// The date to evaluate at; today (configured time zone) when absent.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    #[param(value_type = Option<String>)]
-    pub as_of: Option<NaiveDate>,
     /// Comma-separated statuses: `overdue`, `missed`, `at_risk` (default: overdue and missed for the API,
     /// all three for the dashboard).
     #[serde(default, deserialize_with = "empty_as_none")]

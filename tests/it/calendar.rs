@@ -48,7 +48,7 @@ async fn a_pi_subscribes_to_their_projects_checkpoints() {
     assert!(feed.headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/calendar"));
     let text = feed.body.replace("\r\n ", "");
     assert_eq!(text.matches("BEGIN:VEVENT").count() as i64, planned, "one event per checkpoint of the plan");
-    assert!(text.contains("SUMMARY:[SH-KJ-2024-001] 中期检查：发酵产量预测精度 95%"), "{text}");
+    assert!(text.contains("SUMMARY:[SH-KJ-2024-001] 中期检查：发酵产量预测精度 95 %"), "{text}");
     assert!(text.contains("DTSTART;VALUE=DATE:20261130"), "the end of term");
     assert!(text.contains("URL:http://127.0.0.1:8080/projects/SH-KJ-2024-001"), "{text}");
 

@@ -245,7 +245,8 @@ async fn bad_requests_are_refused_clearly_and_change_nothing() {
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("统计日期早于项目执行期开始日"), "{}", early.body);
     let garbled = page.get("/projects/SH-KJ-2024-001/reports/generate?kind=acceptance&as_of=30.11.2026").await;
-    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
+    assert!(garbled.body.contains("统计日期应写作"), "{}", garbled.body);
 
     let rows = with_conn(&s.app, |c| coop_tracker::db::report::for_project(c, 1).unwrap());
     assert!(rows.is_empty(), "nothing was submitted");

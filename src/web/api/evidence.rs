@@ -17,6 +17,7 @@ use crate::app::evidence::EvidenceView;
 use crate::app::project_history::AuditRow;
 use crate::app::review::{Decision, QueueItem};
 use crate::app::submission::Submitted;
+use crate::web::as_of::AsOf;
 use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::evidence_download;
@@ -106,16 +107,16 @@ pub async fn submit(
 /// A project's evidence measured on or before `as_of` (today when absent), newest first, with files
 /// and reviews; for staff and administrators, where else each file was used.
 #[utoipa::path(get, path = "/api/v1/projects/{code}/evidence", tag = "evidence",
-    params(("code" = String, Path, description = "项目编号"), super::projects::AsOf),
+    params(("code" = String, Path, description = "项目编号"), AsOf),
     responses((status = 200, body = [EvidenceView]), (status = 401, body = crate::web::error_page::ErrorBody),
         (status = 404, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
     ApiUser(user): ApiUser,
     code: web::Path<String>,
-    query: web::Query<super::projects::AsOf>,
+    AsOf(as_of): AsOf,
 ) -> Result<Json<Vec<EvidenceView>>, AppError> {
-    let (code, as_of) = (code.into_inner(), super::projects::as_of(&state, &query));
+    let code = code.into_inner();
     let views = state.db(move |conn| Ok(app::evidence::list(conn, &user, &code, as_of)?)).await?;
     Ok(Json(views))
 }

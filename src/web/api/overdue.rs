@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, web};
 use crate::app::overdue::{OverduePage, overdue_page};
 use crate::domain::role::Role;
 use crate::domain::status::Status;
+use crate::web::as_of::AsOf;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::portfolio_query::PortfolioQuery;
@@ -21,17 +22,17 @@ const STAFF: &[Role] = &[Role::Admin, Role::Staff];
 /// (kept by the status engine whenever a target, plan or verified value changes), not by evaluating
 /// the portfolio on each request; the rows on the page are then evaluated in full. The JSON is kept
 /// until the data changes (see [`crate::web::read_cache`]).
-#[utoipa::path(get, path = "/api/v1/overdue", tag = "portfolio", params(PortfolioQuery),
+#[utoipa::path(get, path = "/api/v1/overdue", tag = "portfolio", params(PortfolioQuery, AsOf),
     responses((status = 200, body = OverduePage), (status = 400, body = crate::web::error_page::ErrorBody),
         (status = 401, body = crate::web::error_page::ErrorBody), (status = 403, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
     user: ApiUser,
     query: web::Query<PortfolioQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     user.require(STAFF)?;
     let query = query.into_inner().resolved(&state).await?;
-    let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&[Status::Overdue, Status::Missed])?;
     let page = query.page(50)?;
     let warning = state.config.tracking.warning_days;

@@ -5,7 +5,6 @@ use super::json_body::JsonBody;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::app::evaluation::{IndicatorReport, ProjectReport, load, report};
@@ -13,24 +12,13 @@ use crate::app::projects::{self, Project, StateMove};
 use crate::app::registration::{self, NewProject};
 use crate::domain::project_state::ProjectState;
 use crate::domain::role::Role;
+use crate::web::as_of::AsOf;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::state::AppState;
 
 /// Who registers projects.
 const STAFF: &[Role] = &[Role::Admin, Role::Staff];
-
-/// `?as_of=YYYY-MM-DD`; today (in the configured time zone) when absent.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct AsOf {
-    /// The date to evaluate at.
-    pub as_of: Option<NaiveDate>,
-}
-
-/// The date asked for, or today.
-pub(super) fn as_of(state: &AppState, query: &AsOf) -> NaiveDate {
-    query.as_of.unwrap_or_else(|| state.today())
-}
 
 /// Registers an approved project: its direction's indicator templates become its targets, each with
 /// checkpoints at mid-term and end of term.
@@ -72,9 +60,8 @@ pub async fn show(
     state: web::Data<AppState>,
     ApiUser(user): ApiUser,
     code: web::Path<String>,
-    query: web::Query<AsOf>,
+    AsOf(date): AsOf,
 ) -> Result<Json<ProjectReport>, AppError> {
-    let date = as_of(&state, &query);
     let code = code.into_inner();
     let loaded = state.db(move |conn| Ok(load(conn, &user, &code)?)).await?;
     Ok(Json(report(loaded, date, &state.config.tracking)))
@@ -88,9 +75,8 @@ pub async fn indicators(
     state: web::Data<AppState>,
     ApiUser(user): ApiUser,
     code: web::Path<String>,
-    query: web::Query<AsOf>,
+    AsOf(date): AsOf,
 ) -> Result<Json<Vec<IndicatorReport>>, AppError> {
-    let date = as_of(&state, &query);
     let code = code.into_inner();
     let loaded = state.db(move |conn| Ok(load(conn, &user, &code)?)).await?;
     Ok(Json(report(loaded, date, &state.config.tracking).indicators))

@@ -15,13 +15,13 @@ use crate::app::submission::check_annual;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
 use crate::domain::refusal::Refusal;
+use crate::i18n::T;
 use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable_project, submit_annual};
 use crate::web::evidence_upload;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, encode_path_segment, render_with, see_other};
 use crate::web::pages::evidence::{client_ip, refused};
-use crate::web::pages::projects::target_text;
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
@@ -87,12 +87,12 @@ impl FormPage {
     }
 }
 
-fn row(r: &Reportable) -> Row {
+fn row(tr: T, r: &Reportable) -> Row {
     let t = &r.indicator.target;
     Row {
         id: r.indicator.id,
         metric: r.indicator.metric.clone(),
-        target: target_text(t),
+        target: crate::i18n::format::target(tr, t),
         // The unit the value is reported in: a relative target's measured quantity's, never its %.
         unit: t.reported_unit().unwrap_or_default().to_owned(),
         deliverable: t.op == Op::Deliverable,
@@ -113,13 +113,15 @@ fn page(
 ) -> Result<HttpResponse, AppError> {
     let project = reportables.first().map(|r| r.project.clone()).ok_or(AppError::Refused(Refusal::NotFound))?;
     let today = state.today();
+    let ctx = PageCtx::new(req, Some(current));
+    let tr = ctx.t;
     render_with(
         status,
         &FormPage {
-            ctx: PageCtx::new(req, Some(current)),
+            ctx,
             today: today.min(project.execution_end),
             project,
-            rows: reportables.iter().map(row).collect(),
+            rows: reportables.iter().map(|r| row(tr, r)).collect(),
             fields,
             errors,
             message,

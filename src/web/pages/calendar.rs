@@ -61,10 +61,8 @@ pub async fn renew(
 fn event(t: T, base_url: &str, c: FeedCheckpoint) -> Event {
     let key = format!("checkpoint.{}", c.kind);
     let kind = t.get(&key);
-    let planned = c
-        .planned
-        .map(|p| format!(" {}{}", crate::web::pages::projects::number(p), c.unit.as_deref().unwrap_or_default()))
-        .unwrap_or_default();
+    let planned =
+        c.planned.map(|p| format!(" {}", crate::i18n::format::quantity(p, c.unit.as_deref()))).unwrap_or_default();
     // A code may hold characters that mean something in a URL (`/`, `#`, `%`, a space).
     let url = format!("{base_url}/projects/{}", crate::web::page::encode_path_segment(&c.project_code));
     Event {

@@ -18,12 +18,13 @@ use crate::domain::status::Status;
 use crate::domain::target::change_rounded;
 use crate::export::{Cell, Table};
 use crate::i18n::T;
-use crate::i18n::reading::reading_text;
+use crate::i18n::format;
+use crate::i18n::reading::{reading_text, terms_text};
+use crate::web::as_of::AsOf;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render};
 use crate::web::pages::admin;
-use crate::web::pages::projects::number;
 use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
 use crate::web::state::AppState;
 
@@ -52,8 +53,14 @@ impl DashboardPage<'_> {
         self.ctx.t.get(status.label_key())
     }
 
-    fn number(&self, value: &Option<f64>) -> String {
-        value.map(number).unwrap_or_default()
+    /// The target in words, as every page writes it (`不低于 95 %`).
+    fn target(&self, item: &OverdueItem) -> String {
+        format::target(self.ctx.t, &item.judged)
+    }
+
+    /// The checkpoint's planned value in the target's terms.
+    fn planned(&self, item: &OverdueItem) -> String {
+        item.planned.map(|planned| terms_text(&item.judged, Some(planned))).unwrap_or_default()
     }
 
     /// The verified value as every page writes it: for a relative target the measured quantity with
@@ -105,10 +112,10 @@ pub async fn show(
     state: web::Data<AppState>,
     current: CurrentUser,
     query: web::Query<PortfolioQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let query = query.into_inner().resolved(&state).await?;
-    let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let (limit, offset) = query.page(PAGE_SIZE)?;
     let warning = state.config.tracking.warning_days;
@@ -155,7 +162,7 @@ fn table(t: T, as_of: NaiveDate, items: Vec<OverdueItem>) -> Table {
                 Cell::Text(item.project_code),
                 Cell::Text(item.project_title),
                 Cell::Text(item.indicator),
-                Cell::Text(item.op),
+                Cell::Text(format::comparison(t, item.judged.op).to_owned()),
                 Cell::number(item.target.or(item.target_min)),
                 Cell::number(item.target_max),
                 Cell::Text(item.unit.unwrap_or_default()),
@@ -183,6 +190,7 @@ pub async fn export(
     current: CurrentUser,
     format: web::Path<String>,
     query: web::Query<PortfolioQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let format = format.into_inner();
@@ -190,7 +198,6 @@ pub async fn export(
         return Err(AppError::Refused(Refusal::NotFound));
     }
     let query = query.into_inner().resolved(&state).await?;
-    let as_of = query.as_of.unwrap_or_else(|| state.today());
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let warning = state.config.tracking.warning_days;
     let items = state.db(move |conn| Ok(all_items(conn, as_of, &filter, order, warning)?)).await?;

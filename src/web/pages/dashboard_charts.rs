@@ -5,13 +5,13 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Months, NaiveDate};
-use serde::Deserialize;
 
 use crate::app::portfolio;
 use crate::domain::refusal::Refusal;
 use crate::domain::status::Status;
 use crate::report::chart::{BreakdownChart, BreakdownGroup, Chart, OverdueTrendChart};
 use crate::report::figures;
+use crate::web::as_of::AsOf;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::request_locale;
@@ -20,12 +20,6 @@ use crate::web::state::AppState;
 
 /// How many month ends the overdue trend shows.
 const TREND_MONTHS: u32 = 24;
-
-/// `?as_of=YYYY-MM-DD`.
-#[derive(Debug, Deserialize)]
-pub struct ChartQuery {
-    as_of: Option<NaiveDate>,
-}
 
 /// Stacked bars from (group, status, count) rows, groups in name order.
 fn breakdown(rows: Vec<(String, String, i64)>) -> BreakdownChart {
@@ -50,10 +44,9 @@ pub async fn png(
     state: web::Data<AppState>,
     current: CurrentUser,
     name: web::Path<String>,
-    query: web::Query<ChartQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let as_of = query.as_of.unwrap_or_else(|| state.today());
     let locale = request_locale(&req, Some(&current));
     enum Data {
         Breakdown(BreakdownChart),

@@ -18,15 +18,14 @@ use crate::domain::evidence::change_from_baseline;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
 use crate::domain::refusal::{FieldError, Refusal};
-use crate::domain::target::{Target, change_text};
-use crate::i18n::T;
+use crate::domain::target::Target;
 use crate::i18n::reading::{baseline_text, reading_text};
+use crate::i18n::{T, format};
 use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable, submit_single};
 use crate::web::identity::CurrentUser;
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::indicators;
-use crate::web::pages::projects::{number, target_text};
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 use crate::web::{evidence_download, evidence_upload};
@@ -67,9 +66,9 @@ fn file_size(bytes: i64) -> String {
     if bytes_f < KB {
         format!("{bytes} B")
     } else if bytes_f < KB * KB {
-        format!("{} KB", number((bytes_f / KB * 10.0).round() / 10.0))
+        format!("{} KB", format::number((bytes_f / KB * 10.0).round() / 10.0))
     } else {
-        format!("{} MB", number((bytes_f / KB / KB * 10.0).round() / 10.0))
+        format!("{} MB", format::number((bytes_f / KB / KB * 10.0).round() / 10.0))
     }
 }
 
@@ -185,7 +184,7 @@ impl EvidenceSection {
         let typed = self.entry.text("value");
         let reported = crate::domain::evidence::parse_value(typed, &self.target).ok();
         match reported.and_then(|r| change_from_baseline(&self.target, r.value)) {
-            Some(change) => self.t.fmt("evidence_page.preview", &[("change", &change_text(change))]),
+            Some(change) => self.t.fmt("evidence_page.preview", &[("change", &format::change(change))]),
             None => String::new(),
         }
     }
@@ -296,10 +295,7 @@ impl ShowPage {
     }
 
     fn target(&self) -> String {
-        match self.indicator.target.op {
-            Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
-            _ => target_text(&self.indicator.target),
-        }
+        format::target(self.ctx.t, &self.indicator.target)
     }
 
     fn baseline(&self) -> Option<String> {

@@ -20,16 +20,16 @@ use crate::domain::role::Role;
 use crate::domain::status;
 use crate::domain::target::Target;
 use crate::domain::workdays::WorkCalendar;
-use crate::i18n::Locale;
 use crate::i18n::dates::date_text;
+use crate::i18n::{Locale, format};
 use crate::report::facts::{EvidenceFacts, IndicatorFacts};
 use crate::report::figures;
+use crate::web::as_of::AsOf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render_with, see_other};
 use crate::web::pages::evidence::{EntryForm, EvidenceSection};
-use crate::web::pages::projects::{number, target_text};
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
@@ -261,14 +261,11 @@ impl ShowPage {
     }
 
     fn target(&self, t: &Target) -> String {
-        match t.op {
-            Op::Deliverable => self.ctx.t.get("indicator_page.op_deliverable").to_owned(),
-            _ => target_text(t),
-        }
+        format::target(self.ctx.t, t)
     }
 
     fn planned(&self, c: &Checkpoint) -> String {
-        c.planned.map(number).unwrap_or_else(|| "—".to_owned())
+        c.planned.map(format::number).unwrap_or_else(|| "—".to_owned())
     }
 
     fn kind(&self, c: &Checkpoint) -> &'static str {
@@ -415,12 +412,11 @@ pub(super) fn refused(error: AppError) -> Result<(StatusCode, Vec<FieldError>), 
     }
 }
 
-/// `?responds_to=<evidence id>` on an indicator's page: the progress form answers that evidence;
-/// `?as_of=YYYY-MM-DD`: the page shows the indicator as of that date.
+/// `?responds_to=<evidence id>` on an indicator's page: the progress form answers that evidence
+/// (and `?as_of=`, read by [`AsOf`], shows the indicator as of that date).
 #[derive(Debug, Deserialize)]
 pub struct ShowQuery {
     responds_to: Option<i64>,
-    as_of: Option<NaiveDate>,
 }
 
 /// `GET /indicators/{id}`: 404 for an indicator of a project the user may not see.
@@ -430,12 +426,13 @@ pub async fn show(
     current: CurrentUser,
     id: web::Path<i64>,
     query: web::Query<ShowQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     let mut entry = EntryForm::default();
     if let Some(answered) = query.responds_to {
         entry.fields.insert("responds_to".into(), answered.to_string());
     }
-    let shown = (StatusCode::OK, query.as_of);
+    let shown = (StatusCode::OK, Some(as_of));
     show_page(&req, &state, &current, shown, id.into_inner(), (None, None), (Vec::new(), Vec::new()), entry).await
 }
 

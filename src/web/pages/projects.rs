@@ -17,9 +17,10 @@ use crate::domain::project_state::ProjectState;
 use crate::domain::refusal::Refusal;
 use crate::domain::status::Status;
 use crate::domain::workdays::WorkCalendar;
-use crate::i18n::T;
 use crate::i18n::dates::date_text;
+use crate::i18n::{T, format};
 use crate::report::figures;
+use crate::web::as_of::AsOf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -38,7 +39,6 @@ pub fn routes(r: &mut Routes<'_>) {
         .post("/projects/{code}/state", change_state);
 }
 
-pub(crate) use crate::domain::target::{number, target_text};
 use crate::i18n::reading::{forecast_text, terms_text, verified_text};
 
 /// One indicator row, formatted.
@@ -64,11 +64,11 @@ struct Row {
 /// `closed`: the project is closed, so a value still pending will never be reviewed and says so.
 fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool) -> Row {
     let t = &indicator.target;
-    let target = target_text(t);
+    let target = format::target(tr, t);
     let e = &indicator.evaluation;
     Row {
         id: indicator.id,
-        frozen: indicator.frozen.as_ref().map(target_text).filter(|frozen| *frozen != target),
+        frozen: indicator.frozen.as_ref().map(|frozen| format::target(tr, frozen)).filter(|frozen| *frozen != target),
         added_after_baseline: indicator.added_after_baseline,
         metric: indicator.metric.clone(),
         condition: indicator.condition.clone().unwrap_or_default(),
@@ -173,8 +173,8 @@ impl ShowPage {
         self.ctx.t.fmt(key, &[("count", &self.awaiting.len())])
     }
 
-    fn funding_wan(&self) -> String {
-        number(self.project.funding_yuan as f64 / 10_000.0)
+    fn funding(&self) -> String {
+        format::money_wan(self.ctx.t, self.project.funding_yuan)
     }
 }
 
@@ -189,21 +189,14 @@ pub async fn list(
     render(&ListPage { ctx: PageCtx::new(&req, Some(&current)), projects })
 }
 
-/// `?as_of=YYYY-MM-DD` on the project page.
-#[derive(Debug, Deserialize)]
-pub struct AsOfQuery {
-    as_of: Option<NaiveDate>,
-}
-
 /// `GET /projects/{code}`: 404 for a project the user may not see.
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     code: web::Path<String>,
-    query: web::Query<AsOfQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
-    let as_of = query.as_of.unwrap_or_else(|| state.today());
     show_page(&req, &state, &current, code.into_inner(), as_of, (StatusCode::OK, StateForm::default(), None)).await
 }
 

@@ -12,6 +12,7 @@ use crate::app::reports::{self, Project, Snapshot};
 use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
+use crate::web::as_of::AsOf;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -33,11 +34,10 @@ pub fn routes(r: &mut Routes<'_>) {
         .get("/reports/{id}/{format}", download);
 }
 
-/// What to generate: kind, as-of date (today when empty), language (the page's when empty), format.
+/// What to generate: kind, language (the page's when empty), format (and `as_of`, read by [`AsOf`]).
 #[derive(Debug, Deserialize)]
 pub struct ReportQuery {
     kind: Option<String>,
-    as_of: Option<String>,
     lang: Option<String>,
     format: Option<String>,
     guide: Option<String>,
@@ -105,16 +105,6 @@ impl PortfolioPage {
     }
 }
 
-/// The as-of date typed (`None` for an empty field); a date that does not parse is refused.
-fn parse_as_of(text: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(today),
-        Some(text) => {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AppError::field("as_of", "report.date_invalid"))
-        }
-    }
-}
-
 fn parse_locale(text: Option<&str>, fallback: Locale) -> Locale {
     text.and_then(Locale::from_tag).unwrap_or(fallback)
 }
@@ -151,11 +141,11 @@ pub async fn project_generate(
     current: CurrentUser,
     code: web::Path<String>,
     query: web::Query<ReportQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     report_files::ensure_visible(&state, &current.user, &code).await?;
     let page_locale = crate::web::page::request_locale(&req, Some(&current));
     let kind = parse_project_kind(query.kind.as_deref())?;
-    let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;
     let locale = parse_locale(query.lang.as_deref(), page_locale);
     let format =
         Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::Refused(Refusal::NotFound))?;
@@ -174,7 +164,7 @@ pub async fn project_submit(
     current.require(STAFF)?;
     let page_locale = crate::web::page::request_locale(&req, Some(&current));
     let kind = parse_project_kind(Some(&form.kind))?;
-    let as_of = parse_as_of(Some(&form.as_of), state.today())?;
+    let as_of = AsOf::typed(&form.as_of, state.today())?;
     let locale = parse_locale(Some(&form.lang), page_locale);
     let code = code.into_inner();
     let generated = report_files::project_report(&state, &current.user, code.clone(), kind, as_of, locale).await?;
@@ -216,10 +206,10 @@ pub async fn portfolio_generate(
     state: web::Data<AppState>,
     current: CurrentUser,
     query: web::Query<ReportQuery>,
+    AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let page_locale = crate::web::page::request_locale(&req, Some(&current));
-    let as_of = parse_as_of(query.as_of.as_deref(), state.today())?;
     let locale = parse_locale(query.lang.as_deref(), page_locale);
     let format =
         Format::parse(query.format.as_deref().unwrap_or("html")).ok_or(AppError::Refused(Refusal::NotFound))?;
@@ -237,7 +227,7 @@ pub async fn portfolio_submit(
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
     let page_locale = crate::web::page::request_locale(&req, Some(&current));
-    let as_of = parse_as_of(Some(&form.as_of), state.today())?;
+    let as_of = AsOf::typed(&form.as_of, state.today())?;
     let locale = parse_locale(Some(&form.lang), page_locale);
     let guide_id = chosen_guide(&state, Some(&form.guide)).await?;
     let generated = report_files::portfolio_report(&state, &current.user, guide_id, as_of, locale).await?;

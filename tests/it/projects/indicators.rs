@@ -518,9 +518,9 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
     let saved = staff.post(&path, &form("12")).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let page = staff.get(&path).await;
-    assert!(page.body.contains("&#62;= 12 条"), "{}", page.body);
+    assert!(page.body.contains("不低于 12 条"), "{}", page.body);
     assert!(
-        page.body.contains("id=\"revisions\"") && page.body.contains("&#62;= 10 条"),
+        page.body.contains("id=\"revisions\"") && page.body.contains("不低于 10 条"),
         "the revision shows before and after"
     );
 
@@ -544,7 +544,7 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
     let added = staff.post(&format!("/projects/{CODE}/indicators"), &[("phrase", "发表高水平论文不少于3篇")]).await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let new_page = staff.get(added.location()).await;
-    assert!(new_page.body.contains("&#62;= 3 篇"), "{}", new_page.body);
+    assert!(new_page.body.contains("不低于 3 篇"), "{}", new_page.body);
 
     for (metric, baseline) in [("产量", "120"), ("产量波动", "8")] {
         let id = indicator(&project, metric)["id"].as_i64().unwrap();
@@ -569,7 +569,7 @@ async fn staff_change_indicators_on_their_pages_and_see_errors_in_their_language
     with_reason.push(("reason", "任务书变更"));
     assert_eq!(staff.post(&path, &with_reason).await.status, StatusCode::SEE_OTHER);
     let project_page = staff.get(&format!("/projects/{CODE}")).await;
-    assert!(project_page.body.contains("冻结时目标 &#62;= 12 条"), "{}", project_page.body);
+    assert!(project_page.body.contains("冻结时目标 不低于 12 条"), "{}", project_page.body);
     assert!(!project_page.body.contains("基线冻结后新增"), "the 论文 indicator was added before the freeze");
 
     staff.get("/lang/en").await;
