@@ -3,6 +3,7 @@
 
 pub mod correction;
 mod document;
+mod index;
 pub mod indicator;
 pub mod model;
 pub(crate) mod number;

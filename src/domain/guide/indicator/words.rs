@@ -1,8 +1,8 @@
 //! The word lists the reading matches around every number, and the indexes built from them.
 //! Suffix and prefix matches always take the longest entry, so 不低于 wins over 低于.
 
+use crate::domain::guide::index::{Index, unit_values};
 use crate::domain::guide::model::{Change, Op};
-use crate::domain::guide::unit::{Index, unit_values};
 use std::sync::OnceLock;
 
 const COMPARATORS: &[(&str, Op)] = &[
