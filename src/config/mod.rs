@@ -4,16 +4,24 @@
 //! Everything is validated once at start-up so that a mistake stops the program with one clear line
 //! (exit code 2) instead of failing at three in the morning when a job first runs.
 
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+mod addr;
+mod checks;
+mod database;
+mod file;
+mod mail;
 
-use secrecy::SecretString;
-use serde::Deserialize;
+use std::path::PathBuf;
 
 use crate::domain::readiness::{Bands, ClassWeights, ReadinessConfig};
 use crate::domain::reminder::RuleDays;
 use crate::domain::status::DEFAULT_WARNING_DAYS;
-use crate::domain::workdays::{WorkCalendar, YearArrangement};
+use crate::domain::workdays::WorkCalendar;
+pub use addr::AddrRange;
+use checks::{ensure_writable, parse_schedule, parse_value, positive, validate_base_url, validate_bind};
+pub use database::{Backend, DatabaseUrl};
+use file::{FileConfig, read_file};
+pub use mail::{MailSettings, SmtpSettings, SmtpTls};
+use mail::{smtp_settings, validate_mailbox};
 
 /// The name of the SQLite file inside the data folder.
 pub const SQLITE_FILE_NAME: &str = "coop-tracker.sqlite3";
@@ -22,94 +30,6 @@ pub const SQLITE_FILE_NAME: &str = "coop-tracker.sqlite3";
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);
-
-/// Which database a URL selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// The embedded default: a file path, `sqlite://path` or `sqlite:path`.
-    Sqlite,
-    /// `postgres://…` or `postgresql://…`.
-    Postgres,
-}
-
-/// A validated database location.
-#[derive(Debug, Clone)]
-pub struct DatabaseUrl {
-    /// The selected backend.
-    pub backend: Backend,
-    /// What the driver receives: a file path for SQLite, the URL itself for PostgreSQL.
-    pub target: SecretString,
-}
-
-impl DatabaseUrl {
-    /// Chooses the backend from the scheme; SQLite would accept any string as a file name, so an
-    /// unknown scheme must be refused here rather than silently become a file called `mysql:`.
-    pub fn parse(url: &str) -> Result<Self, ConfigError> {
-        let url = url.trim();
-        if url.is_empty() {
-            return Err(ConfigError("database URL is empty".into()));
-        }
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            return Ok(Self { backend: Backend::Postgres, target: url.into() });
-        }
-        let path = if let Some(rest) = url.strip_prefix("sqlite://") {
-            rest
-        } else if let Some(rest) = url.strip_prefix("sqlite:") {
-            rest
-        } else if let Some((scheme, _)) = url.split_once("://") {
-            return Err(ConfigError(format!(
-                "database URL scheme '{scheme}' is not supported: use postgres://… for PostgreSQL or a file path (or sqlite://path) for SQLite"
-            )));
-        } else {
-            url
-        };
-        if path.is_empty() {
-            return Err(ConfigError("the SQLite database URL names no file".into()));
-        }
-        Ok(Self { backend: Backend::Sqlite, target: path.into() })
-    }
-}
-
-/// Outgoing mail.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    /// The From header, e.g. `科委项目管理 <noreply@example.org>`.
-    pub from: String,
-    /// The SMTP server; with none, messages are written as `.eml` files to `<data dir>/outbox-mail/`.
-    pub smtp: Option<SmtpSettings>,
-    /// Whether mail sent over SMTP may link to a loopback `base_url` and come from a local sender
-    /// (`smtp.allow_local_addresses`): for a test installation whose readers sit at the server.
-    pub allow_local_addresses: bool,
-}
-
-/// How the connection to the SMTP server is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpTls {
-    /// Plain text, for a relay on the same host or network.
-    None,
-    /// Plain text upgraded with STARTTLS, which the server must offer (port 587).
-    StartTls,
-    /// TLS from the first byte (port 465).
-    Tls,
-}
-
-/// An SMTP server.
-#[derive(Debug, Clone)]
-pub struct SmtpSettings {
-    /// Host name or address.
-    pub host: String,
-    /// Port; by default 25 without TLS, 587 with STARTTLS, 465 with TLS.
-    pub port: u16,
-    /// Connection security.
-    pub tls: SmtpTls,
-    /// User name, when the server wants a login.
-    pub user: Option<String>,
-    /// Password for `user`.
-    pub password: Option<SecretString>,
-    /// How long to wait for the server before an attempt counts as failed.
-    pub timeout: std::time::Duration,
-}
 
 /// Cron expressions for the scheduler (seconds first; a five-field expression gets `0` prepended;
 /// an empty one disables the job).
@@ -216,101 +136,6 @@ pub struct Tracking {
     pub warning_days: i64,
     /// Class weights and band thresholds of acceptance readiness.
     pub readiness: ReadinessConfig,
-}
-
-/// The raw shape of the TOML file; every field optional so that the file may set only a few.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    data_dir: Option<PathBuf>,
-    reports_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    bind: Option<String>,
-    base_url: Option<String>,
-    secure_cookies: Option<bool>,
-    session_idle_hours: Option<i64>,
-    timezone: Option<String>,
-    login_max_failures: Option<u32>,
-    trusted_proxies: Option<Vec<String>>,
-    api_token_max_days: Option<i64>,
-    db_pool_size: Option<u32>,
-    #[serde(default)]
-    smtp: FileSmtp,
-    #[serde(default)]
-    schedules: FileSchedules,
-    reminders: Option<RuleDays>,
-    #[serde(default)]
-    holidays: std::collections::BTreeMap<String, YearArrangement>,
-    #[serde(default)]
-    status: FileStatus,
-    #[serde(default)]
-    readiness: FileReadiness,
-    #[serde(default)]
-    evidence: FileEvidence,
-    #[serde(default)]
-    server: FileServer,
-    #[serde(default)]
-    reports: FileReports,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileServer {
-    max_connections: Option<usize>,
-    body_idle_seconds: Option<u64>,
-    body_min_bytes_per_second: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileReports {
-    per_minute: Option<u32>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileEvidence {
-    max_file_mb: Option<u64>,
-    max_files: Option<usize>,
-    daily_upload_mb: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileStatus {
-    warning_days: Option<i64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileReadiness {
-    pass: Option<f64>,
-    re_review: Option<f64>,
-    technical_weight: Option<f64>,
-    economic_weight: Option<f64>,
-    social_weight: Option<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSmtp {
-    from: Option<String>,
-    host: Option<String>,
-    port: Option<u16>,
-    tls: Option<String>,
-    user: Option<String>,
-    password: Option<String>,
-    timeout_seconds: Option<u64>,
-    allow_local_addresses: Option<bool>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSchedules {
-    outbox: Option<String>,
-    cleanup: Option<String>,
-    reminders: Option<String>,
-    digest: Option<String>,
 }
 
 /// Values given on the command line; they win over every other source.
@@ -544,224 +369,10 @@ impl Config {
         Ok(config)
     }
 
-    /// Refuses to send mail whose readers could not use it: over SMTP, links must lead to an
-    /// address other machines reach (`base_url`, which defaults to the loopback `bind`) and the
-    /// sender must have a real domain, unless `smtp.allow_local_addresses` says otherwise. Mail
-    /// written as `.eml` files (no SMTP) is a preview on this machine and needs neither. Called by
-    /// every command that sends (`serve`, `remind run`, `remind digest`) before it starts.
-    pub fn check_sending(&self) -> Result<(), ConfigError> {
-        if self.mail.smtp.is_none() || self.mail.allow_local_addresses {
-            return Ok(());
-        }
-        let host = self.base_url.split("://").nth(1).unwrap_or_default();
-        let host = host.split('/').next().unwrap_or_default();
-        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        // Strip a port; an IPv6 literal keeps its brackets' content.
-        let host = match host.strip_prefix('[') {
-            Some(rest) => rest.split(']').next().unwrap_or_default(),
-            None => host.rsplit_once(':').map_or(host, |(h, _)| h),
-        };
-        let allow =
-            "or set smtp.allow_local_addresses = true (COOP_SMTP_ALLOW_LOCAL_ADDRESSES) for a test installation";
-        if is_local_host(host) {
-            return Err(ConfigError(format!(
-                "base_url is {}, which only this machine can open, so mailed links would not work: set base_url (COOP_BASE_URL) to the address users reach the service at, {allow}",
-                self.base_url
-            )));
-        }
-        let sender = self.mail.from.parse::<lettre::message::Mailbox>().map(|m| m.email.domain().to_owned());
-        if sender.as_deref().is_ok_and(|domain| is_local_host(domain.trim_start_matches('[').trim_end_matches(']'))) {
-            return Err(ConfigError(format!(
-                "smtp.from '{}' has no domain other machines know, so mail would be refused or unanswerable: set smtp.from (COOP_SMTP_FROM) to the commission's sending address, {allow}",
-                self.mail.from
-            )));
-        }
-        Ok(())
-    }
-
     /// Where files written to disk for a newcomer to read (mail without SMTP) go.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("outbox-mail")
     }
-}
-
-/// An address or a block of addresses (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AddrRange {
-    network: std::net::IpAddr,
-    prefix: u8,
-}
-
-impl AddrRange {
-    /// Whether `ip` lies in the block; an IPv4 address seen as IPv6 (`::ffff:10.0.0.1`, as a dual-stack
-    /// listener reports it) counts as the IPv4 address.
-    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
-        use std::net::IpAddr;
-        match (self.network, ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-impl FromStr for AddrRange {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        let (address, prefix) = match text.trim().split_once('/') {
-            Some((address, prefix)) => (address, Some(prefix.parse::<u8>().map_err(|_| ())?)),
-            None => (text.trim(), None),
-        };
-        let network = address.parse::<std::net::IpAddr>().map_err(|_| ())?.to_canonical();
-        let widest = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(widest);
-        if prefix > widest {
-            return Err(());
-        }
-        Ok(Self { network, prefix })
-    }
-}
-
-/// Whether a host name or address is this machine only: `localhost` (and names under it), loopback
-/// or the unspecified address.
-fn is_local_host(host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.is_empty() || host == "localhost" || host.ends_with(".localhost") {
-        return true;
-    }
-    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
-}
-
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
-    toml::from_str(&text).map_err(|e| {
-        let message = e.message().to_owned();
-        ConfigError(format!("config file {} is invalid: {message}", path.display()))
-    })
-}
-
-fn parse_value<T: FromStr>(name: &str, value: &str) -> Result<T, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError(format!("{name}='{value}' is not a valid value")))
-}
-
-fn positive<T: PartialOrd + Default + std::fmt::Display>(name: &str, value: T) -> Result<T, ConfigError> {
-    if value > T::default() {
-        Ok(value)
-    } else {
-        Err(ConfigError(format!("{name} must be greater than zero, not {value}")))
-    }
-}
-
-fn validate_bind(bind: String) -> Result<String, ConfigError> {
-    match bind.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(bind),
-        _ => Err(ConfigError(format!("bind address '{bind}' must look like 127.0.0.1:8080"))),
-    }
-}
-
-fn validate_base_url(url: String) -> Result<String, ConfigError> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(url.trim_end_matches('/').to_owned())
-    } else {
-        Err(ConfigError(format!("base_url '{url}' must start with http:// or https://")))
-    }
-}
-
-fn validate_mailbox(from: String) -> Result<String, ConfigError> {
-    from.parse::<lettre::message::Mailbox>()
-        .map(|_| from.clone())
-        .map_err(|e| ConfigError(format!("mail.from '{from}' is not an e-mail address: {e}")))
-}
-
-/// The `[smtp]` section and its `COOP_SMTP_*` variables; `None` when no host is set.
-fn smtp_settings(
-    file: &FileSmtp,
-    env_string: &dyn Fn(&str) -> Option<String>,
-) -> Result<Option<SmtpSettings>, ConfigError> {
-    let Some(host) = env_string("COOP_SMTP_HOST").or_else(|| file.host.clone()) else {
-        return Ok(None);
-    };
-    let tls_text = env_string("COOP_SMTP_TLS").or_else(|| file.tls.clone()).unwrap_or_else(|| "starttls".into());
-    let tls = match tls_text.trim().to_ascii_lowercase().as_str() {
-        "none" => SmtpTls::None,
-        "starttls" => SmtpTls::StartTls,
-        "tls" => SmtpTls::Tls,
-        _ => return Err(ConfigError(format!("smtp.tls = '{tls_text}' must be none, starttls or tls"))),
-    };
-    let default_port = match tls {
-        SmtpTls::None => 25,
-        SmtpTls::StartTls => 587,
-        SmtpTls::Tls => 465,
-    };
-    let port = match env_string("COOP_SMTP_PORT") {
-        Some(v) => parse_value("COOP_SMTP_PORT", &v)?,
-        None => file.port.unwrap_or(default_port),
-    };
-    let user = env_string("COOP_SMTP_USER").or_else(|| file.user.clone());
-    let password = env_string("COOP_SMTP_PASSWORD").or_else(|| file.password.clone());
-    if password.is_some() && user.is_none() {
-        return Err(ConfigError("smtp.password is set without smtp.user".into()));
-    }
-    let timeout_seconds = match env_string("COOP_SMTP_TIMEOUT_SECONDS") {
-        Some(v) => parse_value("COOP_SMTP_TIMEOUT_SECONDS", &v)?,
-        None => file.timeout_seconds.unwrap_or(30),
-    };
-    if !(1..=600).contains(&timeout_seconds) {
-        return Err(ConfigError(format!("smtp.timeout_seconds = {timeout_seconds} must be between 1 and 600")));
-    }
-    Ok(Some(SmtpSettings {
-        host: host.trim().to_owned(),
-        port: positive("smtp.port", port)?,
-        tls,
-        user,
-        password: password.map(SecretString::from),
-        timeout: std::time::Duration::from_secs(timeout_seconds),
-    }))
-}
-
-/// Parses a cron expression as users write it (five fields) or as the cron crate wants it (seconds
-/// first). An empty expression disables the job.
-pub fn parse_schedule(name: &str, expression: &str) -> Result<Option<cron::Schedule>, ConfigError> {
-    let expression = expression.trim();
-    if expression.is_empty() {
-        return Ok(None);
-    }
-    let full =
-        if expression.split_whitespace().count() == 5 { format!("0 {expression}") } else { expression.to_owned() };
-    cron::Schedule::from_str(&full).map(Some).map_err(|e| {
-        // The cron crate's message spans lines with a caret under the fault; keep one line.
-        let reason: Vec<_> =
-            e.to_string().lines().map(str::trim).filter(|l| !l.is_empty() && *l != "^").map(str::to_owned).collect();
-        ConfigError(format!("{name} = '{expression}' is not a cron expression ({})", reason.join(" ")))
-    })
-}
-
-/// Creates the data folder if needed and proves it is writable by writing a probe file. Each call
-/// probes under a name of its own (process, call and time), so that servers and commands starting
-/// together on one folder never remove each other's probe.
-fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
-    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let fail = |e: std::io::Error| ConfigError(format!("data folder {} is not writable: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let probe = dir.join(format!(".write-probe-{}-{call}-{nanos}", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .and_then(|mut file| std::io::Write::write_all(&mut file, b"ok"));
-    let removed = std::fs::remove_file(&probe);
-    written.map_err(fail)?;
-    removed.map_err(fail)
 }
 
 #[cfg(test)]
@@ -769,6 +380,7 @@ mod tests {
     use super::*;
     use secrecy::ExposeSecret;
     use std::collections::HashMap;
+    use std::path::Path;
 
     fn load(vars: &[(&str, &str)], overrides: Overrides) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
