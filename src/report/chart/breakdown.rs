@@ -5,9 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::layout::{Mark, SIDE, draw_row_labels, label_column, legend_band, row_centre, title_band};
 use super::{
-    AXIS, ChartError, GRID, LABEL_EM, Labels, MUTED, Mark, SIDE, TICK_EM, anchored, bold, draw_row_labels,
-    label_column, legend_band, row_centre, status_colour, text, text_on, text_width, title_band,
+    AXIS, ChartError, GRID, LABEL_EM, Labels, MUTED, TICK_EM, anchored, bold, status_colour, text, text_on, text_width,
 };
 use crate::domain::status::Status;
 

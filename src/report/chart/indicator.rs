@@ -8,9 +8,11 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::date_axis::DateAxis;
+use super::layout::{ABOVE_PLOT, Mark, SIDE, draw_today, legend_band, title_band};
 use super::{
-    ABOVE_PLOT, AXIS, ChartError, DateAxis, GRID, LABEL_EM, Labels, MUTED, Mark, SIDE, TICK_EM, anchored, bold,
-    draw_today, format_number, legend_band, status_colour, text, text_width, title_band,
+    AXIS, ChartError, GRID, LABEL_EM, Labels, MUTED, TICK_EM, anchored, bold, format_number, status_colour, text,
+    text_width,
 };
 use crate::domain::guide::model::Change;
 use crate::domain::status::Status;

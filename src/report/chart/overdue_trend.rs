@@ -5,9 +5,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::date_axis::DateAxis;
+use super::layout::{ABOVE_PLOT, SIDE, draw_today, title_band};
 use super::{
-    ABOVE_PLOT, AXIS, ChartError, DateAxis, GRID, LABEL_EM, Labels, MUTED, SIDE, TICK_EM, anchored, bold, draw_today,
-    status_colour, text, text_width, title_band,
+    AXIS, ChartError, GRID, LABEL_EM, Labels, MUTED, TICK_EM, anchored, bold, status_colour, text, text_width,
 };
 use crate::domain::status::Status;
 

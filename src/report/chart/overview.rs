@@ -6,10 +6,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    AXIS, ChartError, GRID, INK, LABEL_EM, Labels, MUTED, Mark, SIDE, TICK_EM, anchored, draw_row_labels, label_column,
-    legend_band, row_centre, status_colour, text, text_width, title_band,
-};
+use super::layout::{Mark, SIDE, draw_row_labels, label_column, legend_band, row_centre, title_band};
+use super::{AXIS, ChartError, GRID, INK, LABEL_EM, Labels, MUTED, TICK_EM, anchored, status_colour, text, text_width};
 use crate::domain::status::Status;
 
 /// What [`super::Chart::Overview`] draws.

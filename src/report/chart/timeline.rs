@@ -5,10 +5,9 @@ use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
-    AXIS, ChartError, DateAxis, GRID, Labels, MUTED, Mark, SIDE, TICK_EM, draw_row_labels, draw_today, label_column,
-    legend_band, row_centre, status_colour, text, title_band,
-};
+use super::date_axis::DateAxis;
+use super::layout::{Mark, SIDE, draw_row_labels, draw_today, label_column, legend_band, row_centre, title_band};
+use super::{AXIS, ChartError, GRID, Labels, MUTED, TICK_EM, status_colour, text};
 use crate::domain::status::Status;
 
 /// What [`super::Chart::Timeline`] draws.
