@@ -22,11 +22,11 @@ use crate::db::user::User;
 use crate::domain::guide::model::Period;
 use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::status::{self, Status, StatusSpan};
-use crate::domain::target::{Target, target_text};
+use crate::domain::target::Target;
 use crate::files::FileStore;
 use crate::report::facts::{
-    ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, OverdueFacts, Partner, PortfolioFacts, ProjectFacts,
-    ProjectInfo, ProjectSummary,
+    ChangeFacts, ChangeKind, Changed, EvidenceFacts, IndicatorFacts, Kind, OverdueFacts, Partner, PortfolioFacts,
+    ProjectFacts, ProjectInfo, ProjectSummary,
 };
 use crate::report::make::Made;
 use sha2::{Digest, Sha256};
@@ -217,16 +217,17 @@ fn change(at: NaiveDateTime, action: &str, detail: &str, by: Option<String>) -> 
     let kind = CHANGE_ACTIONS.iter().find(|(name, _)| *name == action).map(|(_, kind)| *kind)?;
     let detail: Value = serde_json::from_str(detail).ok()?;
     let text = |v: &Value| v.as_str().map(str::to_owned);
-    let target = |v: &Value| serde_json::from_value::<Target>(v.clone()).ok().map(|t| target_text(&t));
+    let changed = |v: &Value| text(v).map(Changed::Text);
+    let target = |v: &Value| serde_json::from_value::<Target>(v.clone()).ok().map(Changed::Target);
     let reason = text(&detail["reason"]).filter(|r| !r.trim().is_empty());
     let (subject, before, after, reason) = match kind {
         ChangeKind::Extension => {
-            (None, text(&detail["before"]["execution_end"]), text(&detail["after"]["execution_end"]), reason)
+            (None, changed(&detail["before"]["execution_end"]), changed(&detail["after"]["execution_end"]), reason)
         }
         ChangeKind::State => (
             None,
-            text(&detail["before"]),
-            text(&detail["after"]),
+            changed(&detail["before"]),
+            changed(&detail["after"]),
             text(&detail["note"]).filter(|r| !r.trim().is_empty()),
         ),
         ChangeKind::BaselineFrozen => (None, None, None, None),

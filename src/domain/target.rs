@@ -370,21 +370,6 @@ pub fn change_rounded(change: f64) -> f64 {
     (change * 10.0).round() / 10.0 + 0.0
 }
 
-/// A target as a short formula: `↑>= 10 %`, `3–5 种`; empty for a deliverable.
-pub fn target_text(t: &Target) -> String {
-    let unit = t.unit.clone().unwrap_or_default();
-    let change = match t.change {
-        Some(crate::domain::guide::model::Change::Increase) => "↑",
-        Some(crate::domain::guide::model::Change::Decrease) => "↓",
-        None => "",
-    };
-    match t.op {
-        Op::Deliverable => String::new(),
-        Op::Between => format!("{}–{} {unit}", number(t.min.unwrap_or_default()), number(t.max.unwrap_or_default())),
-        op => format!("{change}{} {} {unit}", op.as_str(), number(t.value.unwrap_or_default())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,12 +228,21 @@ pub struct ChangeFacts {
     pub by: Option<String>,
     /// The indicator's metric, for indicator changes.
     pub subject: Option<String>,
-    /// Before, as text (a target formula, a date, a state).
-    pub before: Option<String>,
+    /// Before: a date, a state's name, or a target, which the report words in its language.
+    pub before: Option<Changed>,
     /// After.
-    pub after: Option<String>,
+    pub after: Option<Changed>,
     /// Why.
     pub reason: Option<String>,
+}
+
+/// A value a change set or replaced, as the record holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Changed {
+    /// A date or a state's stored name.
+    Text(String),
+    /// A target, written in words by the report (`不低于 95 %`).
+    Target(Target),
 }
 
 /// The portfolio report's data.

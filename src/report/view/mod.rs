@@ -7,13 +7,13 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::facts::{ChangeFacts, ChangeKind, EvidenceFacts, IndicatorFacts, Kind, ProjectFacts};
+use super::facts::{ChangeFacts, ChangeKind, Changed, EvidenceFacts, IndicatorFacts, Kind, ProjectFacts};
 use crate::domain::guide::model::Op;
 use crate::domain::status::{Evaluation, Status};
-use crate::domain::target::{Target, number, target_text};
+use crate::domain::target::Target;
 use crate::domain::timestamp::local_date;
 use crate::i18n::reading::{reading_text, terms_text, verified_text};
-use crate::i18n::{Locale, T};
+use crate::i18n::{Locale, T, format};
 
 pub use portfolio::{PortfolioView, portfolio, status_index};
 
@@ -190,14 +190,6 @@ fn achieved_text(t: T, target: &Target, e: &Evaluation) -> String {
     verified_text(t, target, e).unwrap_or_else(|| t.get("report.none").to_owned())
 }
 
-/// The target's formula; a deliverable's is "delivered by the end".
-fn target_words(t: T, target: &Target) -> String {
-    match target.op {
-        Op::Deliverable => t.get("report.deliverable").to_owned(),
-        _ => target_text(target).trim_end().to_owned(),
-    }
-}
-
 fn evidence_row(t: T, tz: Tz, target: &Target, e: &EvidenceFacts) -> EvidenceRow {
     let value = if target.op == Op::Deliverable {
         t.get(if e.done { "report.delivered" } else { "report.not_delivered" }).to_owned()
@@ -252,8 +244,8 @@ fn indicator_row(
     IndicatorRow {
         n: i.position,
         metric,
-        task_book: target_words(t, task_book),
-        changed_to: (i.frozen.is_some() && i.frozen.as_ref() != Some(&i.target)).then(|| target_words(t, &i.target)),
+        task_book: format::target(t, task_book),
+        changed_to: (i.frozen.is_some() && i.frozen.as_ref() != Some(&i.target)).then(|| format::target(t, &i.target)),
         planned: terms_text(&i.target, i.evaluation.planned_to_date),
         achieved: achieved_text(t, task_book, e),
         pending,
@@ -282,13 +274,15 @@ fn change_row(t: T, tz: Tz, c: &ChangeFacts) -> ChangeRow {
         ChangeKind::BaselineFrozen => "report.change.baseline_frozen",
         ChangeKind::State => "report.change.state",
     };
-    let state = |s: &Option<String>| {
-        s.as_deref().map(|s| t.get_or(&format!("project_state.{s}"), s).to_owned()).unwrap_or_default()
+    let words = |value: &Option<Changed>| match value {
+        None => String::new(),
+        Some(Changed::Target(target)) => format::target(t, target),
+        Some(Changed::Text(name)) if c.kind == ChangeKind::State => {
+            t.get_or(&format!("project_state.{name}"), name).to_owned()
+        }
+        Some(Changed::Text(text)) => text.clone(),
     };
-    let (before, after) = match c.kind {
-        ChangeKind::State => (state(&c.before), state(&c.after)),
-        _ => (c.before.clone().unwrap_or_default(), c.after.clone().unwrap_or_default()),
-    };
+    let (before, after) = (words(&c.before), words(&c.after));
     let arrow = match (before.is_empty(), after.is_empty()) {
         (true, true) => String::new(),
         (true, false) => after,
@@ -346,11 +340,6 @@ fn labels(t: T) -> Labels {
     }
 }
 
-/// Funding in 万元 (10⁴ yuan), as the commission states it.
-fn funding(t: T, yuan: i64) -> String {
-    t.fmt("report.funding_wan", &[("amount", &number(yuan as f64 / 10_000.0))])
-}
-
 /// One project's report in one language.
 pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
     let t = locale.t();
@@ -382,7 +371,7 @@ pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
         pair("report.field.partners", if partners.is_empty() { "—".to_owned() } else { partners }),
         pair("report.field.pi", p.pi.clone()),
         pair("report.field.officer", p.officer.clone().unwrap_or_else(|| "—".to_owned())),
-        pair("report.field.funding", funding(t, p.funding_yuan)),
+        pair("report.field.funding", format::money_wan(t, p.funding_yuan)),
         pair("report.field.period", period),
         pair("report.field.contract", p.contract_number.clone().unwrap_or_else(|| "—".to_owned())),
         pair("report.field.state", t.get_or(&format!("project_state.{}", p.state), &p.state).to_owned()),
@@ -415,7 +404,7 @@ pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
                 "report.missing_item",
                 &[
                     ("metric", &i.metric),
-                    ("target", &target_words(t, target)),
+                    ("target", &format::target(t, target)),
                     ("achieved", &achieved_text(t, target, &i.acceptance)),
                 ],
             )

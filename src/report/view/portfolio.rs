@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use super::{Pair, percent, target_words};
+use super::{Pair, percent};
 use crate::domain::status::Status;
 use crate::i18n::Locale;
+use crate::i18n::format;
 use crate::i18n::reading::{reading_text, terms_text};
 use crate::report::facts::{Kind, PortfolioFacts, ProjectSummary};
 
@@ -213,7 +214,7 @@ pub fn portfolio(facts: &PortfolioFacts, locale: Locale) -> PortfolioView {
             .map(|o| OverdueRow {
                 code: o.code.clone(),
                 metric: o.metric.clone(),
-                target: target_words(t, &o.target),
+                target: format::target(t, &o.target),
                 planned: terms_text(&o.target, o.planned),
                 current: o.measured.map_or_else(|| "—".to_owned(), |v| reading_text(t, &o.target, v, o.measured_max)),
                 since: o.since.map_or_else(String::new, |d| d.to_string()),
