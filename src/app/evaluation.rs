@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::Tracking;
 use crate::db::DbConnection;
-use crate::db::evidence::{self, Pending, PendingValues};
+use crate::db::evidence::{self, PendingValues};
 use crate::db::project::{self, Project, TrackedIndicator};
 use crate::db::user::User;
 use crate::domain::guide::model::Period;
@@ -17,8 +17,11 @@ use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::status::{self, Evaluation, Status};
 use crate::domain::target::Target;
 
+/// A value awaiting review, as an indicator's report shows it.
+pub use crate::db::evidence::Pending;
+
 /// One indicator evaluated as of a date.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct IndicatorReport {
     /// Indicator id.
     pub id: i64,
@@ -30,18 +33,14 @@ pub struct IndicatorReport {
     pub condition: Option<String>,
     /// The target: op, value/min/max, unit, change, baseline, aggregation, weight, class.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub target: Target,
     /// Status, days overdue, planned to date, current verified value, progress, forecast, next due.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub evaluation: Evaluation,
     /// The current plan.
-    #[schema(value_type = Vec<Object>)]
     pub checkpoints: Vec<Checkpoint>,
     /// The target as the baseline freeze recorded it (same fields as the target); acceptance readiness
     /// compares against it. `None` before the freeze and for an indicator added after it.
-    #[schema(value_type = Option<Object>)]
     pub frozen: Option<Target>,
     /// Added after the baseline was frozen (from the task book), so not part of the frozen baseline.
     pub added_after_baseline: bool,
@@ -66,7 +65,7 @@ pub struct Loaded {
 }
 
 /// A project with its state as of a date.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct ProjectReport {
     /// The project.
     #[serde(flatten)]
@@ -74,12 +73,10 @@ pub struct ProjectReport {
     /// The date evaluated.
     pub as_of: NaiveDate,
     /// The worst indicator status.
-    #[schema(value_type = Option<String>)]
     pub status: Option<Status>,
     /// Mean progress over the indicators, 0 to 1.
     pub completion: f64,
     /// Acceptance readiness with its band.
-    #[schema(value_type = Object)]
     pub readiness: Readiness,
     /// The indicators.
     pub indicators: Vec<IndicatorReport>,

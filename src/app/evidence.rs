@@ -19,6 +19,8 @@ use crate::files::kind::shown_name;
 
 /// Evidence with its files and reviews, as listed and shown.
 pub use crate::db::evidence::EvidenceView;
+/// A file of a piece of evidence, and a review of it, as listed.
+pub use crate::db::evidence::{FileView, ReviewView};
 /// A project, as evidence and reporting name it.
 pub use crate::db::project::Project;
 

@@ -5,6 +5,8 @@ use chrono::NaiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::guide::{self, Stored};
+/// What a stored guide holds: its topics, their directions and the directions' indicator templates.
+pub use crate::db::guide::{DirectionRow, StoredDirection, StoredTemplate, StoredTopic};
 /// A guide in lists, and a stored guide in full.
 pub use crate::db::guide::{GuideSummary, StoredGuide};
 use crate::domain::guide::Guide;

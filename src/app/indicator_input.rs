@@ -18,7 +18,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Optio
 
 /// Changes to an indicator; every field is optional. Leaving a field out keeps it; `null` clears it.
 /// Changing `op` clears the numbers the new comparison does not take unless they are sent too.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetChanges {
     /// A task-book phrase such as "培养技术人员不少于40人次", read by the indicator parser; only when
@@ -28,46 +28,36 @@ pub struct TargetChanges {
     pub metric: Option<String>,
     /// The test condition.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
     pub condition: Option<Option<String>>,
     /// `>=`, `>`, `<=`, `<`, `=`, `between` or `deliverable`.
     pub op: Option<String>,
     /// The target number.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<f64>)]
     pub value: Option<Option<f64>>,
     /// Lower end of a `between` range.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<f64>)]
     pub min: Option<Option<f64>>,
     /// Upper end of a `between` range.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<f64>)]
     pub max: Option<Option<f64>>,
     /// Unit; `%` for a relative change.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
     pub unit: Option<Option<String>>,
     /// `increase` or `decrease` for a relative target.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
     pub change: Option<Option<String>>,
     /// The value a relative change is measured from.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<f64>)]
     pub baseline: Option<Option<f64>>,
     /// The unit of the measured quantity a relative change is computed from (吨, 元, 小时 …): the
     /// baseline's, and the one the PI reports evidence in.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
     pub baseline_unit: Option<Option<String>>,
     /// When the baseline was measured (`YYYY-MM-DD`).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
     pub baseline_on: Option<Option<String>>,
     /// Where the baseline comes from (统计年报, 检测报告 …).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
     pub baseline_source: Option<Option<String>>,
     /// `sum` or `latest`.
     pub aggregation: Option<String>,

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::indicator_input::TargetChanges;
 use crate::db::DbConnection;
-use crate::db::indicator::{self, Revision};
-use crate::db::milestone::{self, PlanRequest, PlanVersion};
+use crate::db::indicator;
+use crate::db::milestone::{self, PlanRequest};
 use crate::db::project::{self, Project};
 use crate::db::user::User;
 use crate::db::{evidence, work_calendar};
@@ -20,8 +20,13 @@ use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::target::Target;
 use crate::domain::workdays::WorkCalendar;
 
+/// A recorded change of an indicator's target.
+pub use crate::db::indicator::Revision;
+/// A version of an indicator's plan.
+pub use crate::db::milestone::PlanVersion;
+
 /// An indicator with its plans and history.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct IndicatorDetail {
     /// Indicator id.
     pub id: i64,
@@ -32,23 +37,18 @@ pub struct IndicatorDetail {
     /// Test condition.
     pub condition: Option<String>,
     /// The current target: op, value/min/max, unit, change, baseline, aggregation, weight, class.
-    #[schema(value_type = Object)]
     pub target: Target,
     /// The target as frozen with the project's baseline; acceptance compares against it.
-    #[schema(value_type = Option<Object>)]
     pub frozen: Option<Target>,
     /// Added after the baseline was frozen.
     pub added_after_baseline: bool,
     /// The current plan.
-    #[schema(value_type = Vec<Object>)]
     pub checkpoints: Vec<Checkpoint>,
     /// Every plan version, newest first (the current one included).
-    #[schema(value_type = Vec<Object>)]
     pub plan_history: Vec<PlanVersion>,
     /// Every change of the target, oldest first.
     pub revisions: Vec<Revision>,
     /// The kinds of proof (佐证材料) a report should carry.
-    #[schema(value_type = Vec<String>)]
     pub proof: Vec<ProofKind>,
     /// Whether staff chose the kinds of proof (otherwise they are the defaults for the unit and class).
     pub proof_customised: bool,

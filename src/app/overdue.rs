@@ -15,7 +15,7 @@ use crate::domain::status::{self, Status};
 use crate::domain::target::Target;
 
 /// One overdue (or at-risk) indicator.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct OverdueItem {
     /// 项目编号.
     pub project_code: String,
@@ -50,7 +50,6 @@ pub struct OverdueItem {
     /// The unit evidence is reported in (for a relative target its baseline's: 吨, 元 …).
     pub measured_unit: Option<String>,
     /// `overdue`, `missed` once the execution period has ended, or `at_risk`.
-    #[schema(value_type = String)]
     pub status: Status,
     /// Days since `milestone_due` (0 when at risk).
     pub days_overdue: i64,
@@ -61,7 +60,7 @@ pub struct OverdueItem {
 }
 
 /// A page of the list.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct OverduePage {
     /// How many indicators match on the date in all.
     pub total: i64,

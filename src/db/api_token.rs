@@ -11,7 +11,7 @@ use super::session::TOUCH_AFTER_SECONDS;
 use super::user::User;
 
 /// A stored token (never its secret).
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {
     /// Primary key.

@@ -39,7 +39,7 @@ pub struct AuditEntry<'a, D: Serialize> {
 }
 
 /// A stored row.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     /// Position in the log.

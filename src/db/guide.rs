@@ -60,7 +60,7 @@ pub struct Stored {
 }
 
 /// A guide in lists.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = guides)]
 pub struct GuideSummary {
     /// Id.
@@ -83,7 +83,7 @@ pub struct GuideSummary {
 }
 
 /// A stored guide with everything under it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredGuide {
     /// The guide's own fields.
     #[serde(flatten)]
@@ -96,7 +96,7 @@ pub struct StoredGuide {
 }
 
 /// A stored topic.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredTopic {
     /// Id.
     pub id: i64,
@@ -109,7 +109,7 @@ pub struct StoredTopic {
 }
 
 /// A stored direction.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = directions)]
 pub struct DirectionRow {
     /// Id.
@@ -144,7 +144,7 @@ pub struct DirectionRow {
 }
 
 /// A stored direction with its templates.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredDirection {
     /// The direction.
     #[serde(flatten)]
@@ -154,7 +154,7 @@ pub struct StoredDirection {
 }
 
 /// A stored indicator template.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredTemplate {
     /// Id.
     pub id: i64,
@@ -162,7 +162,6 @@ pub struct StoredTemplate {
     pub position: i32,
     /// The target.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub indicator: Indicator,
 }
 

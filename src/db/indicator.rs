@@ -36,7 +36,7 @@ pub struct IndicatorInput {
 }
 
 /// One recorded change of an indicator's target.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Revision {
     /// 1, 2, … per indicator.
     pub revision: i32,
@@ -46,10 +46,8 @@ pub struct Revision {
     /// Who, by display name.
     pub changed_by: Option<String>,
     /// The spec before; `None` for the revision that added the indicator.
-    #[schema(value_type = Option<Object>)]
     pub before: Option<Target>,
     /// The spec after.
-    #[schema(value_type = Object)]
     pub after: Target,
     /// Why; required once the baseline is frozen.
     pub reason: Option<String>,

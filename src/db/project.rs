@@ -21,7 +21,7 @@ use crate::domain::role::Role;
 use crate::domain::target::{Aggregation, IndicatorClass, Observation, Target};
 
 /// A stored project.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = projects)]
 pub struct Project {
     /// Id.
@@ -53,7 +53,6 @@ pub struct Project {
     pub recommendation_ref: Option<String>,
     /// active, mid_term, in_acceptance, accepted, accepted_rectified, failed, terminated, extended.
     #[diesel(deserialize_as = ByName<ProjectState>)]
-    #[schema(value_type = String)]
     pub state: ProjectState,
     /// When staff froze the baseline.
     #[serde(serialize_with = "crate::domain::timestamp::utc_option")]

@@ -15,7 +15,7 @@ use crate::domain::target::Target;
 use crate::domain::target_check;
 
 /// A partner institution.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerInput {
     /// The institution's registered name.
@@ -27,7 +27,7 @@ pub struct PartnerInput {
 /// The baseline of one of the direction's relative indicators (产量提升10%以上), given at registration:
 /// the measured quantity when the project starts, recorded whole (value, unit, date and source) as
 /// `PATCH /api/v1/indicators/{id}` records it, with the same field names and the same rules.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaselineInput {
     /// The indicator's position in the direction, as `GET /api/v1/guides/{id}` lists its templates
@@ -36,24 +36,20 @@ pub struct BaselineInput {
     /// The value measured (not 0).
     pub baseline: Option<f64>,
     /// The measured quantity's unit (吨, 元, 小时 …): the one the PI then reports evidence in.
-    #[schema(max_length = 20)]
     pub baseline_unit: Option<String>,
     /// When it was measured (`YYYY-MM-DD`).
     pub baseline_on: Option<String>,
     /// Where it comes from (统计年报, 检测报告 …).
-    #[schema(max_length = 200)]
     pub baseline_source: Option<String>,
 }
 
 /// A project to register.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
     /// 项目编号.
-    #[schema(min_length = 1, max_length = 60, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub code: String,
     /// Title.
-    #[schema(min_length = 1, max_length = 300, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub title: String,
     /// The direction it was approved under (from `GET /api/v1/guides/{id}`).
     pub direction_id: i64,
@@ -70,19 +66,14 @@ pub struct NewProject {
     /// The officer in charge (项目主管): a commission staff member's login e-mail. Without one,
     /// officer reminders go to every staff member.
     #[serde(default)]
-    #[schema(max_length = 254)]
     pub officer_email: Option<String>,
     /// Awarded funding in 万元; not above the direction's cap.
-    #[schema(minimum = 0)]
     pub funding_wan_yuan: f64,
     /// The execution period; the direction's when absent.
-    #[schema(value_type = Option<Object>)]
     pub execution: Option<Period>,
     /// Registered technology-contract number.
-    #[schema(max_length = 200, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub contract_number: Option<String>,
     /// Recommendation-letter reference.
-    #[schema(max_length = 200, pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*$")]
     pub recommendation_ref: Option<String>,
     /// Baselines of the direction's relative indicators, each whole; optional, as a baseline can
     /// also be recorded later, before the indicator's first evidence. A problem is named by its

@@ -45,7 +45,7 @@ pub struct NewSnapshot<'a> {
 }
 
 /// A submitted report as listed.
-#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Serialize)]
 pub struct Snapshot {
     /// Id.
     pub id: i64,

@@ -9,7 +9,7 @@ use super::guide::model::Op;
 use super::target::{IndicatorClass, Target, UnitKind};
 
 /// One kind of proof.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProofKind {
     /// 第三方检测报告: a test report from an accredited third party.

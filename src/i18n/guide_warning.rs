@@ -16,7 +16,7 @@ pub fn describe(t: T, line: usize, problem: &Problem) -> String {
 }
 
 /// A warning as API clients and `guide parse --json` receive it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WarningView {
     /// 1-based line of the guide.
     pub line: usize,

@@ -2,10 +2,8 @@
 //! (`use crate::db::…`, `crate::report::x(…)`, `diesel::…`) must be one its layer may use. Test
 //! code inside `src/` (`#[cfg(test)]` items) is left out: a test may reach anywhere.
 //!
-//! The rules are the table below, and the document states the same table. Arrows the use-case
-//! layer has not yet taken over are listed, file by file, in [`NOT_YET_MOVED`]; the list may only
-//! shrink: an arrow that is gone must leave it (the test fails on a stale entry), and any arrow not
-//! on it fails the test.
+//! The rules are the table below, and the document states the same table; any arrow they forbid
+//! fails the test, naming the file.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -65,28 +63,6 @@ const UTILITIES: &[&str] = &[
     "form_urlencoded",
 ];
 
-/// Arrows the rules forbid that are still there, each to be taken over by the use-case layer
-/// (`src/app/`) in a later step of the same change: (file, what it uses).
-const NOT_YET_MOVED: &[(&str, &str)] = &[
-    ("src/app/evaluation.rs", "utoipa"),
-    ("src/app/indicator_input.rs", "utoipa"),
-    ("src/app/indicators.rs", "utoipa"),
-    ("src/app/overdue.rs", "utoipa"),
-    ("src/db/api_token.rs", "utoipa"),
-    ("src/db/audit.rs", "utoipa"),
-    ("src/db/evidence/pending.rs", "utoipa"),
-    ("src/db/evidence/review.rs", "utoipa"),
-    ("src/db/evidence/submission.rs", "utoipa"),
-    ("src/db/evidence/views.rs", "utoipa"),
-    ("src/db/guide.rs", "utoipa"),
-    ("src/db/indicator.rs", "utoipa"),
-    ("src/db/project.rs", "utoipa"),
-    ("src/db/registration.rs", "utoipa"),
-    ("src/db/report.rs", "utoipa"),
-    ("src/domain/proof.rs", "utoipa"),
-    ("src/i18n/guide_warning.rs", "utoipa"),
-    ("src/web/api/mod.rs", "db"),
-];
 
 /// The crates this one depends on, named as code names them (`coop-pdf` as `coop_pdf`).
 fn dependencies() -> BTreeSet<String> {
@@ -294,12 +270,7 @@ fn every_folder_uses_only_what_its_layer_may() {
             }
         }
     }
-    let listed: BTreeSet<(String, String)> =
-        NOT_YET_MOVED.iter().map(|(f, n)| ((*f).to_owned(), (*n).to_owned())).collect();
-    let new: Vec<_> = wrong.difference(&listed).collect();
-    let gone: Vec<_> = listed.difference(&wrong).collect();
-    assert!(new.is_empty(), "arrows the rules of docs/architecture.md forbid:\n{new:#?}");
-    assert!(gone.is_empty(), "arrows no longer there; take them off NOT_YET_MOVED:\n{gone:#?}");
+    assert!(wrong.is_empty(), "arrows the rules of docs/architecture.md forbid:\n{wrong:#?}");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::db::schema::evidence;
 type PendingRow = (i64, Option<f64>, Option<f64>, bool, NaiveDate);
 
 /// A value awaiting review, shown beside the verified one.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Pending {
     /// The value (low end of a range).
     pub value: Option<f64>,

@@ -15,8 +15,7 @@ use crate::db::user::User;
 use crate::domain::refusal::{Failure, Refusal};
 
 /// A staff decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// The value counts from now on.
     Accept,
@@ -27,6 +26,18 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// Every decision.
+    pub const ALL: [Decision; 3] = [Decision::Accept, Decision::Reject, Decision::More];
+
+    /// The name forms and the API write it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Reject => "reject",
+            Decision::More => "more",
+        }
+    }
+
     /// The evidence status and the review decision it leads to.
     pub fn stored(self) -> &'static str {
         match self {
@@ -38,12 +49,7 @@ impl Decision {
 
     /// Parses the form and API spelling.
     pub fn parse(s: &str) -> Option<Decision> {
-        match s {
-            "accept" => Some(Decision::Accept),
-            "reject" => Some(Decision::Reject),
-            "more" => Some(Decision::More),
-            _ => None,
-        }
+        Decision::ALL.into_iter().find(|d| d.name() == s)
     }
 }
 
@@ -178,7 +184,7 @@ pub(crate) fn withdraw(
 }
 
 /// One entry of the review queue.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct QueueItem {
     /// The evidence.
     pub evidence_id: i64,

@@ -65,7 +65,7 @@ impl SubmissionKind {
 }
 
 /// What was stored.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Submitted {
     /// The submission.
     pub submission_id: i64,

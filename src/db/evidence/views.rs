@@ -13,7 +13,7 @@ use crate::db::schema::{evidence, evidence_files, files, indicators, projects, r
 use crate::domain::proof::ProofKind;
 
 /// One attached file as listed.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FileView {
     /// Its number within the evidence, from 1, as in `/files/{n}`.
     pub n: usize,
@@ -25,7 +25,6 @@ pub struct FileView {
     /// MIME type recognised from the content.
     pub content_type: String,
     /// The kind of proof it was attached as.
-    #[schema(value_type = Option<String>)]
     pub kind: Option<ProofKind>,
     /// SHA-256 of the content.
     pub sha256: String,
@@ -36,7 +35,7 @@ pub struct FileView {
 }
 
 /// A review as listed.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
     /// `accepted`, `rejected` or `needs_more`.
     pub decision: String,
@@ -50,7 +49,7 @@ pub struct ReviewView {
 }
 
 /// Evidence with its files and reviews.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct EvidenceView {
     /// Id.
     pub id: i64,

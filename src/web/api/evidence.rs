@@ -12,11 +12,10 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::views::evidence::{EvidenceView, QueueItem, Submitted};
 use crate::app;
-use crate::app::evidence::EvidenceView;
 use crate::app::project_history::AuditRow;
-use crate::app::review::{Decision, QueueItem};
-use crate::app::submission::Submitted;
+use crate::app::review::Decision;
 use crate::web::as_of::AsOf;
 use crate::web::error::AppError;
 use crate::web::evidence::{quota, reportable, submit_single};
@@ -101,7 +100,7 @@ pub async fn submit(
     if let Some(first) = submitted.evidence_ids.first() {
         response.insert_header((header::LOCATION, format!("/api/v1/evidence/{first}")));
     }
-    Ok(response.json(submitted))
+    Ok(response.json(Submitted::from(submitted)))
 }
 
 /// A project's evidence measured on or before `as_of` (today when absent), newest first, with files
@@ -118,7 +117,7 @@ pub async fn list(
 ) -> Result<Json<Vec<EvidenceView>>, AppError> {
     let code = code.into_inner();
     let views = state.db(move |conn| Ok(app::evidence::list(conn, &user, &code, as_of)?)).await?;
-    Ok(Json(views))
+    Ok(Json(views.into_iter().map(EvidenceView::from).collect()))
 }
 
 /// One piece of evidence with its files and reviews.
@@ -132,7 +131,7 @@ pub async fn show(
 ) -> Result<Json<EvidenceView>, AppError> {
     let id = id.into_inner();
     let view = state.db(move |conn| Ok(app::evidence::show(conn, &user, id)?)).await?;
-    Ok(Json(view))
+    Ok(Json(view.into()))
 }
 
 /// The `n`th file (from 1) of a piece of evidence, as an attachment under its uploaded name.
@@ -154,7 +153,7 @@ pub async fn download(
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     /// `accept`, `reject` or `more` (ask the PI for more evidence).
-    #[schema(value_type = Decision)]
+    #[schema(value_type = super::views::evidence::Decision)]
     pub decision: String,
     /// The reason; required unless accepting (at most 2000 characters).
     #[serde(default)]
@@ -225,7 +224,7 @@ pub async fn queue(
 ) -> Result<Json<ReviewQueue>, AppError> {
     let (offset, limit) = paging.bounds();
     let (items, total) = state.db(move |conn| Ok(app::review::queue(conn, &user, offset, limit)?)).await?;
-    Ok(Json(ReviewQueue { total, items }))
+    Ok(Json(ReviewQueue { total, items: items.into_iter().map(QueueItem::from).collect() }))
 }
 
 /// One entry of a project's history.

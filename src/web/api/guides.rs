@@ -5,11 +5,12 @@ use actix_web::web::{self, Json};
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
-use crate::app::guides::{self, GuideSummary, StoredGuide};
+use super::views::guides::{GuideSummary, StoredGuide, WarningView};
+use crate::app::guides;
 use crate::domain::guide as parser;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::i18n::guide_warning::{self, WarningView};
+use crate::i18n::guide_warning;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
 use crate::web::page::request_locale;
@@ -48,7 +49,8 @@ pub struct ImportedGuide {
         (status = 403, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, user: ApiUser) -> Result<Json<Vec<GuideSummary>>, AppError> {
     user.require(STAFF)?;
-    Ok(Json(state.db(|conn| Ok(guides::list(conn)?)).await?))
+    let guides = state.db(|conn| Ok(guides::list(conn)?)).await?;
+    Ok(Json(guides.into_iter().map(GuideSummary::from).collect()))
 }
 
 /// One guide with its topics, directions and indicator templates.
@@ -62,7 +64,7 @@ pub async fn show(
 ) -> Result<Json<StoredGuide>, AppError> {
     user.require(STAFF)?;
     let id = id.into_inner();
-    Ok(Json(state.db(move |conn| Ok(guides::find(conn, id)?)).await?))
+    Ok(Json(state.db(move |conn| Ok(guides::find(conn, id)?)).await?.into()))
 }
 
 /// The largest dry run answered. A real guide parses to about one and a half times its text (the
@@ -106,7 +108,7 @@ pub async fn create(
     if dry_run {
         return dry_run_answer(&guide_warning::parse_json(t, &parsed));
     }
-    let warnings = guide_warning::views(t, &parsed.warnings);
+    let warnings = guide_warning::views(t, &parsed.warnings).into_iter().map(WarningView::from).collect();
     let (now, actor) = (state.clock.now(), user.0.id);
     let (created, stored) = state
         .db(move |conn| {
@@ -116,5 +118,5 @@ pub async fn create(
         })
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok(HttpResponse::build(status).json(ImportedGuide { created, guide: stored, warnings }))
+    Ok(HttpResponse::build(status).json(ImportedGuide { created, guide: stored.into(), warnings }))
 }

@@ -9,8 +9,9 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::app::indicator_input::TargetChanges;
-use crate::app::indicators::{self, IndicatorDetail, PlanChoice};
+use super::views::indicators::{IndicatorDetail, TargetChanges};
+use crate::app::indicator_input;
+use crate::app::indicators::{self, PlanChoice};
 use crate::domain::plan::{Profile, Schedule};
 use crate::domain::role::Role;
 use crate::web::error::AppError;
@@ -69,7 +70,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> Result<Json<IndicatorDetail>, AppError> {
     let id = id.into_inner();
-    Ok(Json(state.db(move |conn| Ok(indicators::detail(conn, &user, id)?.1)).await?))
+    Ok(Json(state.db(move |conn| Ok(indicators::detail(conn, &user, id)?.1)).await?.into()))
 }
 
 /// Adds a project-specific indicator from the task book: a `phrase` read by the indicator parser
@@ -87,14 +88,14 @@ pub async fn add(
 ) -> Result<HttpResponse, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
-    let (code, body) = (code.into_inner(), body.parse()?);
+    let (code, body) = (code.into_inner(), indicator_input::TargetChanges::from(body.parse()?));
     let detail = state
         .db(move |conn| {
             let id = indicators::add(conn, &user, &code, &body, now, today)?;
             Ok(indicators::detail(conn, &user, id)?.1)
         })
         .await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(detail))
+    Ok(HttpResponse::build(StatusCode::CREATED).json(IndicatorDetail::from(detail)))
 }
 
 /// Changes an indicator's target, wording, aggregation, weight or class (fields left out stay, `null`
@@ -113,14 +114,14 @@ pub async fn update(
 ) -> Result<Json<IndicatorDetail>, AppError> {
     caller.require(STAFF)?;
     let (now, today, ApiUser(user)) = (state.clock.now(), state.today(), caller);
-    let (id, body) = (id.into_inner(), body.parse()?);
+    let (id, body) = (id.into_inner(), indicator_input::TargetChanges::from(body.parse()?));
     let detail = state
         .db(move |conn| {
             indicators::update(conn, &user, id, &body, now, today)?;
             Ok(indicators::detail(conn, &user, id)?.1)
         })
         .await?;
-    Ok(Json(detail))
+    Ok(Json(detail.into()))
 }
 
 /// Re-plans an indicator: a schedule (mid-term and end, half-yearly, quarterly) with a linear or
@@ -152,21 +153,7 @@ pub async fn plan(
             Ok(indicators::detail(conn, &user, id)?.1)
         })
         .await?;
-    Ok(Json(detail))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_change_reads_its_reason_and_refuses_unknown_fields() {
-        let change: TargetChanges = serde_json::from_str(r#"{"value": 3, "reason": "任务书变更"}"#).unwrap();
-        assert_eq!((change.value, change.reason.as_deref()), (Some(Some(3.0)), Some("任务书变更")));
-        let cleared: TargetChanges = serde_json::from_str(r#"{"baseline": null}"#).unwrap();
-        assert_eq!((cleared.baseline, cleared.value), (Some(None), None));
-        assert!(serde_json::from_str::<TargetChanges>(r#"{"valu": 3}"#).is_err(), "a misspelt field is no change");
-    }
+    Ok(Json(detail.into()))
 }
 
 /// The kinds of proof an indicator asks for.
@@ -202,6 +189,7 @@ pub async fn set_proof(
                 indicators::set_proof(conn, &user, id, &kinds, now)?;
                 Ok(indicators::detail(conn, &user, id)?.1)
             })
-            .await?,
+            .await?
+            .into(),
     ))
 }

@@ -13,6 +13,7 @@ mod reports;
 mod roster;
 mod schema;
 mod tokens;
+mod views;
 
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
@@ -32,16 +33,16 @@ use crate::web::route_table::Routes;
         project_changes::extend, evidence::submit, evidence::list, evidence::show, evidence::download, evidence::review,
         evidence::queue, evidence::history, reports::list, reports::create, reports::download),
     components(schemas(ErrorBody, ErrorDetail, FieldMessage, RowMessage, me::Me, tokens::TokenView,
-        guides::NewGuide, guides::ImportedGuide, crate::db::registration::NewProject, crate::db::registration::PartnerInput, crate::db::registration::BaselineInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
-        crate::app::evaluation::ProjectReport, crate::app::evaluation::IndicatorReport,
-        crate::app::overdue::OverduePage, crate::app::overdue::OverdueItem,
-        crate::app::indicators::IndicatorDetail, crate::db::indicator::Revision, crate::app::indicator_input::TargetChanges,
+        guides::NewGuide, guides::ImportedGuide, views::projects::NewProject, views::projects::PartnerInput, views::projects::BaselineInput, projects::StateChange, projects::StateChanged, roster::ImportedRoster, roster::RosterUpload,
+        views::projects::ProjectReport, views::projects::IndicatorReport,
+        views::overdue::OverduePage, views::overdue::OverdueItem,
+        views::indicators::IndicatorDetail, views::indicators::Revision, views::indicators::TargetChanges,
         indicators::NewPlan, indicators::ManualCheckpoint, indicators::ProfileName, indicators::ProofList,
         project_changes::Extension, project_changes::Officer,
-        evidence::EvidenceUpload, crate::db::evidence::Submitted, crate::db::evidence::EvidenceView, crate::db::evidence::FileView,
-        crate::db::evidence::ReviewView, crate::db::evidence::Decision, evidence::ReviewRequest, evidence::Reviewed,
-        evidence::ReviewQueue, crate::db::evidence::QueueItem, evidence::AuditPage, evidence::AuditEntryView,
-        reports::SubmittedReport, reports::ReportRequest, reports::GeneratedReport, crate::db::report::Snapshot)),
+        evidence::EvidenceUpload, views::evidence::Submitted, views::evidence::EvidenceView, views::evidence::FileView,
+        views::evidence::ReviewView, views::evidence::Decision, evidence::ReviewRequest, evidence::Reviewed,
+        evidence::ReviewQueue, views::evidence::QueueItem, evidence::AuditPage, evidence::AuditEntryView,
+        reports::SubmittedReport, reports::ReportRequest, reports::GeneratedReport, views::reports::Snapshot)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

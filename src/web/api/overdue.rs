@@ -6,7 +6,8 @@ use std::sync::Arc;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, web};
 
-use crate::app::overdue::{OverduePage, overdue_page};
+use super::views::overdue::OverduePage;
+use crate::app::overdue::overdue_page;
 use crate::domain::role::Role;
 use crate::domain::status::Status;
 use crate::web::as_of::AsOf;
@@ -42,7 +43,9 @@ pub async fn list(
         .db(move |conn| {
             cache.get_or_compute(conn, key, |conn| {
                 let page = overdue_page(conn, as_of, &filter, order, page, warning)?;
-                serde_json::to_vec(&page).map(web::Bytes::from).map_err(|e| AppError::Internal(e.into()))
+                serde_json::to_vec(&OverduePage::from(page))
+                    .map(web::Bytes::from)
+                    .map_err(|e| AppError::Internal(e.into()))
             })
         })
         .await?;

@@ -6,7 +6,8 @@ use actix_web::web::{self, Json};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::app::evaluation::{ProjectReport, load, report};
+use super::views::projects::ProjectReport;
+use crate::app::evaluation::{load, report};
 use crate::app::project_changes;
 use crate::web::error::AppError;
 use crate::web::identity::{ApiUser, RoleCheck};
@@ -56,7 +57,7 @@ pub async fn set_officer(
             Ok(load(conn, &user, &code)?)
         })
         .await?;
-    Ok(Json(report(loaded, today, &state.config.tracking)))
+    Ok(Json(report(loaded, today, &state.config.tracking).into()))
 }
 
 /// Freezes the project's baseline: each indicator's current spec becomes what acceptance compares
@@ -79,7 +80,7 @@ pub async fn freeze_baseline(
             Ok(load(conn, &user, &code)?)
         })
         .await?;
-    Ok(Json(report(loaded, today, &state.config.tracking)))
+    Ok(Json(report(loaded, today, &state.config.tracking).into()))
 }
 
 /// Extends an open project (active, mid-term, in acceptance or already extended) to a later end: the
@@ -105,5 +106,5 @@ pub async fn extend(
             Ok(load(conn, &user, &code)?)
         })
         .await?;
-    Ok(Json(report(loaded, today, &state.config.tracking)))
+    Ok(Json(report(loaded, today, &state.config.tracking).into()))
 }

@@ -7,9 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Json};
 use serde::{Deserialize, Serialize};
 
-use crate::app::evaluation::{IndicatorReport, ProjectReport, load, report};
-use crate::app::projects::{self, Project, StateMove};
-use crate::app::registration::{self, NewProject};
+use super::views::projects::{IndicatorReport, NewProject, Project, ProjectReport};
+use crate::app::evaluation::{load, report};
+use crate::app::projects::{self, StateMove};
+use crate::app::registration;
 use crate::domain::project_state::ProjectState;
 use crate::domain::role::Role;
 use crate::web::as_of::AsOf;
@@ -33,7 +34,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     caller.require(STAFF)?;
     let (now, today) = (state.clock.now(), state.today());
-    let body = body.parse()?;
+    let body = registration::NewProject::from(body.parse()?);
     let ApiUser(user) = caller;
     let loaded = state
         .db(move |conn| {
@@ -42,14 +43,19 @@ pub async fn create(
             Ok(load(conn, &user, &code)?)
         })
         .await?;
-    Ok(HttpResponse::build(StatusCode::CREATED).json(report(loaded, today, &state.config.tracking)))
+    Ok(HttpResponse::build(StatusCode::CREATED).json(ProjectReport::from(report(
+        loaded,
+        today,
+        &state.config.tracking,
+    ))))
 }
 
 /// The projects the caller may see: all for commission staff, their own for a PI or member.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
     responses((status = 200, body = [Project]), (status = 401, body = crate::web::error_page::ErrorBody)))]
 pub async fn list(state: web::Data<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<Project>>, AppError> {
-    Ok(Json(state.db(move |conn| Ok(projects::list(conn, &user)?)).await?))
+    let projects = state.db(move |conn| Ok(projects::list(conn, &user)?)).await?;
+    Ok(Json(projects.into_iter().map(Project::from).collect()))
 }
 
 /// One project with its indicators evaluated as of a date, its status, completion and readiness.
@@ -64,7 +70,7 @@ pub async fn show(
 ) -> Result<Json<ProjectReport>, AppError> {
     let code = code.into_inner();
     let loaded = state.db(move |conn| Ok(load(conn, &user, &code)?)).await?;
-    Ok(Json(report(loaded, date, &state.config.tracking)))
+    Ok(Json(report(loaded, date, &state.config.tracking).into()))
 }
 
 /// A project's indicators evaluated as of a date.
@@ -79,7 +85,7 @@ pub async fn indicators(
 ) -> Result<Json<Vec<IndicatorReport>>, AppError> {
     let code = code.into_inner();
     let loaded = state.db(move |conn| Ok(load(conn, &user, &code)?)).await?;
-    Ok(Json(report(loaded, date, &state.config.tracking).indicators))
+    Ok(Json(report(loaded, date, &state.config.tracking).indicators.into_iter().map(IndicatorReport::from).collect()))
 }
 
 /// A move to another state.

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::app::reports::{self, Snapshot};
+use super::views::reports::Snapshot;
+use crate::app::reports;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::i18n::Locale;
@@ -34,12 +35,12 @@ pub struct SubmittedReport {
     pub pdf_url: String,
 }
 
-impl From<Snapshot> for SubmittedReport {
-    fn from(report: Snapshot) -> Self {
+impl From<reports::Snapshot> for SubmittedReport {
+    fn from(report: reports::Snapshot) -> Self {
         SubmittedReport {
             html_url: format!("/api/v1/reports/{}/html", report.id),
             pdf_url: format!("/api/v1/reports/{}/pdf", report.id),
-            report,
+            report: report.into(),
         }
     }
 }
