@@ -3,7 +3,6 @@
 //! the same.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::config::Tracking;
 use crate::db::DbConnection;
@@ -21,7 +20,7 @@ use crate::domain::target::Target;
 pub use crate::db::evidence::Pending;
 
 /// One indicator evaluated as of a date.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct IndicatorReport {
     /// Indicator id.
     pub id: i64,
@@ -32,10 +31,8 @@ pub struct IndicatorReport {
     /// Test condition.
     pub condition: Option<String>,
     /// The target: op, value/min/max, unit, change, baseline, aggregation, weight, class.
-    #[serde(flatten)]
     pub target: Target,
     /// Status, days overdue, planned to date, current verified value, progress, forecast, next due.
-    #[serde(flatten)]
     pub evaluation: Evaluation,
     /// The current plan.
     pub checkpoints: Vec<Checkpoint>,
@@ -49,7 +46,6 @@ pub struct IndicatorReport {
     pub pending: Option<Pending>,
     /// The evaluation against the frozen target (the current one when none is frozen): what acceptance
     /// judges. Reports show it; the API gives `frozen` for clients to compare.
-    #[serde(skip)]
     pub acceptance: Evaluation,
 }
 
@@ -65,10 +61,9 @@ pub struct Loaded {
 }
 
 /// A project with its state as of a date.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct ProjectReport {
     /// The project.
-    #[serde(flatten)]
     pub project: Project,
     /// The date evaluated.
     pub as_of: NaiveDate,

@@ -4,22 +4,15 @@
 //! [`crate::domain::target_check`].
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer};
 
 use crate::db::indicator::IndicatorInput;
 use crate::domain::guide::model::{Change, Op};
 use crate::domain::refusal::FieldError;
 use crate::domain::target::{Aggregation, IndicatorClass, Target};
 
-/// Distinguishes a field sent as `null` (`Some(None)`: clear it) from one left out (`None`: keep it).
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// Changes to an indicator; every field is optional. Leaving a field out keeps it; `null` clears it.
 /// Changing `op` clears the numbers the new comparison does not take unless they are sent too.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct TargetChanges {
     /// A task-book phrase such as "培养技术人员不少于40人次", read by the indicator parser; only when
     /// adding. Explicit fields override what it yields.
@@ -27,37 +20,27 @@ pub struct TargetChanges {
     /// What is measured.
     pub metric: Option<String>,
     /// The test condition.
-    #[serde(default, deserialize_with = "present")]
     pub condition: Option<Option<String>>,
     /// `>=`, `>`, `<=`, `<`, `=`, `between` or `deliverable`.
     pub op: Option<String>,
     /// The target number.
-    #[serde(default, deserialize_with = "present")]
     pub value: Option<Option<f64>>,
     /// Lower end of a `between` range.
-    #[serde(default, deserialize_with = "present")]
     pub min: Option<Option<f64>>,
     /// Upper end of a `between` range.
-    #[serde(default, deserialize_with = "present")]
     pub max: Option<Option<f64>>,
     /// Unit; `%` for a relative change.
-    #[serde(default, deserialize_with = "present")]
     pub unit: Option<Option<String>>,
     /// `increase` or `decrease` for a relative target.
-    #[serde(default, deserialize_with = "present")]
     pub change: Option<Option<String>>,
     /// The value a relative change is measured from.
-    #[serde(default, deserialize_with = "present")]
     pub baseline: Option<Option<f64>>,
     /// The unit of the measured quantity a relative change is computed from (吨, 元, 小时 …): the
     /// baseline's, and the one the PI reports evidence in.
-    #[serde(default, deserialize_with = "present")]
     pub baseline_unit: Option<Option<String>>,
     /// When the baseline was measured (`YYYY-MM-DD`).
-    #[serde(default, deserialize_with = "present")]
     pub baseline_on: Option<Option<String>>,
     /// Where the baseline comes from (统计年报, 检测报告 …).
-    #[serde(default, deserialize_with = "present")]
     pub baseline_source: Option<Option<String>>,
     /// `sum` or `latest`.
     pub aggregation: Option<String>,

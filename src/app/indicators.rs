@@ -5,7 +5,6 @@
 //! the pages and the API check the staff role before they come here.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
 
 use super::indicator_input::TargetChanges;
 use crate::db::DbConnection;
@@ -26,7 +25,7 @@ pub use crate::db::indicator::Revision;
 pub use crate::db::milestone::PlanVersion;
 
 /// An indicator with its plans and history.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct IndicatorDetail {
     /// Indicator id.
     pub id: i64,

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::db::overdue::{self, Filter, Order};
 use crate::db::{DbConnection, project};
@@ -15,7 +14,7 @@ use crate::domain::status::{self, Status};
 use crate::domain::target::Target;
 
 /// One overdue (or at-risk) indicator.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct OverdueItem {
     /// 项目编号.
     pub project_code: String,
@@ -55,12 +54,11 @@ pub struct OverdueItem {
     pub days_overdue: i64,
     /// The target as evaluated, so that pages and exports put the figures into words and columns the
     /// one way (`i18n::reading`); clients have its fields above.
-    #[serde(skip)]
     pub judged: Target,
 }
 
 /// A page of the list.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct OverduePage {
     /// How many indicators match on the date in all.
     pub total: i64,

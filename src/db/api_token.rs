@@ -3,7 +3,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use super::DbConnection;
 use super::schema::{api_tokens, users};
@@ -11,7 +10,7 @@ use super::session::TOUCH_AFTER_SECONDS;
 use super::user::User;
 
 /// A stored token (never its secret).
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {
     /// Primary key.
@@ -21,21 +20,16 @@ pub struct ApiToken {
     /// What the owner called it.
     pub name: String,
     /// The first characters of the secret, so the owner can tell tokens apart.
-    #[serde(skip)]
     pub token_hash: String,
     /// The first characters of the token.
     pub token_prefix: String,
     /// Creation (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// Last use (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub last_used_at: Option<NaiveDateTime>,
     /// Expiry (UTC), if any.
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub expires_at: Option<NaiveDateTime>,
     /// Revocation (UTC), if revoked.
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

@@ -39,13 +39,12 @@ pub struct AuditEntry<'a, D: Serialize> {
 }
 
 /// A stored row.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     /// Position in the log.
     pub id: i64,
     /// When (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub at: NaiveDateTime,
     /// Who; none for the system.
     pub actor_user_id: Option<i64>,

@@ -60,7 +60,7 @@ pub struct Stored {
 }
 
 /// A guide in lists.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = guides)]
 pub struct GuideSummary {
     /// Id.
@@ -71,32 +71,27 @@ pub struct GuideSummary {
     pub title: String,
     /// Signing date.
     pub issued_on: Option<NaiveDate>,
-    /// Applications open (stored in UTC; sent in Beijing time with its `+08:00`, as the guide states it).
-    #[serde(serialize_with = "crate::domain::timestamp::beijing_option")]
+    /// Applications open (UTC; the API sends it in Beijing time, as the guide states it).
     pub opens_at: Option<NaiveDateTime>,
-    /// Applications close (stored in UTC; sent in Beijing time with its `+08:00`, as the guide states it).
-    #[serde(serialize_with = "crate::domain::timestamp::beijing_option")]
+    /// Applications close (UTC; the API sends it in Beijing time, as the guide states it).
     pub closes_at: Option<NaiveDateTime>,
     /// Last import (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub updated_at: NaiveDateTime,
 }
 
 /// A stored guide with everything under it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StoredGuide {
     /// The guide's own fields.
-    #[serde(flatten)]
     pub summary: GuideSummary,
     /// The text it was parsed from.
-    #[serde(skip)]
     pub source_text: String,
     /// Topics in order.
     pub topics: Vec<StoredTopic>,
 }
 
 /// A stored topic.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StoredTopic {
     /// Id.
     pub id: i64,
@@ -109,13 +104,12 @@ pub struct StoredTopic {
 }
 
 /// A stored direction.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = directions)]
 pub struct DirectionRow {
     /// Id.
     pub id: i64,
     /// The topic.
-    #[serde(skip)]
     pub topic_id: i64,
     /// Order within the topic, from 1.
     pub position: i32,
@@ -144,24 +138,22 @@ pub struct DirectionRow {
 }
 
 /// A stored direction with its templates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StoredDirection {
     /// The direction.
-    #[serde(flatten)]
     pub row: DirectionRow,
     /// Its indicator templates in order.
     pub indicators: Vec<StoredTemplate>,
 }
 
 /// A stored indicator template.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StoredTemplate {
     /// Id.
     pub id: i64,
     /// Order within the direction, from 1.
     pub position: i32,
     /// The target.
-    #[serde(flatten)]
     pub indicator: Indicator,
 }
 

@@ -8,7 +8,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use super::DbConnection;
@@ -36,12 +35,11 @@ pub struct IndicatorInput {
 }
 
 /// One recorded change of an indicator's target.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Revision {
     /// 1, 2, … per indicator.
     pub revision: i32,
     /// When (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub changed_at: NaiveDateTime,
     /// Who, by display name.
     pub changed_by: Option<String>,

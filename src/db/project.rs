@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use super::DbConnection;
@@ -21,11 +20,10 @@ use crate::domain::role::Role;
 use crate::domain::target::{Aggregation, IndicatorClass, Observation, Target};
 
 /// A stored project.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = projects)]
 pub struct Project {
     /// Id.
-    #[serde(skip)]
     pub id: i64,
     /// 项目编号.
     pub code: String,
@@ -55,13 +53,10 @@ pub struct Project {
     #[diesel(deserialize_as = ByName<ProjectState>)]
     pub state: ProjectState,
     /// When staff froze the baseline.
-    #[serde(serialize_with = "crate::domain::timestamp::utc_option")]
     pub baseline_frozen_at: Option<NaiveDateTime>,
     /// Registered (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// Last change (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub updated_at: NaiveDateTime,
 }
 

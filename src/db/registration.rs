@@ -4,7 +4,6 @@
 //! checked the same way whichever door it comes through.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Deserialize;
 
 use super::guide::StoredTemplate;
 use super::project_registration::{self, RecordedBaseline, Registration};
@@ -15,8 +14,7 @@ use crate::domain::target::Target;
 use crate::domain::target_check;
 
 /// A partner institution.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct PartnerInput {
     /// The institution's registered name.
     pub institution: String,
@@ -27,8 +25,7 @@ pub struct PartnerInput {
 /// The baseline of one of the direction's relative indicators (产量提升10%以上), given at registration:
 /// the measured quantity when the project starts, recorded whole (value, unit, date and source) as
 /// `PATCH /api/v1/indicators/{id}` records it, with the same field names and the same rules.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct BaselineInput {
     /// The indicator's position in the direction, as `GET /api/v1/guides/{id}` lists its templates
     /// (the project's indicator gets the same position).
@@ -44,8 +41,7 @@ pub struct BaselineInput {
 }
 
 /// A project to register.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct NewProject {
     /// 项目编号.
     pub code: String,
@@ -56,16 +52,13 @@ pub struct NewProject {
     /// 承担单位, by its registered name.
     pub lead_institution: String,
     /// 合作单位.
-    #[serde(default)]
     pub partners: Vec<PartnerInput>,
     /// The PI's login e-mail (an account with the PI role).
     pub pi_email: String,
     /// Members' login e-mails.
-    #[serde(default)]
     pub member_emails: Vec<String>,
     /// The officer in charge (项目主管): a commission staff member's login e-mail. Without one,
     /// officer reminders go to every staff member.
-    #[serde(default)]
     pub officer_email: Option<String>,
     /// Awarded funding in 万元; not above the direction's cap.
     pub funding_wan_yuan: f64,
@@ -78,7 +71,6 @@ pub struct NewProject {
     /// Baselines of the direction's relative indicators, each whole; optional, as a baseline can
     /// also be recorded later, before the indicator's first evidence. A problem is named by its
     /// path, `baselines[0].baseline_unit`.
-    #[serde(default)]
     pub baselines: Vec<BaselineInput>,
 }
 

@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use super::DbConnection;
@@ -45,17 +44,15 @@ pub struct NewSnapshot<'a> {
 }
 
 /// A submitted report as listed.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable)]
 pub struct Snapshot {
     /// Id.
     pub id: i64,
     /// Kind.
     pub kind: String,
     /// The project.
-    #[serde(skip)]
     pub project_id: Option<i64>,
     /// The guide of a portfolio report.
-    #[serde(skip)]
     pub guide_id: Option<i64>,
     /// The as-of date.
     pub as_of: NaiveDate,
@@ -76,7 +73,6 @@ pub struct Snapshot {
     /// Who submitted it.
     pub submitted_by: Option<String>,
     /// When (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub submitted_at: NaiveDateTime,
 }
 

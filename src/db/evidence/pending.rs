@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::db::schema::evidence;
@@ -13,7 +12,7 @@ use crate::db::schema::evidence;
 type PendingRow = (i64, Option<f64>, Option<f64>, bool, NaiveDate);
 
 /// A value awaiting review, shown beside the verified one.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pending {
     /// The value (low end of a range).
     pub value: Option<f64>,

@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use super::can_review;
@@ -184,7 +183,7 @@ pub(crate) fn withdraw(
 }
 
 /// One entry of the review queue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct QueueItem {
     /// The evidence.
     pub evidence_id: i64,
@@ -199,7 +198,6 @@ pub struct QueueItem {
     /// Who submitted it.
     pub submitted_by: String,
     /// When (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
 }
 

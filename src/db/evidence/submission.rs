@@ -3,7 +3,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 use serde_json::json;
 
 use super::can_contribute;
@@ -65,7 +64,7 @@ impl SubmissionKind {
 }
 
 /// What was stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Submitted {
     /// The submission.
     pub submission_id: i64,

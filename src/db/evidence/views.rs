@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::db::project::Project;
@@ -13,7 +12,7 @@ use crate::db::schema::{evidence, evidence_files, files, indicators, projects, r
 use crate::domain::proof::ProofKind;
 
 /// One attached file as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FileView {
     /// Its number within the evidence, from 1, as in `/files/{n}`.
     pub n: usize,
@@ -29,13 +28,12 @@ pub struct FileView {
     /// SHA-256 of the content.
     pub sha256: String,
     /// Codes of other projects whose evidence holds the same file (possibly recycled evidence); for
-    /// commission staff and administrators only, absent for everyone else.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// commission staff and administrators only, `None` for everyone else.
     pub reused_in: Option<Vec<String>>,
 }
 
 /// A review as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReviewView {
     /// `accepted`, `rejected` or `needs_more`.
     pub decision: String,
@@ -44,12 +42,11 @@ pub struct ReviewView {
     /// The reviewer's name.
     pub reviewer: String,
     /// When (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub at: NaiveDateTime,
 }
 
 /// Evidence with its files and reviews.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EvidenceView {
     /// Id.
     pub id: i64,
@@ -76,7 +73,6 @@ pub struct EvidenceView {
     /// `pending`, `accepted`, `rejected`, `needs_more` or `withdrawn`.
     pub status: String,
     /// When it was submitted (UTC).
-    #[serde(serialize_with = "crate::domain::timestamp::utc")]
     pub created_at: NaiveDateTime,
     /// The evidence it answers.
     pub responds_to: Option<i64>,
