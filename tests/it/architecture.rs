@@ -63,7 +63,6 @@ const UTILITIES: &[&str] = &[
     "form_urlencoded",
 ];
 
-
 /// The crates this one depends on, named as code names them (`coop-pdf` as `coop_pdf`).
 fn dependencies() -> BTreeSet<String> {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
