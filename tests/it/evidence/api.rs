@@ -98,13 +98,7 @@ where
     let mut registration = registration(s.direction_id);
     registration["code"] = json!(code);
     registration["contract_number"] = json!(contract);
-    let created = staff.json(Method::POST, "/api/v1/projects", Some(registration)).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let project = body(&created);
-    let indicator =
-        project["indicators"].as_array().unwrap().iter().find(|i| i["op"] == ">=" && i["value"] == 95.0).unwrap()["id"]
-            .as_i64()
-            .unwrap();
+    let (_, indicator) = crate::projects::register(staff, registration).await;
     let member =
         with_conn(&s.app, |c| coop_tracker::db::user::find_by_email(c, "member@example.org").unwrap().unwrap().id);
     Project {

@@ -15,7 +15,6 @@ use coop_tracker::domain::evidence::{Checked, Reported};
 use coop_tracker::domain::refusal::{Failure, Refusal};
 use coop_tracker::web::build_app;
 use diesel::prelude::*;
-use serde_json::Value;
 
 use crate::common::{Browser, test_now, with_conn};
 use crate::projects::{Setup, body, registration, setup};
@@ -34,16 +33,7 @@ async fn story() -> Story {
     let s = setup();
     let service = test::init_service(build_app(s.app.state.clone())).await;
     let mut staff = Browser::with_token(&service, &s.staff_token);
-    let page = staff.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await;
-    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
-    let project: Value = body(&page);
-    let indicator_id = project["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["op"] != "deliverable")
-        .map(|i| i["id"].as_i64().unwrap())
-        .unwrap();
+    let (_, indicator_id) = crate::projects::registered_project(&mut staff, s.direction_id).await;
     let user = |email: &str| with_conn(&s.app, |c| coop_tracker::db::user::find_by_email(c, email).unwrap().unwrap());
     let (pi, staff, member) = (user("pi@example.org"), user("staff@example.org"), user("member@example.org"));
     let project_id =

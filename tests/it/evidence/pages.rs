@@ -53,10 +53,8 @@ where
     B: actix_web::body::MessageBody,
 {
     let mut api = Browser::with_token(service, &s.staff_token);
-    let project = body(&api.json(Method::POST, "/api/v1/projects", Some(registration(s.direction_id))).await);
-    let indicators = project["indicators"].as_array().unwrap();
-    let id = |f: &dyn Fn(&Value) -> bool| indicators.iter().find(|i| f(i)).unwrap()["id"].as_i64().unwrap();
-    (id(&|i| i["op"] == ">=" && i["value"] == 95.0), id(&|i| i["op"] == "deliverable"))
+    let (project, accuracy) = crate::projects::registered_project(&mut api, s.direction_id).await;
+    (accuracy, crate::projects::deliverable_indicator(&project))
 }
 
 fn status_of(report: &Value, id: i64) -> String {

@@ -117,11 +117,31 @@ where
         >,
     B: actix_web::body::MessageBody,
 {
-    let created = staff.json(Method::POST, "/api/v1/projects", Some(registration(direction_id))).await;
+    register(staff, registration(direction_id)).await
+}
+
+/// Registers a project as given (another code, say) over the API as `staff`: its JSON and its
+/// [`numeric_indicator`]. The one way the tests register a project with a PI and an indicator to
+/// log a value on.
+pub(crate) async fn register<S, B>(staff: &mut Browser<'_, S>, registration: Value) -> (Value, i64)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let created = staff.json(Method::POST, "/api/v1/projects", Some(registration)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let project = body(&created);
     let indicator = numeric_indicator(&project);
     (project, indicator)
+}
+
+/// The id of a registered project's first deliverable.
+pub(crate) fn deliverable_indicator(project: &Value) -> i64 {
+    project["indicators"].as_array().unwrap().iter().find(|i| i["op"] == "deliverable").unwrap()["id"].as_i64().unwrap()
 }
 
 pub(crate) fn registration(direction_id: i64) -> Value {
