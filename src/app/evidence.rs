@@ -60,10 +60,7 @@ pub fn reportable(conn: &mut DbConnection, user: &User, indicator_id: i64) -> Re
 
 /// Every indicator of a project a user may report on, for the annual progress report.
 pub fn reportable_project(conn: &mut DbConnection, user: &User, code: &str) -> Result<Vec<Reportable>, Failure> {
-    let project = project::find_by_code(conn, code)?.ok_or(Failure::Refused(Refusal::NotFound))?;
-    if !project::can_view(conn, user, &project)? {
-        return Err(Failure::Refused(Refusal::NotFound));
-    }
+    let project = super::projects::find(conn, user, code)?;
     if !evidence::can_contribute(conn, user, &project)? {
         return Err(Failure::Refused(Refusal::Forbidden));
     }
@@ -85,16 +82,6 @@ pub fn reportable_project(conn: &mut DbConnection, user: &User, code: &str) -> R
             indicator,
         })
         .collect())
-}
-
-/// A project by code, if the user may see it (not found otherwise, so that codes of others'
-/// projects leak nothing).
-pub(crate) fn visible_project(conn: &mut DbConnection, user: &User, code: &str) -> Result<Project, Failure> {
-    let project = project::find_by_code(conn, code)?.ok_or(Failure::Refused(Refusal::NotFound))?;
-    if !project::can_view(conn, user, &project)? {
-        return Err(Failure::Refused(Refusal::NotFound));
-    }
-    Ok(project)
 }
 
 /// Names every file of these views as it is shown and sent: cleaned, and ending in its type's
@@ -129,7 +116,7 @@ pub(crate) fn of_project(
 
 /// A project's evidence measured on or before `as_of`, newest first, with files and reviews.
 pub fn list(conn: &mut DbConnection, user: &User, code: &str, as_of: NaiveDate) -> Result<Vec<EvidenceView>, Failure> {
-    let project = visible_project(conn, user, code)?;
+    let project = super::projects::find(conn, user, code)?;
     let mut views = evidence::for_project(conn, project.id, as_of)?;
     as_seen_by(conn, user, &mut views)?;
     Ok(views)

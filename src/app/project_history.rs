@@ -1,6 +1,5 @@
 //! A project's history from the audit log, a page at a time, for those who may see the project.
 
-use super::evidence::visible_project;
 use crate::db::DbConnection;
 use crate::db::audit;
 use crate::db::user::User;
@@ -17,6 +16,6 @@ pub fn page(
     code: &str,
     (offset, limit): (i64, i64),
 ) -> Result<(Vec<AuditRow>, bool), Failure> {
-    let project = visible_project(conn, user, code)?;
+    let project = super::projects::find(conn, user, code)?;
     Ok(audit::project_history(conn, project.id, offset, limit)?)
 }
