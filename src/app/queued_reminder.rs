@@ -129,6 +129,30 @@ impl Item {
     }
 }
 
+/// The items a reader is shown: one per subject, at its latest step. A sweep catching up missed
+/// days can find several steps of one subject due (evidence waiting 7, 14 and 21 days); listing each
+/// would show the same evidence three times, with three different waits. Every step's key is still
+/// logged when queued, so none of them is sent again.
+pub fn latest_steps(items: &[Item]) -> Vec<Item> {
+    let mut latest: Vec<Item> = Vec::with_capacity(items.len());
+    let mut at: HashMap<(Rule, Audience, String), usize> = HashMap::new();
+    for item in items {
+        match at.entry((item.rule, item.audience, item.entity())) {
+            std::collections::hash_map::Entry::Occupied(seen) => {
+                let kept = &mut latest[*seen.get()];
+                if (item.nominal, item.offset) > (kept.nominal, kept.offset) {
+                    *kept = *item;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(latest.len());
+                latest.push(*item);
+            }
+        }
+    }
+    latest
+}
+
 /// What a queued reminder carries, stored as JSON in its outbox row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedReminder {
@@ -170,4 +194,39 @@ fn indicators(conn: &mut DbConnection, items: &[Item]) -> Result<HashMap<i64, Tr
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiting(evidence_id: i64, offset: u32, nominal: &str) -> Item {
+        Item {
+            rule: Rule::ReviewWaiting,
+            project_id: 1,
+            subject: Subject::Evidence {
+                evidence_id,
+                indicator_id: 9,
+                submitted_on: NaiveDate::from_ymd_opt(2026, 12, 8).unwrap(),
+            },
+            offset,
+            audience: Audience::Officer,
+            nominal: nominal.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_catch_up_shows_each_subject_once_at_its_latest_step() {
+        let items = [
+            waiting(66, 7, "2026-12-15"),
+            waiting(67, 7, "2026-12-15"),
+            waiting(66, 14, "2026-12-22"),
+            waiting(66, 21, "2026-12-29"),
+        ];
+        assert_eq!(latest_steps(&items), vec![waiting(66, 21, "2026-12-29"), waiting(67, 7, "2026-12-15")]);
+        // The same subject for another audience is another line of another message.
+        let mut for_office = waiting(66, 7, "2026-12-15");
+        for_office.audience = Audience::ResearchOffice;
+        assert_eq!(latest_steps(&[items[0], for_office]).len(), 2);
+    }
 }

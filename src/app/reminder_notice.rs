@@ -15,7 +15,7 @@ use crate::i18n::{T, format};
 use crate::mail::notice::{Notice, Section};
 
 use super::outbox::Context;
-use super::queued_reminder::{Item, QueuedReminder, Rule, Subject};
+use super::queued_reminder::{Item, QueuedReminder, Rule, Subject, latest_steps};
 
 /// The verified value as of `today`, as the recipient reads it and as the pages and reports write it
 /// (for a relative target the measured quantity with its change: `112 吨（较基线 +12.0 %）`).
@@ -109,7 +109,7 @@ pub fn reminder_subject(
     projects: &HashMap<i64, ProjectContacts>,
 ) -> String {
     let t = reminder.recipient.locale().t();
-    Gist::of(t, context, projects, &reminder.items).subject(t, reminder.rule, reminder.audience)
+    Gist::of(t, context, projects, &latest_steps(&reminder.items)).subject(t, reminder.rule, reminder.audience)
 }
 
 /// A reminder for one recipient about some items of one rule: of one project for a PI, of any
@@ -120,7 +120,8 @@ pub fn reminder(
     projects: &HashMap<i64, ProjectContacts>,
     indicators: &HashMap<i64, TrackedIndicator>,
 ) -> Notice {
-    let QueuedReminder { ref recipient, rule, audience, ref items, .. } = *reminder;
+    let QueuedReminder { ref recipient, rule, audience, .. } = *reminder;
+    let items = &latest_steps(&reminder.items);
     let t = recipient.locale().t();
     let gist = Gist::of(t, context, projects, items);
     let intro = t.fmt(&format!("email.notice.{}.intro_{}", rule.as_str(), audience.as_str()), &gist.args());

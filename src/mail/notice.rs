@@ -39,6 +39,8 @@ pub struct Section {
 #[template(path = "email/notice/body.txt")]
 struct NoticeText<'a> {
     notice: &'a Notice,
+    /// Between a label and its value: Chinese takes the full-width colon, English ": ".
+    colon: &'static str,
 }
 
 #[derive(Template)]
@@ -53,7 +55,7 @@ impl Notice {
     pub fn render(&self, lang: &str) -> Result<Rendered, askama::Error> {
         Ok(Rendered {
             subject: self.subject.clone(),
-            text: NoticeText { notice: self }.render()?,
+            text: NoticeText { notice: self, colon: if lang.starts_with("zh") { "：" } else { ": " } }.render()?,
             html: NoticeHtml { notice: self, lang }.render()?,
         })
     }
@@ -91,5 +93,16 @@ mod tests {
             "{}",
             rendered.html
         );
+    }
+
+    #[test]
+    fn labels_take_the_colon_of_the_language() {
+        assert!(notice().render("zh-CN").unwrap().text.contains("  目标：≥ 20000 亩\n"));
+        let mut english = notice();
+        english.sections[0].rows = vec![("Target".into(), "at least 20,000 亩".into())];
+        let text = english.render("en").unwrap().text;
+        assert!(text.contains("  Target: at least 20,000 亩\n"), "{text}");
+        assert!(text.contains("  记录进展: https://t.example/indicators/7\n"), "{text}");
+        assert!(!text.contains('：'), "{text}");
     }
 }
