@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 /// An API token as its owner sees it listed (never its secret).
 pub use crate::db::api_token::ApiToken;
 use crate::db::audit::{self, AuditEntry};
+use crate::db::by_name::ByName;
 /// A stored account.
 pub use crate::db::user::User;
 use crate::db::user::{self, NewUser, normalize_email};
@@ -101,7 +102,7 @@ pub fn create(
             &NewUser {
                 email: &email,
                 name: &name,
-                role: input.role.as_str(),
+                role: ByName(input.role),
                 password_hash: Some(&hash),
                 locale: input.locale.tag(),
                 institution_id: input.institution_id,

@@ -11,6 +11,7 @@ use crate::db::DbConnection;
 use crate::db::evidence;
 use crate::db::project::{self, TrackedIndicator};
 use crate::db::user::User;
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::proof::{self, ProofKind};
 use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::target::Target;
@@ -190,7 +191,7 @@ pub fn page(
     let required =
         proof::required(stored.get(&indicator.id).map_or("", String::as_str), &indicator.metric, &indicator.target);
     let checklist = required.into_iter().map(|k| (k, view.files.iter().any(|f| f.kind == Some(k)))).collect();
-    let reviewing = evidence::can_review(user) && view.status == "pending" && !project.state.is_closed();
+    let reviewing = evidence::can_review(user) && view.status == EvidenceStatus::Pending && !project.state.is_closed();
     Ok(EvidencePage { project, evidence: view, indicator, others, checklist, reviewing })
 }
 

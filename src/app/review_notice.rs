@@ -22,11 +22,10 @@ pub fn queue(
 ) -> Result<usize, Failure> {
     let Decided { decision, reason, evidence_id, indicator_id, measured_on, submitted_by, metric, project_id } =
         evidence::decided(conn, review_id)?;
-    let kind = match decision.as_str() {
-        "rejected" => "rejected",
-        "needs_more" => "needs_more",
-        _ => return Ok(0),
-    };
+    if !decision.is_sent_back() {
+        return Ok(0);
+    }
+    let kind = decision.as_str();
     let Some(project) = contacts(conn, &[project_id])?.remove(&project_id) else { return Ok(0) };
     let mut people: Vec<Person> = project.pi.into_iter().collect();
     if people.iter().all(|p| p.user_id != submitted_by) {

@@ -9,6 +9,7 @@ use super::account::{self, PasswordChange, User};
 use crate::auth::secret;
 use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
+use crate::db::by_name::ByName;
 use crate::db::user::{self, UserChanges};
 use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::role::Role;
@@ -63,7 +64,7 @@ pub fn update(
         }
         let stored = UserChanges {
             name: &name,
-            role: role.as_str(),
+            role: ByName(role),
             locale: locale.tag(),
             institution_id: Some(institution_id),
             active,

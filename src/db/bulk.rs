@@ -6,10 +6,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::by_name::ByName;
 use super::overdue::{BEGINNING, SpanRow};
 use super::schema::{
     evidence, indicator_status_spans as spans, indicators, milestones, project_partners, projects, users,
 };
+use crate::domain::evidence_status::EvidenceStatus;
+use crate::domain::role::Role;
 
 /// Rows per statement: at most 18 columns × 1,000 rows stays under SQLite's 32,766 parameters.
 const CHUNK: usize = 1_000;
@@ -92,8 +95,8 @@ pub struct UserRow {
     pub email: String,
     /// Name.
     pub name: String,
-    /// Role name.
-    pub role: &'static str,
+    /// What the user may do.
+    pub role: Role,
     /// Institution.
     pub institution_id: Option<i64>,
 }
@@ -104,7 +107,7 @@ pub fn insert_users(conn: &mut DbConnection, rows: &[UserRow], now: NaiveDateTim
         users::id.eq(r.id),
         users::email.eq(&r.email),
         users::name.eq(&r.name),
-        users::role.eq(r.role),
+        users::role.eq(ByName(r.role)),
         users::institution_id.eq(r.institution_id),
         users::created_at.eq(now),
         users::updated_at.eq(now),
@@ -265,8 +268,8 @@ pub struct EvidenceRow {
     pub measured_on: NaiveDate,
     /// Note.
     pub note: &'static str,
-    /// `accepted` or `pending`.
-    pub status: &'static str,
+    /// Accepted or pending.
+    pub status: EvidenceStatus,
 }
 
 /// Inserts evidence.
@@ -280,7 +283,7 @@ pub fn insert_evidence(conn: &mut DbConnection, rows: &[EvidenceRow], now: Naive
         evidence::done.eq(r.done),
         evidence::measured_on.eq(r.measured_on),
         evidence::note.eq(r.note),
-        evidence::status.eq(r.status),
+        evidence::status.eq(ByName(r.status)),
         evidence::created_at.eq(now),
         evidence::updated_at.eq(now),
     ))

@@ -35,7 +35,11 @@ macro_rules! into_value {
     )*};
 }
 
-into_value!(crate::domain::project_state::ProjectState);
+into_value!(
+    crate::domain::project_state::ProjectState,
+    crate::domain::role::Role,
+    crate::domain::evidence_status::EvidenceStatus
+);
 
 fn from_name<T: Named>(name: &str) -> deserialize::Result<ByName<T>> {
     T::from_name(name).map(ByName).ok_or_else(|| format!("unknown {} '{name}' in the database", T::KIND).into())

@@ -12,6 +12,7 @@ use super::audit::{self, AuditEntry};
 use super::by_name::ByName;
 use super::schema::{evidence, indicators, milestones, project_members, projects, users};
 use super::user::User;
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::{Change, Op};
 use crate::domain::plan::{Checkpoint, CheckpointKind};
 use crate::domain::project_state::ProjectState;
@@ -130,9 +131,9 @@ impl IndicatorRow {
 
 /// Whether an account may be a project's officer in charge: active commission staff or admin.
 pub(super) fn is_officer(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
-    let found: Option<(String, bool)> =
+    let found: Option<(ByName<Role>, bool)> =
         users::table.find(user_id).select((users::role, users::active)).first(conn).optional()?;
-    Ok(found.is_some_and(|(role, active)| active && (role == Role::Staff.as_str() || role == Role::Admin.as_str())))
+    Ok(found.is_some_and(|(role, active)| active && matches!(role.get(), Role::Staff | Role::Admin)))
 }
 
 /// Assigns the officer in charge of a project by login e-mail, or none when `email` is empty,
@@ -254,7 +255,7 @@ fn with_plans_and_evidence(conn: &mut DbConnection, rows: Vec<IndicatorRow>) -> 
     let mut observations: HashMap<i64, Vec<Observation>> = HashMap::new();
     for (indicator_id, measured_on, value, value_max, done) in evidence::table
         .filter(evidence::indicator_id.eq_any(&ids))
-        .filter(evidence::status.eq("accepted"))
+        .filter(evidence::status.eq(ByName(EvidenceStatus::Accepted)))
         .order(evidence::measured_on.asc())
         .select((evidence::indicator_id, evidence::measured_on, evidence::value, evidence::value_max, evidence::done))
         .load::<(i64, NaiveDate, Option<f64>, Option<f64>, bool)>(conn)?

@@ -132,9 +132,9 @@ pub fn register(
         let pi_is_pi = users::table
             .find(input.pi_user_id)
             .select(users::role)
-            .first::<String>(conn)
+            .first::<ByName<Role>>(conn)
             .optional()?
-            .is_some_and(|role| role == Role::Pi.as_str());
+            .is_some_and(|role| role.get() == Role::Pi);
         if !pi_is_pi {
             errors.push(field("pi_email", "project.pi_unknown"));
         }
@@ -186,7 +186,7 @@ pub fn register(
                 .values((
                     project_members::project_id.eq(project_id),
                     project_members::user_id.eq(user_id),
-                    project_members::role.eq("member"),
+                    project_members::role.eq(ByName(Role::Member)),
                     project_members::added_at.eq(now),
                 ))
                 .execute(conn)?;

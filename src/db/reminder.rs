@@ -9,13 +9,16 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::DbConnection;
+use super::by_name::ByName;
 use super::schema::{
     evidence, indicator_status_spans as spans, indicators, institutions, milestones, projects, reminder_log,
     reminder_sweeps, settings, users,
 };
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
 use crate::domain::reminder::RuleDays;
+use crate::domain::role::Role;
 
 /// The settings key under which the admin page stores the rules' days.
 const RULES_KEY: &str = "reminders.rules";
@@ -324,7 +327,7 @@ pub fn waiting_evidence(
     evidence::table
         .inner_join(indicators::table.on(indicators::id.eq(evidence::indicator_id)))
         .inner_join(projects::table.on(projects::id.eq(indicators::project_id)))
-        .filter(evidence::status.eq("pending"))
+        .filter(evidence::status.eq(ByName(EvidenceStatus::Pending)))
         .filter(projects::state.ne_all(closed_states()))
         .filter(evidence::created_at.lt(before))
         .order((evidence::created_at.asc(), evidence::id.asc()))
@@ -441,7 +444,7 @@ pub fn contacts(conn: &mut DbConnection, project_ids: &[i64]) -> QueryResult<Has
 /// Every active staff member.
 pub fn staff(conn: &mut DbConnection) -> QueryResult<Vec<Person>> {
     users::table
-        .filter(users::role.eq("staff"))
+        .filter(users::role.eq(ByName(Role::Staff)))
         .filter(users::active.eq(true))
         .order(users::id.asc())
         .select(PERSON)

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::by_name::ByName;
 use super::schema::users;
 use crate::domain::role::Role;
 
@@ -18,7 +19,7 @@ pub struct User {
     /// Display name, usually Chinese.
     pub name: String,
     /// What the user may do.
-    #[diesel(deserialize_as = String)]
+    #[diesel(deserialize_as = ByName<Role>)]
     pub role: Role,
     /// argon2id PHC string; `None` until a password is set.
     pub password_hash: Option<String>,
@@ -42,14 +43,6 @@ pub struct User {
     pub last_login_at: Option<NaiveDateTime>,
 }
 
-impl TryFrom<String> for Role {
-    type Error = crate::domain::role::UnknownRole;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-
 /// A new account.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = users)]
@@ -58,8 +51,8 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     /// Display name.
     pub name: &'a str,
-    /// Role name, from [`Role::as_str`].
-    pub role: &'a str,
+    /// What the user may do.
+    pub role: ByName<Role>,
     /// argon2id PHC string.
     pub password_hash: Option<&'a str>,
     /// `zh-CN` or `en`.
@@ -80,8 +73,8 @@ pub struct NewUser<'a> {
 pub struct UserChanges<'a> {
     /// Display name.
     pub name: &'a str,
-    /// Role name.
-    pub role: &'a str,
+    /// What the user may do.
+    pub role: ByName<Role>,
     /// `zh-CN` or `en`.
     pub locale: &'a str,
     /// Employer; `None` clears it.
@@ -157,7 +150,7 @@ pub fn touch_login(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Quer
 
 /// How many active administrators remain, so that the last one cannot be demoted or disabled.
 pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
-    users::table.filter(users::role.eq(Role::Admin.as_str())).filter(users::active.eq(true)).count().get_result(conn)
+    users::table.filter(users::role.eq(ByName(Role::Admin))).filter(users::active.eq(true)).count().get_result(conn)
 }
 
 /// Sets what the user chose on the notifications page: the language of their e-mails and whether

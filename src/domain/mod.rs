@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod evidence;
+pub mod evidence_status;
 pub mod guide;
 pub mod named;
 pub mod plan;

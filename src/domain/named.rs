@@ -2,10 +2,12 @@
 //! checkpoint's kind. The database stores the name as text (`db::by_name` reads and writes it), and
 //! a name no value carries is an error where it is read, never a silent default.
 
+use super::evidence_status::EvidenceStatus;
 use super::guide::model::{Change, Op};
 use super::plan::CheckpointKind;
 use super::project_state::ProjectState;
 use super::proof::ProofKind;
+use super::role::Role;
 use super::status::Status;
 use super::target::{Aggregation, IndicatorClass};
 
@@ -43,6 +45,8 @@ named! {
     ProjectState => "project state",
     ProofKind => "proof kind",
     Status => "status",
+    EvidenceStatus => "evidence status",
+    Role => "role",
 }
 
 #[cfg(test)]
@@ -61,5 +65,8 @@ mod tests {
         round_trip(&ProjectState::ALL);
         round_trip(&[Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Deliverable]);
         round_trip(&[Aggregation::Latest, Aggregation::Sum]);
+        round_trip(&EvidenceStatus::ALL);
+        round_trip(&Role::ALL);
+        round_trip(&ProofKind::ALL);
     }
 }

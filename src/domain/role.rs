@@ -38,6 +38,11 @@ impl Role {
         }
     }
 
+    /// Parses a stored name; anything else is `None`.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
     /// Commission-side roles see the whole portfolio.
     pub fn sees_portfolio(self) -> bool {
         matches!(self, Role::Admin | Role::Staff)
@@ -66,7 +71,7 @@ impl FromStr for Role {
     type Err = UnknownRole;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::parse(s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::plan::Checkpoint;
 use crate::domain::readiness::Readiness;
 use crate::domain::status::{Evaluation, Status};
@@ -189,8 +190,8 @@ pub struct EvidenceFacts {
     pub value_max: Option<f64>,
     /// A deliverable reported done.
     pub done: bool,
-    /// `pending`, `accepted`, `rejected`, `needs_more` or `withdrawn`.
-    pub status: String,
+    /// Where it stands in review.
+    pub status: EvidenceStatus,
     /// The PI's note.
     pub note: String,
     /// Who reported it.

@@ -11,6 +11,7 @@ use super::chart::{
 };
 use super::facts::{EvidenceFacts, IndicatorFacts, PortfolioFacts, ProjectFacts};
 use super::html::{Charts, Figure};
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::{Op, Period};
 use crate::domain::plan::Checkpoint;
 use crate::domain::status::{self, Evaluation, Status};
@@ -59,7 +60,7 @@ fn figure(chart: Chart<'_>, caption: String, labels: &Labels) -> Result<Option<F
 pub fn verified(evidence: &[EvidenceFacts]) -> Vec<Observation> {
     evidence
         .iter()
-        .filter(|e| e.status == "accepted")
+        .filter(|e| e.status == EvidenceStatus::Accepted)
         .map(|e| Observation { measured_on: e.measured_on, value: e.value, value_max: e.value_max, done: e.done })
         .collect()
 }
@@ -86,7 +87,7 @@ pub fn indicator_chart(
     let pending = indicator
         .evidence
         .iter()
-        .filter(|e| e.status == "pending" && e.measured_on <= as_of)
+        .filter(|e| e.status == EvidenceStatus::Pending && e.measured_on <= as_of)
         .filter_map(|e| {
             let mut with = observations.clone();
             with.push(Observation { measured_on: e.measured_on, value: e.value, value_max: e.value_max, done: e.done });

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::facts::{EvidenceFacts, IndicatorFacts, Kind, Partner, ProjectFacts, ProjectInfo};
 use super::{html, make, view};
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::indicator;
 use crate::domain::guide::model::Period;
 use crate::domain::plan::{Checkpoint, CheckpointKind};
@@ -17,18 +18,19 @@ fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-fn evidence(id: i64, on: &str, value: f64, status: &str) -> EvidenceFacts {
+fn evidence(id: i64, on: &str, value: f64, status: EvidenceStatus) -> EvidenceFacts {
     EvidenceFacts {
         id,
         measured_on: day(on),
         value: Some(value),
         value_max: None,
         done: false,
-        status: status.to_owned(),
+        status,
         note: "第三方检测报告".to_owned(),
         submitted_by: "李四".to_owned(),
         files: vec![("检测报告.pdf".to_owned(), "ab".repeat(32))],
-        reviewed: (status == "accepted").then(|| ("王五".to_owned(), day(on).and_hms_opt(9, 0, 0).unwrap())),
+        reviewed: (status == EvidenceStatus::Accepted)
+            .then(|| ("王五".to_owned(), day(on).and_hms_opt(9, 0, 0).unwrap())),
     }
 }
 
@@ -37,13 +39,16 @@ pub(super) fn sample() -> ProjectFacts {
     let period = Period { start: day("2024-12-01"), end: day("2026-11-30") };
     let as_of = day("2026-11-30");
     let specs: [(&str, [f64; 2], Vec<EvidenceFacts>); 4] = [
-        ("发酵产量预测精度不低于95%", [90.0, 95.0], vec![evidence(1, "2025-10-20", 96.5, "accepted")]),
+        ("发酵产量预测精度不低于95%", [90.0, 95.0], vec![evidence(1, "2025-10-20", 96.5, EvidenceStatus::Accepted)]),
         (
             "示范推广种植20000亩以上",
             [10000.0, 20000.0],
-            vec![evidence(2, "2025-11-01", 12000.0, "accepted"), evidence(3, "2026-08-01", 18000.0, "pending")],
+            vec![
+                evidence(2, "2025-11-01", 12000.0, EvidenceStatus::Accepted),
+                evidence(3, "2026-08-01", 18000.0, EvidenceStatus::Pending),
+            ],
         ),
-        ("培养技术人员不少于40人次", [20.0, 40.0], vec![evidence(4, "2025-06-01", 15.0, "accepted")]),
+        ("培养技术人员不少于40人次", [20.0, 40.0], vec![evidence(4, "2025-06-01", 15.0, EvidenceStatus::Accepted)]),
         ("建成合成生物中试平台", [0.0, 0.0], Vec::new()),
     ];
     let mut indicators = Vec::new();
@@ -60,7 +65,7 @@ pub(super) fn sample() -> ProjectFacts {
         };
         let observations: Vec<Observation> = evidence
             .iter()
-            .filter(|e| e.status == "accepted")
+            .filter(|e| e.status == EvidenceStatus::Accepted)
             .map(|e| Observation::value(e.measured_on, e.value.unwrap()))
             .collect();
         let evaluation = status::evaluate(&target, &checkpoints, &observations, period, as_of, 30);

@@ -199,3 +199,28 @@ async fn an_expired_reset_link_is_refused() {
         .await;
     assert_eq!(changed.status, StatusCode::NOT_FOUND, "{}", changed.body);
 }
+
+/// A role no value carries (written past the CHECK constraint, as a hand edit or a newer version
+/// might) makes the account fail to load, naming the role, so it can neither log in nor be read as
+/// some other role.
+#[actix_web::test]
+async fn a_stored_role_no_value_carries_fails_to_load_naming_it() {
+    let app = TestApp::new();
+    app.user("odd@example.org", Role::Pi);
+    crate::common::with_conn(&app, |conn| {
+        use diesel::connection::SimpleConnection;
+        let loosen = match conn {
+            coop_tracker::db::DbConnection::Sqlite(_) => "PRAGMA ignore_check_constraints = ON;",
+            coop_tracker::db::DbConnection::Pg(_) => "ALTER TABLE users DROP CONSTRAINT users_role_check;",
+        };
+        conn.batch_execute(loosen).unwrap();
+        conn.batch_execute("UPDATE users SET role = 'root' WHERE email = 'odd@example.org';").unwrap();
+        let error = format!("{:?}", coop_tracker::db::user::find_by_email(conn, "odd@example.org").unwrap_err());
+        assert!(error.contains("unknown role 'root'"), "{error}");
+    });
+    let service = test::init_service(build_app(app.state.clone())).await;
+    let mut browser = Browser::new(&service);
+    let page = browser.post("/login", &[("email", "odd@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR, "never logged in: {}", page.body);
+    assert!(!browser.has_cookie("coop_session"));
+}

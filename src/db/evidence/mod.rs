@@ -9,6 +9,7 @@
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::by_name::ByName;
 use super::project::Project;
 use super::schema::project_members;
 use super::user::User;
@@ -42,7 +43,7 @@ pub fn can_contribute(conn: &mut DbConnection, user: &User, project: &Project) -
     let member: i64 = project_members::table
         .filter(project_members::project_id.eq(project.id))
         .filter(project_members::user_id.eq(user.id))
-        .filter(project_members::role.eq("member"))
+        .filter(project_members::role.eq(ByName(Role::Member)))
         .count()
         .get_result(conn)?;
     Ok(member > 0)

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::by_name::ByName;
 use crate::db::schema::evidence;
+use crate::domain::evidence_status::EvidenceStatus;
 
 /// A pending value as read: indicator, value, high end, done, date.
 type PendingRow = (i64, Option<f64>, Option<f64>, bool, NaiveDate);
@@ -46,7 +48,7 @@ impl PendingValues {
 pub fn pending_by_indicator(conn: &mut DbConnection, indicator_ids: &[i64]) -> QueryResult<PendingValues> {
     let rows: Vec<PendingRow> = evidence::table
         .filter(evidence::indicator_id.eq_any(indicator_ids))
-        .filter(evidence::status.eq("pending"))
+        .filter(evidence::status.eq(ByName(EvidenceStatus::Pending)))
         .order((evidence::measured_on.asc(), evidence::id.asc()))
         .select((evidence::indicator_id, evidence::value, evidence::value_max, evidence::done, evidence::measured_on))
         .load(conn)?;

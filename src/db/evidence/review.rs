@@ -8,10 +8,15 @@ use serde_json::json;
 use super::can_review;
 use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
+use crate::db::by_name::ByName;
 use crate::db::indicator::find_open_project;
 use crate::db::schema::{evidence, indicators, projects, reviews, users};
 use crate::db::user::User;
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::refusal::{Failure, Refusal};
+
+/// What awaits a review, as filters compare it.
+const PENDING: ByName<EvidenceStatus> = ByName(EvidenceStatus::Pending);
 
 /// A staff decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,11 +43,11 @@ impl Decision {
     }
 
     /// The evidence status and the review decision it leads to.
-    pub fn stored(self) -> &'static str {
+    pub fn stored(self) -> EvidenceStatus {
         match self {
-            Decision::Accept => "accepted",
-            Decision::Reject => "rejected",
-            Decision::More => "needs_more",
+            Decision::Accept => EvidenceStatus::Accepted,
+            Decision::Reject => EvidenceStatus::Rejected,
+            Decision::More => EvidenceStatus::NeedsMore,
         }
     }
 
@@ -76,7 +81,7 @@ pub fn review(
         return Err(Refusal::field("comment", "error.text_invalid").into());
     }
     crate::db::write_transaction(conn, |conn| {
-        let (indicator_id, status): (i64, String) = evidence::table
+        let (indicator_id, ByName(status)): (i64, ByName<EvidenceStatus>) = evidence::table
             .find(evidence_id)
             .select((evidence::indicator_id, evidence::status))
             .first(conn)
@@ -84,12 +89,12 @@ pub fn review(
             .ok_or(Failure::Refused(Refusal::NotFound))?;
         let project_id: i64 = indicators::table.find(indicator_id).select(indicators::project_id).first(conn)?;
         find_open_project(conn, project_id)?;
-        if status != "pending" {
+        if status != EvidenceStatus::Pending {
             return Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")));
         }
         // The status condition makes a concurrent second review update nothing.
-        let changed = diesel::update(evidence::table.find(evidence_id).filter(evidence::status.eq("pending")))
-            .set((evidence::status.eq(decision.stored()), evidence::updated_at.eq(now)))
+        let changed = diesel::update(evidence::table.find(evidence_id).filter(evidence::status.eq(PENDING)))
+            .set((evidence::status.eq(ByName(decision.stored())), evidence::updated_at.eq(now)))
             .execute(conn)?;
         if changed == 0 {
             return Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")));
@@ -98,7 +103,7 @@ pub fn review(
             .values((
                 reviews::evidence_id.eq(evidence_id),
                 reviews::reviewer_id.eq(reviewer.id),
-                reviews::decision.eq(decision.stored()),
+                reviews::decision.eq(ByName(decision.stored())),
                 reviews::reason.eq((!comment.is_empty()).then_some(comment)),
                 reviews::created_at.eq(now),
             ))
@@ -141,7 +146,7 @@ pub fn awaiting_review(conn: &mut DbConnection, project_id: i64) -> QueryResult<
     let rows: Vec<(i64, String, NaiveDate)> = evidence::table
         .inner_join(indicators::table)
         .filter(indicators::project_id.eq(project_id))
-        .filter(evidence::status.eq("pending"))
+        .filter(evidence::status.eq(PENDING))
         .order((evidence::created_at.asc(), evidence::id.asc()))
         .select((evidence::id, indicators::metric, evidence::measured_on))
         .load(conn)?;
@@ -159,8 +164,8 @@ pub(crate) fn withdraw(
     (actor, now): (Option<i64>, NaiveDateTime),
 ) -> Result<(), Failure> {
     for &id in ids {
-        let changed = diesel::update(evidence::table.find(id).filter(evidence::status.eq("pending")))
-            .set((evidence::status.eq("withdrawn"), evidence::updated_at.eq(now)))
+        let changed = diesel::update(evidence::table.find(id).filter(evidence::status.eq(PENDING)))
+            .set((evidence::status.eq(ByName(EvidenceStatus::Withdrawn)), evidence::updated_at.eq(now)))
             .execute(conn)?;
         if changed == 0 {
             return Err(Failure::Refused(Refusal::Conflict("review.error.already_reviewed")));
@@ -173,7 +178,8 @@ pub(crate) fn withdraw(
                 entity: "evidence",
                 entity_id: Some(id),
                 project_id: Some(project_id),
-                detail: json!({ "before": { "status": "pending" }, "after": { "status": "withdrawn", "reason": reason } }),
+                detail: json!({ "before": { "status": EvidenceStatus::Pending },
+                    "after": { "status": EvidenceStatus::Withdrawn, "reason": reason } }),
                 ip: None,
             },
             now,
@@ -208,14 +214,14 @@ pub struct QueueItem {
 pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Vec<QueueItem>, i64)> {
     let total: i64 = evidence::table
         .inner_join(indicators::table.inner_join(projects::table))
-        .filter(evidence::status.eq("pending"))
+        .filter(evidence::status.eq(PENDING))
         .filter(projects::state.ne_all(crate::db::project_state::closed_names()))
         .count()
         .get_result(conn)?;
     let rows: Vec<(i64, String, String, i64, String, String, NaiveDateTime)> = evidence::table
         .inner_join(indicators::table.inner_join(projects::table))
         .inner_join(users::table)
-        .filter(evidence::status.eq("pending"))
+        .filter(evidence::status.eq(PENDING))
         .filter(projects::state.ne_all(crate::db::project_state::closed_names()))
         .order((evidence::created_at.asc(), evidence::id.asc()))
         .offset(offset)
@@ -242,8 +248,9 @@ pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(V
 /// A recorded review and what its notice to the submitter names.
 #[derive(Debug, Clone, Queryable)]
 pub struct Decided {
-    /// `accepted`, `rejected` or `needs_more`.
-    pub decision: String,
+    /// Accepted, rejected or needs more.
+    #[diesel(deserialize_as = ByName<EvidenceStatus>)]
+    pub decision: EvidenceStatus,
     /// The reviewer's reason, if any.
     pub reason: Option<String>,
     /// The evidence reviewed.

@@ -8,10 +8,12 @@ use serde_json::json;
 use super::can_contribute;
 use crate::db::DbConnection;
 use crate::db::audit::{self, AuditEntry};
+use crate::db::by_name::ByName;
 use crate::db::project::Project;
 use crate::db::schema::{evidence, evidence_files, files, indicators, submissions};
 use crate::db::user::User;
 use crate::domain::evidence::Checked;
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::proof::ProofKind;
 use crate::domain::refusal::{Failure, Refusal};
 
@@ -124,11 +126,10 @@ fn insert_entry(
         return Err(Failure::Refused(Refusal::NotFound));
     }
     if let Some(earlier) = entry.responds_to {
-        let answered: Option<(i64, String)> =
+        let answered: Option<(i64, ByName<EvidenceStatus>)> =
             evidence::table.find(earlier).select((evidence::indicator_id, evidence::status)).first(conn).optional()?;
         match answered {
-            Some((indicator, status))
-                if indicator == entry.indicator_id && matches!(status.as_str(), "rejected" | "needs_more") => {}
+            Some((indicator, status)) if indicator == entry.indicator_id && status.get().is_sent_back() => {}
             _ => return Err(Refusal::field("responds_to", "evidence.error.responds_to").into()),
         }
     }
@@ -143,7 +144,7 @@ fn insert_entry(
             evidence::done.eq(entry.checked.done),
             evidence::measured_on.eq(entry.checked.measured_on),
             evidence::note.eq(entry.note.trim()),
-            evidence::status.eq("pending"),
+            evidence::status.eq(ByName(EvidenceStatus::Pending)),
             evidence::responds_to.eq(entry.responds_to),
             evidence::created_at.eq(now),
             evidence::updated_at.eq(now),
@@ -169,7 +170,7 @@ fn insert_entry(
                 evidence_files::original_name.eq(&upload.original_name),
                 evidence_files::uploaded_by.eq(actor.id),
                 evidence_files::uploaded_at.eq(now),
-                evidence_files::kind.eq(upload.kind.map(ProofKind::as_str)),
+                evidence_files::kind.eq(upload.kind.map(ByName)),
             ))
             .execute(conn)?;
         attached.push(json!({ "name": upload.original_name, "sha256": upload.sha256, "size": upload.size,
@@ -177,7 +178,7 @@ fn insert_entry(
     }
     let detail = json!({ "after": { "indicator_id": entry.indicator_id, "submission_id": submission_id,
         "value": reported.map(|r| r.value), "value_max": reported.and_then(|r| r.value_max), "done": entry.checked.done,
-        "measured_on": entry.checked.measured_on, "note": entry.note.trim(), "status": "pending",
+        "measured_on": entry.checked.measured_on, "note": entry.note.trim(), "status": EvidenceStatus::Pending,
         "responds_to": entry.responds_to, "files": attached } });
     audit::record(
         conn,

@@ -7,8 +7,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::by_name::ByName;
 use crate::db::project::Project;
 use crate::db::schema::{evidence, evidence_files, files, indicators, projects, reviews, submissions, users};
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::proof::ProofKind;
 
 /// One attached file as listed.
@@ -35,8 +37,8 @@ pub struct FileView {
 /// A review as listed.
 #[derive(Debug, Clone)]
 pub struct ReviewView {
-    /// `accepted`, `rejected` or `needs_more`.
-    pub decision: String,
+    /// Accepted, rejected or needs more.
+    pub decision: EvidenceStatus,
     /// The reviewer's reason.
     pub reason: Option<String>,
     /// The reviewer's name.
@@ -70,8 +72,8 @@ pub struct EvidenceView {
     pub measured_on: NaiveDate,
     /// The PI's note.
     pub note: String,
-    /// `pending`, `accepted`, `rejected`, `needs_more` or `withdrawn`.
-    pub status: String,
+    /// Where it stands in review.
+    pub status: EvidenceStatus,
     /// When it was submitted (UTC).
     pub created_at: NaiveDateTime,
     /// The evidence it answers.
@@ -83,7 +85,10 @@ pub struct EvidenceView {
 }
 
 /// A file row as listed: evidence, name, kind, size, type, hash.
-type FileRow = (i64, String, Option<String>, i64, String, String);
+type FileRow = (i64, String, Option<ByName<ProofKind>>, i64, String, String);
+
+/// A review row as listed: evidence, decision, reason, reviewer, when.
+type ReviewRow = (i64, ByName<EvidenceStatus>, Option<String>, String, NaiveDateTime);
 
 type EvidenceRow = (
     i64,
@@ -96,7 +101,7 @@ type EvidenceRow = (
     bool,
     NaiveDate,
     String,
-    String,
+    ByName<EvidenceStatus>,
     NaiveDateTime,
     Option<i64>,
 );
@@ -206,7 +211,7 @@ fn views(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EvidenceView>>
                     done,
                     measured_on,
                     note,
-                    status,
+                    status: status.get(),
                     created_at,
                     responds_to,
                     files: files.remove(&id).unwrap_or_default(),
@@ -241,7 +246,7 @@ fn files_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Ve
             name,
             size,
             content_type,
-            kind: kind.as_deref().and_then(ProofKind::parse),
+            kind: kind.map(ByName::get),
             sha256,
             reused_in: None,
         });
@@ -284,14 +289,14 @@ pub fn show_reuse(conn: &mut DbConnection, views: &mut [EvidenceView]) -> QueryR
 }
 
 fn reviews_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<ReviewView>>> {
-    let rows: Vec<(i64, String, Option<String>, String, NaiveDateTime)> = reviews::table
+    let rows: Vec<ReviewRow> = reviews::table
         .inner_join(users::table)
         .filter(reviews::evidence_id.eq_any(ids))
         .order(reviews::id.asc())
         .select((reviews::evidence_id, reviews::decision, reviews::reason, users::name, reviews::created_at))
         .load(conn)?;
     let mut by_evidence: HashMap<i64, Vec<ReviewView>> = HashMap::new();
-    for (evidence_id, decision, reason, reviewer, at) in rows {
+    for (evidence_id, ByName(decision), reason, reviewer, at) in rows {
         by_evidence.entry(evidence_id).or_default().push(ReviewView { decision, reason, reviewer, at });
     }
     Ok(by_evidence)

@@ -16,8 +16,10 @@ use crate::db::bulk::{self, EvidenceRow, IndicatorRow, MilestoneRow, NextIds, Pr
 use crate::db::institution::{self, InstitutionFields};
 use crate::db::overdue::SpanRow;
 use crate::db::{DbConnection, audit, guide, user};
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::{Indicator, Op, Period};
 use crate::domain::plan::{self, Profile, Schedule};
+use crate::domain::role::Role;
 use crate::domain::status::{self, Status};
 use crate::domain::target::{Observation, Target};
 use evidence::{class_of, evidence_for, record_baseline};
@@ -323,7 +325,7 @@ fn generate(rng: &mut StdRng, ctx: &Setting<'_>, project_id: i64, next: &mut Nex
             done: o.done,
             measured_on: o.measured_on,
             note: "示范数据",
-            status: if verified { "accepted" } else { "pending" },
+            status: if verified { EvidenceStatus::Accepted } else { EvidenceStatus::Pending },
         }));
         out.indicators.push(IndicatorRow {
             id,
@@ -385,10 +387,10 @@ fn audit_entries(g: &Generated, officer: Option<i64>, seed: u64) -> Vec<audit::A
     let mut out = vec![entry(officer, /* action */ "project.register", "project", p.id, registration)];
     for e in &g.evidence {
         let submitted = serde_json::json!({ "after": { "indicator_id": e.indicator_id, "value": e.value,
-            "value_max": e.value_max, "done": e.done, "measured_on": e.measured_on, "note": e.note, "status": "pending" } });
+            "value_max": e.value_max, "done": e.done, "measured_on": e.measured_on, "note": e.note, "status": EvidenceStatus::Pending } });
         out.push(entry(Some(e.submitted_by), /* action */ "evidence.submit", "evidence", e.id, submitted));
-        if e.status == "accepted" {
-            let reviewed = serde_json::json!({ "decision": "accepted", "after": { "status": "accepted" } });
+        if e.status == EvidenceStatus::Accepted {
+            let reviewed = serde_json::json!({ "decision": EvidenceStatus::Accepted, "after": { "status": EvidenceStatus::Accepted } });
             out.push(entry(officer, /* action */ "evidence.review", "evidence", e.id, reviewed));
         }
     }
@@ -435,7 +437,7 @@ pub fn seed(
             id: ids.user + i as i64,
             email: format!("pi{}-{}@demo.coop.example", i + 1, options.seed),
             name: format!("{}{}{}", SURNAMES[i % 16], GIVEN[(i / 16) % 16], GIVEN[(i / 256) % 16]),
-            role: "pi",
+            role: Role::Pi,
             institution_id: Some(leads[i % leads.len()]),
         })
         .collect();

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::facts::{ChangeFacts, ChangeKind, Changed, EvidenceFacts, IndicatorFacts, Kind, ProjectFacts};
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::Op;
 use crate::domain::status::{Evaluation, Status};
 use crate::domain::target::Target;
@@ -208,8 +209,8 @@ fn evidence_row(t: T, tz: Tz, target: &Target, e: &EvidenceFacts) -> EvidenceRow
     EvidenceRow {
         date: e.measured_on.to_string(),
         value,
-        status: t.get_or(&format!("report.evidence_status.{}", e.status), &e.status).to_owned(),
-        counts: e.status == "accepted",
+        status: t.get_or(&format!("report.evidence_status.{}", e.status.as_str()), e.status.as_str()).to_owned(),
+        counts: e.status == EvidenceStatus::Accepted,
         files: files.join("; "),
         note,
     }
@@ -235,8 +236,12 @@ fn indicator_row(
         (None, Some(next)) if !met => t.fmt("report.next_due", &[("date", &next.due_on)]),
         _ => String::new(),
     };
-    let pending =
-        i.evidence.iter().rev().find(|e| e.status == "pending").map(|p| evidence_row(t, tz, &i.target, p).value);
+    let pending = i
+        .evidence
+        .iter()
+        .rev()
+        .find(|e| e.status == EvidenceStatus::Pending)
+        .map(|p| evidence_row(t, tz, &i.target, p).value);
     let metric = match &i.condition {
         Some(c) if !c.trim().is_empty() => format!("{} ({})", i.metric, c.trim()),
         _ => i.metric.clone(),
@@ -410,7 +415,8 @@ pub fn project(facts: &ProjectFacts, locale: Locale) -> ProjectView {
             )
         })
         .collect();
-    let waiting = facts.indicators.iter().flat_map(|i| &i.evidence).filter(|e| e.status == "pending").count();
+    let waiting =
+        facts.indicators.iter().flat_map(|i| &i.evidence).filter(|e| e.status == EvidenceStatus::Pending).count();
     if waiting > 0 {
         missing.push(t.fmt("report.missing_review", &[("count", &waiting)]));
     }

@@ -197,7 +197,7 @@ pub async fn review(
                 Decision::parse(body.decision.trim()).ok_or(AppError::field("decision", "review.error.decision"))?;
             let review = (id, decision, body.comment.as_str());
             let review_id = app::review::decide(conn, &user, review, (&config, today), (ip.as_deref(), now))?;
-            Ok(Reviewed { review_id, status: decision.stored() })
+            Ok(Reviewed { review_id, status: decision.stored().as_str() })
         })
         .await?;
     state.deliver_mail_soon();

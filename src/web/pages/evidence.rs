@@ -15,6 +15,7 @@ use crate::app;
 use crate::app::evaluation::IndicatorReport;
 use crate::app::evidence::{EvidencePage, EvidenceView, Project};
 use crate::domain::evidence::change_from_baseline;
+use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::Op;
 use crate::domain::proof::ProofKind;
 use crate::domain::refusal::{FieldError, Refusal};
@@ -38,15 +39,14 @@ pub fn routes(r: &mut Routes<'_>) {
 /// The catalogue key naming an evidence status (or a review decision, which uses the same words).
 /// Evidence still pending on a closed project (left by a close before closing settled it) will never
 /// be reviewed, and says so.
-pub fn status_key(status: &str, project_closed: bool) -> &'static str {
+pub fn status_key(status: EvidenceStatus, project_closed: bool) -> &'static str {
     match status {
-        "pending" if project_closed => "evidence_page.status_unreviewed",
-        "pending" => "evidence_page.status_pending",
-        "accepted" => "evidence_page.status_accepted",
-        "rejected" => "evidence_page.status_rejected",
-        "needs_more" => "evidence_page.status_needs_more",
-        // The CHECK constraint admits only these and `withdrawn`.
-        _ => "evidence_page.status_withdrawn",
+        EvidenceStatus::Pending if project_closed => "evidence_page.status_unreviewed",
+        EvidenceStatus::Pending => "evidence_page.status_pending",
+        EvidenceStatus::Accepted => "evidence_page.status_accepted",
+        EvidenceStatus::Rejected => "evidence_page.status_rejected",
+        EvidenceStatus::NeedsMore => "evidence_page.status_needs_more",
+        EvidenceStatus::Withdrawn => "evidence_page.status_withdrawn",
     }
 }
 
@@ -128,8 +128,8 @@ impl EvidenceSection {
     }
 
     /// A status's (or decision's) name.
-    pub fn status(&self, status: &str) -> &'static str {
-        self.t.get(status_key(status, self.closed))
+    pub fn status(&self, status: &EvidenceStatus) -> &'static str {
+        self.t.get(status_key(*status, self.closed))
     }
 
     /// The label of a proof kind's file input.
@@ -144,7 +144,7 @@ impl EvidenceSection {
 
     /// Whether evidence may be answered with new evidence (it was sent back).
     pub fn answerable(&self, e: &EvidenceView) -> bool {
-        self.contributes && matches!(e.status.as_str(), "rejected" | "needs_more")
+        self.contributes && e.status.is_sent_back()
     }
 
     /// The size limit as the form states it.
@@ -286,8 +286,8 @@ impl ShowPage {
         value_text(self.ctx.t, &self.indicator.target, e.value, e.value_max, e.done)
     }
 
-    fn status(&self, status: &str) -> &'static str {
-        self.ctx.t.get(status_key(status, self.project.state.is_closed()))
+    fn status(&self, status: &EvidenceStatus) -> &'static str {
+        self.ctx.t.get(status_key(*status, self.project.state.is_closed()))
     }
 
     fn proof_label(&self, kind: &ProofKind) -> &'static str {

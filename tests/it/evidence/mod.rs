@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use coop_tracker::db::evidence::{self, Decision, FileUpload, NewEntry, SubmissionKind};
 use coop_tracker::db::user::User;
 use coop_tracker::domain::evidence::{Checked, Reported};
+use coop_tracker::domain::evidence_status::EvidenceStatus;
+use coop_tracker::domain::proof::ProofKind;
 use coop_tracker::domain::refusal::{Failure, Refusal};
 use coop_tracker::web::build_app;
 use diesel::prelude::*;
@@ -308,4 +310,51 @@ async fn concurrent_reports_and_reviews_all_succeed_and_keep_one_audit_chain() {
     let chain = with_conn(&st.s.app, |c| coop_tracker::db::audit::verify(c).unwrap());
     assert_eq!(chain.break_at, None);
     assert_eq!(chain.chained as i64, count(&st, "audit_log"));
+}
+
+/// A status, review decision or proof kind no value carries (written past the CHECK constraints, as
+/// a hand edit or a newer version might) makes the evidence fail to load, naming the value, instead
+/// of being shown as some other status or without the kind its file was attached as.
+#[actix_web::test]
+async fn a_stored_status_decision_or_proof_kind_no_value_carries_fails_to_load_naming_it() {
+    let st = story().await;
+    let upload = FileUpload {
+        sha256: "b".repeat(64),
+        size: 9,
+        content_type: "application/pdf".into(),
+        original_name: "检测报告.pdf".into(),
+        kind: Some(ProofKind::TestReport),
+    };
+    let ids =
+        submit(&st, &st.pi, &[NewEntry { files: vec![upload], ..entry(st.indicator_id, 5.0, "2026-05-01") }]).unwrap();
+    review(&st, &st.staff, ids[0], Decision::Reject, "检测报告未盖章").unwrap();
+    let id = ids[0];
+    with_conn(&st.s.app, |c| {
+        use diesel::connection::SimpleConnection;
+        let (_, view) = evidence::find(c, id).unwrap().unwrap();
+        assert_eq!(view.files[0].kind, Some(ProofKind::TestReport));
+        assert_eq!(view.reviews[0].decision, EvidenceStatus::Rejected);
+        let loosen = match c {
+            coop_tracker::db::DbConnection::Sqlite(_) => "PRAGMA ignore_check_constraints = ON;",
+            coop_tracker::db::DbConnection::Pg(_) => {
+                "ALTER TABLE evidence DROP CONSTRAINT evidence_status_check;
+                 ALTER TABLE reviews DROP CONSTRAINT reviews_decision_check;"
+            }
+        };
+        c.batch_execute(loosen).unwrap();
+        for (column, by_evidence, stored, said) in [
+            ("evidence.status", "id", "rejected", "unknown evidence status 'approved'"),
+            ("reviews.decision", "evidence_id", "rejected", "unknown evidence status 'approved'"),
+            ("evidence_files.kind", "evidence_id", "test_report", "unknown proof kind 'selfie'"),
+        ] {
+            let (table, name) = column.split_once('.').unwrap();
+            let set = |value: &str| format!("UPDATE {table} SET {name} = '{value}' WHERE {by_evidence} = {id};");
+            let unknown = if name == "kind" { "selfie" } else { "approved" };
+            c.batch_execute(&set(unknown)).unwrap();
+            let error = format!("{:?}", evidence::find(c, id).map(|_| ()).unwrap_err());
+            assert!(error.contains(said), "{column}: {error}");
+            c.batch_execute(&set(stored)).unwrap();
+            assert!(evidence::find(c, id).unwrap().is_some(), "{column} restored");
+        }
+    });
 }

@@ -79,7 +79,7 @@ pub struct ReviewView {
 
 impl From<evidence::ReviewView> for ReviewView {
     fn from(r: evidence::ReviewView) -> Self {
-        Self { decision: r.decision, reason: r.reason, reviewer: r.reviewer, at: r.at }
+        Self { decision: r.decision.as_str().to_owned(), reason: r.reason, reviewer: r.reviewer, at: r.at }
     }
 }
 
@@ -135,7 +135,7 @@ impl From<evidence::EvidenceView> for EvidenceView {
             done: e.done,
             measured_on: e.measured_on,
             note: e.note,
-            status: e.status,
+            status: e.status.as_str().to_owned(),
             created_at: e.created_at,
             responds_to: e.responds_to,
             files: e.files.into_iter().map(FileView::from).collect(),
