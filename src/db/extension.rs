@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::DbConnection;
 use super::audit::{self, AuditEntry};
+use super::by_name::ByName;
 use super::indicator::find_open_project;
 use super::milestone::{self, PlanRequest};
 use super::project::tracked_indicators;
@@ -15,6 +16,7 @@ use super::schema::projects;
 use crate::domain::guide::model::Op;
 use crate::domain::plan::{Profile, Schedule};
 use crate::domain::plan_shape;
+use crate::domain::project_state::ProjectState;
 use crate::domain::refusal::{Failure, FieldError, Refusal};
 
 /// Extends a project to `new_end` on `today`. Refused for a closed project, a new end not after the
@@ -79,7 +81,11 @@ pub fn extend(
             replanned.push(json!({ "indicator_id": indicator.id, "version": version, "checkpoints": checkpoints }));
         }
         diesel::update(projects::table.find(project_id))
-            .set((projects::execution_end.eq(new_end), projects::state.eq("extended"), projects::updated_at.eq(now)))
+            .set((
+                projects::execution_end.eq(new_end),
+                projects::state.eq(ByName(ProjectState::Extended)),
+                projects::updated_at.eq(now),
+            ))
             .execute(conn)?;
         let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
         super::overdue::refresh(conn, project_id, &ids)?;

@@ -16,9 +16,11 @@ use super::schema::{
 };
 use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::guide::model::Period;
+use crate::domain::plan::CheckpointKind;
 use crate::domain::project_state::ProjectState;
 use crate::domain::reminder::RuleDays;
 use crate::domain::role::Role;
+use crate::domain::status::Status;
 
 /// The settings key under which the admin page stores the rules' days.
 const RULES_KEY: &str = "reminders.rules";
@@ -180,7 +182,7 @@ pub fn unmet_checkpoints(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryRe
             .inner_join(milestones::table.on(
                 milestones::indicator_id.eq(spans::indicator_id).and(milestones::due_on.nullable().eq(spans::since)),
             ))
-            .filter(spans::status.eq("at_risk"))
+            .filter(spans::status.eq(ByName(Status::AtRisk)))
             .filter(spans::since.eq_any(dues))
             .filter(spans::valid_from.le(milestones::due_on))
             .filter(spans::valid_until.is_null().or(spans::valid_until.gt(milestones::due_on.nullable())))
@@ -195,7 +197,7 @@ pub fn unmet_checkpoints(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryRe
         let overdue = spans::table
             .inner_join(milestones::table.on(milestones::indicator_id.eq(spans::indicator_id)))
             .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
-            .filter(spans::status.eq("overdue"))
+            .filter(spans::status.eq(ByName(Status::Overdue)))
             .filter(milestones::due_on.eq_any(dues))
             .filter(spans::valid_from.le(last))
             .filter(spans::valid_until.is_null().or(spans::valid_until.gt(first)))
@@ -292,7 +294,7 @@ pub fn terms_on(conn: &mut DbConnection, dues: &[NaiveDate]) -> QueryResult<Vec<
             milestones::table
                 .inner_join(indicators::table.on(indicators::id.eq(milestones::indicator_id)))
                 .inner_join(projects::table.on(projects::id.eq(indicators::project_id)))
-                .filter(milestones::kind.eq("mid_term"))
+                .filter(milestones::kind.eq(ByName(CheckpointKind::MidTerm)))
                 .filter(milestones::due_on.eq_any(dues))
                 .filter(milestones::superseded_at.is_null())
                 .filter(projects::state.ne_all(closed_states()))
@@ -512,8 +514,8 @@ pub struct Attention {
     pub title: String,
     /// The indicator's metric.
     pub metric: String,
-    /// `overdue` or `at_risk`.
-    pub status: String,
+    /// Overdue or at risk.
+    pub status: Status,
     /// Overdue since, or at risk with a checkpoint due on.
     pub since: Option<NaiveDate>,
 }
@@ -524,7 +526,7 @@ pub fn attention(conn: &mut DbConnection, day: NaiveDate, officer: Option<i64>) 
     let mut query = spans::table
         .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
         .inner_join(indicators::table.on(indicators::id.eq(spans::indicator_id)))
-        .filter(spans::status.eq_any(["overdue", "at_risk"]))
+        .filter(spans::status.eq_any([ByName(Status::Overdue), ByName(Status::AtRisk)]))
         .filter(spans::valid_from.le(day))
         .filter(spans::valid_until.is_null().or(spans::valid_until.gt(day)))
         .filter(projects::state.ne_all(closed_states()))
@@ -535,9 +537,9 @@ pub fn attention(conn: &mut DbConnection, day: NaiveDate, officer: Option<i64>) 
         query = query.filter(projects::officer_user_id.eq(officer));
     }
     Ok(query
-        .load::<(String, String, String, String, Option<NaiveDate>)>(conn)?
+        .load::<(String, String, String, ByName<Status>, Option<NaiveDate>)>(conn)?
         .into_iter()
-        .map(|(code, title, metric, status, since)| Attention { code, title, metric, status, since })
+        .map(|(code, title, metric, ByName(status), since)| Attention { code, title, metric, status, since })
         .collect())
 }
 

@@ -12,6 +12,7 @@ use crate::app::outbox::{self, Context, Envelope, Recipient};
 use crate::db::DbConnection;
 use crate::db::reminder::{self as queries, Attention};
 use crate::domain::reminder::Audience;
+use crate::domain::status::Status;
 use crate::mail::notice::{Notice, Section};
 
 /// The most projects one digest lists; the rest are counted and left to the dashboard.
@@ -84,7 +85,7 @@ pub fn run(
 
 fn compose(context: &Context<'_>, recipient: &Recipient, rows: &[Attention], in_charge: bool) -> Notice {
     let t = recipient.locale().t();
-    let overdue = rows.iter().filter(|r| r.status == "overdue").count();
+    let overdue = rows.iter().filter(|r| r.status == Status::Overdue).count();
     let at_risk = rows.len() - overdue;
     let mut sections: Vec<Section> = Vec::new();
     let mut projects = 0;
@@ -109,7 +110,7 @@ fn compose(context: &Context<'_>, recipient: &Recipient, rows: &[Attention], in_
             continue;
         }
         let since = row.since.unwrap_or(context.today);
-        let state = if row.status == "overdue" {
+        let state = if row.status == Status::Overdue {
             t.fmt("email.notice.digest.overdue", &[("days", &(context.today - since).num_days()), ("date", &since)])
         } else {
             t.fmt("email.notice.digest.at_risk", &[("date", &since)])
