@@ -166,6 +166,8 @@ pub struct EvidencePage {
     pub checklist: Vec<(ProofKind, bool)>,
     /// Whether the user may review it now (staff, pending evidence, open project).
     pub reviewing: bool,
+    /// For a reviewer, the oldest other evidence waiting for review: where to go on after this one.
+    pub next_pending: Option<i64>,
 }
 
 /// A piece of evidence with its indicator as of `today`: not found when the user may not see its
@@ -192,7 +194,12 @@ pub fn page(
         proof::required(stored.get(&indicator.id).map_or("", String::as_str), &indicator.metric, &indicator.target);
     let checklist = required.into_iter().map(|k| (k, view.files.iter().any(|f| f.kind == Some(k)))).collect();
     let reviewing = evidence::can_review(user) && view.status == EvidenceStatus::Pending && !project.state.is_closed();
-    Ok(EvidencePage { project, evidence: view, indicator, others, checklist, reviewing })
+    let next_pending = if evidence::can_review(user) {
+        evidence::queue(conn, 0, 2)?.0.into_iter().map(|item| item.evidence_id).find(|&other| other != id)
+    } else {
+        None
+    };
+    Ok(EvidencePage { project, evidence: view, indicator, others, checklist, reviewing, next_pending })
 }
 
 /// A stored file opened to be sent.

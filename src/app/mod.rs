@@ -4,6 +4,7 @@
 //! and the API handler doing the same thing call the same function and cannot disagree.
 
 pub mod account;
+pub mod audit_detail;
 pub mod calendar;
 pub mod delivery;
 pub mod evaluation;
@@ -30,6 +31,7 @@ pub mod review_notice;
 pub mod roster;
 pub mod session;
 pub mod submission;
+pub mod todo;
 pub mod upload;
 pub mod users;
 

@@ -6,6 +6,9 @@ use chrono::NaiveDate;
 
 use super::account::User;
 use super::overdue::{OverdueItem, page_items};
+use super::todo::{self, Todo};
+use crate::config::Tracking;
+use crate::db::evidence;
 use crate::db::overdue::count_by_status;
 /// Which part of the portfolio, which statuses, and in which order a list is asked for.
 pub use crate::db::overdue::{Filter, Order};
@@ -24,29 +27,43 @@ pub enum Home {
         /// How many accounts there are.
         users: i64,
     },
-    /// Commission staff: the portfolio.
+    /// Commission staff: the portfolio, the review queue and the projects in their charge.
     Staff {
         /// How many guides.
         guides: i64,
         /// How many projects.
         projects: i64,
+        /// How much evidence waits for review.
+        waiting: i64,
+        /// The staff member's user id, for the link to the dashboard of their projects.
+        officer: i64,
+        /// Indicators of the projects in their charge by listed status (missed, overdue, at risk), today.
+        in_charge: Vec<(Status, i64)>,
     },
-    /// PIs, members and experts: their projects, as (code, title).
+    /// PIs, members and experts: their projects, as (code, title), and what they have to do next.
     Own {
         /// The user's projects.
         projects: Vec<(String, String)>,
+        /// What to do next, most pressing first (PIs and members).
+        todo: Vec<Todo>,
     },
 }
 
-/// What the home page shows `user`.
-pub fn home(conn: &mut DbConnection, user: &User) -> Result<Home, Failure> {
+/// What the home page shows `user` on `today`.
+pub fn home(conn: &mut DbConnection, user: &User, today: NaiveDate, tracking: &Tracking) -> Result<Home, Failure> {
     Ok(match user.role {
         Role::Admin => Home::Admin { users: user::count(conn)? },
         Role::Staff => {
             let (guides, projects) = portfolio::count_all(conn)?;
-            Home::Staff { guides, projects }
+            let waiting = evidence::queue(conn, 0, 1)?.1;
+            let mine = Filter { officer_user_id: Some(user.id), ..Filter::default() };
+            let in_charge = count_by_status(conn, today, &mine, &[Status::Missed, Status::Overdue, Status::AtRisk])?;
+            Home::Staff { guides, projects, waiting, officer: user.id, in_charge }
         }
-        Role::Pi | Role::Member | Role::Expert => Home::Own { projects: portfolio::list_own_projects(conn, user.id)? },
+        Role::Pi | Role::Member | Role::Expert => Home::Own {
+            projects: portfolio::list_own_projects(conn, user.id)?,
+            todo: todo::for_user(conn, user, today, tracking)?,
+        },
     })
 }
 

@@ -5,10 +5,13 @@
 
 use chrono::NaiveDateTime;
 
+use super::audit_detail::{self, FieldChange};
 use super::evaluation::{self, Loaded};
 use crate::db::DbConnection;
 use crate::db::user::{self, User};
-use crate::db::{audit, evidence, project, project_state, work_calendar};
+use crate::db::{audit, evidence, indicator, project, project_state, report_facts, work_calendar};
+
+pub use crate::db::report_facts::ProjectNames;
 use crate::domain::project_state::ProjectState;
 use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::workdays::WorkCalendar;
@@ -27,6 +30,17 @@ pub fn find(conn: &mut DbConnection, caller: &User, code: &str) -> Result<Projec
 /// The projects a user may see, by code: all for commission staff, their own for a PI or member.
 pub fn list(conn: &mut DbConnection, caller: &User) -> Result<Vec<Project>, Failure> {
     Ok(project::list_visible(conn, caller)?)
+}
+
+/// A page of the projects `caller` may see whose code or title holds `text` (all when empty), and
+/// how many match in all.
+pub fn search(
+    conn: &mut DbConnection,
+    caller: &User,
+    text: &str,
+    page: (i64, i64),
+) -> Result<(Vec<Project>, i64), Failure> {
+    Ok(project::search_visible(conn, caller, text, page)?)
 }
 
 /// A move of a project to another state, as staff ask for it.
@@ -66,8 +80,8 @@ pub struct HistoryRow {
     /// The catalogue key of the action's label (`history.<action with underscores>`); actions
     /// without one are shown as stored.
     pub label_key: String,
-    /// The details, as indented JSON.
-    pub detail: String,
+    /// What the entry changed, field by field, with ids named.
+    pub changes: Vec<FieldChange>,
 }
 
 /// One page of a project's history, newest first, and whether there is more.
@@ -78,19 +92,20 @@ fn history_rows(
     limit: i64,
 ) -> Result<(Vec<HistoryRow>, bool), Failure> {
     let (rows, more) = audit::project_history(conn, project_id, offset, limit)?;
-    let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
-    let names = user::names(conn, &ids)?;
+    let details: Vec<serde_json::Value> =
+        rows.iter().map(|row| serde_json::from_str(&row.detail).unwrap_or_default()).collect();
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
+    ids.extend(details.iter().flat_map(audit_detail::user_ids));
+    let names =
+        audit_detail::Names { users: user::names(conn, &ids)?, indicators: indicator::metrics(conn, project_id)? };
     let rows = rows
         .into_iter()
         .map(|row| HistoryRow {
             at: row.at,
-            actor: row.actor_user_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default(),
+            actor: row.actor_user_id.and_then(|id| names.users.get(&id).cloned()).unwrap_or_default(),
             label_key: format!("history.{}", row.action.replace('.', "_")),
+            changes: audit_detail::changes(&row.detail, &names),
             action: row.action,
-            // Stored details are JSON; indenting them is only for reading, so a row that is not is shown as is.
-            detail: serde_json::from_str::<serde_json::Value>(&row.detail)
-                .and_then(|v| serde_json::to_string_pretty(&v))
-                .unwrap_or(row.detail),
         })
         .collect();
     Ok((rows, more))
@@ -119,6 +134,8 @@ pub struct ProjectPage {
     pub contributes: bool,
     /// The officer in charge (项目主管): name and e-mail.
     pub officer: Option<(String, String)>,
+    /// Its particulars by name: guide, topic and direction, lead and partner institutions, PI, team.
+    pub names: ProjectNames,
     /// The latest changes, newest first.
     pub history: Vec<HistoryRow>,
     /// Whether there are older changes.
@@ -144,8 +161,9 @@ pub fn page(
         Some(id) => user::find(conn, id)?.map(|o| (o.name, o.email)),
         None => None,
     };
+    let names = report_facts::project_names(conn, &loaded.project)?;
     let (history, more_history) = history_rows(conn, loaded.project.id, 0, latest)?;
     let awaiting = evidence::awaiting_review(conn, loaded.project.id)?;
     let calendar = work_calendar::in_force(conn, configured)?;
-    Ok(ProjectPage { loaded, contributes, officer, history, more_history, awaiting, calendar })
+    Ok(ProjectPage { loaded, contributes, officer, names, history, more_history, awaiting, calendar })
 }

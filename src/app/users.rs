@@ -15,9 +15,9 @@ use crate::domain::refusal::{Failure, Refusal};
 use crate::domain::role::Role;
 use crate::i18n::Locale;
 
-/// Every account.
-pub fn list(conn: &mut DbConnection) -> Result<Vec<User>, Failure> {
-    Ok(user::list(conn)?)
+/// A page of the accounts whose name or e-mail holds `text` (all when empty), and how many match.
+pub fn search(conn: &mut DbConnection, text: &str, offset: i64, limit: i64) -> Result<(Vec<User>, i64), Failure> {
+    Ok(user::search(conn, text, offset, limit)?)
 }
 
 /// One account; `NotFound` when there is none.

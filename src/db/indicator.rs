@@ -363,3 +363,13 @@ pub fn list_revisions(conn: &mut DbConnection, indicator_id: i64) -> QueryResult
         })
         .collect()
 }
+
+/// What each of a project's indicators measures, by id (withdrawn ones included, since history names them).
+pub fn metrics(conn: &mut DbConnection, project_id: i64) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(indicators::table
+        .filter(indicators::project_id.eq(project_id))
+        .select((indicators::id, indicators::metric))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}

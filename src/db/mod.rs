@@ -48,6 +48,7 @@ pub mod report;
 pub mod report_facts;
 pub mod roster;
 pub mod schema;
+pub mod search;
 pub mod session;
 pub mod user;
 pub mod work_calendar;

@@ -94,6 +94,8 @@ pub struct Filter {
     pub lead_institution_id: Option<i64>,
     /// One PI.
     pub pi_user_id: Option<i64>,
+    /// The projects of one officer in charge (项目主管).
+    pub officer_user_id: Option<i64>,
 }
 
 /// The order of the list.
@@ -170,6 +172,11 @@ fn in_scope<'a>(as_of: NaiveDate, filter: &Filter) -> spans::BoxedQuery<'a, Back
     if let Some(id) = filter.pi_user_id {
         query = query
             .filter(spans::project_id.eq_any(projects::table.filter(projects::pi_user_id.eq(id)).select(projects::id)));
+    }
+    if let Some(id) = filter.officer_user_id {
+        query = query.filter(
+            spans::project_id.eq_any(projects::table.filter(projects::officer_user_id.eq(id)).select(projects::id)),
+        );
     }
     query
 }

@@ -220,6 +220,39 @@ pub fn list_visible(conn: &mut DbConnection, user: &User) -> QueryResult<Vec<Pro
     query.filter(projects::pi_user_id.eq(user.id).or(projects::id.eq_any(member_of))).load(conn)
 }
 
+/// A page of the projects a user may see whose code or title holds `text` (all of them when it is
+/// empty), by code, and how many match in all.
+pub fn search_visible(
+    conn: &mut DbConnection,
+    user: &User,
+    text: &str,
+    (offset, limit): (i64, i64),
+) -> QueryResult<(Vec<Project>, i64)> {
+    let pattern = super::search::containing(text.trim());
+    let sees_all = user.role.sees_portfolio();
+    let user_id = user.id;
+    let matching = || -> projects::BoxedQuery<'_, <DbConnection as Connection>::Backend> {
+        let query = projects::table
+            .filter(
+                projects::code
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(projects::title.like(pattern.clone()).escape('\\')),
+            )
+            .into_boxed();
+        if sees_all {
+            return query;
+        }
+        let member_of =
+            project_members::table.filter(project_members::user_id.eq(user_id)).select(project_members::project_id);
+        query.filter(projects::pi_user_id.eq(user_id).or(projects::id.eq_any(member_of)))
+    };
+    let total = matching().count().get_result(conn)?;
+    let page =
+        matching().order(projects::code.asc()).offset(offset).limit(limit).select(Project::as_select()).load(conn)?;
+    Ok((page, total))
+}
+
 /// A project's indicators with their current plans and verified evidence.
 pub fn tracked_indicators(conn: &mut DbConnection, project_id: i64) -> QueryResult<Vec<TrackedIndicator>> {
     let rows: Vec<IndicatorRow> = indicators::table

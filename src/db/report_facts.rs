@@ -8,10 +8,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::by_name::ByName;
 use super::project::Project;
 use super::schema::{
-    audit_log, directions, guides, indicators, institutions, project_partners, projects, regions, topics, users,
+    audit_log, directions, guides, indicators, institutions, project_members, project_partners, projects, regions,
+    topics, users,
 };
+use crate::domain::role::Role;
 
 /// The names behind a project's ids.
 #[derive(Debug, Clone)]
@@ -32,6 +35,9 @@ pub struct ProjectNames {
     pub partners: Vec<(String, Option<String>)>,
     /// The PI's name.
     pub pi: String,
+    /// The project team's members (项目组成员) by name, in the order they joined. Experts assigned
+    /// to the project are not the team and are left out.
+    pub members: Vec<String>,
     /// The officer in charge, if one is assigned.
     pub officer: Option<String>,
 }
@@ -54,6 +60,13 @@ pub fn project_names(conn: &mut DbConnection, project: &Project) -> QueryResult<
         .select((institutions::name, regions::name.nullable()))
         .load::<(String, Option<String>)>(conn)?;
     let pi = users::table.find(project.pi_user_id).select(users::name).first(conn)?;
+    let members = project_members::table
+        .inner_join(users::table)
+        .filter(project_members::project_id.eq(project.id))
+        .filter(project_members::role.eq(ByName(Role::Member)))
+        .order(project_members::id.asc())
+        .select(users::name)
+        .load(conn)?;
     let officer = match project.officer_user_id {
         Some(id) => users::table.find(id).select(users::name).first(conn).optional()?,
         None => None,
@@ -67,6 +80,7 @@ pub fn project_names(conn: &mut DbConnection, project: &Project) -> QueryResult<
         lead_institution,
         partners,
         pi,
+        members,
         officer,
     })
 }

@@ -120,6 +120,25 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
     users::table.order((users::role.asc(), users::name.asc())).select(User::as_select()).load(conn)
 }
 
+/// A page of the accounts whose name or e-mail holds `text` (every account when it is empty), in the
+/// order of [`list`], and how many match in all.
+pub fn search(conn: &mut DbConnection, text: &str, offset: i64, limit: i64) -> QueryResult<(Vec<User>, i64)> {
+    let pattern = super::search::containing(text.trim());
+    let matching = || -> users::BoxedQuery<'_, <DbConnection as Connection>::Backend> {
+        users::table
+            .filter(users::name.like(pattern.clone()).escape('\\').or(users::email.like(pattern.clone()).escape('\\')))
+            .into_boxed()
+    };
+    let total = matching().count().get_result(conn)?;
+    let page = matching()
+        .order((users::role.asc(), users::name.asc(), users::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)?;
+    Ok((page, total))
+}
+
 /// How many accounts exist.
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)

@@ -103,6 +103,6 @@ mod tests {
         let text = english.render("en").unwrap().text;
         assert!(text.contains("  Target: at least 20,000 亩\n"), "{text}");
         assert!(text.contains("  记录进展: https://t.example/indicators/7\n"), "{text}");
-        assert!(!text.contains('：'), "{text}");
+        assert!(!text.lines().filter(|line| line.starts_with("  ")).any(|line| line.contains('：')), "{text}");
     }
 }

@@ -15,7 +15,7 @@ use crate::web::state::AppState;
 pub const MAX_LIMIT: i64 = 500;
 
 /// `?as_of=YYYY-MM-DD&status=overdue,missed&year=&guide=&topic=&direction=&region=&institution=&pi=
-/// &sort=most_overdue|least_overdue&limit=N&offset=M`. Empty values count as absent, as a form with
+/// &officer=&sort=most_overdue|least_overdue&limit=N&offset=M`. Empty values count as absent, as a form with
 /// an unselected field sends them.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct PortfolioQuery {
@@ -44,6 +44,9 @@ pub struct PortfolioQuery {
     /// PI user id.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub pi: Option<i64>,
+    /// Officer in charge (项目主管): user id.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub officer: Option<i64>,
     /// A PI by exact e-mail or name, as typed in the dashboard's field (a portfolio has thousands of
     /// PIs, too many for a list); turned into `pi`. A name several PIs share is refused: use the e-mail.
     #[serde(default, deserialize_with = "empty_as_none")]
@@ -120,6 +123,7 @@ impl PortfolioQuery {
             region_id: self.region,
             lead_institution_id: self.institution,
             pi_user_id: self.pi,
+            officer_user_id: self.officer,
         };
         Ok((filter, order))
     }

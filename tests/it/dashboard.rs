@@ -208,7 +208,7 @@ async fn the_dashboard_counts_filters_pages_and_exports_what_the_api_lists() {
     let mut offset = 0;
     while offset < total {
         let page = staff.get(&format!("/dashboard?as_of=2026-01-15&limit=5&offset={offset}")).await;
-        seen += page.body.matches("<td class=\"status-").count() as i64;
+        seen += page.body.matches("<td data-label=\"状态\" class=\"status-").count() as i64;
         offset += 5;
     }
     assert_eq!(seen, total);

@@ -24,6 +24,7 @@ mod files_gc;
 mod guide_score;
 mod guides;
 mod health;
+mod home;
 mod hostile;
 mod log_secrets;
 mod migrations;

@@ -25,7 +25,9 @@ mod views;
 pub use pending::{Pending, PendingValues, pending_by_indicator};
 pub use proof_list::{proof_lists, set_proof_list};
 pub(crate) use review::withdraw;
-pub use review::{Awaiting, Decided, Decision, QueueItem, awaiting_review, decided, queue, review};
+pub use review::{
+    Awaiting, Decided, Decision, QueueItem, SentBack, awaiting_review, decided, queue, review, unanswered,
+};
 pub use stored_files::{hold_object, hold_upload_quota, is_stored, stored_hashes, uploaded_since};
 pub use submission::{FileUpload, NewEntry, SubmissionKind, Submitted, submit};
 pub use views::{

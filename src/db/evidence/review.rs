@@ -1,5 +1,6 @@
 //! Reviewing evidence: a staff decision, the queue of what awaits one, withdrawing what a closing
-//! project leaves pending, and what the notice of a decision names.
+//! project leaves pending, what the notice of a decision names, and what was sent back and is not
+//! answered yet.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -284,4 +285,47 @@ pub fn decided(conn: &mut DbConnection, review_id: i64) -> QueryResult<Decided> 
             indicators::project_id,
         ))
         .first(conn)
+}
+
+/// Evidence sent back to a project (rejected, or more asked for) that no later submission answers
+/// yet, oldest first: what a PI or member owes the reviewers.
+#[derive(Debug, Clone, Queryable)]
+pub struct SentBack {
+    /// The evidence sent back.
+    pub evidence_id: i64,
+    /// Its indicator.
+    pub indicator_id: i64,
+    /// What the indicator measures.
+    pub metric: String,
+    /// The project's code.
+    pub project_code: String,
+    /// Rejected or more asked for.
+    #[diesel(deserialize_as = ByName<EvidenceStatus>)]
+    pub status: EvidenceStatus,
+    /// When it was sent back (UTC).
+    pub at: NaiveDateTime,
+}
+
+/// The sent-back evidence of these projects that nothing answers yet.
+pub fn unanswered(conn: &mut DbConnection, project_ids: &[i64]) -> QueryResult<Vec<SentBack>> {
+    // `NOT IN` over a column with NULLs matches nothing, so only answers are selected.
+    let answered = diesel::alias!(evidence as answers);
+    let answered_ids = answered
+        .filter(answered.field(evidence::responds_to).is_not_null())
+        .select(answered.field(evidence::responds_to).assume_not_null());
+    evidence::table
+        .inner_join(indicators::table.inner_join(projects::table))
+        .filter(projects::id.eq_any(project_ids))
+        .filter(evidence::status.eq_any([ByName(EvidenceStatus::Rejected), ByName(EvidenceStatus::NeedsMore)]))
+        .filter(diesel::dsl::not(evidence::id.eq_any(answered_ids)))
+        .order(evidence::updated_at.asc())
+        .select((
+            evidence::id,
+            evidence::indicator_id,
+            indicators::metric,
+            projects::code,
+            evidence::status,
+            evidence::updated_at,
+        ))
+        .load(conn)
 }

@@ -91,6 +91,7 @@ impl DashboardPage<'_> {
             ("region", q.region),
             ("institution", q.institution),
             ("pi", q.pi),
+            ("officer", q.officer),
         ] {
             parts.extend(value.map(|v| format!("{name}={v}")));
         }

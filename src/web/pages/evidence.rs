@@ -276,12 +276,20 @@ struct ShowPage {
     checklist: Vec<(ProofKind, bool)>,
     /// The review form is shown (staff, pending, open project).
     reviewing: bool,
+    /// For a reviewer, the next evidence waiting for review.
+    next_pending: Option<i64>,
     form: ReviewForm,
     errors: FormErrors,
     message: Option<String>,
 }
 
 impl ShowPage {
+    /// Whether a file is a picture the page shows as it is (a photo of a field trial, a scanned
+    /// certificate), so that a reviewer need not download it to look.
+    fn is_picture(&self, content_type: &str) -> bool {
+        matches!(content_type, "image/png" | "image/jpeg" | "image/gif" | "image/webp")
+    }
+
     fn value(&self, e: &EvidenceView) -> String {
         value_text(self.ctx.t, &self.indicator.target, e.value, e.value_max, e.done)
     }
@@ -330,11 +338,12 @@ pub async fn show_page(
     (errors, message): (Vec<FieldError>, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let (user, today, tracking) = (current.user.clone(), state.today(), state.config.tracking);
-    let EvidencePage { project, evidence, indicator, others, checklist, reviewing } =
+    let EvidencePage { project, evidence, indicator, others, checklist, reviewing, next_pending } =
         state.db(move |conn| Ok(app::evidence::page(conn, &user, id, today, &tracking)?)).await?;
     let page = ShowPage {
         ctx: PageCtx::new(req, Some(current)),
         reviewing,
+        next_pending,
         project,
         evidence,
         indicator,

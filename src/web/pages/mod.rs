@@ -20,6 +20,7 @@ pub mod projects;
 mod reports;
 mod review;
 mod roster;
+mod search_list;
 mod session;
 
 use crate::web::route_table::Routes;

@@ -8,9 +8,11 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::history::{self, HistoryLine};
+use super::search_list::{Paging, SearchQuery};
 use super::{project_form, roster};
 use crate::app::evaluation::{IndicatorReport, report};
-use crate::app::projects::{self, Awaiting, HistoryRow, Project, ProjectPage, StateMove};
+use crate::app::projects::{self, Awaiting, Project, ProjectNames, ProjectPage, StateMove};
 use crate::domain::guide::model::Op;
 use crate::domain::guide::model::Period;
 use crate::domain::project_state::ProjectState;
@@ -100,6 +102,7 @@ const LATEST_HISTORY: i64 = 20;
 struct ListPage {
     ctx: PageCtx,
     projects: Vec<Project>,
+    paging: Paging,
 }
 
 impl ListPage {
@@ -138,6 +141,8 @@ struct ShowPage {
     manages: bool,
     /// The officer in charge (项目主管): name and e-mail.
     officer: Option<(String, String)>,
+    /// The project's particulars by name.
+    names: ProjectNames,
     /// The states it may move to: value and catalogue key.
     next_states: Vec<(&'static str, &'static str)>,
     /// The state form as submitted, to show it again with its error.
@@ -152,7 +157,7 @@ struct ShowPage {
     /// Whether the viewer reports progress on it (its PI or a member).
     contributes: bool,
     /// The latest changes, newest first.
-    history: Vec<HistoryRow>,
+    history: Vec<HistoryLine>,
     /// Whether there are older changes.
     more_history: bool,
     /// The overview and timeline charts as SVG (text escaped by the drawing).
@@ -183,10 +188,11 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
+    query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let user = current.user.clone();
-    let projects = state.db(move |conn| Ok(projects::list(conn, &user)?)).await?;
-    render(&ListPage { ctx: PageCtx::new(&req, Some(&current)), projects })
+    let (user, text, (_, rows)) = (current.user.clone(), query.q.clone(), query.page());
+    let (projects, total) = state.db(move |conn| Ok(projects::search(conn, &user, &text, rows)?)).await?;
+    render(&ListPage { ctx: PageCtx::new(&req, Some(&current)), projects, paging: Paging::new(&query, total) })
 }
 
 /// `GET /projects/{code}`: 404 for a project the user may not see.
@@ -253,12 +259,13 @@ async fn show_page(
     (status, state_form, state_error): (StatusCode, StateForm, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let (user, configured) = (current.user.clone(), state.config.reminders.calendar.clone());
-    let ProjectPage { loaded, contributes, officer, history, more_history, awaiting, calendar } =
+    let ProjectPage { loaded, contributes, officer, names, history, more_history, awaiting, calendar } =
         state.db(move |conn| Ok(projects::page(conn, &user, &code, LATEST_HISTORY, &configured)?)).await?;
     let report = report(loaded, as_of, &state.config.tracking);
     let percent = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
     let project_state = report.project.state;
     let ctx = PageCtx::new(req, Some(current));
+    let history = history::lines(ctx.t, history);
     let period = Period { start: report.project.execution_start, end: report.project.execution_end };
     let overview = figures::overview_chart(
         report.indicators.iter().map(|i| (i.metric.as_str(), i.acceptance.progress, i.evaluation.status)),
@@ -275,6 +282,7 @@ async fn show_page(
         state: project_state.label_key(),
         manages: current.user.role.sees_portfolio(),
         officer,
+        names,
         next_states: project_state.next().iter().map(|s| (s.as_str(), s.label_key())).collect(),
         state_form,
         state_error,

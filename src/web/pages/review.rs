@@ -1,14 +1,17 @@
 //! The review queue (待审核) and the staff's review of one piece of evidence: pending evidence oldest
-//! first, and after each decision on to the next item, so a reviewer works through the queue.
+//! first; after each decision the item shows it, with a link on to the next, so a reviewer works
+//! through the queue.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
+use chrono::NaiveDateTime;
 
 use super::history::PageQuery;
 use crate::app;
 use crate::app::review::{Decision, QueueItem};
 use crate::domain::refusal::{FieldError, Refusal};
+use crate::i18n::format;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
@@ -33,11 +36,18 @@ struct QueuePage {
     total: i64,
     page: i64,
     pages: i64,
+    /// Now (UTC), to say how long each item has waited.
+    now: NaiveDateTime,
 }
 
 impl QueuePage {
     fn total_text(&self) -> String {
         self.ctx.t.fmt("review_page.total", &[("total", &self.total)])
+    }
+
+    /// Whole days since the item was submitted.
+    fn waiting(&self, item: &QueueItem) -> String {
+        format::days(self.ctx.t, (self.now - item.created_at).num_days().max(0))
     }
 }
 
@@ -52,11 +62,11 @@ pub async fn queue(
     let (items, total) =
         state.db(move |conn| Ok(app::review::queue(conn, &user, (page - 1) * PER_PAGE, PER_PAGE)?)).await?;
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    render(&QueuePage { ctx: PageCtx::new(&req, Some(&current)), items, total, page, pages })
+    render(&QueuePage { ctx: PageCtx::new(&req, Some(&current)), items, total, page, pages, now: state.clock.now() })
 }
 
-/// `POST /evidence/{id}/review`: records the decision and goes on to the oldest pending item (or the
-/// empty queue); the evidence page again with the problem when refused.
+/// `POST /evidence/{id}/review`: records the decision and shows the item with it, with a link on to
+/// the oldest item still waiting; the evidence page again with the problem when refused.
 pub async fn review(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -74,15 +84,15 @@ pub async fn review(
             app::review::reviewable(conn, &user, id)?;
             let decision = decision.ok_or(AppError::field("decision", "review_page.decision_missing"))?;
             app::review::decide(conn, &user, (id, decision, &comment), (&config, today), (ip.as_deref(), now))?;
-            Ok(app::review::queue(conn, &user, 0, 1)?.0.first().map(|item| item.evidence_id))
+            Ok(())
         })
         .await;
     if result.is_ok() {
         state.deliver_mail_soon();
     }
     let (status, errors, message) = match result {
-        Ok(Some(next)) => return Ok(see_other(&format!("/evidence/{next}?done=reviewed"))),
-        Ok(None) => return Ok(see_other("/review?done=reviewed")),
+        // The reviewed item itself, with its decision; the page links on to the next one.
+        Ok(()) => return Ok(see_other(&format!("/evidence/{id}?done=reviewed"))),
         Err(AppError::Refused(Refusal::Validation(errors))) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
         Err(error @ AppError::Refused(Refusal::Conflict(_))) => {
             (error.status_code(), Vec::<FieldError>::new(), Some(error.message(PageCtx::new(&req, Some(&current)).t)))

@@ -56,8 +56,8 @@ async fn a_pi_logs_evidence_with_a_file_and_staff_accept_it_in_chromium() {
     let Ok(accept) = accept else { panic!("{}", staff.source().await.unwrap()) };
     accept.click().await.unwrap();
     staff.find(Locator::Css("form[action$='/review'] button[type=submit]")).await.unwrap().click().await.unwrap();
-    // With the queue empty the review leads back to it; waiting for it keeps the next load from racing the post.
-    staff.wait().for_element(Locator::Id("queue-total")).await.unwrap();
+    // The review shows the item with its decision; waiting for it keeps the next load from racing the post.
+    staff.wait().for_element(Locator::Css("#evidence-status.evidence-accepted")).await.unwrap();
     staff.goto(&format!("{base}/indicators/{indicator_id}")).await.unwrap();
     let row = staff.wait().for_element(Locator::Css("#evidence tbody tr")).await;
     let Ok(row) = row else { panic!("{}", staff.source().await.unwrap()) };

@@ -2,6 +2,7 @@
 //! Skipped, with a message, where chromedriver is not installed (`.ci/run` installs it).
 
 pub(crate) mod evidence;
+pub(crate) mod phone;
 pub(crate) mod relative;
 pub(crate) mod reminders;
 pub(crate) mod reports;
@@ -123,6 +124,8 @@ async fn log_in_see_the_home_page_and_log_out_in_chromium() {
     std::fs::write(&shot, &screenshot).unwrap();
     assert!(screenshot.len() > 10_000, "a rendered page, not a blank one");
 
+    // Logging out sits in the account menu, folded until opened.
+    client.find(Locator::Css(".account summary")).await.unwrap().click().await.unwrap();
     client.find(Locator::Id("logout")).await.unwrap().click().await.unwrap();
     client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
     let source = client.source().await.unwrap();

@@ -124,7 +124,10 @@ async fn a_value_logged_with_a_pdf_is_rejected_answered_and_accepted() {
 
     let rejected = staff.post(&review, &[("decision", "reject"), ("comment", "检测报告缺少盖章")]).await;
     assert_eq!(rejected.status, StatusCode::SEE_OTHER, "{}", rejected.body);
-    assert_eq!(rejected.location(), "/review?done=reviewed", "the queue is empty now");
+    assert_eq!(rejected.location(), format!("/evidence/{first}?done=reviewed"), "the reviewed item, with its decision");
+    let decided = staff.get(rejected.location()).await;
+    assert!(decided.body.contains("审核已记录") && decided.body.contains("已退回"), "{}", decided.body);
+    assert!(!decided.body.contains("id=\"next-pending\""), "nothing else waits");
     let again = staff.post(&review, &[("decision", "accept"), ("comment", "")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "reviewed once");
     assert!(again.body.contains("这条佐证已经审核过了"));
@@ -159,7 +162,7 @@ async fn a_value_logged_with_a_pdf_is_rejected_answered_and_accepted() {
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     assert_eq!(status_of(&body(&api.get(&report_path).await), accuracy), "achieved");
     let project = pi.get(&format!("/projects/{CODE}")).await;
-    assert!(project.body.contains("<td>97 %"), "the verified value");
+    assert!(project.body.contains("<td data-label=\"已核实\">97 %"), "the verified value");
     assert!(!project.body.contains("待审核 97"), "nothing pending any more");
     assert!(pi.get(&format!("/indicators/{accuracy}")).await.body.contains("已通过"));
 
@@ -167,6 +170,10 @@ async fn a_value_logged_with_a_pdf_is_rejected_answered_and_accepted() {
         assert!(page.contains("data-action=\"evidence.submit\">提交进展"), "history lists submissions");
         assert!(page.contains("data-action=\"evidence.review\">审核佐证"), "and reviews");
         assert!(page.contains("data-action=\"project.register\">登记项目"));
+        // Each entry in words: the decision and its reason, not the stored JSON.
+        assert!(page.contains("<span class=\"muted\">状态</span> <del>待审核</del> → 已退回"), "{page}");
+        assert!(page.contains("<span class=\"muted\">理由</span> 检测报告缺少盖章"), "{page}");
+        assert!(!page.contains("{&quot;") && !page.contains("\"after\""), "no raw detail: {page}");
     }
 }
 

@@ -158,7 +158,7 @@ async fn the_dashboard_its_exports_the_forecast_and_the_chart_read_a_relative_ta
     let mut staff = Browser::new(&service);
     staff.login("staff@example.org").await;
     let page = staff.get("/dashboard?as_of=2026-01-15").await;
-    assert!(page.body.contains("<td>105 吨（较基线 +5.0 %）</td>"), "{}", page.body);
+    assert!(page.body.contains("<td data-label=\"已核实\">105 吨（较基线 +5.0 %）</td>"), "{}", page.body);
 
     // The export carries the same figures, each a number in its own column.
     let csv = staff.get("/dashboard/export.csv?as_of=2026-01-15").await;
@@ -189,7 +189,11 @@ async fn the_dashboard_its_exports_the_forecast_and_the_chart_read_a_relative_ta
     let at_end = row["forecast"]["at_end"].as_f64().unwrap();
     assert!((at_end - 5.0).abs() < 1e-9, "the forecast is the change, as `current` is: {row}");
     let project = staff.get(&format!("/projects/{CODE}?as_of=2026-12-01")).await;
-    assert!(project.body.contains("<td>较基线 +5.0 %"), "the forecast column says what its % is: {}", project.body);
+    assert!(
+        project.body.contains("<td data-label=\"按进度预计到期末\">较基线 +5.0 %"),
+        "the forecast column says what its % is: {}",
+        project.body
+    );
     let indicator = staff.get(&format!("/indicators/{id}?as_of=2026-12-01")).await;
     assert!(indicator.body.contains(">\n较基线变化 %\n</text>"), "the chart's value axis: {}", indicator.body);
     assert!(indicator.body.contains("预测 5%"), "the chart's forecast is the change, not 105: {}", indicator.body);

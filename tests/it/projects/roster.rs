@@ -262,7 +262,13 @@ async fn an_excel_roster_with_date_cells_is_checked_then_confirmed_on_the_web_pa
     let bad =
         staff.post_multipart("/projects/import/check", &[], &[("file", "bad.csv", &fixture("bad-rows.csv"))]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("<td>5</td><td>资助经费（万元）</td><td>“一百”不是数字。</td>"), "{}", bad.body);
+    assert!(
+        bad.body.contains(
+            "<td data-label=\"行\">5</td><td data-label=\"列\">资助经费（万元）</td><td data-label=\"问题\">“一百”不是数字。</td>"
+        ),
+        "{}",
+        bad.body
+    );
     assert!(!bad.body.contains("confirm-import"), "no confirm step for a bad roster");
     let gbk = staff
         .post_multipart("/projects/import/check", &[], &[("file", "gbk.csv", &[0xCF, 0xEE, 0xC4, 0xBF, b'\n'])])

@@ -259,7 +259,7 @@ async fn staff_see_dead_letters_and_put_one_back_in_the_queue() {
 
     let history = staff.get(&format!("/admin/outbox/{dead}")).await;
     assert_eq!(history.status, StatusCode::OK);
-    assert!(history.body.contains("<td><code>test</code></td>"), "{}", history.body);
+    assert!(history.body.contains("<td data-label=\"发送程序\"><code>test</code></td>"), "{}", history.body);
     assert!(history.body.contains("2026-11-22 10:00"));
     assert!(!history.body.contains("BODY-SECRET-9f2"), "bodies are never shown");
 

@@ -14,6 +14,7 @@ use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{FormErrors, PageCtx, render, render_with, see_other};
+use crate::web::pages::search_list::{Paging, SearchQuery};
 use crate::web::state::AppState;
 
 #[derive(Template)]
@@ -21,6 +22,7 @@ use crate::web::state::AppState;
 struct UsersPage {
     ctx: PageCtx,
     users: Vec<User>,
+    paging: Paging,
 }
 
 #[derive(Template)]
@@ -123,10 +125,12 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
+    query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     current.require(&[Role::Admin])?;
-    let users = state.db(|conn| Ok(users::list(conn)?)).await?;
-    render(&UsersPage { ctx: PageCtx::new(&req, Some(&current)), users })
+    let (text, (_, (offset, limit))) = (query.q.clone(), query.page());
+    let (users, total) = state.db(move |conn| Ok(users::search(conn, &text, offset, limit)?)).await?;
+    render(&UsersPage { ctx: PageCtx::new(&req, Some(&current)), users, paging: Paging::new(&query, total) })
 }
 
 /// `GET /admin/users/new`.
