@@ -6,7 +6,8 @@ a running server, for example `COOP_BIND=127.0.0.1:8099 coop-tracker --data-dir 
 
     scripts/screenshots.py --base http://127.0.0.1:8099 --out docs/screenshots
 
-Each page is captured whole (not only the first screen), as `<role>-<page>-<width>.png`. Pages are
+Each page is captured down to --max-height px (not only the first screen), as
+`<role>-<page>-<width>.png`. Pages are
 found from the demo's data (the PI's first project and indicator, the first item in the review
 queue), so the script works on any seeded demo. The exit status is 1 if a page answered with an
 error or is wider than the window (a phone user would have to scroll sideways).
@@ -74,11 +75,15 @@ class WebDriver:
         key = next(iter(element.values()))
         self.command("POST", f"/element/{key}/click", {})
 
-    def full_page_png(self):
-        """The whole page, through the DevTools protocol (WebDriver's own screenshot is one screen)."""
+    def full_page_png(self, max_height):
+        """The page down to `max_height` px, through the DevTools protocol (WebDriver's own
+        screenshot is one screen)."""
+        width, height = self.script(
+            "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
         shot = self.command("POST", "/goog/cdp/execute", {
             "cmd": "Page.captureScreenshot",
-            "params": {"format": "png", "captureBeyondViewport": True},
+            "params": {"format": "png", "captureBeyondViewport": True,
+                       "clip": {"x": 0, "y": 0, "width": width, "height": min(height, max_height), "scale": 1}},
         })
         return base64.b64decode(shot["data"])
 
@@ -140,7 +145,7 @@ def pages_for(driver, base, role):
     driver.goto(f"{base}/review")
     evidence = first_link(driver, r"/evidence/\d+")
     driver.goto(f"{base}/projects")
-    project = first_link(driver, r"/projects/(?!new$)[^/]+")
+    project = first_link(driver, r"/projects/(?!new$|import$)[^/]+")
     pages = [("home", "/"), ("dashboard", "/dashboard"), ("review", "/review"), ("projects", "/projects")]
     if evidence:
         pages.append(("evidence", evidence))
@@ -150,7 +155,7 @@ def pages_for(driver, base, role):
     return pages
 
 
-def capture(driver, base, out, role, name, path, width):
+def capture(driver, base, out, role, name, path, width, max_height):
     driver.resize(width, 900)
     driver.goto(base + path)
     state = driver.script(
@@ -158,7 +163,7 @@ def capture(driver, base, out, role, name, path, width):
         " window: window.innerWidth, error: !!document.querySelector('.error-page')}")
     file = os.path.join(out, f"{role}-{name}-{width}.png")
     with open(file, "wb") as png:
-        png.write(driver.full_page_png())
+        png.write(driver.full_page_png(max_height))
     problems = []
     if state["error"]:
         problems.append("error page")
@@ -172,6 +177,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8099")
     parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--max-height", type=int, default=2400, help="cut long pages at this many px")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     process, port = start_chromedriver()
@@ -182,7 +188,7 @@ def main():
             log_in(driver, args.base, email)
             for name, path in pages_for(driver, args.base, role):
                 for width in WIDTHS:
-                    ok &= capture(driver, args.base, args.out, role, name, path, width)
+                    ok &= capture(driver, args.base, args.out, role, name, path, width, args.max_height)
     finally:
         driver.quit()
         process.kill()
