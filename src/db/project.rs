@@ -228,16 +228,17 @@ pub fn search_visible(
     text: &str,
     (offset, limit): (i64, i64),
 ) -> QueryResult<(Vec<Project>, i64)> {
-    let pattern = super::search::containing(text.trim());
+    use super::search::{containing, lower};
+    let pattern = containing(text.trim());
     let sees_all = user.role.sees_portfolio();
     let user_id = user.id;
     let matching = || -> projects::BoxedQuery<'_, <DbConnection as Connection>::Backend> {
         let query = projects::table
             .filter(
-                projects::code
+                lower(projects::code)
                     .like(pattern.clone())
                     .escape('\\')
-                    .or(projects::title.like(pattern.clone()).escape('\\')),
+                    .or(lower(projects::title).like(pattern.clone()).escape('\\')),
             )
             .into_boxed();
         if sees_all {

@@ -123,10 +123,16 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
 /// A page of the accounts whose name or e-mail holds `text` (every account when it is empty), in the
 /// order of [`list`], and how many match in all.
 pub fn search(conn: &mut DbConnection, text: &str, offset: i64, limit: i64) -> QueryResult<(Vec<User>, i64)> {
-    let pattern = super::search::containing(text.trim());
+    use super::search::{containing, lower};
+    let pattern = containing(text.trim());
     let matching = || -> users::BoxedQuery<'_, <DbConnection as Connection>::Backend> {
         users::table
-            .filter(users::name.like(pattern.clone()).escape('\\').or(users::email.like(pattern.clone()).escape('\\')))
+            .filter(
+                lower(users::name)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(users::email).like(pattern.clone()).escape('\\')),
+            )
             .into_boxed()
     };
     let total = matching().count().get_result(conn)?;

@@ -202,7 +202,7 @@ async fn long_lists_are_searched_and_paged() {
 
     let mut pi = Browser::new(&service);
     pi.login("pi@example.org").await;
-    for (q, expected) in [("KJ-2024", 1), ("合成生物", 1), ("没有这个项目", 0)] {
+    for (q, expected) in [("KJ-2024", 1), ("kj-2024", 1), ("合成生物", 1), ("没有这个项目", 0)] {
         let list = pi.get(&format!("/projects?q={}", urlencoding(q))).await;
         assert_eq!(list.status, StatusCode::OK);
         assert_eq!(list.body.matches(&format!("<a href=\"/projects/{CODE}\">")).count(), expected, "{q}");
