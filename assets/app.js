@@ -47,3 +47,36 @@ document.addEventListener("input", (event) => {
     showChosen();
   }
 }
+// The dashboard's PI and institution fields suggest names as they are typed, from
+// /dashboard/suggest/…; without this file the typed text, whole or in part, is searched for as it is.
+for (const input of document.querySelectorAll("input[data-suggest]")) {
+  const list = document.getElementById(input.getAttribute("list"));
+  let timer;
+  let asked = "";
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const text = input.value.trim();
+      if (!text || text === asked) return;
+      asked = text;
+      try {
+        const response = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(text)}`, {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        if (!response.ok || asked !== text) return;
+        const found = await response.json();
+        list.replaceChildren(
+          ...found.map(({ value, label }) => {
+            const option = document.createElement("option");
+            option.value = value;
+            if (label !== value) option.label = label;
+            return option;
+          }),
+        );
+      } catch {
+        // Suggestions are a help only; the field still searches for what is typed.
+      }
+    }, 200);
+  });
+}

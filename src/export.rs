@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::domain::refusal::Failure;
+use crate::domain::target::rounded;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,9 +21,9 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// A number, or an empty cell.
+    /// A number at the precision the pages write it (see [`rounded`]), or an empty cell.
     pub fn number(value: Option<f64>) -> Cell {
-        value.filter(|v| v.is_finite()).map_or(Cell::Empty, Cell::Number)
+        value.filter(|v| v.is_finite()).map_or(Cell::Empty, |v| Cell::Number(rounded(v)))
     }
 
     fn text(&self) -> String {
@@ -106,8 +107,27 @@ impl Table {
             }
         }
         sheet.set_freeze_panes(3, 0)?;
-        sheet.autofit();
+        for (col, width) in self.column_widths().into_iter().enumerate() {
+            sheet.set_column_width(col as u16, width)?;
+        }
         workbook.save_to_buffer()
+    }
+
+    /// Each column's width in Excel's units (the width of a Latin digit), from its heading and cells
+    /// as written: a Chinese character takes two, which Excel's own measure of a string's length
+    /// would not know, leaving Chinese columns half as wide as their text. Capped so that one long
+    /// title does not push the others off screen.
+    fn column_widths(&self) -> Vec<f64> {
+        const MIN: f64 = 6.0;
+        const MAX: f64 = 60.0;
+        let width = |text: &str| unicode_width::UnicodeWidthStr::width(text) as f64;
+        (0..self.headers.len())
+            .map(|col| {
+                let cells = self.rows.iter().filter_map(|row| row.get(col)).map(|cell| width(&cell.text()));
+                let widest = cells.fold(width(&self.headers[col]), f64::max);
+                (widest * 1.1 + 2.0).clamp(MIN, MAX)
+            })
+            .collect()
     }
 }
 
@@ -126,6 +146,11 @@ mod tests {
                     Cell::Date(NaiveDate::from_ymd_opt(2026, 1, 10).unwrap()),
                 ],
                 vec![Cell::Text("XJ-01, \"甲\"".into()), Cell::Empty, Cell::number(Some(f64::NAN))],
+                vec![
+                    Cell::Text("长名称的承担单位：中国科学院上海生命科学研究院".into()),
+                    Cell::number(Some(9.19186046511628)),
+                    Cell::Empty,
+                ],
             ],
         }
     }
@@ -152,5 +177,14 @@ mod tests {
         assert_eq!(range.get_value((3, 1)), Some(&Data::Float(20000.0)));
         assert!(matches!(range.get_value((3, 2)), Some(Data::DateTime(_))));
         assert_eq!(range.get_value((4, 1)), Some(&Data::Empty));
+        assert_eq!(range.get_value((5, 1)), Some(&Data::Float(9.19)), "rounded as the pages write it");
+    }
+
+    #[test]
+    fn chinese_columns_are_as_wide_as_their_text() {
+        let widths = table().column_widths();
+        // 23 characters, each two columns wide.
+        assert!(widths[0] > 45.0 && widths[0] < 60.0, "{widths:?}");
+        assert!(widths[2] >= 10.0 && widths[2] < 16.0, "a date column fits a date: {widths:?}");
     }
 }

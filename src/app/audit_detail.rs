@@ -73,9 +73,11 @@ pub fn user_ids(detail: &Value) -> Vec<i64> {
 
 /// The fields an entry changed, by field name: for a detail with `before` and `after`, each field
 /// whose value differs; then any other field of the detail as set by the entry. A detail that
-/// is not a JSON object is one text field (`detail`), so nothing stored is ever hidden.
-pub fn changes(detail: &str, names: &Names) -> Vec<FieldChange> {
-    let Ok(Value::Object(object)) = serde_json::from_str::<Value>(detail) else {
+/// is not a JSON object is one text field (`detail`), so nothing stored is ever hidden. `parsed` is
+/// `detail` as read once by the caller (which also looks for the users it names), `None` when it is
+/// not JSON.
+pub fn changes(detail: &str, parsed: Option<&Value>, names: &Names) -> Vec<FieldChange> {
+    let Some(Value::Object(object)) = parsed else {
         return vec![FieldChange { field: "detail".into(), before: None, after: Some(Shown::Text(detail.to_owned())) }];
     };
     let (before, after) = (object.get("before"), object.get("after"));
@@ -104,7 +106,7 @@ pub fn changes(detail: &str, names: &Names) -> Vec<FieldChange> {
         let field = if after.and_then(target).is_some() { "target" } else { "change" };
         found.push(FieldChange { field: field.into(), before: before.map(shown), after: after.map(shown) });
     }
-    for (field, value) in &object {
+    for (field, value) in object {
         if field == "before" || field == "after" || set_after.contains_key(field) {
             continue;
         }
@@ -190,6 +192,11 @@ fn shown(value: &Value) -> Shown {
 mod tests {
     use super::*;
 
+    /// The changes of a stored detail, read as the history reads it.
+    fn read(detail: &str) -> Vec<FieldChange> {
+        changes(detail, serde_json::from_str(detail).ok().as_ref(), &names())
+    }
+
     fn names() -> Names {
         Names {
             users: HashMap::from([(3, "张敏".to_owned()), (7, "李伟".to_owned())]),
@@ -202,7 +209,7 @@ mod tests {
         let detail =
             r#"{"before":{"officer_user_id":3,"state":"active"},"after":{"officer_user_id":7,"state":"active"}}"#;
         assert_eq!(
-            changes(detail, &names()),
+            read(detail),
             vec![FieldChange {
                 field: "officer".into(),
                 before: Some(Shown::Text("张敏".into())),
@@ -214,7 +221,7 @@ mod tests {
     #[test]
     fn fields_beside_before_and_after_are_what_the_entry_set() {
         let detail = r#"{"after":{"status":"rejected","reason":"缺少盖章"},"decision":"rejected","indicator_id":12,"review_id":5}"#;
-        let found = changes(detail, &names());
+        let found = read(detail);
         let fields: Vec<&str> = found.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["reason", "status", "decision", "indicator"], "{found:?}");
         assert_eq!(found[3].after, Some(Shown::Text("发酵产量预测精度".into())));
@@ -225,7 +232,7 @@ mod tests {
     fn a_state_change_is_one_change_and_a_target_reads_as_one() {
         let detail = r#"{"before":"active","after":"extended","note":"设备延期到货"}"#;
         assert_eq!(
-            changes(detail, &names()),
+            read(detail),
             vec![
                 FieldChange {
                     field: "change".into(),
@@ -253,7 +260,7 @@ mod tests {
             class: crate::domain::target::IndicatorClass::Technical,
         })
         .unwrap();
-        let added = changes(&format!(r#"{{"metric":"新品种","after":{target}}}"#), &names());
+        let added = read(&format!(r#"{{"metric":"新品种","after":{target}}}"#));
         assert_eq!(added[0].field, "target", "{added:?}");
         assert!(matches!(added[0].after, Some(Shown::Target(_))), "{added:?}");
     }
@@ -261,7 +268,7 @@ mod tests {
     #[test]
     fn periods_lists_and_what_is_not_json_read_as_people_read_them() {
         let detail = r#"{"after":{"execution":["2024-12-01","2026-11-30"],"indicators":[{},{}],"funding_yuan":690000,"done":true,"member_ids":[7]}}"#;
-        let found = changes(detail, &names());
+        let found = read(detail);
         let value = |field: &str| found.iter().find(|c| c.field == field).and_then(|c| c.after.clone());
         assert_eq!(value("execution"), Some(Shown::Text("2024-12-01 – 2026-11-30".into())));
         assert_eq!(value("indicators"), Some(Shown::Count(2)));
@@ -269,7 +276,7 @@ mod tests {
         assert_eq!(value("done"), Some(Shown::Flag(true)));
         assert_eq!(value("members"), Some(Shown::Names(vec!["李伟".into()])));
         assert_eq!(
-            changes("not json", &names()),
+            read("not json"),
             vec![FieldChange { field: "detail".into(), before: None, after: Some(Shown::Text("not json".into())) }]
         );
     }

@@ -92,19 +92,21 @@ fn history_rows(
     limit: i64,
 ) -> Result<(Vec<HistoryRow>, bool), Failure> {
     let (rows, more) = audit::project_history(conn, project_id, offset, limit)?;
-    let details: Vec<serde_json::Value> =
-        rows.iter().map(|row| serde_json::from_str(&row.detail).unwrap_or_default()).collect();
+    // Each detail is parsed once, for the users it names and then for its changes.
+    let details: Vec<Option<serde_json::Value>> =
+        rows.iter().map(|row| serde_json::from_str(&row.detail).ok()).collect();
     let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_user_id).collect();
-    ids.extend(details.iter().flat_map(audit_detail::user_ids));
+    ids.extend(details.iter().flatten().flat_map(audit_detail::user_ids));
     let names =
         audit_detail::Names { users: user::names(conn, &ids)?, indicators: indicator::metrics(conn, project_id)? };
     let rows = rows
         .into_iter()
-        .map(|row| HistoryRow {
+        .zip(details)
+        .map(|(row, detail)| HistoryRow {
             at: row.at,
             actor: row.actor_user_id.and_then(|id| names.users.get(&id).cloned()).unwrap_or_default(),
             label_key: format!("history.{}", row.action.replace('.', "_")),
-            changes: audit_detail::changes(&row.detail, &names),
+            changes: audit_detail::changes(&row.detail, detail.as_ref(), &names),
             action: row.action,
         })
         .collect();

@@ -9,8 +9,10 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::project::tracked_indicators_by_id;
 use super::schema::{
-    directions, guides, indicator_status_spans as spans, indicators, project_partners, projects, settings, topics,
+    directions, guides, indicator_status_spans as spans, indicators, institutions, project_partners, projects,
+    settings, topics, users,
 };
+use super::search::{containing, lower};
 use crate::domain::guide::model::Period;
 use crate::domain::status::{DEFAULT_WARNING_DAYS, Status, timeline};
 
@@ -92,8 +94,12 @@ pub struct Filter {
     pub region_id: Option<i64>,
     /// One lead institution.
     pub lead_institution_id: Option<i64>,
+    /// One lead institution by its name or a part of it, whatever the case.
+    pub institution_text: Option<String>,
     /// One PI.
     pub pi_user_id: Option<i64>,
+    /// PIs by a part of their name or e-mail, whatever the case.
+    pub pi_text: Option<String>,
     /// The projects of one officer in charge (项目主管).
     pub officer_user_id: Option<i64>,
 }
@@ -121,7 +127,9 @@ pub struct Listed {
     pub since: Option<NaiveDate>,
 }
 
-/// The spans holding `as_of` that match the filter's projects (not its statuses).
+/// The spans holding `as_of` that match the filter's projects (not its statuses). Each part of the
+/// scope is its own `IN (SELECT …)` on the span's project, which the planner answers from the
+/// projects' indexes.
 fn in_scope<'a>(as_of: NaiveDate, filter: &Filter) -> spans::BoxedQuery<'a, Backend> {
     let mut query = spans::table
         .filter(spans::valid_from.le(as_of))
@@ -169,9 +177,32 @@ fn in_scope<'a>(as_of: NaiveDate, filter: &Filter) -> spans::BoxedQuery<'a, Back
             spans::project_id.eq_any(projects::table.filter(projects::lead_institution_id.eq(id)).select(projects::id)),
         );
     }
+    if let Some(text) = &filter.institution_text {
+        let named = institutions::table
+            .filter(lower(institutions::name).like(containing(text)).escape('\\'))
+            .select(institutions::id);
+        query = query.filter(
+            spans::project_id
+                .eq_any(projects::table.filter(projects::lead_institution_id.eq_any(named)).select(projects::id)),
+        );
+    }
     if let Some(id) = filter.pi_user_id {
         query = query
             .filter(spans::project_id.eq_any(projects::table.filter(projects::pi_user_id.eq(id)).select(projects::id)));
+    }
+    if let Some(text) = &filter.pi_text {
+        let pattern = containing(text);
+        let named = users::table
+            .filter(
+                lower(users::name)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(users::email).like(pattern).escape('\\')),
+            )
+            .select(users::id);
+        query = query.filter(
+            spans::project_id.eq_any(projects::table.filter(projects::pi_user_id.eq_any(named)).select(projects::id)),
+        );
     }
     if let Some(id) = filter.officer_user_id {
         query = query.filter(

@@ -1,10 +1,11 @@
 //! Portfolio-wide reads for the home pages and the dashboard: counts, own projects, filter choices.
 
-use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::overdue::Filter;
 use super::schema::{guides, project_members, projects};
+use super::search::{containing, lower};
 
 /// Guides and projects in the whole portfolio.
 pub fn count_all(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
@@ -90,51 +91,62 @@ pub fn filter_options(conn: &mut DbConnection) -> QueryResult<FilterOptions> {
     })
 }
 
-/// The PIs of any project whose e-mail (any case) or name is exactly `text`; at most two, enough to
-/// tell one from several.
-pub fn find_pis(conn: &mut DbConnection, text: &str) -> QueryResult<Vec<i64>> {
+/// The names of what a filter narrows to by id: the PI (name and e-mail), the lead institution and
+/// the officer in charge.
+#[derive(Debug, Default)]
+pub struct ScopeNames {
+    /// "Name <e-mail>" of the PI.
+    pub pi: Option<String>,
+    /// The lead institution's name.
+    pub institution: Option<String>,
+    /// The officer's name.
+    pub officer: Option<String>,
+}
+
+/// Names the filter's ids; an id no row has stays unnamed.
+pub fn scope_names(conn: &mut DbConnection, filter: &Filter) -> QueryResult<ScopeNames> {
+    use super::schema::{institutions, users};
+    let mut user = |id: Option<i64>| -> QueryResult<Option<(String, String)>> {
+        id.map(|id| users::table.find(id).select((users::name, users::email)).first(conn).optional())
+            .transpose()
+            .map(Option::flatten)
+    };
+    let pi = user(filter.pi_user_id)?.map(|(name, email)| format!("{name} <{email}>"));
+    let officer = user(filter.officer_user_id)?.map(|(name, _)| name);
+    let institution = filter
+        .lead_institution_id
+        .map(|id| institutions::table.find(id).select(institutions::name).first(conn).optional())
+        .transpose()?
+        .flatten();
+    Ok(ScopeNames { pi, institution, officer })
+}
+
+/// Up to `limit` PIs whose name or e-mail holds `text` (any case), as (name, e-mail) in name order:
+/// the dashboard's suggestions as a PI's name is typed.
+pub fn suggest_pis(conn: &mut DbConnection, text: &str, limit: i64) -> QueryResult<Vec<(String, String)>> {
     use super::schema::users;
+    let pattern = containing(text);
     let pis = projects::table.select(projects::pi_user_id).distinct();
     users::table
         .filter(users::id.eq_any(pis))
-        .filter(users::email.eq(super::user::normalize_email(text)).or(users::name.eq(text)))
-        .order(users::id.asc())
-        .select(users::id)
-        .limit(2)
+        .filter(
+            lower(users::name).like(pattern.clone()).escape('\\').or(lower(users::email).like(pattern).escape('\\')),
+        )
+        .order((users::name.asc(), users::email.asc()))
+        .select((users::name, users::email))
+        .limit(limit)
         .load(conn)
 }
 
-/// A user's e-mail, shown in the dashboard's PI field when the list is filtered by that PI.
-pub fn email_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<String>> {
-    use super::schema::users;
-    users::table.find(user_id).select(users::email).first(conn).optional()
-}
-
-/// How many indicators have each status on `as_of`, per cooperation region of their projects'
-/// partners (a project with partners in two regions counts in both): (region, status, count).
-pub fn status_by_region(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<(String, String, i64)>> {
-    use super::schema::{indicator_status_spans as spans, project_partners, regions};
-    spans::table
-        .inner_join(project_partners::table.on(project_partners::project_id.eq(spans::project_id)))
-        .inner_join(regions::table.on(project_partners::region_id.eq(regions::id.nullable())))
-        .filter(spans::valid_from.le(as_of))
-        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(as_of)))
-        .group_by((regions::name, spans::status))
-        .select((regions::name, spans::status, diesel::dsl::count_star()))
+/// Up to `limit` names of lead institutions holding `text` (any case), in name order.
+pub fn suggest_institutions(conn: &mut DbConnection, text: &str, limit: i64) -> QueryResult<Vec<String>> {
+    use super::schema::institutions;
+    let leads = projects::table.select(projects::lead_institution_id).distinct();
+    institutions::table
+        .filter(institutions::id.eq_any(leads))
+        .filter(lower(institutions::name).like(containing(text)).escape('\\'))
+        .order(institutions::name.asc())
+        .select(institutions::name)
+        .limit(limit)
         .load(conn)
-}
-
-/// How many indicators have each status on `as_of`, per topic: ("number. title", status, count).
-pub fn status_by_topic(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<(String, String, i64)>> {
-    use super::schema::{directions, indicator_status_spans as spans, topics};
-    let rows: Vec<(i32, String, String, i64)> = spans::table
-        .inner_join(projects::table.on(projects::id.eq(spans::project_id)))
-        .inner_join(directions::table.on(directions::id.eq(projects::direction_id)))
-        .inner_join(topics::table.on(topics::id.eq(directions::topic_id)))
-        .filter(spans::valid_from.le(as_of))
-        .filter(spans::valid_until.is_null().or(spans::valid_until.gt(as_of)))
-        .group_by((topics::number, topics::title, spans::status))
-        .select((topics::number, topics::title, spans::status, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(number, title, status, n)| (format!("{number}. {title}"), status, n)).collect())
 }

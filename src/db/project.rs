@@ -129,6 +129,13 @@ impl IndicatorRow {
     }
 }
 
+/// The targets of some indicators, by indicator id: how their values are read (unit, baseline).
+pub fn targets_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Target>> {
+    let rows: Vec<IndicatorRow> =
+        indicators::table.filter(indicators::id.eq_any(ids)).select(IndicatorRow::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(|row| (row.id, row.target())).collect())
+}
+
 /// Whether an account may be a project's officer in charge: active commission staff or admin.
 pub(super) fn is_officer(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
     let found: Option<(ByName<Role>, bool)> =

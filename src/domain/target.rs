@@ -357,9 +357,15 @@ impl Observation {
     }
 }
 
+/// A value at the precision people read it, two decimals at most, so that an export carries the
+/// figure the page shows (`9.19`, never `9.19186046511628`); never -0.
+pub fn rounded(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0 + 0.0
+}
+
 /// A number as people write it: no trailing zeros, at most two decimals.
 pub fn number(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
+    let rounded = rounded(value);
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 { format!("{}", rounded as i64) } else { format!("{rounded}") }
 }
 

@@ -105,9 +105,22 @@ pub fn target(t: T, target: &Target) -> String {
     }
 }
 
-/// Funding in 万元 (10⁴ yuan), as the commission states it: `150 万元` / `150 × 10⁴ yuan`.
+/// Funding as its readers count it: in 万元 in Chinese, as the commission states it (`150 万元`), and
+/// in yuan in English (`CNY 1,500,000`), where "× 10⁴ yuan" would be the code's notation, not words.
 pub fn money_wan(t: T, yuan: i64) -> String {
-    t.fmt("format.money_wan", &[("amount", &number(yuan as f64 / 10_000.0))])
+    let wan = number(yuan as f64 / 10_000.0);
+    t.fmt("format.money_wan", &[("amount", &wan), ("yuan", &grouped(yuan as f64))])
+}
+
+/// A number grouped by thousands whatever its length (`1,500,000`, `7,500`), as English writes sums.
+fn grouped(value: f64) -> String {
+    let text = number(value);
+    if text.split('.').next().is_some_and(|whole| whole.trim_start_matches('-').len() == 4) {
+        let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |rest| ("-", rest));
+        format!("{sign}{},{}", &digits[..1], &digits[1..])
+    } else {
+        text
+    }
 }
 
 /// A duration in days: `3 天` / `3 days`, `1 day`.
@@ -200,7 +213,9 @@ mod tests {
     fn money_is_in_wan_yuan_and_durations_in_days() {
         let (zh, en) = (Locale::ZhCn.t(), Locale::En.t());
         assert_eq!(money_wan(zh, 1_500_000), "150 万元");
-        assert_eq!(money_wan(en, 1_500_000), "150 × 10⁴ yuan");
+        assert_eq!(money_wan(en, 1_500_000), "CNY 1,500,000");
+        assert_eq!(money_wan(en, 7_500), "CNY 7,500");
+        assert_eq!(money_wan(en, 750), "CNY 750");
         assert_eq!(money_wan(zh, 125_000_000), "12,500 万元");
         assert_eq!(days(zh, 3), "3 天");
         assert_eq!(days(en, 1), "1 day");

@@ -37,10 +37,41 @@ pub fn base_path(dir: &Path, scope: &str, kind: Kind, as_of: NaiveDate, locale: 
     dir.join(folder_name(scope)).join(format!("{}-{as_of}{lang}", kind.file_stem()))
 }
 
-/// The name a report is downloaded under: `<scope>-<kind>-<as-of>[.en].<ext>`.
-pub fn download_name(scope: &str, kind: Kind, as_of: NaiveDate, lang: &str, ext: &str) -> String {
-    let lang = if lang == Locale::En.tag() { ".en" } else { "" };
-    format!("{}-{}-{as_of}{lang}.{ext}", folder_name(scope), kind.file_stem())
+/// The names a report is downloaded under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadName {
+    /// In the report's language, saying what it is: `SH-KJ-2024-001 中期检查报告 2026-12-01.pdf`,
+    /// `项目组合报告 2026-12-01.pdf`.
+    pub text: String,
+    /// The same in ASCII, for clients that cannot read the other: `SH-KJ-2024-001-mid-term-2026-12-01.pdf`,
+    /// `portfolio-2026-12-01.en.pdf`.
+    pub ascii: String,
+}
+
+/// The names a report of `scope` (a project code, or `portfolio[-<guide number>]`) is downloaded
+/// under.
+pub fn download_name(scope: &str, kind: Kind, as_of: NaiveDate, locale: Locale, ext: &str) -> DownloadName {
+    let lang = if locale == Locale::En { ".en" } else { "" };
+    let title = locale.t().get(kind.title_key());
+    let (text, stem) = if kind == Kind::Portfolio {
+        // The scope already says "portfolio", and names the guide when there is one.
+        match scope.strip_prefix("portfolio-") {
+            Some(guide) => (format!("{title} {guide}"), folder_name(scope)),
+            None => (title.to_owned(), "portfolio".to_owned()),
+        }
+    } else {
+        (format!("{scope} {title}"), format!("{}-{}", folder_name(scope), kind.file_stem()))
+    };
+    let ascii: String = format!("{stem}-{as_of}{lang}.{ext}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
+    // No path separators or control characters in what a browser saves.
+    let text: String = format!("{text} {as_of}.{ext}")
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | '"') { '_' } else { c })
+        .collect();
+    DownloadName { text, ascii }
 }
 
 /// Writes the HTML and PDF of a report, replacing earlier files of the same report.
@@ -82,6 +113,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_download_says_what_it_is_in_the_reports_language() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let name = download_name("SH-KJ-2024-001", Kind::MidTerm, day, Locale::ZhCn, "pdf");
+        assert_eq!(name.text, "SH-KJ-2024-001 中期检查报告 2026-12-01.pdf");
+        assert_eq!(name.ascii, "SH-KJ-2024-001-mid-term-2026-12-01.pdf");
+        let name = download_name("portfolio", Kind::Portfolio, day, Locale::En, "html");
+        assert_eq!(name.ascii, "portfolio-2026-12-01.en.html", "said once, not portfolio-portfolio");
+        assert!(!name.text.contains('/'), "{}", name.text);
+        let name = download_name("portfolio-3", Kind::Portfolio, day, Locale::ZhCn, "pdf");
+        assert_eq!(name.text, "项目组合进展报告 3 2026-12-01.pdf");
+        assert_eq!(name.ascii, "portfolio-3-2026-12-01.pdf");
+        let hostile = download_name("../a\"b/c", Kind::Annual, day, Locale::ZhCn, "pdf");
+        assert!(!hostile.text.contains(['/', '"']) && !hostile.ascii.contains(['/', '"']), "{hostile:?}");
+    }
+
+    #[test]
     fn codes_cannot_leave_the_reports_folder() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let dir = Path::new("/r");
@@ -94,7 +141,9 @@ mod tests {
             Path::new("/r/.._.._etc/mid-term-2026-11-30.en")
         );
         assert_eq!(base_path(dir, "..", Kind::Progress, day, Locale::ZhCn), Path::new("/r/_/progress-2026-11-30"));
-        assert_eq!(download_name("沪科/1", Kind::Annual, day, "en", "pdf"), "沪科_1-annual-2026-11-30.en.pdf");
+        let name = download_name("沪科/1", Kind::Annual, day, Locale::En, "pdf");
+        assert_eq!(name.ascii, "___1-annual-2026-11-30.en.pdf");
+        assert!(name.text.starts_with("沪科_1 ") && name.text.ends_with(" 2026-11-30.pdf"), "{}", name.text);
     }
 
     #[test]

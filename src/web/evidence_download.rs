@@ -5,10 +5,11 @@
 use std::io::Read;
 
 use actix_web::HttpResponse;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header;
 use actix_web::web::{self, Bytes};
 use futures_util::stream;
 
+use super::download::disposition;
 use super::state::AppState;
 use crate::app;
 use crate::app::User;
@@ -40,35 +41,9 @@ pub async fn send(state: &AppState, user: &User, evidence_id: i64, n: usize) -> 
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, download.content_type.as_str()))
         .insert_header((header::CONTENT_LENGTH, download.size.to_string()))
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![
-                DispositionParam::Filename(ascii_fallback(&download.name)),
-                DispositionParam::FilenameExt(header::ExtendedValue {
-                    charset: header::Charset::Ext("UTF-8".into()),
-                    language_tag: None,
-                    value: download.name.into_bytes(),
-                }),
-            ],
-        })
+        .insert_header(disposition(false, &download.name, &download.name))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .streaming(chunks))
-}
-
-/// The name for clients that ignore `filename*`: non-ASCII characters and quotes replaced.
-fn ascii_fallback(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_fallback_name_is_plain_ascii() {
-        assert_eq!(ascii_fallback("检测报告 v2.pdf"), "____ v2.pdf");
-        assert_eq!(ascii_fallback("a\"b.pdf"), "a_b.pdf");
-    }
 }

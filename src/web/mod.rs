@@ -9,6 +9,7 @@ mod assets;
 mod body_deadline;
 mod body_fields;
 pub mod csrf;
+mod download;
 pub mod error;
 pub mod error_page;
 pub mod evidence;

@@ -6,16 +6,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer};
 
-use crate::app::portfolio::{self, Filter, Order};
+use crate::app::portfolio::{Filter, Order};
 use crate::domain::status::Status;
 use crate::web::error::AppError;
-use crate::web::state::AppState;
 
 /// The most rows one request returns.
 pub const MAX_LIMIT: i64 = 500;
 
-/// `?as_of=YYYY-MM-DD&status=overdue,missed&year=&guide=&topic=&direction=&region=&institution=&pi=
-/// &officer=&sort=most_overdue|least_overdue&limit=N&offset=M`. Empty values count as absent, as a form with
+/// `?as_of=YYYY-MM-DD&status=overdue,missed&year=&guide=&topic=&direction=&region=&institution=&pi=&pi_name=
+/// &institution_name=&officer=&sort=most_overdue|least_overdue&limit=N&offset=M`. Empty values count as absent, as a form with
 /// an unselected field sends them.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct PortfolioQuery {
@@ -47,10 +46,13 @@ pub struct PortfolioQuery {
     /// Officer in charge (项目主管): user id.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub officer: Option<i64>,
-    /// A PI by exact e-mail or name, as typed in the dashboard's field (a portfolio has thousands of
-    /// PIs, too many for a list); turned into `pi`. A name several PIs share is refused: use the e-mail.
+    /// PIs by a part of their name or e-mail, whatever the case, as typed in the dashboard's field (a
+    /// portfolio has thousands of PIs, too many for a list). A part no PI's name holds lists nothing.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub pi_name: Option<String>,
+    /// Lead institutions by a part of their name, whatever the case.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub institution_name: Option<String>,
     /// `most_overdue` (default) or `least_overdue`.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub sort: Option<String>,
@@ -78,21 +80,6 @@ where
 }
 
 impl PortfolioQuery {
-    /// The query with `pi_name` turned into `pi`; an unknown name, or one several PIs share, is a
-    /// field error. No database work when there is no name.
-    pub async fn resolved(mut self, state: &AppState) -> Result<Self, AppError> {
-        let Some(text) = self.pi_name.take() else { return Ok(self) };
-        let found = state.db(move |conn| Ok(portfolio::find_pis(conn, text.trim())?)).await?;
-        match found.as_slice() {
-            [id] => {
-                self.pi = Some(*id);
-                Ok(self)
-            }
-            [] => Err(AppError::field("pi_name", "dashboard.pi_not_found")),
-            _ => Err(AppError::field("pi_name", "dashboard.pi_ambiguous")),
-        }
-    }
-
     /// The filter and order asked for; `default_statuses` when no status is given. An unknown status
     /// or order is a bad request.
     pub fn filter(&self, default_statuses: &[Status]) -> Result<(Filter, Order), AppError> {
@@ -122,7 +109,9 @@ impl PortfolioQuery {
             direction_id: self.direction,
             region_id: self.region,
             lead_institution_id: self.institution,
+            institution_text: self.institution_name.clone(),
             pi_user_id: self.pi,
+            pi_text: self.pi_name.clone(),
             officer_user_id: self.officer,
         };
         Ok((filter, order))

@@ -4,11 +4,12 @@
 //! in the file store, so that no number of requests fills the disk.
 
 use actix_web::HttpResponse;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header;
 use actix_web::web;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use super::download::disposition;
 use super::state::AppState;
 use crate::app::account::User;
 use crate::app::reports::{self, Snapshot};
@@ -16,7 +17,7 @@ use crate::domain::refusal::Refusal;
 use crate::i18n::Locale;
 use crate::report::facts::Kind;
 use crate::report::make::{self, Made};
-use crate::report::output;
+use crate::report::output::{self, DownloadName};
 use crate::web::error::AppError;
 
 /// A report file format.
@@ -133,7 +134,7 @@ pub async fn submit(state: &AppState, generated: Generated, by: i64, ip: Option<
 
 /// Sends a freshly generated report's file.
 pub fn send_made(made: &Made, format: Format) -> HttpResponse {
-    let name = output::download_name(&made.scope, made.kind, made.as_of, made.locale.tag(), format.extension());
+    let name = output::download_name(&made.scope, made.kind, made.as_of, made.locale, format.extension());
     let body = match format {
         Format::Html => made.html.clone().into_bytes(),
         Format::Pdf => made.pdf.clone(),
@@ -159,30 +160,21 @@ pub async fn send_frozen(state: &AppState, user: &User, id: i64, format: Format)
         return Err(AppError::Refused(Refusal::Conflict("report.hash_mismatch")));
     }
     let kind = Kind::parse(&snapshot.kind).unwrap_or(Kind::Progress);
-    let name = output::download_name(&scope, kind, snapshot.as_of, &snapshot.lang, format.extension());
+    let locale = Locale::from_tag(&snapshot.lang).unwrap_or_default();
+    let name = output::download_name(&scope, kind, snapshot.as_of, locale, format.extension());
     Ok(send(bytes, &name, format))
 }
 
 /// A report file response: HTML shown in the browser (with its own inline styles and embedded images,
 /// and no scripts), PDF as a download.
-fn send(body: Vec<u8>, name: &str, format: Format) -> HttpResponse {
-    let (content_type, disposition) = match format {
-        Format::Html => ("text/html; charset=utf-8", DispositionType::Inline),
-        Format::Pdf => ("application/pdf", DispositionType::Attachment),
+fn send(body: Vec<u8>, name: &DownloadName, format: Format) -> HttpResponse {
+    let content_type = match format {
+        Format::Html => "text/html; charset=utf-8",
+        Format::Pdf => "application/pdf",
     };
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header(ContentDisposition {
-            disposition,
-            parameters: vec![
-                DispositionParam::Filename(name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect()),
-                DispositionParam::FilenameExt(header::ExtendedValue {
-                    charset: header::Charset::Ext("UTF-8".into()),
-                    language_tag: None,
-                    value: name.as_bytes().to_vec(),
-                }),
-            ],
-        })
+        .insert_header(disposition(format == Format::Html, &name.text, &name.ascii))
         // A report page carries its styles inline; it runs no script and loads only our fonts.
         .insert_header((
             header::CONTENT_SECURITY_POLICY,

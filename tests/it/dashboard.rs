@@ -98,6 +98,12 @@ async fn the_overdue_api_filters_the_portfolio() {
         (format!("&institution={sjtu}"), b),
         (format!("&pi={}", p.pi_b), b),
         ("&pi_name=other-pi%40example.org".to_owned(), b),
+        // A part of a name or e-mail, any case, lists what it matches, or nothing: never an error.
+        ("&pi_name=OTHER-pi".to_owned(), b),
+        ("&pi_name=nobody".to_owned(), 0),
+        ("&pi_name=%25".to_owned(), 0),
+        ("&institution_name=%E4%BA%A4%E9%80%9A".to_owned(), b),
+        ("&institution_name=%E5%A4%A7%E5%AD%A6".to_owned(), a + b),
         (format!("&guide={}", p.guide_id), total),
         (format!("&guide={}", p.guide_id + 1000), 0),
         ("&year=2024".to_owned(), total),
@@ -190,18 +196,57 @@ async fn the_dashboard_counts_filters_pages_and_exports_what_the_api_lists() {
     assert!(!filtered.body.contains("/projects/A-001") && filtered.body.contains("/projects/B-001"));
     assert!(staff.get("/dashboard?as_of=2024-12-10").await.body.contains("该日期没有符合条件的指标"));
 
-    // A PI is found by e-mail (any case) or by a name no other PI has; the field then shows the e-mail.
-    let by_email = staff.get("/dashboard?as_of=2026-01-15&pi_name=Other-PI%40Example.org").await;
-    assert_eq!(by_email.status, StatusCode::OK, "{}", by_email.body);
-    assert!(!by_email.body.contains("/projects/A-001") && by_email.body.contains("/projects/B-001"));
-    assert!(by_email.body.contains("name=\"pi_name\" type=\"search\" value=\"other-pi@example.org\""));
-    let unknown = staff.get("/dashboard?as_of=2026-01-15&pi_name=nobody%40example.org").await;
-    assert!(unknown.status.is_client_error(), "{}", unknown.status);
-    assert!(unknown.body.contains("没有以此姓名或邮箱登记的项目负责人"), "{}", unknown.body);
-    // Both PIs of the fixture are called 测试pi.
+    // A PI is searched for by a part of the name or e-mail, any case; the field keeps what was typed,
+    // and text no PI's name holds lists nothing, with the other filters kept: never an error page.
+    let by_part = staff.get("/dashboard?as_of=2026-01-15&pi_name=Other-PI").await;
+    assert_eq!(by_part.status, StatusCode::OK, "{}", by_part.body);
+    assert!(!by_part.body.contains("/projects/A-001") && by_part.body.contains("/projects/B-001"));
+    assert!(by_part.body.contains("name=\"pi_name\" type=\"search\" value=\"Other-PI\""), "{}", by_part.body);
+    let direction = p.direction_a;
+    let unknown = staff.get(&format!("/dashboard?as_of=2026-01-15&direction={direction}&pi_name=nobody")).await;
+    assert_eq!(unknown.status, StatusCode::OK, "{}", unknown.body);
+    assert!(unknown.body.contains("该日期没有符合条件的指标"));
+    assert!(unknown.body.contains(&format!("<option value=\"{direction}\" selected>")), "the filters stay");
+    // Both PIs of the fixture are called 测试pi: both projects are listed.
     let shared = staff.get("/dashboard?as_of=2026-01-15&pi_name=%E6%B5%8B%E8%AF%95pi").await;
-    assert!(shared.status.is_client_error(), "{}", shared.status);
-    assert!(shared.body.contains("有多位项目负责人同名，请输入邮箱"), "{}", shared.body);
+    assert!(shared.body.contains("/projects/A-001") && shared.body.contains("/projects/B-001"));
+
+    // The fields suggest names as they are typed: PIs by name or e-mail, lead institutions by name.
+    let suggested = body(&staff.get("/dashboard/suggest/pi?q=OTHER").await);
+    assert_eq!(suggested, json!([{"value": "other-pi@example.org", "label": "测试pi"}]));
+    let suggested = body(&staff.get("/dashboard/suggest/institution?q=%E4%BA%A4%E9%80%9A").await);
+    assert_eq!(suggested, json!([{"value": "上海交通大学", "label": "上海交通大学"}]));
+    assert_eq!(body(&staff.get("/dashboard/suggest/pi?q=%25").await), json!([]), "% is taken literally");
+    assert_eq!(body(&staff.get("/dashboard/suggest/pi?q=").await), json!([]));
+    // A partner institution is not a lead institution: not suggested.
+    assert_eq!(body(&staff.get("/dashboard/suggest/institution?q=%E6%96%B0%E7%96%86").await), json!([]));
+    assert_eq!(staff.get("/dashboard/suggest/officer?q=a").await.status, StatusCode::NOT_FOUND);
+
+    // A list narrowed by id (the home page's link to an officer's projects) says so by name and
+    // offers to widen it again.
+    let staff_id =
+        with_conn(&p.app, |c| coop_tracker::db::user::find_by_email(c, "staff@example.org").unwrap().unwrap().id);
+    let mine = staff.get(&format!("/dashboard?as_of=2026-01-15&officer={staff_id}&status=overdue")).await;
+    assert!(mine.body.contains("id=\"narrowed\""), "{}", mine.body);
+    assert!(mine.body.contains("href=\"?as_of=2026-01-15&#38;status=overdue\""), "the widening link: {}", mine.body);
+
+    // The charts follow the filters: a part of the portfolio with no indicators draws nothing.
+    let chart = |q: &str| format!("/dashboard/charts/region.png?as_of=2026-01-15{q}");
+    let all_regions = staff.get(&chart("")).await;
+    assert_eq!(all_regions.status, StatusCode::OK);
+    let one_direction = staff.get(&chart(&format!("&direction={direction}"))).await;
+    assert_eq!(one_direction.status, StatusCode::OK);
+    assert_ne!(all_regions.bytes, one_direction.bytes, "one direction's projects are a smaller chart");
+    for name in ["region", "topic"] {
+        let none = staff.get(&format!("/dashboard/charts/{name}.png?as_of=2026-01-15&pi_name=nobody")).await;
+        assert_eq!(none.status, StatusCode::NO_CONTENT, "{name}");
+    }
+    assert!(page.body.contains("/dashboard/charts/region.png?as_of=2026-01-15"));
+    let filtered_page = staff.get(&format!("/dashboard?as_of=2026-01-15&direction={direction}")).await;
+    assert!(
+        filtered_page.body.contains(&format!("/dashboard/charts/topic.png?as_of=2026-01-15&#38;direction={direction}")),
+        "the page asks for the filtered charts"
+    );
 
     // Pages of 5 follow one another through the whole list.
     let mut seen = 0;

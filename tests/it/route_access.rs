@@ -89,6 +89,7 @@ const POLICY: &[(&str, &str, &[Visitor])] = &[
     ("GET", "/dashboard", STAFF),
     ("GET", "/dashboard/export.{format}", STAFF),
     ("GET", "/dashboard/charts/{name}.png", STAFF),
+    ("GET", "/dashboard/suggest/{field}", STAFF),
     ("GET", "/institutions", STAFF),
     ("POST", "/institutions", STAFF),
     ("GET", "/institutions/new", STAFF),
@@ -235,6 +236,7 @@ impl Fixture {
             .replace("{name}.png", "region.png")
             .replace("{name}", "app.css")
             .replace("{tag}", "en")
+            .replace("{field}", "pi")
             .replace("{year}", "2030")
             .replace("{file}", &format!("{}.ics", self.calendar))
     }

@@ -15,6 +15,7 @@ use crate::db::schema::{evidence, indicators, projects, reviews, users};
 use crate::db::user::User;
 use crate::domain::evidence_status::EvidenceStatus;
 use crate::domain::refusal::{Failure, Refusal};
+use crate::domain::target::Target;
 
 /// What awaits a review, as filters compare it.
 const PENDING: ByName<EvidenceStatus> = ByName(EvidenceStatus::Pending);
@@ -202,6 +203,14 @@ pub struct QueueItem {
     pub indicator_id: i64,
     /// What the indicator measures.
     pub metric: String,
+    /// How the indicator's values read (unit, baseline).
+    pub target: Target,
+    /// The value reported (the low end of a range).
+    pub value: Option<f64>,
+    /// A range's high end.
+    pub value_max: Option<f64>,
+    /// A deliverable reported done.
+    pub done: bool,
     /// Who submitted it.
     pub submitted_by: String,
     /// When (UTC).
@@ -219,7 +228,8 @@ pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(V
         .filter(projects::state.ne_all(crate::db::project_state::closed_names()))
         .count()
         .get_result(conn)?;
-    let rows: Vec<(i64, String, String, i64, String, String, NaiveDateTime)> = evidence::table
+    type Row = (i64, String, String, i64, String, Option<f64>, Option<f64>, bool, String, NaiveDateTime);
+    let rows: Vec<Row> = evidence::table
         .inner_join(indicators::table.inner_join(projects::table))
         .inner_join(users::table)
         .filter(evidence::status.eq(PENDING))
@@ -233,16 +243,49 @@ pub fn queue(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(V
             projects::title,
             evidence::indicator_id,
             indicators::metric,
+            evidence::value,
+            evidence::value_max,
+            evidence::done,
             users::name,
             evidence::created_at,
         ))
         .load(conn)?;
-    let items =
-        rows.into_iter()
-            .map(|(evidence_id, project_code, project_title, indicator_id, metric, submitted_by, created_at)| {
-                QueueItem { evidence_id, project_code, project_title, indicator_id, metric, submitted_by, created_at }
-            })
-            .collect();
+    let ids: Vec<i64> = rows.iter().map(|row| row.3).collect();
+    let targets = crate::db::project::targets_by_id(conn, &ids)?;
+    let items = rows
+        .into_iter()
+        .filter_map(
+            |(
+                evidence_id,
+                project_code,
+                project_title,
+                indicator_id,
+                metric,
+                value,
+                value_max,
+                done,
+                submitted_by,
+                created_at,
+            )| {
+                // The indicator is joined above, so its target is there; a row is never dropped but for
+                // an indicator deleted between the two reads.
+                let target = targets.get(&indicator_id).cloned()?;
+                Some(QueueItem {
+                    evidence_id,
+                    project_code,
+                    project_title,
+                    indicator_id,
+                    metric,
+                    target,
+                    value,
+                    value_max,
+                    done,
+                    submitted_by,
+                    created_at,
+                })
+            },
+        )
+        .collect();
     Ok((items, total))
 }
 

@@ -33,7 +33,7 @@ pub async fn list(
     AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     user.require(STAFF)?;
-    let query = query.into_inner().resolved(&state).await?;
+    let query = query.into_inner();
     let (filter, order) = query.filter(&[Status::Overdue, Status::Missed])?;
     let page = query.page(50)?;
     let warning = state.config.tracking.warning_days;

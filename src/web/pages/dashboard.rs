@@ -10,7 +10,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::app::overdue::{OverdueItem, all_items};
-use crate::app::portfolio::{self, Dashboard};
+use crate::app::portfolio::{self, Dashboard, Suggest};
 use crate::domain::evidence::change_from_baseline;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
@@ -18,9 +18,11 @@ use crate::domain::status::Status;
 use crate::domain::target::change_rounded;
 use crate::export::{Cell, Table};
 use crate::i18n::T;
+use crate::i18n::dates::date_text;
 use crate::i18n::format;
 use crate::i18n::reading::{reading_text, terms_text};
 use crate::web::as_of::AsOf;
+use crate::web::download::disposition;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::{PageCtx, render};
@@ -69,6 +71,11 @@ impl DashboardPage<'_> {
         item.measured.map(|v| reading_text(self.ctx.t, &item.judged, v, item.measured_max)).unwrap_or_default()
     }
 
+    /// The checkpoint's due date with its weekday, and whether it is a day off.
+    fn due(&self, item: &OverdueItem) -> String {
+        date_text(self.ctx.t, &self.data.calendar, item.milestone_due)
+    }
+
     fn page(&self) -> i64 {
         self.offset / self.limit + 1
     }
@@ -79,11 +86,21 @@ impl DashboardPage<'_> {
 
     /// This view's query string with another offset (or status), for links.
     fn link(&self, offset: i64, status: Option<&Status>) -> String {
-        let mut parts = vec![format!("as_of={}", self.as_of)];
-        let status = status.map(|s| s.as_str().to_owned()).or_else(|| self.query.status.clone());
-        parts.extend(status.map(|s| format!("status={s}")));
+        self.query_string(offset, status.map(|s| s.as_str()).or(self.query.status.as_deref()), None)
+    }
+
+    /// This view's query string without one of the filters named by id (`pi`, `institution`,
+    /// `officer`), for the link that widens the list again.
+    fn without(&self, name: &str) -> String {
+        self.query_string(0, self.query.status.as_deref(), Some(name))
+    }
+
+    /// The filters as a query string, `skip` left out; the as-of date first.
+    fn query_string(&self, offset: i64, status: Option<&str>, skip: Option<&str>) -> String {
         let q = &self.query;
-        for (name, value) in [
+        let mut url = form_urlencoded::Serializer::new(String::new());
+        url.append_pair("as_of", &self.as_of.to_string());
+        let numbers = [
             ("year", q.year.map(i64::from)),
             ("guide", q.guide),
             ("topic", q.topic),
@@ -92,14 +109,31 @@ impl DashboardPage<'_> {
             ("institution", q.institution),
             ("pi", q.pi),
             ("officer", q.officer),
-        ] {
-            parts.extend(value.map(|v| format!("{name}={v}")));
+        ];
+        let texts = [
+            ("status", status),
+            ("pi_name", q.pi_name.as_deref()),
+            ("institution_name", q.institution_name.as_deref()),
+            ("sort", q.sort.as_deref()),
+        ];
+        let numbers = numbers.iter().filter_map(|(name, v)| v.map(|v| (*name, v.to_string())));
+        let texts = texts.iter().filter_map(|(name, v)| v.map(|v| (*name, v.to_owned())));
+        for (name, value) in numbers.chain(texts).filter(|(name, _)| Some(*name) != skip) {
+            url.append_pair(name, &value);
         }
-        parts.extend(q.sort.as_ref().map(|s| format!("sort={s}")));
         if offset > 0 {
-            parts.push(format!("offset={offset}"));
+            url.append_pair("offset", &offset.to_string());
         }
-        parts.join("&")
+        url.finish()
+    }
+
+    /// How many of the folded filters are set, shown on the fold so that a narrowed list says so.
+    fn folded_set(&self) -> usize {
+        let q = &self.query;
+        [q.year.is_some(), q.guide.is_some(), q.topic.is_some(), q.direction.is_some(), q.region.is_some()]
+            .into_iter()
+            .filter(|set| *set)
+            .count()
     }
 
     fn selected(&self, value: &Option<i64>, id: &i64) -> bool {
@@ -116,17 +150,19 @@ pub async fn show(
     AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
-    let query = query.into_inner().resolved(&state).await?;
+    let query = query.into_inner();
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let (limit, offset) = query.page(PAGE_SIZE)?;
     let warning = state.config.tracking.warning_days;
+    let configured = state.config.reminders.calendar.clone();
     let cache = Arc::clone(&state.read_cache);
     let key = format!("dashboard:{as_of}:{filter:?}:{order:?}:{limit}:{offset}:{warning}");
     let data: Arc<Dashboard> = state
         .db(move |conn| {
             cache.get_or_compute(conn, key, |conn| {
                 let page = (limit, offset);
-                Ok(portfolio::dashboard(conn, as_of, &filter, order, &LISTED_STATUSES, page, warning)?)
+                let listed = &LISTED_STATUSES;
+                Ok(portfolio::dashboard(conn, as_of, &filter, order, listed, page, warning, &configured)?)
             })
         })
         .await?;
@@ -198,11 +234,12 @@ pub async fn export(
     if format != "csv" && format != "xlsx" {
         return Err(AppError::Refused(Refusal::NotFound));
     }
-    let query = query.into_inner().resolved(&state).await?;
+    let query = query.into_inner();
     let (filter, order) = query.filter(&LISTED_STATUSES)?;
     let warning = state.config.tracking.warning_days;
     let items = state.db(move |conn| Ok(all_items(conn, as_of, &filter, order, warning)?)).await?;
     let table = table(PageCtx::new(&req, Some(&current)).t, as_of, items);
+    let title = table.title.clone();
     let (body, content_type) = if format == "csv" {
         (table.to_csv(), "text/csv; charset=utf-8")
     } else {
@@ -210,6 +247,43 @@ pub async fn export(
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"overdue-{as_of}.{format}\"")))
+        .insert_header(disposition(false, &format!("{title}.{format}"), &format!("overdue-{as_of}.{format}")))
         .body(body))
+}
+
+/// The text of a suggestion request.
+#[derive(Debug, serde::Deserialize)]
+pub struct SuggestQuery {
+    /// What has been typed so far.
+    #[serde(default)]
+    q: String,
+}
+
+/// Longer text than any name is not looked up.
+const SUGGEST_MAX_CHARS: usize = 100;
+
+/// `GET /dashboard/suggest/{pi|institution}?q=…`: names holding the typed text, as JSON
+/// `[{"value": …, "label": …}]`, for the dashboard's search fields to offer as the user types
+/// (`assets/app.js`). Partial text is never an error: it simply suggests fewer names or none.
+pub async fn suggest(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    field: web::Path<String>,
+    query: web::Query<SuggestQuery>,
+) -> Result<HttpResponse, AppError> {
+    current.require(STAFF)?;
+    let field = match field.as_str() {
+        "pi" => Suggest::Pi,
+        "institution" => Suggest::Institution,
+        _ => return Err(AppError::Refused(Refusal::NotFound)),
+    };
+    let text = query.into_inner().q;
+    let found = if text.chars().count() > SUGGEST_MAX_CHARS {
+        Vec::new()
+    } else {
+        state.db(move |conn| Ok(portfolio::suggestions(conn, field, &text)?)).await?
+    };
+    let body: Vec<_> =
+        found.into_iter().map(|(value, label)| serde_json::json!({ "value": value, "label": label })).collect();
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, max-age=60")).json(body))
 }

@@ -1,6 +1,9 @@
 //! The dashboard's charts as PNG images, each its own request so that the dashboard page itself stays
 //! as fast as its list: indicators by status per cooperation region and per topic, and overdue
-//! indicators at each month's end over the last two years.
+//! indicators at each month's end over the last two years, each of the part of the portfolio the
+//! dashboard's filters choose.
+
+use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -16,6 +19,7 @@ use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
 use crate::web::page::request_locale;
 use crate::web::pages::project_form::STAFF;
+use crate::web::portfolio_query::{LISTED_STATUSES, PortfolioQuery};
 use crate::web::state::AppState;
 
 /// How many month ends the overdue trend shows.
@@ -38,34 +42,53 @@ fn breakdown(rows: Vec<(String, String, i64)>) -> BreakdownChart {
     BreakdownChart { title: String::new(), groups }
 }
 
+/// What a chart draws.
+enum Data {
+    Breakdown(BreakdownChart),
+    Trend(OverdueTrendChart),
+}
+
 /// `GET /dashboard/charts/{region|topic|trend}.png` (staff).
 pub async fn png(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     name: web::Path<String>,
+    query: web::Query<PortfolioQuery>,
     AsOf(as_of): AsOf,
 ) -> Result<HttpResponse, AppError> {
     current.require(STAFF)?;
+    // The charts show the part of the portfolio the dashboard's filters choose, every status.
+    let (filter, _) = query.filter(&LISTED_STATUSES)?;
     let locale = request_locale(&req, Some(&current));
-    enum Data {
-        Breakdown(BreakdownChart),
-        Trend(OverdueTrendChart),
-    }
     let name = name.into_inner();
-    let data = match name.as_str() {
-        "region" => Data::Breakdown(breakdown(state.db(move |c| Ok(portfolio::status_by_region(c, as_of)?)).await?)),
-        "topic" => Data::Breakdown(breakdown(state.db(move |c| Ok(portfolio::status_by_topic(c, as_of)?)).await?)),
-        "trend" => {
-            let dates: Vec<NaiveDate> =
-                (0..TREND_MONTHS).rev().filter_map(|back| as_of.checked_sub_months(Months::new(back))).collect();
-            let points = state.db(move |c| Ok(portfolio::overdue_trend(c, dates)?)).await?;
-            Data::Trend(OverdueTrendChart { title: String::new(), as_of, points })
-        }
-        _ => return Err(AppError::Refused(Refusal::NotFound)),
-    };
+    if !matches!(name.as_str(), "region" | "topic" | "trend") {
+        return Err(AppError::Refused(Refusal::NotFound));
+    }
+    // Counting a chart's groups takes a query per group and status: the counts are kept in the read
+    // cache until the data changes, as the dashboard's are.
+    let cache = Arc::clone(&state.read_cache);
+    let key = format!("dashboard-chart:{name}:{as_of}:{filter:?}");
+    let data: Arc<Data> = state
+        .db(move |conn| {
+            cache.get_or_compute(conn, key, |conn| {
+                Ok(match name.as_str() {
+                    "region" => Data::Breakdown(breakdown(portfolio::status_by_region(conn, as_of, &filter)?)),
+                    "topic" => Data::Breakdown(breakdown(portfolio::status_by_topic(conn, as_of, &filter)?)),
+                    _ => {
+                        let dates: Vec<NaiveDate> = (0..TREND_MONTHS)
+                            .rev()
+                            .filter_map(|back| as_of.checked_sub_months(Months::new(back)))
+                            .collect();
+                        let points = portfolio::overdue_trend(conn, dates, &filter)?;
+                        Data::Trend(OverdueTrendChart { title: String::new(), as_of, points })
+                    }
+                })
+            })
+        })
+        .await?;
     let labels = figures::labels(locale);
-    let png = web::block(move || match &data {
+    let png = web::block(move || match data.as_ref() {
         Data::Breakdown(chart) => Chart::Breakdown(chart).png(&labels),
         Data::Trend(chart) => Chart::OverdueTrend(chart).png(&labels),
     })

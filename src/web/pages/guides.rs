@@ -17,6 +17,7 @@ use crate::domain::guide::{self as parser, Guide, GuideError, Problem};
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::i18n::guide_warning::{self, WarningView};
+use crate::i18n::{T, format};
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -208,6 +209,7 @@ struct DirectionSource<'a> {
 /// Builds one direction's view; `t` and `d` index the topic and direction for form-field names,
 /// and `form` holds submitted values to show again after errors.
 fn direction_view(
+    tr: T,
     t: usize,
     d: usize,
     source: DirectionSource<'_>,
@@ -221,7 +223,11 @@ fn direction_view(
         name: source.name,
         title: source.title.to_owned(),
         execution: period_text(source.execution),
-        funding_cap: number_text(source.funding_cap_wan_yuan),
+        // A cap in 万元 written with at most two decimals is a whole number of yuan.
+        funding_cap: source
+            .funding_cap_wan_yuan
+            .map(|wan| format::money_wan(tr, (wan * 10_000.0).round() as i64))
+            .unwrap_or_default(),
         max_projects: source.max_projects.unwrap_or_default(),
         recommendation: source.recommendation.unwrap_or_default().to_owned(),
         segments,
@@ -230,7 +236,7 @@ fn direction_view(
 }
 
 /// Builds the view of a parsed guide.
-fn views(guide: &Guide, form: &HashMap<String, String>, errors: &[CorrectionError]) -> Vec<TopicView> {
+fn views(tr: T, guide: &Guide, form: &HashMap<String, String>, errors: &[CorrectionError]) -> Vec<TopicView> {
     guide
         .topics
         .iter()
@@ -253,7 +259,7 @@ fn views(guide: &Guide, form: &HashMap<String, String>, errors: &[CorrectionErro
                         indicators_text: &direction.indicators_text,
                         indicators: direction.indicators.iter().collect(),
                     };
-                    direction_view(t, d, source, form, errors)
+                    direction_view(tr, t, d, source, form, errors)
                 })
                 .collect(),
         })
@@ -261,7 +267,7 @@ fn views(guide: &Guide, form: &HashMap<String, String>, errors: &[CorrectionErro
 }
 
 /// The stored guide as the same views (read-only).
-fn stored_views(stored: &StoredGuide) -> Vec<TopicView> {
+fn stored_views(tr: T, stored: &StoredGuide) -> Vec<TopicView> {
     stored
         .topics
         .iter()
@@ -288,7 +294,7 @@ fn stored_views(stored: &StoredGuide) -> Vec<TopicView> {
                         indicators_text: &row.indicators_text,
                         indicators: direction.indicators.iter().map(|template| &template.indicator).collect(),
                     };
-                    direction_view(t, d, source, &HashMap::new(), &[])
+                    direction_view(tr, t, d, source, &HashMap::new(), &[])
                 })
                 .collect(),
         })
@@ -404,7 +410,7 @@ fn preview_page(
             .application_window
             .map(|w| format!("{} – {}", ctx.time(&w.opens.naive_utc()), ctx.time(&w.closes.naive_utc())))
             .unwrap_or_default(),
-        topics: views(guide, form, errors),
+        topics: views(ctx.t, guide, form, errors),
         source,
         warnings,
         error,
@@ -514,8 +520,9 @@ pub async fn show(
     current.require(STAFF)?;
     let id = id.into_inner();
     let (stored, regions) = state.db(move |conn| Ok(guides::show(conn, id)?)).await?;
-    let topics = stored_views(&stored);
-    render(&ShowPage { ctx: PageCtx::new(&req, Some(&current)), guide: stored.summary, topics, regions })
+    let ctx = PageCtx::new(&req, Some(&current));
+    let topics = stored_views(ctx.t, &stored);
+    render(&ShowPage { ctx, guide: stored.summary, topics, regions })
 }
 
 #[cfg(test)]

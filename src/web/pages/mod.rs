@@ -31,6 +31,7 @@ pub fn routes(r: &mut Routes<'_>) {
         .get("/dashboard", dashboard::show)
         .get("/dashboard/export.{format}", dashboard::export)
         .get("/dashboard/charts/{name}.png", dashboard_charts::png)
+        .get("/dashboard/suggest/{field}", dashboard::suggest)
         .get("/login", session::form)
         .post("/login", session::login)
         .post("/logout", session::logout)

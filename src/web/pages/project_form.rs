@@ -17,6 +17,7 @@ use crate::domain::guide::model::direction_name;
 use crate::domain::refusal::{FieldError, ItemError, Refusal};
 use crate::domain::role::Role;
 use crate::domain::roster::{half_width, parse_partners, split_emails};
+use crate::i18n::format;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::{CurrentUser, RoleCheck};
@@ -223,9 +224,11 @@ pub struct DirectionGroup {
 fn groups(choices: Vec<DirectionChoice>, ctx: &PageCtx) -> Vec<DirectionGroup> {
     let mut groups: Vec<DirectionGroup> = Vec::new();
     for choice in choices {
-        let label = format!("{} · 专题{} {}", choice.doc_number, choice.topic_number, choice.topic_title);
+        let topic =
+            ctx.t.fmt("project_form.topic", &[("number", &choice.topic_number), ("title", &choice.topic_title)]);
+        let label = format!("{} · {topic}", choice.doc_number);
         let cap = match choice.funding_cap_yuan {
-            Some(cap) => ctx.t.fmt("project_form.cap", &[("cap", &wan(cap))]),
+            Some(cap) => ctx.t.fmt("project_form.cap", &[("cap", &format::money_wan(ctx.t, cap))]),
             None => ctx.t.get("project_form.no_cap").to_owned(),
         };
         let number = u32::try_from(choice.topic_number).unwrap_or_default();
@@ -316,12 +319,6 @@ fn baseline_groups(
         }
     }
     groups
-}
-
-/// Yuan as 万元, without trailing zeros.
-fn wan(yuan: i64) -> String {
-    let wan = yuan as f64 / 10_000.0;
-    if wan.fract() == 0.0 { format!("{}", wan as i64) } else { format!("{wan}") }
 }
 
 #[derive(Template)]

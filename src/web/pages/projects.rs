@@ -88,7 +88,13 @@ fn row(indicator: &IndicatorReport, tr: T, calendar: &WorkCalendar, closed: bool
         needs_baseline: e.needs_baseline,
         pending: indicator.pending.map(|p| {
             let value = value_text(tr, t, p.value, p.value_max, p.done);
-            let key = if closed { "project.unreviewed_value" } else { "evidence_page.pending_value" };
+            // English says "1 report", "2 reports".
+            let key = match (closed, p.count == 1) {
+                (true, false) => "project.unreviewed_value",
+                (true, true) => "project.unreviewed_value_one",
+                (false, false) => "evidence_page.pending_value",
+                (false, true) => "evidence_page.pending_value_one",
+            };
             tr.fmt(key, &[("value", &value), ("count", &p.count)])
         }),
     }

@@ -16,7 +16,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::identity::CurrentUser;
 use crate::web::page::{PageCtx, render, see_other};
-use crate::web::pages::evidence::{ReviewForm, client_ip, show_page};
+use crate::web::pages::evidence::{ReviewForm, client_ip, show_page, value_text};
 use crate::web::route_table::Routes;
 use crate::web::state::AppState;
 
@@ -43,6 +43,11 @@ struct QueuePage {
 impl QueuePage {
     fn total_text(&self) -> String {
         self.ctx.t.fmt("review_page.total", &[("total", &self.total)])
+    }
+
+    /// The value reported, as the evidence page writes it.
+    fn value(&self, item: &QueueItem) -> String {
+        value_text(self.ctx.t, &item.target, item.value, item.value_max, item.done)
     }
 
     /// Whole days since the item was submitted.

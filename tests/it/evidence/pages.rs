@@ -109,6 +109,7 @@ async fn a_value_logged_with_a_pdf_is_rejected_answered_and_accepted() {
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("共 1 条待审核"), "{}", queue.body);
     assert!(queue.body.contains(&format!("href=\"/evidence/{first}\"")));
+    assert!(queue.body.contains("<td data-label=\"填报值\">96.5 %</td>"), "the value in the queue: {}", queue.body);
     let page = staff.get(&format!("/evidence/{first}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("id=\"review-form\""));

@@ -174,7 +174,7 @@ async fn a_roster_with_bad_rows_reports_each_by_row_and_column_and_imports_nothi
         api.post_multipart("/api/v1/projects/import", &[], &[("file", "bad.csv", &fixture("bad-rows.csv"))]).await;
     let error = body(&english);
     assert_eq!(error["rows"][2]["message"], "“一百” is not a number.");
-    assert_eq!(error["rows"][0]["column"], "Funding (×10⁴ yuan)");
+    assert_eq!(error["rows"][0]["column"], "Funding (in 10,000 yuan)");
 
     let missing =
         api.post_multipart("/api/v1/projects/import", &[], &[("file", "m.csv", &fixture("missing-columns.csv"))]).await;
