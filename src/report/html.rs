@@ -1,9 +1,11 @@
 //! Reports as single HTML files: styles inline and charts as embedded PNG images, so that a report
-//! saved to disk or sent by e-mail shows the same as on the site, Chinese chart text included.
+//! saved to disk or sent by e-mail shows the same as on the site, Chinese chart text included, and
+//! the subset of the Chinese font its text uses.
 
 use askama::Template;
 use base64::Engine;
 
+use super::embedded_font::font_faces;
 use super::view::{PortfolioView, ProjectView};
 
 /// A drawn chart with its caption.
@@ -40,6 +42,8 @@ impl Charts {
 struct ProjectPage<'a> {
     view: &'a ProjectView,
     charts: &'a Charts,
+    /// The `@font-face` rules carrying the glyphs the report writes.
+    fonts: &'a str,
 }
 
 #[derive(Template)]
@@ -47,14 +51,19 @@ struct ProjectPage<'a> {
 struct PortfolioPage<'a> {
     view: &'a PortfolioView,
     charts: &'a Charts,
+    /// The `@font-face` rules carrying the glyphs the report writes.
+    fonts: &'a str,
 }
 
 /// A project report as HTML.
 pub fn project(view: &ProjectView, charts: &Charts) -> Result<String, askama::Error> {
-    ProjectPage { view, charts }.render()
+    // Rendered once to learn the characters it writes, then with the font cut down to them.
+    let text = ProjectPage { view, charts, fonts: "" }.render()?;
+    ProjectPage { view, charts, fonts: &font_faces(&text) }.render()
 }
 
 /// The portfolio report as HTML.
 pub fn portfolio(view: &PortfolioView, charts: &Charts) -> Result<String, askama::Error> {
-    PortfolioPage { view, charts }.render()
+    let text = PortfolioPage { view, charts, fonts: "" }.render()?;
+    PortfolioPage { view, charts, fonts: &font_faces(&text) }.render()
 }

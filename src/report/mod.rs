@@ -2,6 +2,7 @@
 //! `app::reports`) turned into words, charts, HTML and PDF. Nothing here reads the database.
 
 pub mod chart;
+mod embedded_font;
 pub mod facts;
 pub mod figures;
 pub mod html;

@@ -120,17 +120,23 @@ pub(super) fn sample() -> ProjectFacts {
 
 /// The HTML with each embedded chart image replaced by its length class, so that the snapshot pins
 /// the words and layout rather than chart pixels.
+/// The HTML with each embedded chart and font replaced by a marker, for a snapshot that shows the
+/// page rather than megabytes of base64.
 fn redacted(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("data:image/png;base64,") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let end = after.find('"').unwrap_or(after.len());
-        out.push_str("[png]");
-        rest = &after[end..];
+    let mut out = html.to_owned();
+    for (prefix, marker) in [("data:image/png;base64,", "[png]"), ("data:font/otf;base64,", "[font]")] {
+        let mut kept = String::new();
+        let mut rest = out.as_str();
+        while let Some(start) = rest.find(prefix) {
+            kept.push_str(&rest[..start]);
+            let after = &rest[start..];
+            let end = after.find('"').unwrap_or(after.len());
+            kept.push_str(marker);
+            rest = &after[end..];
+        }
+        kept.push_str(rest);
+        out = kept;
     }
-    out.push_str(rest);
     out
 }
 
@@ -146,6 +152,7 @@ fn the_acceptance_html() {
     let facts = sample();
     let made = make::project_report(&facts, Locale::ZhCn, 30).unwrap();
     assert_eq!(made.html.matches("data:image/png;base64,").count(), 5, "overview, timeline and three indicators");
+    assert_eq!(made.html.matches("data:font/otf;base64,").count(), 2, "the font's subset, regular and bold");
     insta::assert_snapshot!("acceptance_html_zh", redacted(&made.html));
 }
 

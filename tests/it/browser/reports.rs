@@ -77,6 +77,33 @@ async fn staff_see_the_charts_and_open_a_report_in_chromium() {
         .unwrap();
     assert!(images.as_u64().unwrap() >= 3, "the embedded charts load: {images}");
 
+    // Saved and opened from disk, the report still draws its Chinese in the font it carries (this
+    // machine's Chromium has no Chinese font of its own).
+    let saved = std::env::temp_dir().join(format!("coop-report-{}.html", std::process::id()));
+    std::fs::write(&saved, client.source().await.unwrap()).unwrap();
+    client.goto(&format!("file://{}", saved.display())).await.unwrap();
+    let mut faces = 0;
+    for _ in 0..100 {
+        faces = client
+            .execute(
+                "return [...document.fonts].filter(f => f.family.includes('Coop Sans') && f.status === 'loaded').length;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap();
+        if faces >= 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(faces >= 1, "the embedded font loads from the file");
+    let drawn =
+        client.execute("return document.fonts.check('14px \"Coop Sans\"', '项目进展报告');", vec![]).await.unwrap();
+    assert_eq!(drawn, serde_json::Value::Bool(true), "its glyphs are there");
+    std::fs::remove_file(&saved).unwrap();
+
     // The dashboard's charts are images the browser can decode.
     client.goto(&format!("{base}/dashboard?as_of=2026-01-15")).await.unwrap();
     let mut loaded = 0;
