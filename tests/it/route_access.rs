@@ -199,6 +199,11 @@ pub(crate) struct Fixture {
 }
 
 impl Fixture {
+    /// The project's indicator, which holds the evidence.
+    pub(crate) fn indicator(&self) -> i64 {
+        self.indicator
+    }
+
     /// What a form is posted with: nothing, but for the token a reset form carries.
     fn fields(&self, pattern: &str) -> Vec<(&'static str, String)> {
         if pattern == "/password/reset" { vec![("token", self.reset.clone())] } else { Vec::new() }

@@ -1,6 +1,7 @@
 //! A real headless Chromium, driven through chromedriver: log in, see the home page, log out.
 //! Skipped, with a message, where chromedriver is not installed (`.ci/run` installs it).
 
+pub(crate) mod axe;
 pub(crate) mod evidence;
 pub(crate) mod phone;
 pub(crate) mod relative;
