@@ -1,7 +1,8 @@
 //! axe-core, run in a real headless Chromium, finds no serious or critical accessibility violation
 //! on any page of the route table that answers with HTML, as each kind of visitor who may see it:
 //! logged out, a PI (at a desk and on a phone), commission staff, and an administrator (the pages
-//! only an administrator sees). Skipped, with a message, where chromedriver is not installed.
+//! only an administrator sees). Logged out, the first Tab stop must show our own focus ring.
+//! Skipped, with a message, where chromedriver is not installed.
 //!
 //! axe-core is vendored under `tests/assets/axe-core/` (see its README) and injected into each
 //! page by the test; the app never serves it.
@@ -10,6 +11,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use coop_tracker::domain::role::Role;
 use coop_tracker::web::{build_app, route_list};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
@@ -33,6 +36,10 @@ axe.run(document, { resultTypes: ['violations'] })
     }))))
   .catch((e) => done([`axe failed: ${e}`]));
 "#;
+
+/// One browser session: who it is said to be in failures, the e-mail it logs in with (`None`:
+/// logged out), its window's size, and the pages it visits.
+type Round<'a> = (&'a str, Option<&'a str>, (u32, u32), &'a [String]);
 
 /// Who visits, by the e-mail they log in with (`None`: logged out).
 const VISITORS: [Option<&str>; 4] =
@@ -137,6 +144,28 @@ async fn audit(client: &Client, base: &str, who: &str, pages: &[String]) -> Vec<
     found
 }
 
+/// Presses Tab once on the login page: the keyboard's first stop is the skip link, which comes on
+/// screen with our focus ring (axe does not judge focus styles). Returns what is wrong, if anything.
+async fn first_tab_stop(client: &Client, base: &str) -> Option<String> {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    let tab = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Tab.into() })
+        .then(KeyAction::Up { value: Key::Tab.into() });
+    client.perform_actions(tab).await.unwrap();
+    let found = client
+        .execute(
+            r#"
+            const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+            return [e.className, s.outlineStyle, parseFloat(s.outlineWidth), r.left >= 0 && r.top >= 0];
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ok = found[0] == "skip" && found[1] == "solid" && found[2].as_f64().unwrap() >= 2.0 && found[3] == true;
+    (!ok).then(|| format!("logged out /login: the first Tab stop is not a visible, ringed skip link: {found}"))
+}
+
 #[actix_web::test]
 async fn axe_finds_no_serious_violation_on_any_html_page_in_chromium() {
     let Some((_driver, port)) = start_chromedriver().await else {
@@ -166,7 +195,7 @@ async fn axe_finds_no_serious_violation_on_any_html_page_in_chromium() {
     let served = Served::start(s.app.state.clone());
     let base = served.base.clone();
     let mut violations = Vec::new();
-    let rounds: [(&str, Option<&str>, (u32, u32), &[String]); 5] = [
+    let rounds: [Round; 5] = [
         ("logged out", None, (1366, 900), &anonymous),
         ("PI at 1366 px", Some("pi@example.org"), (1366, 900), &pi),
         ("PI at 390 px", Some("pi@example.org"), (390, 844), &pi),
@@ -180,13 +209,16 @@ async fn axe_finds_no_serious_violation_on_any_html_page_in_chromium() {
             log_in(&client, &base, email).await;
         }
         violations.extend(audit(&client, &base, who, pages).await);
+        if email.is_none() {
+            violations.extend(first_tab_stop(&client, &base).await);
+        }
         visited += pages.len();
         client.close().await.unwrap();
     }
     served.stop().await;
     assert!(
         violations.is_empty(),
-        "axe found {} serious or critical violations on {visited} page visits:\n{}",
+        "{} accessibility failures (axe's serious or critical violations, the focus ring) on {visited} page visits:\n{}",
         violations.len(),
         violations.join("\n")
     );
